@@ -1,0 +1,139 @@
+import { Nack } from '@golevelup/nestjs-rabbitmq';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { ConsumeMessage } from 'amqplib';
+import { ClsService } from 'nestjs-cls';
+import { envelopeOf, type MessageEnvelope } from '../envelope';
+import { CORRELATION_ID } from '../outbox/outbox';
+import { isDuplicateKeyError, withDeadlockRetry } from '../support/deadlock';
+import { FailureStore, type FailedDelivery } from './failure-store';
+import { PoisonMessage, UnrecoverableMessageError } from './poison-message';
+import { REDELIVERED_HEADER, RetryScheduler } from './retry-scheduler';
+
+/** One delivery to an {@link Idempotent} handler. */
+export interface IdempotentDelivery {
+  consumer: string;
+  queue: string | undefined;
+  payload: unknown;
+  message: ConsumeMessage;
+  key?: (payload: any, envelope: MessageEnvelope) => string;
+  invoke: () => Promise<unknown>;
+}
+
+/** How long a delivery whose failure could not be recorded waits before it is requeued. */
+const REQUEUE_PAUSE_MS = 1000;
+
+/**
+ * What runs behind {@link Idempotent}. Decorators are static, so the runtime of the (single)
+ * Nest application in this process is reached through {@link ConsumerRuntime.get}, as
+ * `@nestjs-cls/transactional` does for `@Transactional()`.
+ */
+@Injectable()
+export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
+  private static current?: ConsumerRuntime;
+  private readonly logger = new Logger(ConsumerRuntime.name);
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+    private readonly failures: FailureStore,
+    private readonly retries: RetryScheduler,
+  ) {}
+
+  /** The runtime of the running application. @throws Error if TxMsgModule is not imported. */
+  static get(): ConsumerRuntime {
+    if (!ConsumerRuntime.current) throw new Error('@Idempotent needs TxMsgModule imported in the application');
+    return ConsumerRuntime.current;
+  }
+
+  onModuleInit(): void {
+    ConsumerRuntime.current = this;
+  }
+
+  onModuleDestroy(): void {
+    if (ConsumerRuntime.current === this) ConsumerRuntime.current = undefined;
+  }
+
+  /** Handles one delivery; resolves when it may be acknowledged, or to a Nack to requeue it. */
+  async handle(delivery: IdempotentDelivery): Promise<void | Nack> {
+    const envelope = envelopeOf(delivery.message);
+    const failed: FailedDelivery = { consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope };
+    if (delivery.payload instanceof PoisonMessage) {
+      return this.park(failed, new UnrecoverableMessageError(delivery.payload.reason), 'POISON');
+    }
+    let key: string;
+    try {
+      key = delivery.key ? delivery.key(delivery.payload, envelope) : envelope.id;
+      if (typeof key !== 'string' || key.length === 0 || key.length > 191) {
+        throw new Error(`dedup key must be a string of 1 to 191 characters, got ${JSON.stringify(key)}`);
+      }
+    } catch (error) {
+      return this.park(failed, new UnrecoverableMessageError((error as Error).message), 'UNRECOVERABLE');
+    }
+    try {
+      const applied = await withDeadlockRetry(() =>
+        this.txHost.withTransaction(async () => {
+          this.cls.set(CORRELATION_ID, envelope.correlationId);
+          if (!(await this.claim(delivery.consumer, key, envelope.id))) return false;
+          await delivery.invoke();
+          return true;
+        }),
+      );
+      if (!applied) this.logger.debug(`${delivery.consumer}: duplicate ${key} (message ${envelope.id}) acknowledged`);
+      if (delivery.message.properties.headers?.[REDELIVERED_HEADER]) {
+        await this.failures.resolved(delivery.consumer, envelope.id).catch(() => undefined);
+      }
+    } catch (error) {
+      if (error instanceof UnrecoverableMessageError) return this.park(failed, error, 'UNRECOVERABLE');
+      return this.retryLater(failed, error);
+    }
+  }
+
+  /** Inserts the dedup row in the ambient transaction; false when the effect was already applied. */
+  private async claim(consumer: string, key: string, messageId: string): Promise<boolean> {
+    try {
+      await this.txHost.tx.query(`INSERT INTO txmsg_dedup (consumer, dedup_key, message_id) VALUES (?, ?, ?)`, [
+        consumer,
+        key,
+        messageId,
+      ]);
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  private async retryLater(failed: FailedDelivery, error: unknown): Promise<void | Nack> {
+    try {
+      const outcome = await this.failures.recordFailure(failed, error);
+      const what = `${failed.consumer} failed on ${failed.envelope.id} (attempt ${outcome.attempts}): ${(error as Error)?.message ?? error}`;
+      if ('parked' in outcome) this.logger.error(`${what}; parked (${outcome.parked})`);
+      else {
+        this.logger.warn(`${what}; retrying in ${outcome.retryInMs} ms`);
+        if (outcome.retryInMs <= 60_000) setTimeout(() => this.retries.wake(), outcome.retryInMs).unref();
+      }
+    } catch (recordError) {
+      return this.requeue(failed, recordError);
+    }
+  }
+
+  private async park(failed: FailedDelivery, error: Error, reason: 'POISON' | 'UNRECOVERABLE'): Promise<void | Nack> {
+    try {
+      await this.failures.park(failed, reason, error);
+      this.logger.error(`${failed.consumer}: message ${failed.envelope.id} parked (${reason}): ${error.message}`);
+    } catch (recordError) {
+      return this.requeue(failed, recordError);
+    }
+  }
+
+  /** The database is unreachable: hand the message back to the broker after a pause. */
+  private async requeue(failed: FailedDelivery, error: unknown): Promise<Nack> {
+    this.logger.error(
+      `${failed.consumer}: could not record the outcome of ${failed.envelope.id}, requeueing it: ${(error as Error)?.message ?? error}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
+    return new Nack(true);
+  }
+}

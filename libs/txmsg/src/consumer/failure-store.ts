@@ -1,0 +1,183 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ConsumeMessage } from 'amqplib';
+import type { DataSource } from 'typeorm';
+import { ladderDelay } from '../duration';
+import type { MessageEnvelope } from '../envelope';
+import { affectedRows } from '../support/affected-rows';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+
+/** Why a message was parked. */
+export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE';
+
+/** Row status of `txmsg_inbox_failure`. */
+export type FailureStatus = 'WAITING' | 'DISPATCHED' | 'PARKED';
+
+/** A consumed message whose handler failed, as the admin API shows it. */
+export interface FailedMessage {
+  id: string;
+  consumer: string;
+  messageId: string;
+  queue: string;
+  routingKey: string;
+  attempts: number;
+  status: FailureStatus;
+  reason: ParkReason | null;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  body: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What {@link FailureStore.recordFailure} decided. */
+export type FailureOutcome = { retryInMs: number; attempts: number } | { parked: ParkReason; attempts: number };
+
+/** Where a failed delivery came from. */
+export interface FailedDelivery {
+  consumer: string;
+  queue: string | undefined;
+  message: ConsumeMessage;
+  envelope: MessageEnvelope;
+}
+
+/**
+ * The retry ladder and the parking lot, kept in the service's database so they survive broker
+ * and process restarts (a TTL + dead-letter ladder on classic queues can lose messages while
+ * dead-lettering). The delivery is acknowledged only after this row is committed.
+ */
+@Injectable()
+export class FailureStore {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {}
+
+  /**
+   * Counts one more failure of this message for this consumer and schedules the next rung of the
+   * ladder, or parks the message after the last rung.
+   */
+  async recordFailure(delivery: FailedDelivery, error: unknown): Promise<FailureOutcome> {
+    return this.dataSource.transaction(async (em) => {
+      const [row] = await em.query(
+        `SELECT attempts FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? FOR UPDATE`,
+        [delivery.consumer, delivery.envelope.id],
+      );
+      const attempts = (row ? Number(row.attempts) : 0) + 1;
+      const delay = ladderDelay(this.options.retry.ladderMs, attempts);
+      const outcome: FailureOutcome =
+        delivery.queue === undefined
+          ? { parked: 'NO_QUEUE', attempts }
+          : delay === undefined
+            ? { parked: 'EXHAUSTED', attempts }
+            : { retryInMs: delay, attempts };
+      await this.upsert(em, delivery, attempts, outcome, describe(error));
+      return outcome;
+    });
+  }
+
+  /** Parks a message at once (poison, unrecoverable). */
+  async park(delivery: FailedDelivery, reason: ParkReason, error: unknown): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const [row] = await em.query(
+        `SELECT attempts FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? FOR UPDATE`,
+        [delivery.consumer, delivery.envelope.id],
+      );
+      const attempts = (row ? Number(row.attempts) : 0) + 1;
+      await this.upsert(em, delivery, attempts, { parked: reason, attempts }, describe(error));
+    });
+  }
+
+  /** Forgets the failures of a message that has now been handled. */
+  async resolved(consumer: string, messageId: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND status <> 'PARKED'`, [
+      consumer,
+      messageId,
+    ]);
+  }
+
+  /** Lists failed messages, newest first. */
+  async list(status?: FailureStatus, limit = 100): Promise<FailedMessage[]> {
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT * FROM txmsg_inbox_failure ${status ? 'WHERE status = ?' : ''} ORDER BY id DESC LIMIT ?`,
+      status ? [status, limit] : [limit],
+    );
+    return rows.map(toFailedMessage);
+  }
+
+  /** Sends parked messages back to their queue (all of them when `id` is omitted). Returns how many. */
+  async requeue(id?: string): Promise<number> {
+    const result = await this.dataSource.query(
+      `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
+        WHERE status = 'PARKED' ${id ? 'AND id = ?' : ''}`,
+      id ? [id] : [],
+    );
+    return affectedRows(result);
+  }
+
+  /** Deletes parked messages (all of them when `id` is omitted). Returns how many. */
+  async purge(id?: string): Promise<number> {
+    const result = await this.dataSource.query(
+      `DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' ${id ? 'AND id = ?' : ''}`,
+      id ? [id] : [],
+    );
+    return affectedRows(result);
+  }
+
+  private async upsert(
+    em: { query: DataSource['query'] },
+    delivery: FailedDelivery,
+    attempts: number,
+    outcome: FailureOutcome,
+    lastError: string,
+  ): Promise<void> {
+    const { message, envelope } = delivery;
+    const parked = 'parked' in outcome;
+    await em.query(
+      `INSERT INTO txmsg_inbox_failure
+         (consumer, message_id, queue, exchange, routing_key, properties, body, attempts, status, reason, next_attempt_at, last_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), ?)
+       ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), status = VALUES(status), reason = VALUES(reason),
+         next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), updated_at = NOW(3)`,
+      [
+        delivery.consumer,
+        envelope.id,
+        delivery.queue ?? '',
+        message.fields.exchange,
+        message.fields.routingKey,
+        JSON.stringify(message.properties ?? {}),
+        message.content.toString('base64'),
+        attempts,
+        parked ? 'PARKED' : 'WAITING',
+        parked ? outcome.parked : null,
+        parked ? 0 : outcome.retryInMs * 1000,
+        lastError.slice(0, 2000),
+      ],
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function toFailedMessage(row: Record<string, unknown>): FailedMessage {
+  const raw = Buffer.from(String(row.body), 'base64');
+  const text = raw.toString('utf8');
+  return {
+    id: String(row.id),
+    consumer: String(row.consumer),
+    messageId: String(row.message_id),
+    queue: String(row.queue),
+    routingKey: String(row.routing_key),
+    attempts: Number(row.attempts),
+    status: row.status as FailureStatus,
+    reason: (row.reason as ParkReason | null) ?? null,
+    nextAttemptAt: row.next_attempt_at as Date,
+    lastError: (row.last_error as string | null) ?? null,
+    body: Buffer.from(text, 'utf8').equals(raw) ? text : `base64:${raw.toString('base64')}`,
+    createdAt: row.created_at as Date,
+    updatedAt: row.updated_at as Date,
+  };
+}

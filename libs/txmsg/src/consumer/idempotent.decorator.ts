@@ -1,0 +1,62 @@
+import { RABBIT_HANDLER } from '@golevelup/nestjs-rabbitmq';
+import type { ConsumeMessage } from 'amqplib';
+import type { MessageEnvelope } from '../envelope';
+import { ConsumerRuntime } from './consumer-runtime';
+
+/** Options of {@link Idempotent}. */
+export interface IdempotentOptions<T = any> {
+  /**
+   * The dedup key: a payload property name (`'txNo'`), or a function of payload and envelope.
+   * Default: the message id. Use a business key when the same fact may arrive in different
+   * messages (a notification and a reconciliation, say).
+   */
+  key?: string | ((payload: T, envelope: MessageEnvelope) => string);
+  /** Name under which dedup rows and failures are kept. Default `Class.method`. */
+  consumer?: string;
+}
+
+/**
+ * Applies a message handler's effect exactly once.
+ *
+ * The handler runs inside a database transaction (ambient: use `TransactionHost.tx` or
+ * `@Transactional()` code) together with the insert of the dedup row `(consumer, key)`. A
+ * duplicate finds the row and is acknowledged without running the handler. A handler that
+ * throws gets the message again on the retry ladder, then the message is parked; a message that
+ * is not JSON, or a handler that throws {@link UnrecoverableMessageError}, is parked at once.
+ * The queue never blocks behind a bad message.
+ *
+ * Stack it with `@RabbitSubscribe({ exchange, routingKey, queue })` in either order; give the
+ * subscription a durable `queue` name, which retries are sent back to.
+ */
+export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodDecorator {
+  return (target, propertyKey, descriptor: PropertyDescriptor) => {
+    const original = descriptor.value as (...args: unknown[]) => Promise<unknown>;
+    const consumer = options.consumer ?? `${target.constructor.name}.${String(propertyKey)}`;
+    const key = options.key;
+    const wrapper = async function (this: unknown, ...args: unknown[]) {
+      const message = args.find(isConsumeMessage);
+      if (!message) throw new Error(`@Idempotent handler ${consumer} was not given the AMQP message`);
+      const subscription = Reflect.getMetadata(RABBIT_HANDLER, wrapper) as { queue?: string } | undefined;
+      return ConsumerRuntime.get().handle({
+        consumer,
+        queue: subscription?.queue || undefined,
+        payload: args[0],
+        message,
+        key: typeof key === 'string' ? (payload) => String((payload as Record<string, unknown>)?.[key] ?? '') : key,
+        invoke: () => original.apply(this, args),
+      });
+    };
+    // Decorators applied before this one (below it) put their metadata on the original method.
+    for (const metadataKey of Reflect.getMetadataKeys(original)) {
+      Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapper);
+    }
+    Object.defineProperty(wrapper, 'name', { value: original.name });
+    descriptor.value = wrapper;
+    return descriptor;
+  };
+}
+
+function isConsumeMessage(value: unknown): value is ConsumeMessage {
+  const m = value as ConsumeMessage;
+  return !!m && typeof m === 'object' && Buffer.isBuffer(m.content) && !!m.fields && !!m.properties;
+}

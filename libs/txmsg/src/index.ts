@@ -1,0 +1,60 @@
+// Public API of txmsg. Everything a service needs is exported here; nothing else is.
+
+// Module and options
+export { TxMsgModule, type TxMsgModuleAsyncOptions } from './txmsg.module';
+export {
+  DEFAULT_LADDER_MS,
+  assertValid,
+  withDefaults,
+  type ResolvedTxMsgOptions,
+  type TxMsgBrokerOptions,
+  type TxMsgCheckOptions,
+  type TxMsgHousekeepingOptions,
+  type TxMsgModuleOptions,
+  type TxMsgRelayOptions,
+  type TxMsgRetryOptions,
+} from './txmsg.options';
+export { TXMSG_OPTIONS, ATTEMPT_HEADER } from './txmsg.constants';
+export { ladderDelay, parseDuration, parseLadder } from './duration';
+export { CreateTxMsgTables1764000000000 } from './schema/create-txmsg-tables.migration';
+
+// Messages
+export { envelopeOf, newMessageId, toPublishOptions, type MessageEnvelope } from './envelope';
+
+// Producer: outbox (CQRS style)
+export { IntegrationEvent, routingKeyOf } from './outbox/integration-event.decorator';
+export { Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/outbox';
+export { OutboxRelay } from './outbox/outbox-relay';
+export { ConfirmedPublisher, UnroutableMessageError } from './broker/confirmed-publisher';
+
+// Producer: transactional messages (RocketMQ parity)
+export {
+  LocalTransactionState,
+  type LocalTransactionListener,
+  type TransactionMessage,
+} from './transaction/local-transaction-state';
+export { TransactionalListener, type TransactionalListenerOptions } from './transaction/transactional-listener.decorator';
+export {
+  HalfMessageResolvedError,
+  TransactionProducer,
+  type TransactionSendOptions,
+  type TransactionSendResult,
+} from './transaction/transaction-producer';
+export { CheckBackService } from './transaction/check-back';
+
+// Consumer
+export { Idempotent, type IdempotentOptions } from './consumer/idempotent.decorator';
+export { PoisonMessage, UnrecoverableMessageError } from './consumer/poison-message';
+export { validateMessage } from './consumer/validate-message';
+export {
+  FailureStore,
+  type FailedMessage,
+  type FailureStatus,
+  type ParkReason,
+} from './consumer/failure-store';
+export { RetryScheduler } from './consumer/retry-scheduler';
+
+// Operations
+export { BrokerHealthIndicator } from './broker/broker-health.indicator';
+export { Housekeeper } from './housekeeping/housekeeper';
+export { isDuplicateKeyError, isRetryableTransactionError, withDeadlockRetry } from './support/deadlock';

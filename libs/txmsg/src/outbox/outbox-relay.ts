@@ -1,0 +1,142 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
+import { toPublishOptions } from '../envelope';
+import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
+import { PeriodicWorker } from '../support/periodic-worker';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+
+interface ReadyRow {
+  id: string;
+  message_id: string;
+  type: string;
+  exchange: string;
+  routing_key: string;
+  payload: string;
+  headers: string | null;
+  correlation_id: string | null;
+  created_at: Date;
+  attempts: number;
+}
+
+/**
+ * Moves committed outbox rows to the broker.
+ *
+ * Each round claims up to `batchSize` READY rows with `SELECT … FOR UPDATE SKIP LOCKED`,
+ * publishes them with confirms, and marks them PUBLISHED in the same transaction. The claim is
+ * the row lock: it lasts exactly as long as the relay's transaction, so two relays never hold
+ * the same row, and rows claimed by a relay that died are released by the database the moment
+ * its connection goes (a lease the database enforces; nothing stays "in progress"). A crash after
+ * the publish and before the commit republishes the row: delivery is at-least-once, and
+ * consumers dedupe by message id.
+ */
+@Injectable()
+export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly worker: PeriodicWorker;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publisher: ConfirmedPublisher,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {
+    this.worker = new PeriodicWorker(this.logger, options.relay.pollIntervalMs, async () => {
+      return (await this.relayOnce()) >= options.relay.batchSize;
+    });
+  }
+
+  onModuleInit(): void {
+    // TypeORM broadcasts commit events to the DataSource's subscribers; this one wakes the relay.
+    this.dataSource.subscribers.push(new OutboxCommitSubscriber(() => this.wake()));
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.relay.enabled) this.worker.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /** Runs a round soon; called right after a transaction that wrote READY rows commits. */
+  wake(): void {
+    this.worker.wake();
+  }
+
+  /** Stops the loop (tests use it to simulate a relay that is down). */
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /** Starts the loop again after {@link stop}. */
+  start(): void {
+    this.worker.start();
+  }
+
+  /** One round: claim, publish, mark. Returns how many rows were claimed. */
+  async relayOnce(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows: ReadyRow[] = await em.query(
+        `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
+           FROM txmsg_outbox
+          WHERE status = 'READY' AND next_attempt_at <= NOW(3)
+          ORDER BY id
+          LIMIT ?
+          FOR UPDATE SKIP LOCKED`,
+        [this.options.relay.batchSize],
+      );
+      if (rows.length === 0) return 0;
+      const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
+      const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
+      if (sent.length > 0) {
+        await em.query(
+          `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
+            WHERE id IN (?)`,
+          [sent],
+        );
+      }
+      for (const [i, result] of results.entries()) {
+        if (result.status === 'rejected') await this.postpone(em, rows[i], result.reason);
+      }
+      return rows.length;
+    });
+  }
+
+  private async publishRow(row: ReadyRow): Promise<void> {
+    const options = toPublishOptions(
+      {
+        id: row.message_id,
+        type: row.type,
+        source: this.options.service,
+        time: new Date(row.created_at).getTime(),
+        correlationId: row.correlation_id ?? row.message_id,
+      },
+      row.headers ? JSON.parse(row.headers) : {},
+    );
+    await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), options);
+  }
+
+  private async postpone(em: EntityManager, row: ReadyRow, reason: unknown): Promise<void> {
+    const { retryBaseMs, retryMaxMs } = this.options.relay;
+    const delayMs = Math.min(retryBaseMs * 2 ** Math.min(row.attempts, 20), retryMaxMs);
+    const message = reason instanceof Error ? reason.message : String(reason);
+    const log = `message ${row.message_id} (${row.routing_key}) not published, retrying in ${delayMs} ms: ${message}`;
+    if (reason instanceof UnroutableMessageError) this.logger.warn(log);
+    else this.logger.error(log);
+    await em.query(
+      `UPDATE txmsg_outbox
+          SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
+        WHERE id = ?`,
+      [delayMs * 1000, message.slice(0, 1000), row.id],
+    );
+  }
+}

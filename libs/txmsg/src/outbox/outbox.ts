@@ -1,0 +1,111 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
+import type { EntityManager } from 'typeorm';
+import { newMessageId } from '../envelope';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { routingKeyOf } from './integration-event.decorator';
+
+/** CLS key under which the consumer runtime keeps the correlation id of the message being handled. */
+export const CORRELATION_ID = 'txmsg.correlationId';
+
+/** A message to add to the outbox. */
+export interface OutgoingMessage<T = unknown> {
+  /** Routing key on the library's topic exchange, `<service>.<noun>.<past-tense>`. */
+  routingKey: string;
+  /** JSON-serialisable payload. */
+  payload: T;
+  /** Message type; defaults to the routing key. */
+  type?: string;
+  /** Message id; a random UUID by default. Give one to make the write itself idempotent. */
+  messageId?: string;
+  /** Defaults to the correlation id of the message or request being handled. */
+  correlationId?: string;
+  /** Extra AMQP headers. */
+  headers?: Record<string, string | number | boolean>;
+}
+
+/** Thrown when a message is written to the outbox with no transaction open. */
+export class OutsideTransactionError extends Error {
+  override readonly name = 'OutsideTransactionError';
+}
+
+/** Internal: row status values of `txmsg_outbox`. */
+export type OutboxStatus = 'PREPARED' | 'READY' | 'PUBLISHED' | 'DISCARDED';
+
+/** Marks the query runner so that the relay is woken right after this transaction commits. */
+export function wakeRelayAfterCommit(manager: EntityManager): void {
+  if (manager.queryRunner) manager.queryRunner.data = { ...manager.queryRunner.data, txmsgWake: true };
+}
+
+/**
+ * The transactional outbox (eBay's local message table). `add` and `publish` write the message
+ * in the **ambient** transaction (`@Transactional()` or `TransactionHost.withTransaction`), so it
+ * commits or rolls back with the business change; the relay publishes it after the commit.
+ *
+ * Transaction contract: must be called inside an open transaction, else
+ * {@link OutsideTransactionError}; never opens one itself.
+ */
+@Injectable()
+export class Outbox {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {}
+
+  /** Adds a message; returns its id. */
+  async add<T>(message: OutgoingMessage<T>): Promise<string> {
+    return this.insert(message, 'READY');
+  }
+
+  /** Adds an {@link IntegrationEvent} instance, routed by its decorator; returns the message id. */
+  async publish(event: object, options: Omit<OutgoingMessage, 'routingKey' | 'payload'> = {}): Promise<string> {
+    const routingKey = routingKeyOf(event);
+    if (!routingKey) {
+      throw new Error(`${event.constructor.name} is not decorated with @IntegrationEvent(routingKey)`);
+    }
+    return this.add({ ...options, routingKey, payload: { ...event } });
+  }
+
+  /** Internal: writes a row in the given state (half messages are PREPARED). */
+  async insert<T>(message: OutgoingMessage<T>, status: OutboxStatus, txGroup?: string, manager?: EntityManager): Promise<string> {
+    const em = manager ?? this.currentManager(message.routingKey);
+    const id = message.messageId ?? newMessageId();
+    const correlationId = message.correlationId ?? this.currentCorrelationId() ?? id;
+    await em.query(
+      `INSERT INTO txmsg_outbox
+         (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))`,
+      [
+        id,
+        message.type ?? message.routingKey,
+        this.options.broker.exchange,
+        message.routingKey,
+        JSON.stringify(message.payload),
+        message.headers ? JSON.stringify(message.headers) : null,
+        correlationId,
+        status,
+        txGroup ?? null,
+      ],
+    );
+    if (status === 'READY') wakeRelayAfterCommit(em);
+    return id;
+  }
+
+  private currentManager(routingKey: string): EntityManager {
+    if (!this.txHost.isTransactionActive()) {
+      throw new OutsideTransactionError(
+        `"${routingKey}" was written to the outbox outside a transaction; wrap the business change and the message in @Transactional() so they commit together`,
+      );
+    }
+    return this.txHost.tx;
+  }
+
+  private currentCorrelationId(): string | undefined {
+    if (!this.cls.isActive()) return undefined;
+    return this.cls.get(CORRELATION_ID) ?? this.cls.getId() ?? undefined;
+  }
+}

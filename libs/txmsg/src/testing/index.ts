@@ -1,0 +1,1 @@
+export { waitFor, type WaitForOptions } from './wait-for';

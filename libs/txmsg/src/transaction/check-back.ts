@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ClsService } from 'nestjs-cls';
+import type { DataSource, EntityManager } from 'typeorm';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { PeriodicWorker } from '../support/periodic-worker';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { ListenerRegistry } from './listener-registry';
+import type { LocalTransactionState, TransactionMessage } from './local-transaction-state';
+
+interface PreparedRow {
+  id: string;
+  message_id: string;
+  routing_key: string;
+  payload: string;
+  tx_group: string;
+  check_count: number;
+}
+
+/**
+ * Resolves half messages whose local transaction said UNKNOWN or never finished (a crash), by
+ * asking their listener's `check()`: first after `check.firstCheckAfterMs`, then every
+ * `check.intervalMs`, at most `check.maxChecks` times. COMMIT makes the message deliverable,
+ * ROLLBACK discards it, and running out of checks discards it with an error log; the row stays
+ * in `txmsg_outbox` (status DISCARDED, `last_error` says why) for inspection.
+ *
+ * Each row is decided under its row lock with conditional updates, so concurrent checkers (one
+ * per instance) and a late local commit can never both win.
+ */
+@Injectable()
+export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CheckBackService.name);
+  private readonly worker: PeriodicWorker;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly listeners: ListenerRegistry,
+    private readonly relay: OutboxRelay,
+    private readonly cls: ClsService,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {
+    this.worker = new PeriodicWorker(this.logger, options.check.scanIntervalMs, async () => (await this.checkOnce()) > 0);
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker.stop();
+  }
+
+  /** Checks every due half message once; returns how many were decided or rescheduled. */
+  async checkOnce(): Promise<number> {
+    return this.dataSource.transaction(async (em) => {
+      const rows: PreparedRow[] = await em.query(
+        `SELECT id, message_id, routing_key, payload, tx_group, check_count
+           FROM txmsg_outbox
+          WHERE status = 'PREPARED' AND next_attempt_at <= NOW(3)
+          ORDER BY next_attempt_at
+          LIMIT 20
+          FOR UPDATE SKIP LOCKED`,
+      );
+      let committed = false;
+      for (const row of rows) committed = (await this.decide(em, row)) || committed;
+      if (committed) setImmediate(() => this.relay.wake());
+      return rows.length;
+    });
+  }
+
+  private async decide(em: EntityManager, row: PreparedRow): Promise<boolean> {
+    const checks = row.check_count + 1;
+    const state = await this.ask(row, checks);
+    if (state === 'COMMIT') {
+      await em.query(
+        `UPDATE txmsg_outbox SET status = 'READY', check_count = ?, next_attempt_at = NOW(3) WHERE id = ? AND status = 'PREPARED'`,
+        [checks, row.id],
+      );
+      this.logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
+      return true;
+    }
+    if (state === 'ROLLBACK' || checks >= this.options.check.maxChecks) {
+      const reason = state === 'ROLLBACK' ? 'rolled back by check-back' : `check-back exhausted after ${checks} checks`;
+      await em.query(
+        `UPDATE txmsg_outbox SET status = 'DISCARDED', check_count = ?, finished_at = NOW(3), last_error = ?
+          WHERE id = ? AND status = 'PREPARED'`,
+        [checks, reason, row.id],
+      );
+      const log = `message ${row.message_id} (${row.tx_group}) discarded: ${reason}`;
+      if (state === 'ROLLBACK') this.logger.log(log);
+      else this.logger.error(log);
+      return false;
+    }
+    await em.query(
+      `UPDATE txmsg_outbox SET check_count = ?, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
+        WHERE id = ? AND status = 'PREPARED'`,
+      [checks, this.options.check.intervalMs * 1000, row.id],
+    );
+    return false;
+  }
+
+  private async ask(row: PreparedRow, checks: number): Promise<LocalTransactionState> {
+    const listener = this.listeners.find(row.tx_group);
+    if (!listener) {
+      this.logger.error(`no @TransactionalListener for group "${row.tx_group}"; message ${row.message_id} stays UNKNOWN`);
+      return 'UNKNOWN';
+    }
+    const message: TransactionMessage = {
+      id: row.message_id,
+      destination: row.routing_key,
+      payload: JSON.parse(row.payload),
+      group: row.tx_group,
+      checkCount: checks,
+    };
+    try {
+      const state = await this.cls.run(() => listener.check(message));
+      return state === 'COMMIT' || state === 'ROLLBACK' ? state : 'UNKNOWN';
+    } catch (error) {
+      this.logger.warn(`check() of message ${row.message_id} failed, counted as UNKNOWN: ${(error as Error).message}`);
+      return 'UNKNOWN';
+    }
+  }
+}

@@ -1,0 +1,8 @@
+/** Injection token of the resolved {@link ResolvedTxMsgOptions}. */
+export const TXMSG_OPTIONS = Symbol('TXMSG_OPTIONS');
+/** Metadata key of {@link TransactionalListener}. */
+export const TRANSACTIONAL_LISTENER = Symbol('TXMSG_TRANSACTIONAL_LISTENER');
+/** Metadata key of {@link IntegrationEvent}. */
+export const INTEGRATION_EVENT = Symbol('TXMSG_INTEGRATION_EVENT');
+/** AMQP header carrying how many times a consumer has already failed on this message. */
+export const ATTEMPT_HEADER = 'x-txmsg-attempt';

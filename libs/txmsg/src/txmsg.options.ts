@@ -1,0 +1,166 @@
+/** Broker connection and topology. */
+export interface TxMsgBrokerOptions {
+  /** AMQP URI; a vhost in the path isolates an environment. */
+  uri: string;
+  /** Topic exchange every integration event is published to. Default `txmsg.events`. */
+  exchange?: string;
+  /** Unacknowledged deliveries per consumer channel. Default 20. */
+  prefetch?: number;
+  /**
+   * Queue type for the queues the library declares (retry parking is in the database).
+   * `quorum` replicates across a RabbitMQ cluster; default `classic`.
+   */
+  queueType?: 'classic' | 'quorum';
+  /** How long start-up waits for the broker before failing. Default 30 s. */
+  connectTimeoutMs?: number;
+}
+
+/** Outbox relay: moves committed outbox rows to the broker. */
+export interface TxMsgRelayOptions {
+  /** Run the relay in this process. Default true. */
+  enabled?: boolean;
+  /** Rows claimed per round. Default 100. */
+  batchSize?: number;
+  /** Fallback poll when no local commit woke the relay. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** A publish not confirmed by the broker within this time counts as failed. Default 5000 ms. */
+  publishTimeoutMs?: number;
+  /** First delay after a failed publish (unroutable, nacked, timed out); doubles each time. Default 1000 ms. */
+  retryBaseMs?: number;
+  /** Ceiling of that delay. Default 30 000 ms. */
+  retryMaxMs?: number;
+}
+
+/** RocketMQ-style check-back of transactional messages whose local outcome is UNKNOWN. */
+export interface TxMsgCheckOptions {
+  /** First check this long after the half message was written. Default 6000 ms (RocketMQ's transactionTimeout). */
+  firstCheckAfterMs?: number;
+  /** Interval between checks. Default 60 000 ms (RocketMQ's checkInterval). */
+  intervalMs?: number;
+  /** Checks before the message is discarded and recorded as exhausted. Default 15 (RocketMQ's checkMax). */
+  maxChecks?: number;
+  /** How often the checker looks for due messages. Default 1000 ms. */
+  scanIntervalMs?: number;
+}
+
+/** Consumer retries: a failing handler gets the message again after each step, then it is parked. */
+export interface TxMsgRetryOptions {
+  /** Delays in ms. Default 1m,5m,10m,30m,1h,2h,5h,10h (seed §6.2). */
+  ladderMs?: number[];
+  /** How often due retries are looked for. Default 1000 ms. */
+  scanIntervalMs?: number;
+}
+
+/** Purging of what is no longer needed. */
+export interface TxMsgHousekeepingOptions {
+  /** Keep published outbox rows and dedup rows this long. Default 7 days; must exceed the whole ladder. */
+  retentionMs?: number;
+  /** Run every. Default 10 minutes. */
+  intervalMs?: number;
+  /** Rows per DELETE, so a purge never holds many locks. Default 500. */
+  batchSize?: number;
+}
+
+/** Options of {@link TxMsgModule}. */
+export interface TxMsgModuleOptions {
+  /** Name of this service: the `source` of every message it sends and the prefix of its queues. */
+  service: string;
+  broker: TxMsgBrokerOptions;
+  relay?: TxMsgRelayOptions;
+  check?: TxMsgCheckOptions;
+  retry?: TxMsgRetryOptions;
+  housekeeping?: TxMsgHousekeepingOptions;
+  /** Bearer token of the admin API (`/txmsg/...`); without it the admin API refuses every call. */
+  adminToken?: string;
+}
+
+/** {@link TxMsgModuleOptions} with every default filled in. */
+export interface ResolvedTxMsgOptions {
+  service: string;
+  broker: Required<TxMsgBrokerOptions>;
+  relay: Required<TxMsgRelayOptions>;
+  check: Required<TxMsgCheckOptions>;
+  retry: Required<TxMsgRetryOptions>;
+  housekeeping: Required<TxMsgHousekeepingOptions>;
+  adminToken?: string;
+}
+
+export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m * 60_000);
+
+/** Fills in every default. Pure. */
+export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions {
+  const ladderMs = options.retry?.ladderMs ?? DEFAULT_LADDER_MS;
+  const ladderTotal = ladderMs.reduce((sum, ms) => sum + ms, 0);
+  return {
+    service: options.service,
+    broker: {
+      exchange: 'txmsg.events',
+      prefetch: 20,
+      queueType: 'classic',
+      connectTimeoutMs: 30_000,
+      ...options.broker,
+    },
+    relay: {
+      enabled: true,
+      batchSize: 100,
+      pollIntervalMs: 1000,
+      publishTimeoutMs: 5000,
+      retryBaseMs: 1000,
+      retryMaxMs: 30_000,
+      ...options.relay,
+    },
+    check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
+    retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
+    housekeeping: {
+      retentionMs: Math.max(7 * 24 * 3_600_000, ladderTotal * 2),
+      intervalMs: 10 * 60_000,
+      batchSize: 500,
+      ...options.housekeeping,
+    },
+    adminToken: options.adminToken,
+  };
+}
+
+/**
+ * Checks resolved options; throws one Error listing every problem, each as a sentence.
+ * Pure.
+ */
+export function assertValid(options: ResolvedTxMsgOptions): void {
+  const problems: string[] = [];
+  const positive = (value: number, name: string) => {
+    if (!Number.isInteger(value) || value <= 0) problems.push(`${name} must be a positive whole number, got ${value}.`);
+  };
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(options.service ?? '')) {
+    problems.push(`service must be a lower-case name such as "bank1", got "${options.service}".`);
+  }
+  if (!/^amqps?:\/\//.test(options.broker.uri ?? '')) {
+    problems.push(`broker.uri must be an amqp:// or amqps:// URI, got "${options.broker.uri}".`);
+  }
+  if (!['classic', 'quorum'].includes(options.broker.queueType)) {
+    problems.push(`broker.queueType must be "classic" or "quorum", got "${options.broker.queueType}".`);
+  }
+  positive(options.broker.prefetch, 'broker.prefetch');
+  positive(options.broker.connectTimeoutMs, 'broker.connectTimeoutMs');
+  positive(options.relay.batchSize, 'relay.batchSize');
+  positive(options.relay.pollIntervalMs, 'relay.pollIntervalMs');
+  positive(options.relay.publishTimeoutMs, 'relay.publishTimeoutMs');
+  positive(options.relay.retryBaseMs, 'relay.retryBaseMs');
+  positive(options.relay.retryMaxMs, 'relay.retryMaxMs');
+  positive(options.check.firstCheckAfterMs, 'check.firstCheckAfterMs');
+  positive(options.check.intervalMs, 'check.intervalMs');
+  positive(options.check.maxChecks, 'check.maxChecks');
+  positive(options.check.scanIntervalMs, 'check.scanIntervalMs');
+  positive(options.retry.scanIntervalMs, 'retry.scanIntervalMs');
+  if (options.retry.ladderMs.length === 0) problems.push('retry.ladderMs must have at least one step.');
+  options.retry.ladderMs.forEach((ms, i) => positive(ms, `retry.ladderMs[${i}]`));
+  positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');
+  positive(options.housekeeping.intervalMs, 'housekeeping.intervalMs');
+  positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
+  const ladderTotal = options.retry.ladderMs.reduce((sum, ms) => sum + ms, 0);
+  if (options.housekeeping.retentionMs <= ladderTotal) {
+    problems.push(
+      `housekeeping.retentionMs (${options.housekeeping.retentionMs}) must exceed the whole retry ladder (${ladderTotal} ms), or a late redelivery would find its dedup row purged.`,
+    );
+  }
+  if (problems.length > 0) throw new Error(`Invalid TxMsgModule options: ${problems.join(' ')}`);
+}
