@@ -59,7 +59,7 @@ export class FailureStore {
    * ladder, or parks the message after the last rung.
    */
   async recordFailure(delivery: FailedDelivery, error: unknown): Promise<FailureOutcome> {
-    return this.dataSource.transaction(async (em) => {
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
       const [row] = await em.query(
         `SELECT attempts FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? FOR UPDATE`,
         [delivery.consumer, delivery.envelope.id],
@@ -79,7 +79,7 @@ export class FailureStore {
 
   /** Parks a message at once (poison, unrecoverable). */
   async park(delivery: FailedDelivery, reason: ParkReason, error: unknown): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
+    await this.dataSource.transaction('READ COMMITTED', async (em) => {
       const [row] = await em.query(
         `SELECT attempts FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? FOR UPDATE`,
         [delivery.consumer, delivery.envelope.id],

@@ -52,7 +52,8 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Dispatches every due retry once; returns how many rows were claimed. */
   async dispatchDue(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
+    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
       const rows: DueRow[] = await em.query(
         `SELECT id, message_id, queue, properties, body, attempts
            FROM txmsg_inbox_failure

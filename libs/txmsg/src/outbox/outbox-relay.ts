@@ -84,7 +84,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   /** One round: claim, publish, mark. Returns how many rows were claimed. */
   async relayOnce(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
+    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
       const rows: ReadyRow[] = await em.query(
         `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
            FROM txmsg_outbox

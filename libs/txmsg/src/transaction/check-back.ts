@@ -53,7 +53,8 @@ export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Checks every due half message once; returns how many were decided or rescheduled. */
   async checkOnce(): Promise<number> {
-    return this.dataSource.transaction(async (em) => {
+    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
       const rows: PreparedRow[] = await em.query(
         `SELECT id, message_id, routing_key, payload, tx_group, check_count
            FROM txmsg_outbox

@@ -1,0 +1,140 @@
+import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ConfirmedPublisher, OutboxRelay, OutsideTransactionError, type ResolvedTxMsgOptions, TXMSG_OPTIONS } from '../src';
+import { waitFor } from '../src/testing';
+import { startTestApp } from './support/app';
+import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';
+import { createTestDatabase, createVhost, sql } from './support/infra';
+import { BrokerProbe } from './support/probe';
+
+describe('Outbox and relay', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let app: INestApplication | undefined;
+  let probe: BrokerProbe;
+
+  beforeEach(async () => {
+    db = await createTestDatabase('outbox');
+    vhost = await createVhost('outbox');
+    probe = await BrokerProbe.open(vhost.uri);
+    await probe.watch(EXCHANGE, '#');
+  });
+
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await probe.close();
+    await vhost.remove();
+    await db.drop();
+  });
+
+  const outboxRows = (status?: string) =>
+    sql<{ status: string; message_id: string }[]>(
+      `SELECT status, message_id FROM txmsg_outbox ${status ? 'WHERE status = ?' : ''}`,
+      status ? [status] : [],
+      db.name,
+    );
+
+  it('publishes a committed message with its envelope', async () => {
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    await app.get(ThingService).create('a1', 'hello');
+    await waitFor(() => probe.received.length === 1, { description: 'message published' });
+    const [message] = probe.received;
+    expect(JSON.parse(message.content.toString())).toEqual({ id: 'a1', note: 'hello' });
+    expect(message.fields.routingKey).toBe(THING_HAPPENED);
+    expect(message.properties).toMatchObject({
+      type: THING_HAPPENED,
+      appId: 'test-svc',
+      contentType: 'application/json',
+      deliveryMode: 2,
+    });
+    expect(message.properties.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(message.properties.correlationId).toEqual(expect.any(String));
+    expect(message.properties.timestamp).toBeGreaterThan(0);
+    await waitFor(async () => (await outboxRows('PUBLISHED')).length === 1, { description: 'row marked published' });
+  });
+
+  it('sends nothing when the local transaction rolls back', async () => {
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    const things = app.get(ThingService);
+    await expect(things.create('r1', 'doomed', true)).rejects.toThrow('business rule failed');
+    await things.create('r2', 'after');
+    await waitFor(() => probe.received.length >= 1, { description: 'the later message' });
+    expect(probe.payloads().map((p) => p.id)).toEqual(['r2']);
+    expect(await outboxRows()).toHaveLength(1);
+    expect(await sql('SELECT id FROM t_ledger', [], db.name)).toEqual([{ id: 'r2' }]);
+  });
+
+  it('refuses to write a message outside a transaction', async () => {
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    await expect(app.get(ThingService).createWithoutTransaction('x1')).rejects.toBeInstanceOf(OutsideTransactionError);
+    expect(await outboxRows()).toHaveLength(0);
+  });
+
+  it('wakes the relay right after the commit instead of waiting for the poll', async () => {
+    app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { relay: { pollIntervalMs: 600_000 } } });
+    // Let the relay's first (empty) round pass so only a wake-up can publish the message.
+    await new Promise((resolve) => setImmediate(resolve));
+    await app.get(ThingService).create('w1', 'fast');
+    await waitFor(() => probe.received.length === 1, { timeoutMs: 5000, description: 'woken publish' });
+  });
+
+  it('delivers a message committed while the relay was down once a relay runs again', async () => {
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    await app.get(OutboxRelay).stop();
+    await app.get(ThingService).create('c1', 'crash');
+    expect(await outboxRows('READY')).toHaveLength(1);
+    await app.close(); // the process "dies" between commit and publish
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    await waitFor(() => probe.received.length === 1, { description: 'delivered after restart' });
+    expect(probe.payloads()[0].id).toBe('c1');
+  });
+
+  it('keeps a message no queue is bound for and delivers it once its consumer starts', async () => {
+    await probe.close(); // no watcher: nothing is bound to the exchange
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    await app.get(ThingService).create('u1', 'early');
+    await waitFor(async () => {
+      const [row] = await sql(`SELECT status, attempts, last_error FROM txmsg_outbox`, [], db.name);
+      return row.status === 'READY' && row.attempts >= 1 && /no queue is bound/.test(row.last_error);
+    }, { description: 'publish refused as unroutable, row kept' });
+    await app.close();
+    // The consumer's service starts for the first time: its queue and binding appear.
+    app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true });
+    const consumer = app.get(ThingConsumer);
+    await waitFor(() => consumer.deliveries.length === 1, { description: 'delivered to the new consumer' });
+    expect(consumer.deliveries[0].id).toBe('u1');
+    expect(await outboxRows('PUBLISHED')).toHaveLength(1);
+    probe = await BrokerProbe.open(vhost.uri);
+    expect(await probe.queueDepth(THINGS_QUEUE)).toBe(0);
+  });
+
+  it('publishes each row once with two relays on one outbox', async () => {
+    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    const relay = app.get(OutboxRelay);
+    await relay.stop();
+    const things = app.get(ThingService);
+    for (let i = 0; i < 300; i++) await things.create(`m${i}`, 'bulk');
+    const second = new OutboxRelay(
+      app.get<DataSource>(getDataSourceToken()),
+      app.get(ConfirmedPublisher),
+      app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS),
+    );
+    const drain = async (r: OutboxRelay) => {
+      let claimed = 0;
+      while ((await sql('SELECT 1 FROM txmsg_outbox WHERE status = "READY" LIMIT 1', [], db.name)).length > 0) {
+        claimed += await r.relayOnce();
+      }
+      return claimed;
+    };
+    const [a, b] = await Promise.all([drain(relay), drain(second)]);
+    await waitFor(() => probe.received.length >= 300, { description: '300 messages' });
+    const ids = probe.payloads().map((p) => p.id);
+    expect(new Set(ids).size).toBe(300);
+    expect(ids).toHaveLength(300);
+    expect(a + b).toBe(300);
+    expect(a).toBeGreaterThan(0);
+    expect(b).toBeGreaterThan(0);
+  });
+});

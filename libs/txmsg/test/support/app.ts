@@ -1,0 +1,58 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CreateTxMsgTables1764000000000, TxMsgModule, type TxMsgModuleOptions } from '../../src';
+import { ConsumerFixtureModule, ProducerFixtureModule, TestTables1764000000001 } from './fixtures';
+import { DB } from './infra';
+
+export interface TestAppOptions {
+  database: string;
+  uri: string;
+  consumer?: boolean;
+  listen?: boolean;
+  txmsg?: Partial<Omit<TxMsgModuleOptions, 'service' | 'broker'>> & { broker?: Partial<TxMsgModuleOptions['broker']> };
+}
+
+/** Timings short enough for tests; each test may override. */
+export const FAST = {
+  relay: { pollIntervalMs: 200, retryBaseMs: 100, retryMaxMs: 400, publishTimeoutMs: 3000 },
+  check: { firstCheckAfterMs: 300, intervalMs: 200, maxChecks: 3, scanIntervalMs: 100 },
+  retry: { ladderMs: [100, 200, 400], scanIntervalMs: 50 },
+  housekeeping: { retentionMs: 60_000, intervalMs: 3_600_000, batchSize: 2 },
+};
+
+/** A one-service Nest application: the library, its tables, and the fixtures. */
+export async function startTestApp(options: TestAppOptions): Promise<INestApplication> {
+  const { broker, ...rest } = options.txmsg ?? {};
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TypeOrmModule.forRoot({
+        type: 'mysql',
+        ...DB,
+        username: DB.user,
+        database: options.database,
+        migrations: [CreateTxMsgTables1764000000000, TestTables1764000000001],
+        migrationsRun: true,
+        timezone: 'Z',
+        retryAttempts: 0,
+        logging: ['error'],
+      }),
+      TxMsgModule.forRoot({
+        service: 'test-svc',
+        broker: { uri: options.uri, connectTimeoutMs: 5000, ...broker },
+        adminToken: 'test-admin-token',
+        relay: { ...FAST.relay, ...rest.relay },
+        check: { ...FAST.check, ...rest.check },
+        retry: { ...FAST.retry, ...rest.retry },
+        housekeeping: { ...FAST.housekeeping, ...rest.housekeeping },
+      }),
+      ProducerFixtureModule,
+      ...(options.consumer ? [ConsumerFixtureModule] : []),
+    ],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  app.enableShutdownHooks();
+  if (options.listen) await app.listen(0, '127.0.0.1');
+  else await app.init();
+  return app;
+}

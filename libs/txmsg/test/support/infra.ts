@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createConnection } from 'mysql2/promise';
+
+const run = promisify(execFile);
+
+export const DB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
+
+/** A unique name for a throw-away test resource; the `t_` prefix marks it as safe to drop. */
+export function testName(prefix: string): string {
+  return `t_${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+function assertTestName(name: string): void {
+  if (!/^t_[a-z0-9_]+$/.test(name)) throw new Error(`refusing to touch "${name}": test resources start with t_`);
+}
+
+/** Creates a fresh database; `drop()` removes it. */
+export async function createTestDatabase(prefix: string) {
+  const name = testName(prefix);
+  assertTestName(name);
+  await sql(`CREATE DATABASE \`${name}\``);
+  return { name, drop: () => sql(`DROP DATABASE IF EXISTS \`${name}\``) };
+}
+
+/** Runs one statement on the server (no database selected), or in `database`. */
+export async function sql<T = any>(statement: string, params: unknown[] = [], database?: string): Promise<T> {
+  const connection = await createConnection({ ...DB, database });
+  try {
+    const [rows] = await connection.query(statement, params);
+    return rows as T;
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Creates a RabbitMQ vhost for one test file; `uri` points at it, `remove()` deletes it. */
+export async function createVhost(prefix: string) {
+  const vhost = testName(prefix);
+  assertTestName(vhost);
+  await run('rabbitmqctl', ['-q', 'add_vhost', vhost]);
+  await run('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+  return {
+    vhost,
+    uri: `amqp://guest:guest@127.0.0.1:5672/${vhost}`,
+    remove: () => run('rabbitmqctl', ['-q', 'delete_vhost', vhost]).then(() => undefined),
+  };
+}
