@@ -66,17 +66,24 @@ export class ThingService {
 
 export type ExecuteScript = LocalTransactionState | 'THROW';
 
+export interface ExecuteArg {
+  execute: ExecuteScript;
+  /** Awaited after the business write, before answering: lets a test stall the local transaction. */
+  gate?: Promise<void>;
+}
+
 /** A transactional listener whose answers each test scripts. */
 @TransactionalListener({ group: 'test-group' })
-export class ScriptedListener implements LocalTransactionListener<{ id: string }, { execute: ExecuteScript }> {
+export class ScriptedListener implements LocalTransactionListener<{ id: string }, ExecuteArg> {
   readonly checks: { id: string; checkCount: number }[] = [];
   /** Answers of check(), by payload id; once used up, check() says whether the ledger row exists. */
   readonly checkAnswers = new Map<string, LocalTransactionState[]>();
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  async execute(message: TransactionMessage<{ id: string }>, arg: { execute: ExecuteScript }): Promise<LocalTransactionState> {
+  async execute(message: TransactionMessage<{ id: string }>, arg: ExecuteArg): Promise<LocalTransactionState> {
     await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [message.payload.id, 'tx']);
+    await arg.gate;
     if (arg.execute === 'THROW') throw new Error('local transaction failed');
     return arg.execute;
   }
