@@ -1,0 +1,59 @@
+import { ConfigError } from './config-error';
+import { loadServiceConfig } from './service.config';
+
+describe(loadServiceConfig.name, () => {
+  it('has defaults that work on a developer machine (SPEC §6)', () => {
+    expect(loadServiceConfig('bank1', 3001, {})).toEqual({
+      service: 'bank1',
+      host: '127.0.0.1',
+      port: 3001,
+      db: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'bank1', migrate: true },
+      rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      retryLadderMs: [1, 5, 10, 30, 60, 120, 300, 600].map((minutes) => minutes * 60_000),
+      adminToken: undefined,
+      logLevel: 'info',
+      startupWaitMs: 30_000,
+    });
+  });
+
+  it('takes every variable from the environment', () => {
+    const config = loadServiceConfig('pay', 3003, {
+      HOST: '0.0.0.0',
+      PORT: '4000',
+      DB_HOST: 'db',
+      DB_PORT: '3307',
+      DB_USER: 'pay',
+      DB_PASSWORD: 'secret',
+      DB_NAME: 't_pay_1',
+      DB_MIGRATE: 'false',
+      RABBITMQ_URL: 'amqps://u:p@mq:5671/v',
+      RETRY_LADDER: '100ms,200ms',
+      TXMSG_ADMIN_TOKEN: 'token',
+      LOG_LEVEL: 'debug',
+      STARTUP_WAIT: '2s',
+    });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 4000,
+      db: { host: 'db', port: 3307, user: 'pay', password: 'secret', database: 't_pay_1', migrate: false },
+      rabbitUrl: 'amqps://u:p@mq:5671/v',
+      retryLadderMs: [100, 200],
+      adminToken: 'token',
+      logLevel: 'debug',
+      startupWaitMs: 2000,
+    });
+  });
+
+  it.each([
+    [{ DB_PORT: 'abc' }, 'DB_PORT must be a whole number from 1 to 65535, got "abc".'],
+    [{ PORT: '70000' }, 'PORT must be a whole number from 1 to 65535, got "70000".'],
+    [{ RABBITMQ_URL: 'http://x' }, 'RABBITMQ_URL must be a URL starting with amqp:// or amqps://, got "http://x".'],
+    [{ RETRY_LADDER: 'soon' }, 'RETRY_LADDER is invalid: "soon" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [{ DB_NAME: 'bank1; drop' }, 'DB_NAME must be 1 to 64 letters, digits or underscores, got "bank1; drop".'],
+    [{ DB_MIGRATE: 'perhaps' }, 'DB_MIGRATE must be true or false, got "perhaps".'],
+    [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "chatty".'],
+    [{ STARTUP_WAIT: '30' }, 'STARTUP_WAIT is invalid: "30" is not a duration like 500ms, 30s, 5m or 2h.'],
+  ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
+    expect(() => loadServiceConfig('bank1', 3001, env)).toThrow(new ConfigError(sentence));
+  });
+});

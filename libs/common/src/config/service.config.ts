@@ -1,0 +1,63 @@
+import { type Env, EnvReader } from './env-reader';
+import { ConfigError } from './config-error';
+
+/** Connection settings for the service's own MariaDB/MySQL database. */
+export interface DatabaseConfig {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  /** Create the database if missing and apply pending migrations at start-up. */
+  migrate: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The settings every service shares (SPEC §6, plus HOST, STARTUP_WAIT and LOG_LEVEL). */
+export interface ServiceConfig {
+  service: string;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  port: number;
+  db: DatabaseConfig;
+  rabbitUrl: string;
+  retryLadderMs: number[];
+  adminToken?: string;
+  logLevel: LogLevel;
+  /** How long start-up waits for MariaDB and RabbitMQ before giving up. */
+  startupWaitMs: number;
+}
+
+export const DEFAULT_RETRY_LADDER = '1m,5m,10m,30m,1h,2h,5h,10h';
+
+/**
+ * Reads and validates the shared variables of SPEC §6. Throws a ConfigError naming the first
+ * bad variable; `bootstrapService` turns that into one log line and exit code 1.
+ */
+export function loadServiceConfig(service: string, defaultPort: number, env: Env = process.env): ServiceConfig {
+  const read = new EnvReader(env);
+  const database = read.string('DB_NAME', service);
+  if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
+    throw new ConfigError(`DB_NAME must be 1 to 64 letters, digits or underscores, got "${database}".`);
+  }
+  return {
+    service,
+    host: read.string('HOST', '127.0.0.1'),
+    port: read.int('PORT', defaultPort, 1, 65535),
+    db: {
+      host: read.string('DB_HOST', '127.0.0.1'),
+      port: read.int('DB_PORT', 3306, 1, 65535),
+      user: read.string('DB_USER', 'root'),
+      password: read.optional('DB_PASSWORD') ?? '',
+      database,
+      migrate: read.bool('DB_MIGRATE', true),
+    },
+    rabbitUrl: read.url('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+    retryLadderMs: read.ladder('RETRY_LADDER', DEFAULT_RETRY_LADDER),
+    adminToken: read.optional('TXMSG_ADMIN_TOKEN'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
+    startupWaitMs: read.duration('STARTUP_WAIT', '30s'),
+  };
+}

@@ -1,0 +1,12 @@
+import type { TxMsgModuleOptions } from '@app/txmsg';
+import type { ServiceConfig } from './service.config';
+
+/** The library's options from the shared service configuration (SPEC §6). */
+export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
+  return {
+    service: config.service,
+    broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs },
+    retry: { ladderMs: config.retryLadderMs },
+    adminToken: config.adminToken,
+  };
+}

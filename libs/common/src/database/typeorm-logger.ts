@@ -1,0 +1,38 @@
+import { Logger } from '@nestjs/common';
+import type { Logger as TypeOrmLogger } from 'typeorm';
+
+/**
+ * Routes TypeORM's messages into the Nest logger (TypeORM's own loggers write to the console).
+ * Failed queries are only debug lines: the error reaches the caller, which decides whether it is
+ * expected (a duplicate dedup key, a retried deadlock) or worth an error line.
+ */
+export class TypeOrmNestLogger implements TypeOrmLogger {
+  private readonly logger = new Logger('TypeORM');
+
+  logQuery(query: string): void {
+    this.logger.verbose(query);
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.debug(`query failed (${error instanceof Error ? error.message : error}): ${query}`);
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn(`slow query (${time} ms): ${query}`);
+  }
+
+  /** TypeORM reports applied migrations here too; those are worth an info line. */
+  logSchemaBuild(message: string): void {
+    if (/^Migration .* executed successfully/.test(message)) this.logger.log(message);
+    else this.logger.debug(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+    else this.logger.log(String(message));
+  }
+}

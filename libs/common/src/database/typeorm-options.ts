@@ -1,0 +1,43 @@
+import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import type { DatabaseConfig } from '../config/service.config';
+import { TypeOrmNestLogger } from './typeorm-logger';
+
+type MigrationClass = new () => unknown;
+
+/**
+ * TypeORM options for a service database: explicit entity and migration classes (no globs, so
+ * the compiled build and ts-jest behave the same; entities of `forFeature` modules, such as the
+ * library's, are added too), no `synchronize`, migrations applied at
+ * start-up when `db.migrate` is set. `ensureDatabase` has already waited for the server, so
+ * TypeORM itself retries only briefly.
+ */
+export function typeOrmOptions(
+  db: DatabaseConfig,
+  entities: Function[],
+  migrations: MigrationClass[],
+): TypeOrmModuleOptions {
+  return {
+    type: 'mysql',
+    host: db.host,
+    port: db.port,
+    username: db.user,
+    password: db.password,
+    database: db.database,
+    entities,
+    autoLoadEntities: true,
+    migrations: migrations as Function[],
+    migrationsRun: db.migrate,
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    bigNumberStrings: true,
+    supportBigNumbers: true,
+    extra: { connectionLimit: 20 },
+    retryAttempts: 1,
+    retryDelay: 1000,
+    logger: new TypeOrmNestLogger(),
+    logging: ['error', 'warn', 'migration', 'schema'],
+    maxQueryExecutionTime: 2000,
+  };
+}

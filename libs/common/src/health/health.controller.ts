@@ -1,0 +1,28 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { BrokerHealthIndicator } from '@app/txmsg';
+
+/** `GET /health`: 200 when the database answers and the broker connection is open, else 503. */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+    private readonly broker: BrokerHealthIndicator,
+  ) {}
+
+  @Get()
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.database.pingCheck('database', { timeout: 1500 }),
+        () => this.broker.isHealthy('broker'),
+      ]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new ServiceUnavailableException({ message: `${down.join(' and ')} down`, details: result.details });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+export { ConfigError } from './config/config-error';
+export { EnvReader, type Env } from './config/env-reader';
+export {
+  loadServiceConfig,
+  DEFAULT_RETRY_LADDER,
+  LOG_LEVELS,
+  type DatabaseConfig,
+  type LogLevel,
+  type ServiceConfig,
+} from './config/service.config';
+export { ServiceConfigModule, SERVICE_CONFIG, InjectServiceConfig } from './config/service-config.module';
+export { txMsgOptions } from './config/txmsg-options';
+export { ensureDatabase } from './database/ensure-database';
+export { typeOrmOptions } from './database/typeorm-options';
+export { TypeOrmNestLogger } from './database/typeorm-logger';
+export { HealthModule } from './health/health.module';
+export { AccountNoPipe } from './http/account-no.pipe';
+export { HttpErrorFilter } from './http/http-error.filter';
+export { LoggingModule } from './logging/logging.module';
+export { decimalTransformer } from './money/decimal.transformer';
+export { IsAmount } from './money/is-amount.decorator';
+export { parseAmount, formatAmount, MAX_AMOUNT, type ParsedAmount } from './money/money';
+export { bootstrapService, JSON_BODY_LIMIT, type ServiceDefinition } from './startup/bootstrap-service';
+export { ensureBroker, withoutPassword } from './startup/ensure-broker';
+export { retryUntil } from './startup/retry-until';
+export { StartupError } from './startup/startup-error';
+export { ACCOUNT_NO, ACCOUNT_NO_MESSAGE, IsAccountNo } from './validation/account-no';

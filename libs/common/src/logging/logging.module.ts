@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { ServiceConfig } from '../config/service.config';
+
+/**
+ * Structured JSON logs (pino) at LOG_LEVEL, one line per event, each tagged with the service
+ * name. Request lines carry a request id (the caller's `x-request-id` when given); health probes
+ * are not logged.
+ */
+@Module({})
+export class LoggingModule {
+  static forRoot(config: ServiceConfig): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            base: { service: config.service, pid: process.pid },
+            genReqId: (req: IncomingMessage) => requestId(req),
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+            redact: ['req.headers.authorization', 'req.headers.cookie'],
+          },
+        }),
+      ],
+    };
+  }
+}
+
+function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}

@@ -1,0 +1,106 @@
+import { ConsoleLogger, type DynamicModule, type INestApplication, Logger, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { ConfigError } from '../config/config-error';
+import type { ServiceConfig } from '../config/service.config';
+import { ensureDatabase } from '../database/ensure-database';
+import { HttpErrorFilter } from '../http/http-error.filter';
+import { ensureBroker } from './ensure-broker';
+import { StartupError } from './startup-error';
+
+/** What `bootstrapService` needs to know about one service. */
+export interface ServiceDefinition<C extends ServiceConfig> {
+  /** Service name, for the log lines written before the configuration is known. */
+  name: string;
+  /** Reads and validates the environment (throws ConfigError). Runs before Nest starts. */
+  loadConfig: () => C;
+  /** The root module, built from the validated configuration. */
+  rootModule: (config: C) => DynamicModule;
+}
+
+/** Largest JSON body accepted; larger ones are answered 413. */
+export const JSON_BODY_LIMIT = '16kb';
+/** How long a signalled shutdown may take before the process gives up and exits 1. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Starts one service: validated configuration first, then bounded waits for MariaDB and
+ * RabbitMQ, then Nest with JSON logs, validation, uniform errors and a small body limit. Any
+ * start-up failure is one log line and exit code 1; SIGTERM/SIGINT close the app and exit 0.
+ */
+export async function bootstrapService<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
+  // Until Nest's JSON logger takes over, plain uncoloured lines: a bad variable must read well
+  // in a terminal and in a log file.
+  Logger.overrideLogger(new ConsoleLogger({ colors: false }));
+  const logger = new Logger(definition.name);
+  try {
+    const config = definition.loadConfig();
+    await ensureDatabase(config.db, config.startupWaitMs);
+    await ensureBroker(config.rabbitUrl, config.startupWaitMs);
+    const app = await createApp(definition.rootModule(config));
+    closeOnSignals(app, logger);
+    await listen(app, config);
+    logger.log(`listening on http://${config.host}:${config.port}`);
+  } catch (error) {
+    logger.error(startupFailure(error));
+    process.exit(1);
+  }
+}
+
+async function createApp(rootModule: DynamicModule): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: false,
+    forceCloseConnections: true,
+  });
+  app.useLogger(app.get(PinoLogger));
+  app.disable('x-powered-by');
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalFilters(new HttpErrorFilter());
+  return app;
+}
+
+async function listen(app: INestApplication, config: ServiceConfig): Promise<void> {
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    throw new StartupError(`PORT ${config.port} on ${config.host} (PORT, HOST) is already in use.`);
+  }
+}
+
+/**
+ * Closes the app (shutdown hooks, connections, open requests) on SIGTERM or SIGINT, then exits
+ * 0. Nest's `enableShutdownHooks()` would re-raise the signal after closing, so a clean stop
+ * would look like a crash (exit status 143) to whoever supervises the process.
+ */
+function closeOnSignals(app: INestApplication, logger: Logger): void {
+  let closing = false;
+  const close = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log(`${signal} received; shutting down`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', close);
+  process.once('SIGINT', close);
+}
+
+function startupFailure(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof StartupError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `Start-up failed: ${message.replace(/\s+/g, ' ').trim()}`;
+}

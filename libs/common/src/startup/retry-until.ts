@@ -1,0 +1,38 @@
+import type { LoggerService } from '@nestjs/common';
+import { StartupError } from './startup-error';
+
+/** Errors that retrying cannot fix (bad credentials, unknown database, refused vhost). */
+const PERMANENT = /ER_ACCESS_DENIED|ER_BAD_DB_ERROR|ER_DBACCESS_DENIED|ACCESS[-_]REFUSED|NOT[-_]ALLOWED/;
+
+/**
+ * Runs `attempt` until it succeeds or `waitMs` has passed, then fails with one sentence naming
+ * `what` and the last error. `attempt` receives the time left so one slow try cannot overrun the
+ * deadline. Used for the database and the broker at start-up.
+ */
+export async function retryUntil(
+  what: string,
+  waitMs: number,
+  logger: LoggerService,
+  attempt: (remainingMs: number) => Promise<void>,
+): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 3000)) {
+    try {
+      await attempt(Math.max(deadline - Date.now(), 500));
+      return;
+    } catch (error) {
+      const reason = describe(error);
+      if (PERMANENT.test(reason) || Date.now() + delay > deadline) {
+        throw new StartupError(`Cannot use ${what}: ${reason}.`);
+      }
+      logger.warn(`${what} not ready (${reason}); retrying in ${delay} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const message = (e?.message || String(error)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return e?.code && !message.includes(e.code) ? `${e.code} ${message}` : message;
+}
