@@ -1,0 +1,39 @@
+import {
+  HealthModule,
+  LoggingModule,
+  SERVICE_CONFIG,
+  type ServiceConfig,
+  ServiceConfigModule,
+  txMsgOptions,
+  typeOrmOptions,
+} from '@app/common';
+import { TxMsgModule } from '@app/txmsg';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ACCOUNT_MIGRATIONS } from '../../../migrations/account';
+import { AccountsModule } from './accounts/accounts.module';
+import { Account } from './accounts/entities/account.entity';
+import type { AccountConfig } from './account.config';
+
+/** account — the account system (seed 6.3): applies recharge results, reconciles with pay. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AccountConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        TypeOrmModule.forRootAsync({
+          inject: [SERVICE_CONFIG],
+          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account], ACCOUNT_MIGRATIONS),
+        }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
+        CqrsModule.forRoot(),
+        HealthModule,
+        AccountsModule,
+      ],
+    };
+  }
+}

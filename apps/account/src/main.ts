@@ -1,0 +1,9 @@
+import { bootstrapService } from '@app/common';
+import { AppModule } from './app.module';
+import { loadAccountConfig } from './account.config';
+
+void bootstrapService({
+  name: 'account',
+  loadConfig: loadAccountConfig,
+  rootModule: (config) => AppModule.forRoot(config),
+});

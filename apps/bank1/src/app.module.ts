@@ -1,0 +1,39 @@
+import {
+  HealthModule,
+  LoggingModule,
+  SERVICE_CONFIG,
+  type ServiceConfig,
+  ServiceConfigModule,
+  txMsgOptions,
+  typeOrmOptions,
+} from '@app/common';
+import { TxMsgModule } from '@app/txmsg';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { BANK1_MIGRATIONS } from '../../../migrations/bank1';
+import { AccountsModule } from './accounts/accounts.module';
+import { Account } from './accounts/entities/account.entity';
+import type { Bank1Config } from './bank1.config';
+
+/** bank1 — Zhang San's bank (seed 5.3): debits and announces transfers. */
+@Module({})
+export class AppModule {
+  static forRoot(config: Bank1Config): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        TypeOrmModule.forRootAsync({
+          inject: [SERVICE_CONFIG],
+          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account], BANK1_MIGRATIONS),
+        }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
+        CqrsModule.forRoot(),
+        HealthModule,
+        AccountsModule,
+      ],
+    };
+  }
+}

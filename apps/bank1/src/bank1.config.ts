@@ -1,0 +1,9 @@
+import { type Env, loadServiceConfig, type ServiceConfig } from '@app/common';
+
+/** bank1's configuration: the shared variables of SPEC §6 only. */
+export type Bank1Config = ServiceConfig;
+
+/** Reads and validates bank1's configuration; throws a ConfigError naming the bad variable. */
+export function loadBank1Config(env: Env = process.env): Bank1Config {
+  return loadServiceConfig('bank1', 3001, env);
+}

@@ -1,0 +1,3 @@
+import { GetAccountHandler } from './get-account/get-account.handler';
+
+export const QueryHandlers = [GetAccountHandler];

@@ -1,0 +1,9 @@
+import { type Env, loadServiceConfig, type ServiceConfig } from '@app/common';
+
+/** bank2's configuration: the shared variables of SPEC §6 only. */
+export type Bank2Config = ServiceConfig;
+
+/** Reads and validates bank2's configuration; throws a ConfigError naming the bad variable. */
+export function loadBank2Config(env: Env = process.env): Bank2Config {
+  return loadServiceConfig('bank2', 3002, env);
+}
