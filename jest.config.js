@@ -1,0 +1,42 @@
+// Two projects: `unit` (fast, no servers) and `e2e` (real MariaDB + RabbitMQ; the cross-service
+// specs start the BUILT services from dist/, so `npm test` builds first).
+// ts-jest only transpiles (isolatedModules is on in tsconfig.json); `npm run typecheck` and the
+// build are where types are checked.
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
+
+const shared = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform: { '^.+\\.ts$': tsJest },
+  moduleNameMapper: {
+    '^@app/txmsg$': '<rootDir>/libs/txmsg/src',
+    '^@app/txmsg/(.*)$': '<rootDir>/libs/txmsg/src/$1',
+    '^@app/common$': '<rootDir>/libs/common/src',
+    '^@app/common/(.*)$': '<rootDir>/libs/common/src/$1',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // e2e specs each start several service processes against one MariaDB and one RabbitMQ; on a
+  // small machine two such files at once starve each other. One file at a time.
+  maxWorkers: 1,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/src/**/*.spec.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/txmsg/test/**/*.e2e-spec.ts'],
+      // The setup file raises the timeout to 60 s (Jest ignores `testTimeout` inside a project).
+      // The environment records failures so the service processes' logs are printed only when a test failed.
+      testEnvironment: '<rootDir>/test/support/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+  ],
+};
