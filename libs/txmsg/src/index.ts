@@ -11,12 +11,17 @@ export {
   type TxMsgCheckOptions,
   type TxMsgHousekeepingOptions,
   type TxMsgModuleOptions,
+  type TxMsgNotifyOptions,
   type TxMsgRelayOptions,
   type TxMsgRetryOptions,
 } from './txmsg.options';
 export { TXMSG_OPTIONS, ATTEMPT_HEADER } from './txmsg.constants';
 export { ladderDelay, parseDuration, parseLadder } from './duration';
-export { CreateTxMsgTables1764000000000 } from './schema/create-txmsg-tables.migration';
+export {
+  CreateTxMsgNotificationTables1764000000002,
+  CreateTxMsgTables1764000000000,
+  TXMSG_MIGRATIONS,
+} from './schema';
 
 // Messages
 export { envelopeOf, newMessageId, toPublishOptions, type MessageEnvelope } from './envelope';
@@ -58,3 +63,19 @@ export { RetryScheduler } from './consumer/retry-scheduler';
 export { BrokerHealthIndicator } from './broker/broker-health.indicator';
 export { Housekeeper } from './housekeeping/housekeeper';
 export { isDuplicateKeyError, isRetryableTransactionError, withDeadlockRetry } from './support/deadlock';
+
+// Best-effort notification
+export {
+  HttpNotifier,
+  type NotificationAttempt,
+  type NotificationRecord,
+  type NotificationRequest,
+  type NotificationStatus,
+} from './notify/http-notifier';
+export {
+  WEBHOOK_HEADERS,
+  WEBHOOK_TOLERANCE_SECONDS,
+  WebhookVerificationError,
+  signWebhook,
+  verifyWebhook,
+} from './notify/webhook-signature';

@@ -17,6 +17,7 @@ import { FailureStore } from './consumer/failure-store';
 import { safeJsonDeserializer } from './consumer/poison-message';
 import { RetryScheduler } from './consumer/retry-scheduler';
 import { Housekeeper } from './housekeeping/housekeeper';
+import { HttpNotifier } from './notify/http-notifier';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { CheckBackService } from './transaction/check-back';
@@ -44,7 +45,7 @@ class TxMsgOptionsModule {}
  * - golevelup's RabbitMQModule on `broker.uri` with the library's topic exchange declared,
  *   failing handlers nacked (never requeued forever), and a deserialiser that never throws.
  *
- * Add `CreateTxMsgTables1764000000000` to the service's migrations.
+ * Add `TXMSG_MIGRATIONS` to the service's migrations.
  */
 @Module({})
 export class TxMsgModule {
@@ -106,6 +107,7 @@ export class TxMsgModule {
         FailureStore,
         RetryScheduler,
         Housekeeper,
+        HttpNotifier,
         Outbox,
         OutboxRelay,
         CheckBackService,
@@ -121,6 +123,7 @@ export class TxMsgModule {
         TransactionProducer,
         FailureStore,
         Housekeeper,
+        HttpNotifier,
         CheckBackService,
         RetryScheduler,
       ],

@@ -61,6 +61,20 @@ export interface TxMsgHousekeepingOptions {
   batchSize?: number;
 }
 
+/** Best-effort HTTP notification (seed §6.2 scheme 2): signed webhooks retried on a ladder. */
+export interface TxMsgNotifyOptions {
+  /** HMAC key for every receiver without its own. */
+  secret?: string;
+  /** HMAC keys by receiver origin (`https://merchant.example:8443`), overriding `secret`. */
+  secrets?: Record<string, string>;
+  /** Delays between attempts, in ms. Default: `retry.ladderMs`. */
+  ladderMs?: number[];
+  /** An attempt that has no answer within this time failed. Default 5000 ms. */
+  timeoutMs?: number;
+  /** How often due notifications are looked for. Default 1000 ms. */
+  scanIntervalMs?: number;
+}
+
 /** Options of {@link TxMsgModule}. */
 export interface TxMsgModuleOptions {
   /** Name of this service: the `source` of every message it sends and the prefix of its queues. */
@@ -70,6 +84,7 @@ export interface TxMsgModuleOptions {
   check?: TxMsgCheckOptions;
   retry?: TxMsgRetryOptions;
   housekeeping?: TxMsgHousekeepingOptions;
+  notify?: TxMsgNotifyOptions;
   /** Bearer token of the admin API (`/txmsg/...`); without it the admin API refuses every call. */
   adminToken?: string;
 }
@@ -82,6 +97,7 @@ export interface ResolvedTxMsgOptions {
   check: Required<TxMsgCheckOptions>;
   retry: Required<TxMsgRetryOptions>;
   housekeeping: Required<TxMsgHousekeepingOptions>;
+  notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   adminToken?: string;
 }
 
@@ -117,6 +133,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
       batchSize: 500,
       ...options.housekeeping,
     },
+    notify: { secrets: {}, ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     adminToken: options.adminToken,
   };
 }
@@ -156,6 +173,13 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');
   positive(options.housekeeping.intervalMs, 'housekeeping.intervalMs');
   positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
+  if (options.notify.ladderMs.length === 0) problems.push('notify.ladderMs must have at least one step.');
+  options.notify.ladderMs.forEach((ms, i) => positive(ms, `notify.ladderMs[${i}]`));
+  positive(options.notify.timeoutMs, 'notify.timeoutMs');
+  positive(options.notify.scanIntervalMs, 'notify.scanIntervalMs');
+  for (const origin of Object.keys(options.notify.secrets)) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+  }
   const ladderTotal = options.retry.ladderMs.reduce((sum, ms) => sum + ms, 0);
   if (options.housekeeping.retentionMs <= ladderTotal) {
     problems.push(

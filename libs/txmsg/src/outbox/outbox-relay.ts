@@ -10,10 +10,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { toPublishOptions } from '../envelope';
-import { OutboxCommitSubscriber } from './outbox-commit.subscriber';
+import { onCommitWake } from '../support/after-commit';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+
+/** Name under which transactions that wrote READY rows ask for the relay. */
+export const RELAY_WORKER = 'relay';
 
 interface ReadyRow {
   id: string;
@@ -55,8 +58,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   onModuleInit(): void {
-    // TypeORM broadcasts commit events to the DataSource's subscribers; this one wakes the relay.
-    this.dataSource.subscribers.push(new OutboxCommitSubscriber(() => this.wake()));
+    onCommitWake(this.dataSource, RELAY_WORKER, () => this.wake());
   }
 
   onApplicationBootstrap(): void {

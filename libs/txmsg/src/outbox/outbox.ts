@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import type { EntityManager } from 'typeorm';
 import { newMessageId } from '../envelope';
+import { wakeAfterCommit } from '../support/after-commit';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { routingKeyOf } from './integration-event.decorator';
@@ -35,9 +36,9 @@ export class OutsideTransactionError extends Error {
 /** Internal: row status values of `txmsg_outbox`. */
 export type OutboxStatus = 'PREPARED' | 'READY' | 'PUBLISHED' | 'DISCARDED';
 
-/** Marks the query runner so that the relay is woken right after this transaction commits. */
+/** Marks the transaction so that the relay is woken right after it commits. */
 export function wakeRelayAfterCommit(manager: EntityManager): void {
-  if (manager.queryRunner) manager.queryRunner.data = { ...manager.queryRunner.data, txmsgWake: true };
+  wakeAfterCommit(manager, 'relay');
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CreateTxMsgTables1764000000000, TxMsgModule, type TxMsgModuleOptions } from '../../src';
+import { TXMSG_MIGRATIONS, TxMsgModule, type TxMsgModuleOptions } from '../../src';
 import { ConsumerFixtureModule, ProducerFixtureModule, TestTables1764000000001 } from './fixtures';
 import { DB } from './infra';
 
@@ -19,6 +19,7 @@ export const FAST = {
   check: { firstCheckAfterMs: 300, intervalMs: 200, maxChecks: 3, scanIntervalMs: 100 },
   retry: { ladderMs: [100, 200, 400], scanIntervalMs: 50 },
   housekeeping: { retentionMs: 60_000, intervalMs: 3_600_000, batchSize: 2 },
+  notify: { secret: 'test-notify-secret', ladderMs: [100, 200, 400], timeoutMs: 1000, scanIntervalMs: 100 },
 };
 
 /** A one-service Nest application: the library, its tables, and the fixtures. */
@@ -31,7 +32,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         ...DB,
         username: DB.user,
         database: options.database,
-        migrations: [CreateTxMsgTables1764000000000, TestTables1764000000001],
+        migrations: [...TXMSG_MIGRATIONS, TestTables1764000000001],
         migrationsRun: true,
         timezone: 'Z',
         retryAttempts: 0,
@@ -45,6 +46,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         check: { ...FAST.check, ...rest.check },
         retry: { ...FAST.retry, ...rest.retry },
         housekeeping: { ...FAST.housekeeping, ...rest.housekeeping },
+        notify: { ...FAST.notify, ...rest.notify },
       }),
       ProducerFixtureModule,
       ...(options.consumer ? [ConsumerFixtureModule] : []),

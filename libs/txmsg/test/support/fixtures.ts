@@ -10,6 +10,7 @@ import {
   IntegrationEvent,
   type LocalTransactionListener,
   type LocalTransactionState,
+  HttpNotifier,
   Outbox,
   type TransactionMessage,
   TransactionalListener,
@@ -141,7 +142,23 @@ export class ThingConsumer {
   }
 }
 
-@Module({ providers: [ThingService, ScriptedListener], exports: [ThingService] })
+/** A producer of best-effort notifications: the business row and the notification commit together. */
+@Injectable()
+export class NotifyingService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly notifier: HttpNotifier,
+  ) {}
+
+  @Transactional()
+  async record(id: string, url: string, failAfterWrite = false): Promise<void> {
+    await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [id, 'notified']);
+    await this.notifier.enqueue({ url, type: 'test.thing.recorded', subject: id, data: { id, amount: '10.00' } });
+    if (failAfterWrite) throw new Error('business rule failed after the writes');
+  }
+}
+
+@Module({ providers: [ThingService, ScriptedListener, NotifyingService], exports: [ThingService] })
 export class ProducerFixtureModule {}
 
 @Module({ providers: [ThingConsumer] })

@@ -1,0 +1,10 @@
+import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notification-tables.migration';
+import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
+
+/**
+ * Every migration of the library, oldest first. Spread it into the service's TypeORM
+ * `migrations`: `migrations: [...TXMSG_MIGRATIONS, ...ownMigrations]`.
+ */
+export const TXMSG_MIGRATIONS = [CreateTxMsgTables1764000000000, CreateTxMsgNotificationTables1764000000002];
+
+export { CreateTxMsgNotificationTables1764000000002, CreateTxMsgTables1764000000000 };
