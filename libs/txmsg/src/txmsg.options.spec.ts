@@ -1,0 +1,40 @@
+import { assertValid, DEFAULT_LADDER_MS, withDefaults } from './txmsg.options';
+
+describe('TxMsgModule options', () => {
+  const base = { service: 'bank1', broker: { uri: 'amqp://guest:guest@127.0.0.1:5672' } };
+
+  it('fills in the seed ladder and defaults that pass validation', () => {
+    const options = withDefaults(base);
+    expect(options.retry.ladderMs).toEqual(DEFAULT_LADDER_MS);
+    expect(DEFAULT_LADDER_MS.map((ms) => ms / 60_000)).toEqual([1, 5, 10, 30, 60, 120, 300, 600]);
+    expect(options.broker.exchange).toBe('txmsg.events');
+    expect(options.check).toMatchObject({ firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 });
+    expect(options.notify.ladderMs).toEqual(DEFAULT_LADDER_MS);
+    expect(() => assertValid(options)).not.toThrow();
+  });
+
+  it('keeps retention longer than the whole ladder by default', () => {
+    const ladderMs = [3_600_000, 48 * 3_600_000, 200 * 3_600_000];
+    const options = withDefaults({ ...base, retry: { ladderMs } });
+    expect(options.housekeeping.retentionMs).toBeGreaterThan(ladderMs.reduce((a, b) => a + b));
+  });
+
+  it('lists every problem in one sentence-per-problem error', () => {
+    const options = withDefaults({
+      service: 'Bank 1',
+      broker: { uri: 'http://nope', prefetch: 0 },
+      retry: { ladderMs: [] },
+    });
+    expect(() => assertValid(options)).toThrow(/service must be a lower-case name.*broker\.uri must be an amqp.*broker\.prefetch must be a positive whole number.*retry\.ladderMs must have at least one step/);
+  });
+
+  it('refuses a retention that a late redelivery could outlive', () => {
+    const options = withDefaults({ ...base, retry: { ladderMs: [1000, 2000] }, housekeeping: { retentionMs: 2500 } });
+    expect(() => assertValid(options)).toThrow(/retentionMs \(2500\) must exceed the whole retry ladder \(3000 ms\)/);
+  });
+
+  it('refuses per-receiver secrets not keyed by origin', () => {
+    const options = withDefaults({ ...base, notify: { secrets: { 'https://a.example/path': 'k' } } });
+    expect(() => assertValid(options)).toThrow(/notify\.secrets keys must be origins/);
+  });
+});
