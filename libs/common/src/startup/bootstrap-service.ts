@@ -43,6 +43,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
     await listen(app, config);
     logger.log(`listening on http://${config.host}:${config.port}`);
   } catch (error) {
+    Logger.flush(); // what Nest buffered before the failure comes first
     logger.error(startupFailure(error));
     process.exit(1);
   }
@@ -56,6 +57,7 @@ async function createApp(rootModule: DynamicModule): Promise<NestExpressApplicat
     forceCloseConnections: true,
   });
   app.useLogger(app.get(PinoLogger));
+  app.flushLogs(); // Nest would hold them until listen() succeeds
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
