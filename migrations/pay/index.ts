@@ -1,4 +1,4 @@
-import { CreateTxMsgTables1764000000000 } from '@app/txmsg';
+import { TXMSG_MIGRATIONS } from '@app/txmsg';
 
-/** Every migration of the pay database, oldest first. */
-export const PAY_MIGRATIONS = [CreateTxMsgTables1764000000000];
+/** Every migration of the pay database: the library's tables (pay's own arrive with recharges). */
+export const PAY_MIGRATIONS = [...TXMSG_MIGRATIONS];
