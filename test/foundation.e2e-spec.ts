@@ -1,5 +1,7 @@
 import { SERVICES, type ServiceName } from './support/built-service';
+import { waitFor } from '@app/txmsg/testing';
 import { freePort } from './support/free-port';
+import { rabbitmqctl } from './support/rabbitmqctl';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
@@ -79,6 +81,42 @@ describe('foundation', () => {
     expect((await restarted.get('/accounts/1')).body.balance).toBe('9000.00');
     expect(await stack.query(database, 'SELECT name FROM migrations ORDER BY id')).toEqual(migrationsBefore);
     expect(await stack.query(database, 'SELECT account_no FROM account_info')).toEqual([{ account_no: '1' }]);
+  });
+});
+
+describe('health', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('health');
+  });
+
+  afterAll(() => stack?.destroy());
+
+  it('answers 503 naming the broker while its vhost is gone, and 200 again once it is back', async () => {
+    const pay = await stack.start('pay');
+
+    await rabbitmqctl('delete_vhost', stack.vhost);
+    const down = await waitFor(
+      async () => {
+        const reply = await pay.get('/health');
+        return reply.status === 503 && reply;
+      },
+      { timeoutMs: 15_000, description: 'pay /health 503' },
+    );
+    expect(down.body).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: 'broker down',
+      details: { database: { status: 'up' }, broker: { status: 'down' } },
+    });
+
+    await rabbitmqctl('add_vhost', stack.vhost);
+    await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
+    await waitFor(async () => (await pay.get('/health')).status === 200, {
+      timeoutMs: 30_000,
+      description: 'pay /health 200 after the vhost is back',
+    });
   });
 });
 

@@ -114,7 +114,9 @@ export class TestStack {
     } finally {
       await connection.end();
     }
-    await rabbitmqctl('delete_vhost', this.vhost);
+    await rabbitmqctl('delete_vhost', this.vhost).catch((error: Error) => {
+      if (!/does not exist/.test(error.message)) throw error; // a test may have deleted it
+    });
   }
 
   private connect(database?: string): Promise<Connection> {
