@@ -100,7 +100,7 @@ describe('health', () => {
     const down = await waitFor(
       async () => {
         const reply = await pay.get('/health');
-        return reply.status === 503 && reply;
+        return reply.status === 503 ? reply : undefined;
       },
       { timeoutMs: 15_000, description: 'pay /health 503' },
     );
