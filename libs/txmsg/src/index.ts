@@ -63,6 +63,7 @@ export { RetryScheduler } from './consumer/retry-scheduler';
 export { BrokerHealthIndicator } from './broker/broker-health.indicator';
 export { Housekeeper } from './housekeeping/housekeeper';
 export { isDuplicateKeyError, isRetryableTransactionError, withDeadlockRetry } from './support/deadlock';
+export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 // Best-effort notification
 export {

@@ -1,12 +1,15 @@
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { envelopeOf, type MessageEnvelope } from '../envelope';
 import { CORRELATION_ID } from '../outbox/outbox';
+import { crashIf } from '../support/crash-point';
 import { isDuplicateKeyError, withDeadlockRetry } from '../support/deadlock';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { FailureStore, type FailedDelivery } from './failure-store';
 import { PoisonMessage, UnrecoverableMessageError } from './poison-message';
 import { REDELIVERED_HEADER, RetryScheduler } from './retry-scheduler';
@@ -39,6 +42,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     private readonly cls: ClsService,
     private readonly failures: FailureStore,
     private readonly retries: RetryScheduler,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
   /** The runtime of the running application. @throws Error if TxMsgModule is not imported. */
@@ -77,9 +81,11 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
           this.cls.set(CORRELATION_ID, envelope.correlationId);
           if (!(await this.claim(delivery.consumer, key, envelope.id))) return false;
           await delivery.invoke();
+          crashIf(this.options.crashPoint, 'consumer-before-commit');
           return true;
         }),
       );
+      if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
       if (!applied) this.logger.debug(`${delivery.consumer}: duplicate ${key} (message ${envelope.id}) acknowledged`);
       if (delivery.message.properties.headers?.[REDELIVERED_HEADER]) {
         await this.failures.resolved(delivery.consumer, envelope.id).catch(() => undefined);

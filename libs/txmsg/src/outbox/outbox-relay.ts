@@ -11,6 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { toPublishOptions } from '../envelope';
 import { onCommitWake } from '../support/after-commit';
+import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -98,8 +99,10 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
         [this.options.relay.batchSize],
       );
       if (rows.length === 0) return 0;
+      crashIf(this.options.crashPoint, 'relay-before-publish');
       const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
+      if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
       if (sent.length > 0) {
         await em.query(
           `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
