@@ -5,8 +5,9 @@ import type { ServiceConfig } from './service.config';
 export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
   return {
     service: config.service,
-    broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs },
+    broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
     retry: { ladderMs: config.retryLadderMs },
     adminToken: config.adminToken,
+    crashPoint: config.crashPoint,
   };
 }
