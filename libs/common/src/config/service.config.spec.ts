@@ -15,6 +15,8 @@ describe(loadServiceConfig.name, () => {
       startupWaitMs: 30_000,
       queueType: 'classic',
       crashPoint: undefined,
+      relay: { pollIntervalMs: 1000, retryMaxMs: 30_000 },
+      check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 },
     });
   });
 
@@ -61,6 +63,8 @@ describe(loadServiceConfig.name, () => {
     [{ DB_MIGRATE: 'perhaps' }, 'DB_MIGRATE must be true or false, got "perhaps".'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "chatty".'],
     [{ STARTUP_WAIT: '30' }, 'STARTUP_WAIT is invalid: "30" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
+    [{ TXMSG_RELAY_RETRY_MAX: 'never' }, 'TXMSG_RELAY_RETRY_MAX is invalid: "never" is not a duration like 500ms, 30s, 5m or 2h.'],
     [{ RABBITMQ_QUEUE_TYPE: 'stream' }, 'RABBITMQ_QUEUE_TYPE must be one of classic, quorum, got "stream".'],
     [
       { TXMSG_CRASH_POINT: 'whenever' },

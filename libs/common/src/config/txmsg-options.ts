@@ -7,6 +7,8 @@ export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
     service: config.service,
     broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
     retry: { ladderMs: config.retryLadderMs },
+    relay: { pollIntervalMs: config.relay.pollIntervalMs, retryMaxMs: config.relay.retryMaxMs },
+    check: config.check,
     adminToken: config.adminToken,
     crashPoint: config.crashPoint,
   };

@@ -1,0 +1,81 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A TCP proxy between a service and a server (MariaDB, RabbitMQ), for network faults in tests:
+ * `cut()` drops every connection and refuses new ones until `heal()`; `slow(ms)` delays every
+ * chunk in both directions.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<Socket>();
+  private refusing = false;
+  private delayMs = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+    let proxy!: TcpProxy;
+    const server = createServer((client) => proxy.accept(client, targetHost, targetPort));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
+    return proxy;
+  }
+
+  /** Drops every open connection and refuses new ones. */
+  cut(): void {
+    this.refusing = true;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  /** Lets connections through again, at full speed. */
+  heal(): void {
+    this.refusing = false;
+    this.delayMs = 0;
+  }
+
+  /** Delays every chunk by `ms` in both directions. */
+  slow(ms: number): void {
+    this.delayMs = ms;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private accept(client: Socket, host: string, port: number): void {
+    if (this.refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(port, host);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    this.pipe(client, upstream);
+    this.pipe(upstream, client);
+  }
+
+  private pipe(from: Socket, to: Socket): void {
+    from.on('data', (chunk) => {
+      const forward = () => {
+        if (!to.destroyed) to.write(chunk);
+      };
+      if (this.delayMs > 0) {
+        // Keep order: pause the source while a delayed chunk waits.
+        from.pause();
+        setTimeout(() => {
+          forward();
+          from.resume();
+        }, this.delayMs);
+      } else forward();
+    });
+    from.on('close', () => to.destroy());
+  }
+}
