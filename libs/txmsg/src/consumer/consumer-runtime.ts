@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { envelopeOf, type MessageEnvelope } from '../envelope';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
 import { crashIf } from '../support/crash-point';
 import { isDuplicateKeyError, withDeadlockRetry } from '../support/deadlock';
@@ -42,6 +43,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     private readonly cls: ClsService,
     private readonly failures: FailureStore,
     private readonly retries: RetryScheduler,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
@@ -86,6 +88,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
         }),
       );
       if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
+      this.metrics.messageConsumed(delivery.consumer, applied ? 'applied' : 'duplicate');
       if (!applied) this.logger.debug(`${delivery.consumer}: duplicate ${key} (message ${envelope.id}) acknowledged`);
       if (delivery.message.properties.headers?.[REDELIVERED_HEADER]) {
         await this.failures.resolved(delivery.consumer, envelope.id).catch(() => undefined);
@@ -115,6 +118,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     try {
       const outcome = await this.failures.recordFailure(failed, error);
       const what = `${failed.consumer} failed on ${failed.envelope.id} (attempt ${outcome.attempts}): ${(error as Error)?.message ?? error}`;
+      this.metrics.messageConsumed(failed.consumer, 'parked' in outcome ? 'parked' : 'retry');
       if ('parked' in outcome) this.logger.error(`${what}; parked (${outcome.parked})`);
       else {
         this.logger.warn(`${what}; retrying in ${outcome.retryInMs} ms`);
@@ -128,6 +132,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
   private async park(failed: FailedDelivery, error: Error, reason: 'POISON' | 'UNRECOVERABLE'): Promise<void | Nack> {
     try {
       await this.failures.park(failed, reason, error);
+      this.metrics.messageConsumed(failed.consumer, 'parked');
       this.logger.error(`${failed.consumer}: message ${failed.envelope.id} parked (${reason}): ${error.message}`);
     } catch (recordError) {
       return this.requeue(failed, recordError);
@@ -139,6 +144,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     this.logger.error(
       `${failed.consumer}: could not record the outcome of ${failed.envelope.id}, requeueing it: ${(error as Error)?.message ?? error}`,
     );
+    this.metrics.messageConsumed(failed.consumer, 'requeued');
     await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
     return new Nack(true);
   }

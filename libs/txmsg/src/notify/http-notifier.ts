@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ladderDelay } from '../duration';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { newMessageId } from '../envelope';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
@@ -79,6 +80,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.notify.scanIntervalMs, async () => (await this.deliverDue()) >= 20);
@@ -204,6 +206,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
       `INSERT INTO txmsg_notification_attempt (notification_id, attempt, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)`,
       [row.notification_id, attempt, statusCode, error?.slice(0, 1000) ?? null, durationMs],
     );
+    this.metrics.notificationAttempted(error === null ? 'delivered' : ladderDelay(this.options.notify.ladderMs, attempt) === undefined ? 'gave_up' : 'failed');
     if (error === null) {
       await em.query(
         `UPDATE txmsg_notification SET status = 'DELIVERED', attempts = ?, last_status = ?, last_error = NULL, finished_at = NOW(3)

@@ -10,6 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { toPublishOptions } from '../envelope';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { onCommitWake } from '../support/after-commit';
 import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
@@ -51,6 +52,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: ConfirmedPublisher,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.relay.pollIntervalMs, async () => {
@@ -103,6 +105,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
       const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
       if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
+      rows.forEach((row, i) => results[i].status === 'fulfilled' && this.metrics.messagePublished(row.routing_key, row.created_at));
       if (sent.length > 0) {
         await em.query(
           `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
@@ -138,6 +141,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     const log = `message ${row.message_id} (${row.routing_key}) not published, retrying in ${delayMs} ms: ${message}`;
     if (reason instanceof UnroutableMessageError) this.logger.warn(log);
     else this.logger.error(log);
+    this.metrics.publishFailed(reason instanceof UnroutableMessageError ? 'unroutable' : 'error');
     await em.query(
       `UPDATE txmsg_outbox
           SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
