@@ -9,6 +9,7 @@ import { newMessageId } from '../envelope';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
 import { onCommitWake, wakeAfterCommit } from '../support/after-commit';
+import { claimRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -164,14 +165,11 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   /** Makes one attempt for every due notification; returns how many were attempted. */
   async deliverDue(): Promise<number> {
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const rows: DueRow[] = await em.query(
-        `SELECT notification_id, target_url, body, attempts FROM txmsg_notification
-          WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
-          ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`,
-      );
+    const select = `SELECT notification_id, target_url, body, attempts FROM txmsg_notification
+                     WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
+                     ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`;
+    return claimRows<DueRow>(this.dataSource, select, [], async (em, rows) => {
       await Promise.all(rows.map((row) => this.attempt(em, row)));
-      return rows.length;
     });
   }
 

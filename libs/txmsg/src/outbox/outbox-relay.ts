@@ -12,6 +12,7 @@ import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-
 import { toPublishOptions } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { onCommitWake } from '../support/after-commit';
+import { claimRows } from '../support/claim-rows';
 import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -89,18 +90,13 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   /** One round: claim, publish, mark. Returns how many rows were claimed. */
   async relayOnce(): Promise<number> {
-    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const rows: ReadyRow[] = await em.query(
-        `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
-           FROM txmsg_outbox
-          WHERE status = 'READY' AND next_attempt_at <= NOW(3)
-          ORDER BY id
-          LIMIT ?
-          FOR UPDATE SKIP LOCKED`,
-        [this.options.relay.batchSize],
-      );
-      if (rows.length === 0) return 0;
+    const select = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
+                      FROM txmsg_outbox
+                     WHERE status = 'READY' AND next_attempt_at <= NOW(3)
+                     ORDER BY id
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED`;
+    return claimRows<ReadyRow>(this.dataSource, select, [this.options.relay.batchSize], async (em, rows) => {
       crashIf(this.options.crashPoint, 'relay-before-publish');
       const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
@@ -116,7 +112,6 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
       for (const [i, result] of results.entries()) {
         if (result.status === 'rejected') await this.postpone(em, rows[i], result.reason);
       }
-      return rows.length;
     });
   }
 
