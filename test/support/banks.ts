@@ -1,0 +1,71 @@
+import { waitFor } from '@app/txmsg/testing';
+import type { ServiceProcess } from './service-process';
+import type { TestStack } from './test-stack';
+
+/** Short timings for bank tests: the retry ladder and bank1's check-back, in milliseconds. */
+export const FAST_BANK_ENV = {
+  RETRY_LADDER: '200ms,400ms,800ms',
+  TXMSG_CHECK_FIRST_AFTER: '1s',
+  TXMSG_CHECK_INTERVAL: '500ms',
+  TXMSG_CHECK_MAX: '5',
+};
+
+export interface Banks {
+  bank1: ServiceProcess;
+  bank2: ServiceProcess;
+}
+
+/** Starts bank1 and bank2 (each its own process, database and the stack's vhost) and waits for both. */
+export async function startBanks(stack: TestStack, overrides: Record<string, string> = {}): Promise<Banks> {
+  const [bank1, bank2] = await Promise.all([
+    stack.start('bank1', { ...FAST_BANK_ENV, ...overrides }),
+    stack.start('bank2', { ...FAST_BANK_ENV, ...overrides }),
+  ]);
+  return { bank1, bank2 };
+}
+
+export interface TransferBody {
+  fromAccountNo: string;
+  toAccountNo: string;
+  amount: string;
+}
+
+/** `POST /transfers` on bank1. */
+export function postTransfer(bank1: ServiceProcess, body: unknown, idempotencyKey?: string) {
+  return bank1.post('/transfers', body, idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey });
+}
+
+/** The balance of an account as the service shows it (`"10000.00"`). */
+export async function balanceOf(service: ServiceProcess, accountNo: string): Promise<string> {
+  const { status, body } = await service.get(`/accounts/${accountNo}`);
+  if (status !== 200) throw new Error(`GET /accounts/${accountNo} on ${service.name} answered ${status}`);
+  return body.balance;
+}
+
+/** Waits until bank1 shows the transfer in `status`; returns the transfer. */
+export function waitForTransfer(bank1: ServiceProcess, txNo: string, status: string, timeoutMs = 15_000) {
+  return waitFor(
+    async () => {
+      const reply = await bank1.get(`/transfers/${txNo}`);
+      return reply.status === 200 && reply.body.status === status ? reply.body : undefined;
+    },
+    { timeoutMs, description: `transfer ${txNo} ${status}` },
+  );
+}
+
+/** Seeds extra accounts straight into a service's database (the services have no API for it). */
+export async function seedAccounts(stack: TestStack, database: string, accounts: [string, string][]): Promise<void> {
+  for (const [accountNo, balance] of accounts) {
+    await stack.query(database, 'INSERT INTO account_info (account_no, account_name, balance) VALUES (?, ?, ?)', [
+      accountNo,
+      `test account ${accountNo}`,
+      balance,
+    ]);
+  }
+}
+
+/** SUM(balance) of every account of a bank's database, as a 2-digit string. */
+export async function totalBalance(stack: TestStack, database: string): Promise<string> {
+  const [row] = await stack.query(database, 'SELECT CAST(COALESCE(SUM(balance), 0) AS CHAR) AS total FROM account_info');
+  return row.total;
+}
