@@ -1,5 +1,5 @@
 import { waitFor } from '@app/txmsg/testing';
-import { balanceOf, type Banks, postTransfer, startBanks, waitForTransfer } from './support/banks';
+import { balanceOf, type Banks, minus, plus, postTransfer, startBanks, waitForTransfer } from './support/banks';
 import { TestStack } from './support/test-stack';
 
 // bank1 → bank2 transfers end to end (seed 5.3): each bank its own process, database and the
@@ -30,10 +30,10 @@ describe('transfer bank1 → bank2', () => {
     expect(accepted.status).toBe(202);
     expect(accepted.body).toEqual({ txNo: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'PENDING' });
     const { txNo } = accepted.body;
-    expect(await balanceOf(banks.bank1, '1')).toBe(sub(before1, '100.10'));
+    expect(await balanceOf(banks.bank1, '1')).toBe(minus(before1, '100.10'));
     const completed = await waitForTransfer(banks.bank1, txNo, 'COMPLETED');
     expect(completed).toEqual({ txNo, fromAccountNo: '1', toAccountNo: '2', amount: '100.10', status: 'COMPLETED' });
-    expect(await balanceOf(banks.bank2, '2')).toBe(add(before2, '100.10'));
+    expect(await balanceOf(banks.bank2, '2')).toBe(plus(before2, '100.10'));
     expect(await stack.query(db2, 'SELECT status, CAST(amount AS CHAR) AS amount FROM incoming_transfer WHERE tx_no = ?', [txNo]))
       .toEqual([{ status: 'CREDITED', amount: '100.10' }]);
   });
@@ -88,7 +88,7 @@ describe('transfer bank1 → bank2', () => {
       expect(again).toEqual(first);
       expect(sameMeaning).toEqual(first);
       await waitForTransfer(banks.bank1, first.body.txNo, 'COMPLETED');
-      expect(await balanceOf(banks.bank1, '1')).toBe(sub(before, '12.34'));
+      expect(await balanceOf(banks.bank1, '1')).toBe(minus(before, '12.34'));
       expect(await debitsOf('replay-1')).toBe(1);
     });
 
@@ -101,7 +101,7 @@ describe('transfer bank1 → bank2', () => {
       expect(replies.map((r) => r.status)).toEqual(replies.map(() => 202));
       expect(new Set(replies.map((r) => r.body.txNo)).size).toBe(1);
       await waitForTransfer(banks.bank1, replies[0].body.txNo, 'COMPLETED');
-      expect(await balanceOf(banks.bank1, '1')).toBe(sub(before, '5.00'));
+      expect(await balanceOf(banks.bank1, '1')).toBe(minus(before, '5.00'));
       expect(await debitsOf('race-1')).toBe(1);
     });
 
@@ -178,11 +178,3 @@ describe('transfer bank1 → bank2', () => {
     });
   });
 });
-
-const cents = (amount: string) => BigInt(amount.replace('.', ''));
-const money = (value: bigint) => {
-  const text = value.toString().padStart(3, '0');
-  return `${text.slice(0, -2)}.${text.slice(-2)}`;
-};
-const add = (a: string, b: string) => money(cents(a) + cents(b));
-const sub = (a: string, b: string) => money(cents(a) - cents(b));

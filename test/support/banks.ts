@@ -1,4 +1,5 @@
 import { waitFor } from '@app/txmsg/testing';
+import { type Connection, createConnection } from 'mysql2/promise';
 import type { ServiceProcess } from './service-process';
 import type { TestStack } from './test-stack';
 
@@ -68,4 +69,69 @@ export async function seedAccounts(stack: TestStack, database: string, accounts:
 export async function totalBalance(stack: TestStack, database: string): Promise<string> {
   const [row] = await stack.query(database, 'SELECT CAST(COALESCE(SUM(balance), 0) AS CHAR) AS total FROM account_info');
   return row.total;
+}
+
+/** Starts a stopped or killed service again with the same environment (same database). */
+export function restart(stack: TestStack, service: ServiceProcess): Promise<ServiceProcess> {
+  return stack.start(service.service, service.env);
+}
+
+/** The `bank1.transfer.started` message of a transfer, as bank1's outbox holds it. */
+export async function startedMessage(stack: TestStack, bank1: ServiceProcess, txNo: string) {
+  const [row] = await stack.query(
+    bank1.env.DB_NAME,
+    `SELECT message_id, payload, status FROM txmsg_outbox
+      WHERE routing_key = 'bank1.transfer.started' AND JSON_VALUE(payload, '$.txNo') = ?`,
+    [txNo],
+  );
+  if (!row) throw new Error(`no bank1.transfer.started message for ${txNo}`);
+  return { messageId: row.message_id as string, payload: JSON.parse(row.payload), status: row.status as string };
+}
+
+/**
+ * Opens a transaction in a service's database that holds account `accountNo` locked
+ * (`SELECT … FOR UPDATE`), so the service's own debit of it waits: a stalled local transaction.
+ * `release()` ends it.
+ */
+export async function lockAccount(service: ServiceProcess, accountNo: string): Promise<{ release(): Promise<void> }> {
+  const { DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME } = service.env;
+  const connection: Connection = await createConnection({
+    host: DB_HOST,
+    port: Number(DB_PORT),
+    user: DB_USER,
+    password: DB_PASSWORD,
+    database: DB_NAME,
+  });
+  await connection.query('START TRANSACTION');
+  await connection.query('SELECT balance FROM account_info WHERE account_no = ? FOR UPDATE', [accountNo]);
+  return {
+    release: async () => {
+      await connection.query('ROLLBACK').catch(() => undefined);
+      await connection.end().catch(() => undefined);
+    },
+  };
+}
+
+/** Exact arithmetic on 2-digit decimal strings for assertions (`plus('9.90', '0.10') === '10.00'`). */
+export function plus(a: string, b: string): string {
+  return fromCents(cents(a) + cents(b));
+}
+
+export function minus(a: string, b: string): string {
+  return fromCents(cents(a) - cents(b));
+}
+
+export function times(a: string, n: number): string {
+  return fromCents(cents(a) * BigInt(n));
+}
+
+function cents(amount: string): bigint {
+  if (!/^-?\d+\.\d\d$/.test(amount)) throw new Error(`not a 2-digit decimal: ${amount}`);
+  return BigInt(amount.replace('.', ''));
+}
+
+function fromCents(value: bigint): string {
+  const sign = value < 0n ? '-' : '';
+  const text = (value < 0n ? -value : value).toString().padStart(3, '0');
+  return `${sign}${text.slice(0, -2)}.${text.slice(-2)}`;
 }
