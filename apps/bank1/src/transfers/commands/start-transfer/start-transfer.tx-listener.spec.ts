@@ -6,7 +6,7 @@ import { TransferStarted } from '../../events/transfer-started.event';
 import { StartTransferTxListener } from './start-transfer.tx-listener';
 
 describe(StartTransferTxListener.name, () => {
-  const em = { query: jest.fn(), insert: jest.fn(), existsBy: jest.fn() };
+  const em = { query: jest.fn(), existsBy: jest.fn() };
   const listener = new StartTransferTxListener({ tx: em } as unknown as TransactionHost<TransactionalAdapterTypeOrm>);
   const message = (payload = new TransferStarted('tx-1', '1', '2', '100.00')): TransactionMessage<TransferStarted> => ({
     id: 'm-1',
@@ -19,17 +19,16 @@ describe(StartTransferTxListener.name, () => {
   beforeEach(() => jest.resetAllMocks());
 
   it('records the key first, debits conditionally, writes the transfer and commits', async () => {
-    em.query.mockResolvedValueOnce({ affectedRows: 1 });
+    em.query.mockResolvedValueOnce([]).mockResolvedValueOnce({ affectedRows: 1 });
 
     await expect(listener.execute(message(), { idempotency: { key: 'k', requestHash: 'h' } })).resolves.toBe('COMMIT');
 
-    expect(em.insert.mock.invocationCallOrder[0]).toBeLessThan(em.query.mock.invocationCallOrder[0]);
-    expect(em.insert.mock.calls[0][1]).toEqual({ key: 'k', requestHash: 'h', txNo: 'tx-1' });
-    const [sql, params] = em.query.mock.calls[0];
-    expect(sql).toMatch(/SET balance = balance - CAST\(\? AS DECIMAL\(18,2\)\)[\s\S]*AND balance >= CAST\(\? AS DECIMAL\(18,2\)\)/);
-    expect(params).toEqual(['100.00', '1', '100.00']);
-    expect(em.insert.mock.calls[1][1]).toMatchObject({ txNo: 'tx-1', fromAccountNo: '1', toAccountNo: '2', status: 'PENDING' });
-    expect(em.insert.mock.calls[1][1].amount.toFixed(2)).toBe('100.00');
+    const [key, debit, transfer] = em.query.mock.calls;
+    expect(key).toEqual([expect.stringContaining('INSERT INTO idempotency_key'), ['k', 'h', 'tx-1']]);
+    expect(debit[0]).toMatch(/SET balance = balance - CAST\(\? AS DECIMAL\(18,2\)\)[\s\S]*AND balance >= CAST\(\? AS DECIMAL\(18,2\)\)/);
+    expect(debit[1]).toEqual(['100.00', '1', '100.00']);
+    expect(transfer[0]).toMatch(/INSERT INTO transfer[\s\S]*CAST\(\? AS DECIMAL\(18,2\)\), 'PENDING'/);
+    expect(transfer[1]).toEqual(['tx-1', '1', '2', '100.00']);
   });
 
   it('throws 422 when the account exists but cannot pay, before writing the transfer', async () => {
@@ -37,7 +36,7 @@ describe(StartTransferTxListener.name, () => {
     await expect(listener.execute(message(), {})).rejects.toThrow(
       new UnprocessableEntityException('insufficient funds in account 1'),
     );
-    expect(em.insert).not.toHaveBeenCalled();
+    expect(em.query).toHaveBeenCalledTimes(2); // the transfer row is never written
   });
 
   it('throws 404 when there is no source account', async () => {

@@ -8,8 +8,6 @@ import {
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import Decimal from 'decimal.js';
-import { IdempotencyKey } from '../../entities/idempotency-key.entity';
 import { Transfer } from '../../entities/transfer.entity';
 import type { TransferStarted } from '../../events/transfer-started.event';
 
@@ -34,15 +32,20 @@ export class StartTransferTxListener implements LocalTransactionListener<Transfe
   async execute({ payload }: TransactionMessage<TransferStarted>, { idempotency }: TransferDebit) {
     const em = this.txHost.tx;
     // First, so a concurrent duplicate fails on the key before it touches any balance.
-    if (idempotency) await em.insert(IdempotencyKey, { ...idempotency, txNo: payload.txNo });
+    if (idempotency) {
+      await em.query('INSERT INTO idempotency_key (idempotency_key, request_hash, tx_no) VALUES (?, ?, ?)', [
+        idempotency.key,
+        idempotency.requestHash,
+        payload.txNo,
+      ]);
+    }
     await this.debit(payload.fromAccountNo, payload.amount);
-    await em.insert(Transfer, {
-      txNo: payload.txNo,
-      fromAccountNo: payload.fromAccountNo,
-      toAccountNo: payload.toAccountNo,
-      amount: new Decimal(payload.amount),
-      status: 'PENDING',
-    });
+    // Plain SQL: TypeORM's insert() would read the defaulted columns back, one more round trip.
+    await em.query(
+      `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
+       VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`,
+      [payload.txNo, payload.fromAccountNo, payload.toAccountNo, payload.amount],
+    );
     return LocalTransactionState.COMMIT;
   }
 
