@@ -35,7 +35,9 @@ const SERVICES = [
  * >>> Later issues add their demos here: the bank1 -> bank2 transfer (seed 5.3) and the
  * >>> pay -> account recharge with notification and reconciliation (seed 6.3).
  */
-const scenarios = [];
+const scenarios = [
+  require('./demo-transfer'), // bank1 -> bank2 transfer (seed 5.3)
+];
 
 const children = new Map();
 let stopping = false;

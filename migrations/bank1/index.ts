@@ -1,6 +1,14 @@
 import { TXMSG_MIGRATIONS } from '@app/txmsg';
 import { CreateAccountInfo1764100000000 } from './1764100000000-CreateAccountInfo';
 import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
+import { CreateTransfer1764200000000 } from './1764200000000-CreateTransfer';
+import { CreateIdempotencyKey1764200000001 } from './1764200000001-CreateIdempotencyKey';
 
 /** Every migration of the bank1 database: the library's tables, then the service's own. */
-export const BANK1_MIGRATIONS = [...TXMSG_MIGRATIONS, CreateAccountInfo1764100000000, SeedAccounts1764100000001];
+export const BANK1_MIGRATIONS = [
+  ...TXMSG_MIGRATIONS,
+  CreateAccountInfo1764100000000,
+  SeedAccounts1764100000001,
+  CreateTransfer1764200000000,
+  CreateIdempotencyKey1764200000001,
+];

@@ -2,7 +2,6 @@ import {
   HealthModule,
   LoggingModule,
   SERVICE_CONFIG,
-  type ServiceConfig,
   ServiceConfigModule,
   txMsgOptions,
   typeOrmOptions,
@@ -15,6 +14,9 @@ import { BANK1_MIGRATIONS } from '../../../migrations/bank1';
 import { AccountsModule } from './accounts/accounts.module';
 import { Account } from './accounts/entities/account.entity';
 import type { Bank1Config } from './bank1.config';
+import { IdempotencyKey } from './transfers/entities/idempotency-key.entity';
+import { Transfer } from './transfers/entities/transfer.entity';
+import { TransfersModule } from './transfers/transfers.module';
 
 /** bank1 — Zhang San's bank (seed 5.3): debits and announces transfers. */
 @Module({})
@@ -27,12 +29,16 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account], BANK1_MIGRATIONS),
+          useFactory: (c: Bank1Config) => typeOrmOptions(c.db, [Account, Transfer, IdempotencyKey], BANK1_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
+        TxMsgModule.forRootAsync({
+          inject: [SERVICE_CONFIG],
+          useFactory: (c: Bank1Config) => ({ ...txMsgOptions(c), check: c.check }),
+        }),
         CqrsModule.forRoot(),
         HealthModule,
         AccountsModule,
+        TransfersModule,
       ],
     };
   }

@@ -15,6 +15,8 @@ import { BANK2_MIGRATIONS } from '../../../migrations/bank2';
 import { AccountsModule } from './accounts/accounts.module';
 import { Account } from './accounts/entities/account.entity';
 import type { Bank2Config } from './bank2.config';
+import { IncomingTransfer } from './transfers/entities/incoming-transfer.entity';
+import { TransfersModule } from './transfers/transfers.module';
 
 /** bank2 — Li Si's bank (seed 5.3): credits transfers it receives. */
 @Module({})
@@ -27,12 +29,13 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account], BANK2_MIGRATIONS),
+          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account, IncomingTransfer], BANK2_MIGRATIONS),
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),
         HealthModule,
         AccountsModule,
+        TransfersModule,
       ],
     };
   }

@@ -10,6 +10,7 @@ export {
 } from './config/service.config';
 export { ServiceConfigModule, SERVICE_CONFIG, InjectServiceConfig } from './config/service-config.module';
 export { txMsgOptions } from './config/txmsg-options';
+export { affectedRows } from './database/affected-rows';
 export { ensureDatabase } from './database/ensure-database';
 export { typeOrmOptions } from './database/typeorm-options';
 export { TypeOrmNestLogger } from './database/typeorm-logger';

@@ -1,0 +1,37 @@
+import { affectedRows } from '@app/common';
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { type SettleOutcome, whyNotPending } from '../settle-outcome';
+import { RefundTransferCommand } from './refund-transfer.command';
+
+/**
+ * Refunds a transfer bank2 rejected: the conditional status flip decides, so the money goes
+ * back exactly once however often the rejection arrives, and never for a completed transfer.
+ * The amount and account come from bank1's own transfer row.
+ *
+ * Transaction contract: joins the ambient transaction (the consumer's, with its dedup row), or
+ * opens one; the flip and the credit commit together.
+ */
+@CommandHandler(RefundTransferCommand)
+export class RefundTransferHandler implements ICommandHandler<RefundTransferCommand, SettleOutcome> {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  @Transactional()
+  async execute({ txNo }: RefundTransferCommand): Promise<SettleOutcome> {
+    const em = this.txHost.tx;
+    const flipped = await em.query(`UPDATE transfer SET status = 'REFUNDED' WHERE tx_no = ? AND status = 'PENDING'`, [
+      txNo,
+    ]);
+    if (affectedRows(flipped) !== 1) return whyNotPending(em, txNo);
+    const credited = await em.query(
+      `UPDATE account_info a JOIN transfer t ON t.from_account_no = a.account_no
+          SET a.balance = a.balance + t.amount
+        WHERE t.tx_no = ?`,
+      [txNo],
+    );
+    // The source account was debited by this very transfer; if it is gone, stop and retry later.
+    if (affectedRows(credited) !== 1) throw new Error(`source account of transfer ${txNo} not found; refund not applied`);
+    return 'SETTLED';
+  }
+}

@@ -1,0 +1,60 @@
+import { HalfMessageResolvedError, isDuplicateKeyError, TransactionProducer } from '@app/txmsg';
+import { ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { IdempotencyKey } from '../../entities/idempotency-key.entity';
+import { TRANSFER_STARTED, TransferStarted } from '../../events/transfer-started.event';
+import { StartTransferCommand, type TransferAccepted } from './start-transfer.command';
+import { TRANSFER_GROUP, type TransferDebit } from './start-transfer.tx-listener';
+import { toTransferRequest } from './transfer-request';
+
+/**
+ * Starts a transfer as a RocketMQ-style transactional message: the debit, the transfer row, the
+ * Idempotency-Key and the `bank1.transfer.started` message commit together, or nothing happens
+ * and nothing is sent (404 unknown source, 422 insufficient funds).
+ *
+ * Transaction contract: opens its own transactions (through `sendMessageInTransaction`); must not
+ * run inside one.
+ */
+@CommandHandler(StartTransferCommand)
+export class StartTransferHandler implements ICommandHandler<StartTransferCommand, TransferAccepted> {
+  constructor(
+    private readonly producer: TransactionProducer,
+    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+  ) {}
+
+  async execute(command: StartTransferCommand): Promise<TransferAccepted> {
+    const request = toTransferRequest(command);
+    const key = command.idempotencyKey;
+    const replay = key === undefined ? undefined : await this.replay(key, request.hash);
+    if (replay) return replay;
+
+    const txNo = randomUUID();
+    const event = new TransferStarted(txNo, request.fromAccountNo, request.toAccountNo, request.amount);
+    const debit: TransferDebit = key === undefined ? {} : { idempotency: { key, requestHash: request.hash } };
+    try {
+      await this.producer.sendMessageInTransaction(TRANSFER_GROUP, TRANSFER_STARTED, event, debit);
+    } catch (error) {
+      // A concurrent request with the same key committed first: answer what it answered.
+      const raced = key !== undefined && isDuplicateKeyError(error) ? await this.replay(key, request.hash) : undefined;
+      if (raced) return raced;
+      if (error instanceof HalfMessageResolvedError) {
+        throw new ServiceUnavailableException('the transfer took too long and was cancelled; nothing was debited, retry');
+      }
+      throw error;
+    }
+    return { txNo, status: 'PENDING' };
+  }
+
+  /** The first result of an earlier request with this key; 422 if that request was a different one. */
+  private async replay(key: string, requestHash: string): Promise<TransferAccepted | undefined> {
+    const earlier = await this.keys.findOneBy({ key });
+    if (!earlier) return undefined;
+    if (earlier.requestHash !== requestHash) {
+      throw new UnprocessableEntityException('Idempotency-Key was already used with a different request');
+    }
+    return { txNo: earlier.txNo, status: 'PENDING' };
+  }
+}

@@ -1,0 +1,28 @@
+import { Idempotent, UnrecoverableMessageError, validateMessage } from '@app/txmsg';
+import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { CompleteTransferCommand } from '../commands/complete-transfer/complete-transfer.command';
+import { TRANSFER_CREDITED, TransferCredited } from '../events/transfer-credited.event';
+
+/** bank2 credited a transfer: mark it COMPLETED, once. */
+@Injectable()
+export class CompleteOnTransferCreditedConsumer {
+  private readonly logger = new Logger(CompleteOnTransferCreditedConsumer.name);
+
+  constructor(private readonly commandBus: CommandBus) {}
+
+  @RabbitSubscribe({
+    exchange: 'txmsg.events',
+    routingKey: TRANSFER_CREDITED,
+    queue: 'bank1.complete-on-transfer-credited',
+  })
+  @Idempotent({ key: 'txNo' })
+  async handle(payload: unknown): Promise<void> {
+    const { txNo } = validateMessage(TransferCredited, payload);
+    const outcome = await this.commandBus.execute(new CompleteTransferCommand(txNo));
+    if (outcome === 'UNKNOWN_TRANSFER') throw new UnrecoverableMessageError(`no transfer ${txNo} at bank1`);
+    // bank2 answers each transfer once, credited or rejected; both arriving means a bug there.
+    if (outcome === 'ALREADY_REFUNDED') this.logger.error(`transfer ${txNo} was credited by bank2 but already refunded`);
+  }
+}

@@ -1,0 +1,3 @@
+import { GetTransferHandler } from './get-transfer/get-transfer.handler';
+
+export const QueryHandlers = [GetTransferHandler];

@@ -1,0 +1,29 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { StartTransferCommand, type TransferAccepted } from './commands/start-transfer/start-transfer.command';
+import { StartTransferDto } from './dto/start-transfer.dto';
+import { IdempotencyKeyHeader } from './http/idempotency-key.decorator';
+import { TxNoPipe } from './http/tx-no.pipe';
+import { GetTransferQuery, type TransferView } from './queries/get-transfer/get-transfer.query';
+
+@Controller('transfers')
+export class TransfersController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  /** 202: debited and on its way to bank2; `GET /transfers/:txNo` follows it. */
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  start(@Body() body: StartTransferDto, @IdempotencyKeyHeader() idempotencyKey?: string): Promise<TransferAccepted> {
+    return this.commandBus.execute(
+      new StartTransferCommand(body.fromAccountNo, body.toAccountNo, body.amount, idempotencyKey),
+    );
+  }
+
+  @Get(':txNo')
+  get(@Param('txNo', TxNoPipe) txNo: string): Promise<TransferView> {
+    return this.queryBus.execute(new GetTransferQuery(txNo));
+  }
+}

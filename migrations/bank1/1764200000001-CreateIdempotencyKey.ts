@@ -1,0 +1,26 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * `Idempotency-Key` headers of accepted transfers, inserted in the same transaction as the debit.
+ * The primary key makes a concurrent duplicate fail instead of debiting twice; `request_hash`
+ * tells a replay (same body) from a misuse (different body).
+ */
+export class CreateIdempotencyKey1764200000001 implements MigrationInterface {
+  name = 'CreateIdempotencyKey1764200000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE TABLE IF NOT EXISTS idempotency_key (
+        idempotency_key VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
+        request_hash CHAR(64) NOT NULL,
+        tx_no VARCHAR(36) NOT NULL,
+        created_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+        PRIMARY KEY (idempotency_key),
+        KEY ix_idempotency_key_created (created_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query('DROP TABLE IF EXISTS idempotency_key');
+  }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// `npm run bench` (SPEC §8): bank1 → bank2 transfers through the built services, against two
+// baselines measured in the same run on the same databases: the raw statements with mysql2, and
+// a naive publish-after-commit pipeline. Durability stays on (innodb_flush_log_at_trx_commit=1
+// is checked, messages are persistent, the services publish with confirms).
+//
+// BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
+// BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
+// NODE_OPTIONS (e.g. --max-old-space-size=128). The services log at LOG_LEVEL=warn.
+// Results: a table on stdout and bench-results/<time>.json.
+'use strict';
+
+const path = require('node:path');
+const { createWorld, destroyWorld, pool, serverFacts } = require('./bench/infra');
+const { httpClient } = require('./bench/load');
+const { naiveLatency, naivePipeline, naiveThroughput, rawThroughput } = require('./bench/baselines');
+const { reliableLatency, reliableThroughput } = require('./bench/reliable');
+const report = require('./bench/report');
+const { rssMb, startService, stopService, watchMemory } = require('./bench/services');
+const { seed, workload, ACCOUNTS } = require('./bench/workloads');
+
+const root = path.resolve(__dirname, '..');
+const config = {
+  concurrency: Number(process.env.BENCH_CONCURRENCY || 32),
+  transfers: Number(process.env.BENCH_TRANSFERS || 3000),
+  hotTransfers: Number(process.env.BENCH_HOT_TRANSFERS || 1500),
+  latencyRate: Number(process.env.BENCH_RATE || 100),
+  latencySeconds: Number(process.env.BENCH_RATE_SECONDS || 10),
+  serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS || '',
+  warmup: 300,
+  prefetch: 20, // the library's default consumer prefetch, for the naive consumer too
+  accounts: ACCOUNTS,
+};
+const say = (text = '') => process.stdout.write(`${text}\n`);
+
+async function main() {
+  const startedAt = new Date().toISOString();
+  const world = await createWorld(startedAt.replace(/\D/g, '').slice(0, 14));
+  const services = [];
+  const cleanup = async () => {
+    await Promise.all(services.map(stopService));
+    await destroyWorld(world).catch((error) => say(`cleanup failed: ${error.message}`));
+  };
+  process.once('SIGINT', () => cleanup().then(() => process.exit(130)));
+  try {
+    const env = (name) => ({
+      DB_NAME: world.databases[name],
+      RABBITMQ_URL: world.rabbitUrl,
+      ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
+    });
+    services.push(await startService('bank1', env('bank1')), await startService('bank2', env('bank2')));
+    const [bank1] = services;
+    const pool1 = pool(world.databases.bank1, config.concurrency + 4);
+    const pool2 = pool(world.databases.bank2, config.concurrency + config.prefetch + 4);
+    const facts = await serverFacts(pool1);
+    say(`MariaDB ${facts.mariadb.version}: innodb_flush_log_at_trx_commit=${facts.mariadb.innodb_flush_log_at_trx_commit}, log_bin=${facts.mariadb.log_bin}, sync_binlog=${facts.mariadb.sync_binlog}; RabbitMQ ${facts.rabbitmq}`);
+    if (facts.mariadb.innodb_flush_log_at_trx_commit !== '1') say('WARNING: innodb_flush_log_at_trx_commit is not 1: commits are not durable, figures are not comparable.');
+    say(`${config.accounts} accounts per bank, concurrency ${config.concurrency}, ${config.transfers} transfers (hot: ${config.hotTransfers}), latency at ${config.latencyRate}/s for ${config.latencySeconds} s\n`);
+    await seed(pool1, pool2);
+
+    const client = httpClient(bank1.url, config.concurrency);
+    const rssIdleMb = Object.fromEntries(services.map((s) => [s.name, rssMb(s.child.pid)]));
+    const memory = watchMemory(services);
+    const results = { startedAt, config, facts, many: {}, hot: {}, latency: {} };
+    const step = (text) => say(`  ${text} ...`);
+
+    step('warm-up');
+    await reliableThroughput({ client, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
+    for (const kind of ['many', 'hot']) {
+      const n = kind === 'many' ? config.transfers : config.hotTransfers;
+      const args = { pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind) };
+      step(`${kind}: txmsg end to end`);
+      results[kind].reliable = await reliableThroughput({ ...args, client });
+      step(`${kind}: raw database`);
+      results[kind].raw = await rawThroughput(args);
+    }
+    step(`latency: txmsg at ${config.latencyRate}/s`);
+    const count = config.latencyRate * config.latencySeconds;
+    results.latency.reliable = await reliableLatency({
+      client, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 7), databases: world.databases,
+    });
+    results.rssPeakMb = memory.stop();
+    results.rssIdleMb = rssIdleMb;
+    results.rssEndMb = Object.fromEntries(services.map((s) => [s.name, rssMb(s.child.pid)]));
+    client.close();
+
+    const pipeline = await naivePipeline({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
+    try {
+      for (const kind of ['many', 'hot']) {
+        const n = kind === 'many' ? config.transfers : config.hotTransfers;
+        step(`${kind}: naive publish-after-commit`);
+        results[kind].naive = await naiveThroughput({ pipeline, n, concurrency: config.concurrency, pick: workload(kind) });
+      }
+      step(`latency: naive at ${config.latencyRate}/s`);
+      results.latency.naive = await naiveLatency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) });
+    } finally {
+      await pipeline.close();
+    }
+    await Promise.all([pool1.end(), pool2.end()]);
+
+    results.targets = report.targets(results);
+    say(`\n${report.throughputTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
+    const mb = (name) => ['rssIdleMb', 'rssPeakMb', 'rssEndMb'].map((k) => results[k][name].toFixed(0)).join(' / ');
+    say(`  RSS idle / peak / end of load (MB): ${services.map((s) => `${s.name} ${mb(s.name)}`).join(', ')}${config.serviceNodeOptions ? ` with NODE_OPTIONS=${config.serviceNodeOptions}` : ''}\n`);
+    say(report.targetTable(results.targets));
+    say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);
+  } catch (error) {
+    for (const service of services) say(`--- last log lines of ${service.name} ---\n${service.logs()}`);
+    throw error;
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  say(`bench failed: ${error.stack || error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+'use strict';
+// The system under test: POST /transfers at bank1 → credited at bank2 (an incoming_transfer row).
+const { closedLoop, openLoop, until } = require('./load');
+const { summary } = require('./stats');
+
+const maxId = async (pool, table) => Number((await pool.query(`SELECT COALESCE(MAX(id), 0) AS id FROM ${table}`))[0][0].id);
+const countSince = async (pool, table, id) =>
+  Number((await pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id > ?`, [id]))[0][0].n);
+
+/** Throughput: `n` transfers on `concurrency` connections; accepted/s and end-to-end credited/s. */
+async function reliableThroughput({ client, pool2, n, concurrency, pick }) {
+  const base = await maxId(pool2, 'incoming_transfer');
+  let accepted = 0;
+  const failures = new Map();
+  const started = performance.now();
+  const acceptMs = await closedLoop(n, concurrency, async () => {
+    const reply = await client.post('/transfers', pick());
+    if (reply.status === 202) accepted++;
+    else failures.set(reply.status, (failures.get(reply.status) ?? 0) + 1);
+  });
+  await until(async () => (await countSince(pool2, 'incoming_transfer', base)) >= accepted, 'bank2 to credit every transfer');
+  const e2eMs = performance.now() - started;
+  return {
+    transfers: accepted,
+    refused: Object.fromEntries(failures),
+    acceptedPerSecond: accepted / (acceptMs / 1000),
+    seconds: e2eMs / 1000,
+    perSecond: accepted / (e2eMs / 1000),
+  };
+}
+
+/**
+ * Latency at a fixed rate: commit at bank1 (transfer.created_at) → commit at bank2
+ * (incoming_transfer.processed_at), both stamped by the same MariaDB clock.
+ */
+async function reliableLatency({ client, pool1, pool2, rate, count, pick, databases }) {
+  const base1 = await maxId(pool1, 'transfer');
+  const base2 = await maxId(pool2, 'incoming_transfer');
+  const responseMs = [];
+  await openLoop(rate, count, async () => {
+    const started = performance.now();
+    const reply = await client.post('/transfers', pick());
+    if (reply.status !== 202) throw new Error(`bank1 answered ${reply.status}: ${reply.body}`);
+    responseMs.push(performance.now() - started);
+  });
+  await until(async () => (await countSince(pool2, 'incoming_transfer', base2)) >= count, 'bank2 to credit every transfer');
+  const [rows] = await pool1.query(
+    `SELECT TIMESTAMPDIFF(MICROSECOND, t.created_at, c.processed_at) AS us
+       FROM \`${databases.bank1}\`.transfer t JOIN \`${databases.bank2}\`.incoming_transfer c ON c.tx_no = t.tx_no
+      WHERE t.id > ?`,
+    [base1],
+  );
+  return { commitToCredit: summary(rows.map((r) => Number(r.us) / 1000)), postResponse: summary(responseMs) };
+}
+
+module.exports = { reliableThroughput, reliableLatency };

@@ -1,0 +1,68 @@
+'use strict';
+// The printed table, the targets of issue #4, and the JSON record.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+
+function table(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => '  ' + cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function throughputTable(results) {
+  const rows = [];
+  for (const workload of ['many', 'hot']) {
+    const r = results[workload];
+    const label = workload === 'many' ? 'many accounts' : 'hot account 1';
+    rows.push([label, 'raw DB, 2 tx per transfer', r.raw.transfers, fmt(r.raw.seconds, 2), fmt(r.raw.perSecond), fmt(r.raw.commitsPerSecond)]);
+    rows.push([label, 'naive publish-after-commit', r.naive.transfers, fmt(r.naive.seconds, 2), fmt(r.naive.perSecond), '']);
+    rows.push([label, 'txmsg e2e (POST → credited)', r.reliable.transfers, fmt(r.reliable.seconds, 2), fmt(r.reliable.perSecond), `accepted ${fmt(r.reliable.acceptedPerSecond)}/s`]);
+  }
+  return table(['workload', 'path', 'transfers', 'seconds', 'transfers/s', 'commits/s / note'], rows);
+}
+
+function latencyTable(latency) {
+  const row = (label, s) => [label, s.count, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.p99, 1), fmt(s.max, 1)];
+  return table(
+    ['at a fixed rate', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    [
+      row('txmsg: bank1 commit → bank2 commit', latency.reliable.commitToCredit),
+      row('txmsg: POST /transfers response', latency.reliable.postResponse),
+      row('naive: commit → credit commit', latency.naive.commitToCredit),
+    ],
+  );
+}
+
+/** Each target of issue #4 with the measured value and whether it is met. */
+function targets(results) {
+  const checks = [];
+  for (const workload of ['many', 'hot']) {
+    const r = results[workload];
+    const vsRaw = r.reliable.perSecond / (r.raw.commitsPerSecond / 2);
+    checks.push({ target: `${workload}: e2e ≥ 50% of raw commit rate ÷ 2`, value: `${fmt(vsRaw * 100)}%`, met: vsRaw >= 0.5 });
+    const vsNaive = r.reliable.perSecond / r.naive.perSecond;
+    checks.push({ target: `${workload}: reliable ≥ 0.8 × naive`, value: `${fmt(vsNaive, 2)}×`, met: vsNaive >= 0.8 });
+  }
+  const p99 = results.latency.reliable.commitToCredit.p99;
+  checks.push({ target: `p99 commit → credit ≤ 50 ms at ${results.config.latencyRate}/s`, value: `${fmt(p99, 1)} ms`, met: p99 <= 50 });
+  for (const [service, mb] of Object.entries(results.rssPeakMb)) {
+    checks.push({ target: `${service} RSS < 200 MB (peak)`, value: `${fmt(mb)} MB`, met: mb < 200 });
+  }
+  return checks;
+}
+
+function targetTable(checks) {
+  return table(['target', 'measured', ''], checks.map((c) => [c.target, c.value, c.met ? 'met' : 'MISSED']));
+}
+
+function writeJson(root, results) {
+  const dir = path.join(root, 'bench-results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  return file;
+}
+
+module.exports = { throughputTable, latencyTable, targets, targetTable, writeJson };

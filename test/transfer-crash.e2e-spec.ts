@@ -1,0 +1,135 @@
+import { waitFor } from '@app/txmsg/testing';
+import {
+  balanceOf,
+  type Banks,
+  FAST_BANK_ENV,
+  lockAccount,
+  minus,
+  plus,
+  postTransfer,
+  restart,
+  startBanks,
+  times,
+  waitForTransfer,
+} from './support/banks';
+import { TestStack } from './support/test-stack';
+
+// bank1 killed (-9) at the moments that put a transfer at risk, and local transactions that
+// stall past the check-back. After restart, a committed transfer is credited exactly once, and
+// one that never committed is neither debited nor sent.
+const body = { fromAccountNo: '1', toAccountNo: '2', amount: '100.00' };
+
+describe('transfer across a bank1 crash before its relay could publish', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('transfer_unsent');
+  });
+
+  afterAll(() => stack?.destroy());
+
+  it('delivers a committed transfer whose message was not yet published when bank1 was killed', async () => {
+    // bank2 has never run in this vhost: no queue is bound for the message yet, so the relay cannot
+    // have sent it (unroutable is not sent) when bank1 dies.
+    let bank1 = await stack.start('bank1', FAST_BANK_ENV);
+    const outbox = () => stack.query(bank1.env.DB_NAME, 'SELECT status, attempts, last_error FROM txmsg_outbox');
+    const accepted = await postTransfer(bank1, body);
+    expect(accepted.status).toBe(202);
+    await waitFor(async () => (await outbox())[0]?.attempts >= 1, { description: 'the relay tried and found no queue' });
+    expect(await outbox()).toEqual([
+      { status: 'READY', attempts: expect.any(Number), last_error: expect.stringContaining('no queue is bound') },
+    ]);
+
+    await bank1.kill('SIGKILL');
+    const bank2 = await stack.start('bank2', FAST_BANK_ENV);
+    bank1 = await restart(stack, bank1);
+
+    await waitForTransfer(bank1, accepted.body.txNo, 'COMPLETED');
+    const credited = await stack.query(bank2.env.DB_NAME, 'SELECT tx_no FROM incoming_transfer');
+    expect(credited).toEqual([{ tx_no: accepted.body.txNo }]);
+    expect(await balanceOf(bank2, '2')).toBe('100.00');
+    expect(await balanceOf(bank1, '1')).toBe('9900.00');
+  });
+});
+
+describe('transfer across bank1 crashes and check-back', () => {
+  let stack: TestStack;
+  let banks: Banks;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('transfer_crash');
+    banks = await startBanks(stack);
+  });
+
+  afterAll(() => stack?.destroy());
+
+  const outbox = () => stack.query(banks.bank1.env.DB_NAME, 'SELECT status, last_error FROM txmsg_outbox ORDER BY id');
+  const latestOutbox = async () => (await outbox()).at(-1);
+  const creditCount = async () =>
+    Number((await stack.query(banks.bank2.env.DB_NAME, 'SELECT COUNT(*) AS n FROM incoming_transfer'))[0].n);
+  const transferCount = async () =>
+    Number((await stack.query(banks.bank1.env.DB_NAME, 'SELECT COUNT(*) AS n FROM transfer'))[0].n);
+
+  it('credits exactly once transfers whose bank1 was killed right after answering 202', async () => {
+    const [balance1, balance2] = [await balanceOf(banks.bank1, '1'), await balanceOf(banks.bank2, '2')];
+
+    const replies = await Promise.all(Array.from({ length: 5 }, () => postTransfer(banks.bank1, body)));
+    await banks.bank1.kill('SIGKILL');
+    expect(replies.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
+    banks.bank1 = await restart(stack, banks.bank1);
+
+    for (const { body: accepted } of replies) await waitForTransfer(banks.bank1, accepted.txNo, 'COMPLETED');
+    const credited = await stack.query(banks.bank2.env.DB_NAME, 'SELECT tx_no FROM incoming_transfer');
+    expect(credited.map((c) => c.tx_no).sort()).toEqual(replies.map((r) => r.body.txNo).sort());
+    expect(await balanceOf(banks.bank2, '2')).toBe(plus(balance2, times('100.00', 5)));
+    expect(await balanceOf(banks.bank1, '1')).toBe(minus(balance1, times('100.00', 5)));
+  });
+
+  it('rolls back a local transaction that stalled past the check-back: 503, nothing debited, nothing sent', async () => {
+    const [balance1, transfers, credits] = [await balanceOf(banks.bank1, '1'), await transferCount(), await creditCount()];
+    const lock = await lockAccount(banks.bank1, '1');
+    let reply: ReturnType<typeof postTransfer>;
+    try {
+      reply = postTransfer(banks.bank1, body);
+      await waitFor(async () => (await latestOutbox())?.status === 'DISCARDED', {
+        description: 'check-back found no transfer and discarded the half message',
+      });
+    } finally {
+      await lock.release();
+    }
+
+    expect(await reply).toEqual({
+      status: 503,
+      body: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the transfer took too long and was cancelled; nothing was debited, retry',
+      },
+    });
+    expect(await latestOutbox()).toEqual({ status: 'DISCARDED', last_error: 'rolled back by check-back' });
+    expect(await balanceOf(banks.bank1, '1')).toBe(balance1);
+    expect(await transferCount()).toBe(transfers);
+    expect(await creditCount()).toBe(credits);
+  });
+
+  it('discards by check-back the half message of a transfer bank1 was killed in the middle of', async () => {
+    const [balance1, transfers, credits] = [await balanceOf(banks.bank1, '1'), await transferCount(), await creditCount()];
+    const lock = await lockAccount(banks.bank1, '1');
+    try {
+      void postTransfer(banks.bank1, body).catch(() => undefined); // never answered: bank1 dies
+      await waitFor(async () => (await latestOutbox())?.status === 'PREPARED', { description: 'half message written' });
+      await banks.bank1.kill('SIGKILL');
+    } finally {
+      await lock.release();
+    }
+
+    banks.bank1 = await restart(stack, banks.bank1);
+
+    await waitFor(async () => (await latestOutbox())?.status === 'DISCARDED', { description: 'resolved by check-back' });
+    expect((await latestOutbox())?.last_error).toBe('rolled back by check-back');
+    expect(await balanceOf(banks.bank1, '1')).toBe(balance1);
+    expect(await transferCount()).toBe(transfers);
+    expect(await creditCount()).toBe(credits);
+  });
+});
+
