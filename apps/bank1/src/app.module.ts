@@ -33,7 +33,7 @@ export class AppModule {
         }),
         TxMsgModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: Bank1Config) => ({ ...txMsgOptions(c), check: c.check }),
+          useFactory: txMsgOptions,
         }),
         CqrsModule.forRoot(),
         HealthModule,

@@ -1,29 +1,12 @@
-import { type Env, EnvReader, loadServiceConfig, type ServiceConfig } from '@app/common';
+import { type Env, loadServiceConfig, type ServiceConfig } from '@app/common';
 
-/** How bank1 resolves a transfer whose local outcome is unknown (RocketMQ's check-back). */
-export interface TransferCheckConfig {
-  /** First check this long after the half message (TXMSG_CHECK_FIRST_AFTER, default 6s). */
-  firstCheckAfterMs: number;
-  /** Then every (TXMSG_CHECK_INTERVAL, default 60s). */
-  intervalMs: number;
-  /** Checks before the message is discarded (TXMSG_CHECK_MAX, default 15). */
-  maxChecks: number;
-}
-
-/** bank1's configuration: SPEC §6 plus the check-back timing of transfers. */
-export interface Bank1Config extends ServiceConfig {
-  check: TransferCheckConfig;
-}
+/**
+ * bank1's configuration: the shared variables of SPEC §6. The check-back timing of transfers
+ * (TXMSG_CHECK_FIRST_AFTER, TXMSG_CHECK_INTERVAL, TXMSG_CHECK_MAX) is part of them.
+ */
+export type Bank1Config = ServiceConfig;
 
 /** Reads and validates bank1's configuration; throws a ConfigError naming the bad variable. */
 export function loadBank1Config(env: Env = process.env): Bank1Config {
-  const read = new EnvReader(env);
-  return {
-    ...loadServiceConfig('bank1', 3001, env),
-    check: {
-      firstCheckAfterMs: read.duration('TXMSG_CHECK_FIRST_AFTER', '6s'),
-      intervalMs: read.duration('TXMSG_CHECK_INTERVAL', '60s'),
-      maxChecks: read.int('TXMSG_CHECK_MAX', 15, 1, 1000),
-    },
-  };
+  return loadServiceConfig('bank1', 3001, env);
 }
