@@ -55,14 +55,14 @@ describe('recharge notification: pay -> account', () => {
 
   /** A recharge account recorded while pay was out of reach: PENDING, unknown to pay. */
   async function pendingRecharge(amount: string): Promise<string> {
-    payLink.block();
+    await payLink.block();
     try {
       const { status, body } = await account.post('/recharges', { accountNo: '1', amount });
       expect(status).toBe(202);
       expect(body).toEqual({ txNo: expect.any(String), status: 'PENDING' });
       return body.txNo;
     } finally {
-      payLink.unblock();
+      await payLink.unblock();
     }
   }
 

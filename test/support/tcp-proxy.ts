@@ -1,26 +1,26 @@
-import { createServer, type Server, type Socket, connect } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy to a local port that a test can cut: while blocked, open connections are dropped
- * and new ones are closed at once, as a network fault between two services would. The target
+ * A TCP proxy to a local port that a test can cut: while blocked it drops open connections and
+ * stops listening, so callers get ECONNREFUSED as from a service that is down (a proxy that
+ * accepts and then drops connections makes fetch() retry until its timeout instead). The target
  * port may be set after the proxy starts (e.g. once the service behind it is up).
  */
 export class TcpProxy {
-  private blocked = false;
   private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+  private targetPort: number | undefined;
+  private listening = false;
+  port = 0;
 
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    private targetPort: number | undefined,
-  ) {}
+  private constructor() {
+    this.server = createServer((client) => this.accept(client));
+  }
 
   static async start(targetPort?: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy!.accept(client));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0, targetPort);
+    const proxy = new TcpProxy();
+    proxy.targetPort = targetPort;
+    await proxy.listen();
     return proxy;
   }
 
@@ -32,22 +32,38 @@ export class TcpProxy {
     this.targetPort = port;
   }
 
-  block(): void {
-    this.blocked = true;
+  /** Cuts the link until {@link unblock}. */
+  async block(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-  }
-
-  unblock(): void {
-    this.blocked = false;
-  }
-
-  async close(): Promise<void> {
-    this.block();
+    if (!this.listening) return;
+    this.listening = false;
     await new Promise((resolve) => this.server.close(resolve));
   }
 
+  /** Listens again, on the same port. */
+  async unblock(): Promise<void> {
+    if (!this.listening) await this.listen();
+  }
+
+  close(): Promise<void> {
+    return this.block();
+  }
+
+  private async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : this.port;
+    this.listening = true;
+  }
+
   private accept(client: Socket): void {
-    if (this.blocked || this.targetPort === undefined) {
+    if (this.targetPort === undefined) {
       client.destroy();
       return;
     }
