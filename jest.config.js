@@ -38,5 +38,14 @@ module.exports = {
       testEnvironment: '<rootDir>/test/support/e2e-environment.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
+    {
+      ...shared,
+      displayName: 'chaos',
+      // Faults against real service processes and the real servers (they are restarted), with a
+      // ledger; bounded to a few minutes. `npm run test:chaos` runs it alone.
+      testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+      testEnvironment: '<rootDir>/test/support/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
   ],
 };

@@ -17,7 +17,7 @@ describe('recharge notification: pay -> account', () => {
   let account: ServiceProcess;
   let payLink: TcpProxy;
   const accountEnv = (): Record<string, string> => ({
-    PAY_URL: payLink.url,
+    PAY_URL: `http://127.0.0.1:${payLink.port}`,
     NOTIFY_SECRET: SECRET,
     RETRY_LADDER: '300ms,600ms,1s,2s',
     RECONCILE_AFTER: '1h', // only the notification paths in this file
@@ -26,12 +26,9 @@ describe('recharge notification: pay -> account', () => {
 
   beforeAll(async () => {
     stack = await TestStack.create('recharge_notify');
-    payLink = await TcpProxy.start();
-    [pay, account] = await Promise.all([
-      stack.start('pay', { NOTIFY_SECRET: SECRET, RECHARGE_LIMIT: '1000.00', RETRY_LADDER: '300ms,600ms,1s,2s' }),
-      stack.start('account', accountEnv()),
-    ]);
-    payLink.forwardTo(pay.port);
+    pay = await stack.start('pay', { NOTIFY_SECRET: SECRET, RECHARGE_LIMIT: '1000.00', RETRY_LADDER: '300ms,600ms,1s,2s' });
+    payLink = await TcpProxy.start('127.0.0.1', pay.port);
+    account = await stack.start('account', accountEnv());
   }, 120_000);
 
   afterAll(async () => {
@@ -55,14 +52,14 @@ describe('recharge notification: pay -> account', () => {
 
   /** A recharge account recorded while pay was out of reach: PENDING, unknown to pay. */
   async function pendingRecharge(amount: string): Promise<string> {
-    await payLink.block();
+    await payLink.down();
     try {
       const { status, body } = await account.post('/recharges', { accountNo: '1', amount });
       expect(status).toBe(202);
       expect(body).toEqual({ txNo: expect.any(String), status: 'PENDING' });
       return body.txNo;
     } finally {
-      await payLink.unblock();
+      await payLink.up();
     }
   }
 

@@ -24,22 +24,24 @@ describe('recharge reconciliation: account asks pay', () => {
 
   beforeAll(async () => {
     [payStack, accountStack] = await Promise.all([TestStack.create('recon_pay'), TestStack.create('recon_account')]);
-    [manualLink, scheduledLink, refusedLink] = await Promise.all([TcpProxy.start(), TcpProxy.start(), TcpProxy.start()]);
-    const accountAt = (suffix: string, env: Record<string, string>) =>
-      accountStack.start('account', { DB_NAME: accountStack.dbName('account', suffix), ...env });
-    [pay, manual, scheduled, refused] = await Promise.all([
-      payStack.start('pay'),
-      accountAt('_m', { PAY_URL: manualLink.url, RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' }),
-      accountAt('_s', { PAY_URL: scheduledLink.url, RECONCILE_AFTER: '500ms', RECONCILE_INTERVAL: '200ms' }),
-      accountAt('_r', {
-        PAY_URL: refusedLink.url,
+    pay = await payStack.start('pay');
+    [manualLink, scheduledLink, refusedLink] = await Promise.all([1, 2, 3].map(() => TcpProxy.start('127.0.0.1', pay.port)));
+    const accountAt = (suffix: string, link: TcpProxy, env: Record<string, string>) =>
+      accountStack.start('account', {
+        DB_NAME: accountStack.dbName('account', suffix),
+        PAY_URL: `http://127.0.0.1:${link.port}`,
+        ...env,
+      });
+    [manual, scheduled, refused] = await Promise.all([
+      accountAt('_m', manualLink, { RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' }),
+      accountAt('_s', scheduledLink, { RECONCILE_AFTER: '500ms', RECONCILE_INTERVAL: '200ms' }),
+      accountAt('_r', refusedLink, {
         NOTIFY_SECRET: 'pay-does-not-have-this-key',
         RECONCILE_AFTER: '200ms',
         RECONCILE_INTERVAL: '200ms',
         RECONCILE_DEADLINE: '2s',
       }),
     ]);
-    for (const link of [manualLink, scheduledLink, refusedLink]) link.forwardTo(pay.port);
   }, 120_000);
 
   afterAll(async () => {
@@ -52,13 +54,13 @@ describe('recharge reconciliation: account asks pay', () => {
 
   /** A recharge account recorded while its link to pay was cut: PENDING, unknown to pay. */
   async function pendingRecharge(account: ServiceProcess, link: TcpProxy, amount: string): Promise<string> {
-    await link.block();
+    await link.down();
     try {
       const { status, body } = await account.post('/recharges', { accountNo: '1', amount });
       expect({ status, body }).toEqual({ status: 202, body: { txNo: expect.any(String), status: 'PENDING' } });
       return body.txNo;
     } finally {
-      await link.unblock();
+      await link.up();
     }
   }
 
@@ -97,7 +99,7 @@ describe('recharge reconciliation: account asks pay', () => {
 
   it('answers 503 and keeps the recharge PENDING while pay cannot be asked', async () => {
     const txNo = await pendingRecharge(manual, manualLink, '1.00');
-    await manualLink.block();
+    await manualLink.down();
     try {
       const reply = await manual.post(`/recharges/${txNo}/reconcile`, undefined);
 
@@ -105,7 +107,7 @@ describe('recharge reconciliation: account asks pay', () => {
       expect(reply.body).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/^pay could not be asked/) });
       expect(await rechargeAt(manual, txNo)).toMatchObject({ status: 'PENDING' });
     } finally {
-      await manualLink.unblock();
+      await manualLink.up();
     }
   });
 
@@ -122,7 +124,7 @@ describe('recharge reconciliation: account asks pay', () => {
   });
 
   it('finishes by itself a recharge made while pay was down, once pay is back', async () => {
-    await scheduledLink.block();
+    await scheduledLink.down();
     const before = await balanceAt(scheduled);
     const { body } = await scheduled.post('/recharges', { accountNo: '1', amount: '40.00' });
     // The reconciler asks while pay is unreachable, and leaves the recharge PENDING.
@@ -135,7 +137,7 @@ describe('recharge reconciliation: account asks pay', () => {
     );
     expect((await pay.get(`/recharges/${body.txNo}`)).status).toBe(404);
 
-    await scheduledLink.unblock();
+    await scheduledLink.up();
 
     const done = await waitFor(
       async () => ((await rechargeAt(scheduled, body.txNo)).status === 'SUCCEEDED' ? rechargeAt(scheduled, body.txNo) : undefined),

@@ -1,80 +1,96 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP proxy to a local port that a test can cut: while blocked it drops open connections and
- * stops listening, so callers get ECONNREFUSED as from a service that is down (a proxy that
- * accepts and then drops connections makes fetch() retry until its timeout instead). The target
- * port may be set after the proxy starts (e.g. once the service behind it is up).
+ * A TCP proxy between a service and a server (MariaDB, RabbitMQ), for network faults in tests:
+ * `cut()` drops every connection and refuses new ones until `heal()`; `slow(ms)` delays every
+ * chunk in both directions.
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
-  private readonly server: Server;
-  private targetPort: number | undefined;
-  private listening = false;
-  port = 0;
+  private refusing = false;
+  private delayMs = 0;
 
-  private constructor() {
-    this.server = createServer((client) => this.accept(client));
-  }
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
-  static async start(targetPort?: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy();
-    proxy.targetPort = targetPort;
-    await proxy.listen();
+  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+    let proxy!: TcpProxy;
+    const server = createServer((client) => proxy.accept(client, targetHost, targetPort));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
     return proxy;
   }
 
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  forwardTo(port: number): void {
-    this.targetPort = port;
-  }
-
-  /** Cuts the link until {@link unblock}. */
-  async block(): Promise<void> {
+  /** Drops every open connection and refuses new ones. */
+  cut(): void {
+    this.refusing = true;
     for (const socket of this.sockets) socket.destroy();
-    if (!this.listening) return;
-    this.listening = false;
-    await new Promise((resolve) => this.server.close(resolve));
+    this.sockets.clear();
   }
 
-  /** Listens again, on the same port. */
-  async unblock(): Promise<void> {
-    if (!this.listening) await this.listen();
+  /** Lets connections through again, at full speed. */
+  heal(): void {
+    this.refusing = false;
+    this.delayMs = 0;
   }
 
-  close(): Promise<void> {
-    return this.block();
+  /** Delays every chunk by `ms` in both directions. */
+  slow(ms: number): void {
+    this.delayMs = ms;
   }
 
-  private async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.port, '127.0.0.1', () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.server.address();
-    this.port = typeof address === 'object' && address ? address.port : this.port;
-    this.listening = true;
+  /**
+   * Stops listening, as a server that is down: connections are refused (ECONNREFUSED) until
+   * `up()`. HTTP clients need this rather than `cut()`: fetch() re-sends a request whose fresh
+   * connection was dropped before it was written, so it would wait for its timeout.
+   */
+  async down(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
   }
 
-  private accept(client: Socket): void {
-    if (this.targetPort === undefined) {
+  /** Listens again after `down()`, on the same port. */
+  async up(): Promise<void> {
+    if (!this.server.listening) await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private accept(client: Socket, host: string, port: number): void {
+    if (this.refusing) {
       client.destroy();
       return;
     }
-    const upstream = connect({ host: '127.0.0.1', port: this.targetPort });
+    const upstream = connect(port, host);
     for (const socket of [client, upstream]) {
       this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
+      socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    client.pipe(upstream).pipe(client);
-    client.once('close', () => upstream.destroy());
-    upstream.once('close', () => client.destroy());
+    this.pipe(client, upstream);
+    this.pipe(upstream, client);
+  }
+
+  private pipe(from: Socket, to: Socket): void {
+    from.on('data', (chunk) => {
+      const forward = () => {
+        if (!to.destroyed) to.write(chunk);
+      };
+      if (this.delayMs > 0) {
+        // Keep order: pause the source while a delayed chunk waits.
+        from.pause();
+        setTimeout(() => {
+          forward();
+          from.resume();
+        }, this.delayMs);
+      } else forward();
+    });
+    from.on('close', () => to.destroy());
   }
 }

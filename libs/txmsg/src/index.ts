@@ -61,8 +61,10 @@ export { RetryScheduler } from './consumer/retry-scheduler';
 
 // Operations
 export { BrokerHealthIndicator } from './broker/broker-health.indicator';
+export { TxMsgMetrics, type ConsumeOutcome } from './metrics/txmsg-metrics';
 export { Housekeeper } from './housekeeping/housekeeper';
 export { isDuplicateKeyError, isRetryableTransactionError, withDeadlockRetry } from './support/deadlock';
+export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 // Best-effort notification
 export {

@@ -18,6 +18,8 @@ import { FailureStore } from './consumer/failure-store';
 import { safeJsonDeserializer } from './consumer/poison-message';
 import { RetryScheduler } from './consumer/retry-scheduler';
 import { Housekeeper } from './housekeeping/housekeeper';
+import { MetricsController } from './metrics/metrics.controller';
+import { TxMsgMetrics } from './metrics/txmsg-metrics';
 import { HttpNotifier } from './notify/http-notifier';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -99,9 +101,10 @@ export class TxMsgModule {
           useFactory: (resolved: ResolvedTxMsgOptions) => brokerConfig(resolved),
         }),
       ],
-      controllers: [AdminController],
+      controllers: [AdminController, MetricsController],
       providers: [
         AdminTokenGuard,
+        TxMsgMetrics,
         BrokerHealthIndicator,
         ConfirmedPublisher,
         QueueTopology,
@@ -126,6 +129,7 @@ export class TxMsgModule {
         FailureStore,
         Housekeeper,
         HttpNotifier,
+        TxMsgMetrics,
         CheckBackService,
         RetryScheduler,
       ],

@@ -1,3 +1,5 @@
+import { CRASH_POINTS, type CrashPoint } from './support/crash-point';
+
 /** Broker connection and topology. */
 export interface TxMsgBrokerOptions {
   /** AMQP URI; a vhost in the path isolates an environment. */
@@ -87,6 +89,8 @@ export interface TxMsgModuleOptions {
   notify?: TxMsgNotifyOptions;
   /** Bearer token of the admin API (`/txmsg/...`); without it the admin API refuses every call. */
   adminToken?: string;
+  /** Fault injection for tests: kill the process at this point (see {@link CrashPoint}). Never in production. */
+  crashPoint?: CrashPoint;
 }
 
 /** {@link TxMsgModuleOptions} with every default filled in. */
@@ -99,6 +103,7 @@ export interface ResolvedTxMsgOptions {
   housekeeping: Required<TxMsgHousekeepingOptions>;
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   adminToken?: string;
+  crashPoint?: CrashPoint;
 }
 
 export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m * 60_000);
@@ -135,6 +140,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     },
     notify: { secrets: {}, ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     adminToken: options.adminToken,
+    crashPoint: options.crashPoint,
   };
 }
 
@@ -185,6 +191,9 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
     problems.push(
       `housekeeping.retentionMs (${options.housekeeping.retentionMs}) must exceed the whole retry ladder (${ladderTotal} ms), or a late redelivery would find its dedup row purged.`,
     );
+  }
+  if (options.crashPoint !== undefined && !CRASH_POINTS.includes(options.crashPoint)) {
+    problems.push(`crashPoint must be one of ${CRASH_POINTS.join(', ')}, got "${options.crashPoint}".`);
   }
   if (problems.length > 0) throw new Error(`Invalid TxMsgModule options: ${problems.join(' ')}`);
 }

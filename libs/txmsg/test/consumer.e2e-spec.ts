@@ -49,6 +49,21 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     expect(consumer.deliveries).toHaveLength(1);
   });
 
+  it('counts applied, duplicate and parked deliveries in the Prometheus metrics', async () => {
+    await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'm1' }, { messageId: 'metrics-1' });
+    await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'm1' }, { messageId: 'metrics-1' });
+    await probe.publish(EXCHANGE, THING_HAPPENED, Buffer.from('nope'), { messageId: 'metrics-2' });
+    await waitFor(async () => (await failures('PARKED')).length === 1 && (await probe.queueDepth(THINGS_QUEUE)) === 0);
+    const { text } = await admin().get('/metrics').expect(200);
+    const line = (outcome: string) =>
+      `txmsg_consumer_messages_total{consumer="ThingConsumer.onThing",outcome="${outcome}",service="test-svc"}`;
+    expect(text).toContain(`${line('applied')} 1`);
+    expect(text).toContain(`${line('duplicate')} 1`);
+    expect(text).toContain(`${line('parked')} 1`);
+    expect(text).toContain('txmsg_inbox_failures{status="PARKED",service="test-svc"} 1');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
   it('dedupes by message id when stacked the other way round with @RabbitSubscribe', async () => {
     for (let i = 0; i < 3; i++) await probe.publish(EXCHANGE, OTHER_HAPPENED, { id: 'o1' }, { messageId: 'other-1' });
     await probe.publish(EXCHANGE, OTHER_HAPPENED, { id: 'o1' }, { messageId: 'other-2' });

@@ -1,7 +1,14 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { ConfirmedPublisher, OutboxRelay, OutsideTransactionError, type ResolvedTxMsgOptions, TXMSG_OPTIONS } from '../src';
+import {
+  ConfirmedPublisher,
+  OutboxRelay,
+  OutsideTransactionError,
+  type ResolvedTxMsgOptions,
+  TXMSG_OPTIONS,
+  TxMsgMetrics,
+} from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';
@@ -119,6 +126,7 @@ describe('Outbox and relay', () => {
     const second = new OutboxRelay(
       app.get<DataSource>(getDataSourceToken()),
       app.get(ConfirmedPublisher),
+      app.get(TxMsgMetrics),
       app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS),
     );
     const drain = async (r: OutboxRelay) => {

@@ -13,6 +13,10 @@ describe(loadServiceConfig.name, () => {
       adminToken: undefined,
       logLevel: 'info',
       startupWaitMs: 30_000,
+      queueType: 'classic',
+      crashPoint: undefined,
+      relay: { pollIntervalMs: 1000, retryMaxMs: 30_000 },
+      check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 },
     });
   });
 
@@ -44,6 +48,12 @@ describe(loadServiceConfig.name, () => {
     });
   });
 
+  it('switches to quorum queues and takes a crash point only when asked', () => {
+    expect(
+      loadServiceConfig('bank1', 3001, { RABBITMQ_QUEUE_TYPE: 'quorum', TXMSG_CRASH_POINT: 'relay-before-publish' }),
+    ).toMatchObject({ queueType: 'quorum', crashPoint: 'relay-before-publish' });
+  });
+
   it.each([
     [{ DB_PORT: 'abc' }, 'DB_PORT must be a whole number from 1 to 65535, got "abc".'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 1 to 65535, got "70000".'],
@@ -53,6 +63,13 @@ describe(loadServiceConfig.name, () => {
     [{ DB_MIGRATE: 'perhaps' }, 'DB_MIGRATE must be true or false, got "perhaps".'],
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "chatty".'],
     [{ STARTUP_WAIT: '30' }, 'STARTUP_WAIT is invalid: "30" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
+    [{ TXMSG_RELAY_RETRY_MAX: 'never' }, 'TXMSG_RELAY_RETRY_MAX is invalid: "never" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [{ RABBITMQ_QUEUE_TYPE: 'stream' }, 'RABBITMQ_QUEUE_TYPE must be one of classic, quorum, got "stream".'],
+    [
+      { TXMSG_CRASH_POINT: 'whenever' },
+      'TXMSG_CRASH_POINT must be one of relay-before-publish, relay-after-publish, consumer-before-commit, consumer-before-ack, got "whenever".',
+    ],
   ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
     expect(() => loadServiceConfig('bank1', 3001, env)).toThrow(new ConfigError(sentence));
   });

@@ -1,3 +1,4 @@
+import { CRASH_POINTS, type CrashPoint } from '@app/txmsg';
 import { type Env, EnvReader } from './env-reader';
 import { ConfigError } from './config-error';
 
@@ -28,6 +29,14 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   /** How long start-up waits for MariaDB and RabbitMQ before giving up. */
   startupWaitMs: number;
+  /** `quorum` for a RabbitMQ cluster (SPEC §10). */
+  queueType: 'classic' | 'quorum';
+  /** Fault injection for the chaos tests only: the library kills the process at this point. */
+  crashPoint?: CrashPoint;
+  /** Outbox relay fallback poll, and the ceiling of its back-off for unpublishable messages. */
+  relay: { pollIntervalMs: number; retryMaxMs: number };
+  /** Check-back of transactional messages left UNKNOWN (RocketMQ's defaults). */
+  check: { firstCheckAfterMs: number; intervalMs: number; maxChecks: number };
 }
 
 export const DEFAULT_RETRY_LADDER = '1m,5m,10m,30m,1h,2h,5h,10h';
@@ -59,5 +68,16 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
     adminToken: read.optional('TXMSG_ADMIN_TOKEN'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     startupWaitMs: read.duration('STARTUP_WAIT', '30s'),
+    queueType: read.oneOf('RABBITMQ_QUEUE_TYPE', 'classic', ['classic', 'quorum'] as const),
+    relay: {
+      pollIntervalMs: read.duration('TXMSG_RELAY_POLL_INTERVAL', '1s'),
+      retryMaxMs: read.duration('TXMSG_RELAY_RETRY_MAX', '30s'),
+    },
+    check: {
+      firstCheckAfterMs: read.duration('TXMSG_CHECK_FIRST_AFTER', '6s'),
+      intervalMs: read.duration('TXMSG_CHECK_INTERVAL', '60s'),
+      maxChecks: read.int('TXMSG_CHECK_MAX', 15, 1, 1000),
+    },
+    crashPoint: read.optional('TXMSG_CRASH_POINT') === undefined ? undefined : read.oneOf('TXMSG_CRASH_POINT', CRASH_POINTS[0], CRASH_POINTS),
   };
 }

@@ -5,8 +5,11 @@ import type { ServiceConfig } from './service.config';
 export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
   return {
     service: config.service,
-    broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs },
+    broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
     retry: { ladderMs: config.retryLadderMs },
+    relay: { pollIntervalMs: config.relay.pollIntervalMs, retryMaxMs: config.relay.retryMaxMs },
+    check: config.check,
     adminToken: config.adminToken,
+    crashPoint: config.crashPoint,
   };
 }

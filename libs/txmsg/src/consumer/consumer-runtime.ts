@@ -1,12 +1,16 @@
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { envelopeOf, type MessageEnvelope } from '../envelope';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
+import { crashIf } from '../support/crash-point';
 import { isDuplicateKeyError, withDeadlockRetry } from '../support/deadlock';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { FailureStore, type FailedDelivery } from './failure-store';
 import { PoisonMessage, UnrecoverableMessageError } from './poison-message';
 import { REDELIVERED_HEADER, RetryScheduler } from './retry-scheduler';
@@ -39,6 +43,8 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     private readonly cls: ClsService,
     private readonly failures: FailureStore,
     private readonly retries: RetryScheduler,
+    private readonly metrics: TxMsgMetrics,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
   /** The runtime of the running application. @throws Error if TxMsgModule is not imported. */
@@ -77,9 +83,12 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
           this.cls.set(CORRELATION_ID, envelope.correlationId);
           if (!(await this.claim(delivery.consumer, key, envelope.id))) return false;
           await delivery.invoke();
+          crashIf(this.options.crashPoint, 'consumer-before-commit');
           return true;
         }),
       );
+      if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
+      this.metrics.messageConsumed(delivery.consumer, applied ? 'applied' : 'duplicate');
       if (!applied) this.logger.debug(`${delivery.consumer}: duplicate ${key} (message ${envelope.id}) acknowledged`);
       if (delivery.message.properties.headers?.[REDELIVERED_HEADER]) {
         await this.failures.resolved(delivery.consumer, envelope.id).catch(() => undefined);
@@ -109,6 +118,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     try {
       const outcome = await this.failures.recordFailure(failed, error);
       const what = `${failed.consumer} failed on ${failed.envelope.id} (attempt ${outcome.attempts}): ${(error as Error)?.message ?? error}`;
+      this.metrics.messageConsumed(failed.consumer, 'parked' in outcome ? 'parked' : 'retry');
       if ('parked' in outcome) this.logger.error(`${what}; parked (${outcome.parked})`);
       else {
         this.logger.warn(`${what}; retrying in ${outcome.retryInMs} ms`);
@@ -122,6 +132,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
   private async park(failed: FailedDelivery, error: Error, reason: 'POISON' | 'UNRECOVERABLE'): Promise<void | Nack> {
     try {
       await this.failures.park(failed, reason, error);
+      this.metrics.messageConsumed(failed.consumer, 'parked');
       this.logger.error(`${failed.consumer}: message ${failed.envelope.id} parked (${reason}): ${error.message}`);
     } catch (recordError) {
       return this.requeue(failed, recordError);
@@ -133,6 +144,7 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     this.logger.error(
       `${failed.consumer}: could not record the outcome of ${failed.envelope.id}, requeueing it: ${(error as Error)?.message ?? error}`,
     );
+    this.metrics.messageConsumed(failed.consumer, 'requeued');
     await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
     return new Nack(true);
   }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageProperties } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
+import { claimRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { ATTEMPT_HEADER, TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -52,16 +53,13 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Dispatches every due retry once; returns how many rows were claimed. */
   async dispatchDue(): Promise<number> {
-    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const rows: DueRow[] = await em.query(
-        `SELECT id, message_id, queue, properties, body, attempts
-           FROM txmsg_inbox_failure
-          WHERE status = 'WAITING' AND next_attempt_at <= NOW(3)
-          ORDER BY next_attempt_at
-          LIMIT 50
-          FOR UPDATE SKIP LOCKED`,
-      );
+    const select = `SELECT id, message_id, queue, properties, body, attempts
+                      FROM txmsg_inbox_failure
+                     WHERE status = 'WAITING' AND next_attempt_at <= NOW(3)
+                     ORDER BY next_attempt_at
+                     LIMIT 50
+                     FOR UPDATE SKIP LOCKED`;
+    return claimRows<DueRow>(this.dataSource, select, [], async (em, rows) => {
       for (const row of rows) {
         try {
           const properties = JSON.parse(row.properties) as Partial<MessageProperties>;
@@ -79,7 +77,6 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
           );
         }
       }
-      return rows.length;
     });
   }
 }

@@ -4,10 +4,12 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ladderDelay } from '../duration';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { newMessageId } from '../envelope';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
 import { onCommitWake, wakeAfterCommit } from '../support/after-commit';
+import { claimRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -79,6 +81,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.notify.scanIntervalMs, async () => (await this.deliverDue()) >= 20);
@@ -162,14 +165,11 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   /** Makes one attempt for every due notification; returns how many were attempted. */
   async deliverDue(): Promise<number> {
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const rows: DueRow[] = await em.query(
-        `SELECT notification_id, target_url, body, attempts FROM txmsg_notification
-          WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
-          ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`,
-      );
+    const select = `SELECT notification_id, target_url, body, attempts FROM txmsg_notification
+                     WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
+                     ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`;
+    return claimRows<DueRow>(this.dataSource, select, [], async (em, rows) => {
       await Promise.all(rows.map((row) => this.attempt(em, row)));
-      return rows.length;
     });
   }
 
@@ -204,6 +204,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
       `INSERT INTO txmsg_notification_attempt (notification_id, attempt, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)`,
       [row.notification_id, attempt, statusCode, error?.slice(0, 1000) ?? null, durationMs],
     );
+    this.metrics.notificationAttempted(error === null ? 'delivered' : ladderDelay(this.options.notify.ladderMs, attempt) === undefined ? 'gave_up' : 'failed');
     if (error === null) {
       await em.query(
         `UPDATE txmsg_notification SET status = 'DELIVERED', attempts = ?, last_status = ?, last_error = NULL, finished_at = NOW(3)

@@ -10,7 +10,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { toPublishOptions } from '../envelope';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { onCommitWake } from '../support/after-commit';
+import { claimRows } from '../support/claim-rows';
+import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -50,6 +53,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: ConfirmedPublisher,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.relay.pollIntervalMs, async () => {
@@ -86,20 +90,18 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
 
   /** One round: claim, publish, mark. Returns how many rows were claimed. */
   async relayOnce(): Promise<number> {
-    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const rows: ReadyRow[] = await em.query(
-        `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
-           FROM txmsg_outbox
-          WHERE status = 'READY' AND next_attempt_at <= NOW(3)
-          ORDER BY id
-          LIMIT ?
-          FOR UPDATE SKIP LOCKED`,
-        [this.options.relay.batchSize],
-      );
-      if (rows.length === 0) return 0;
+    const select = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
+                      FROM txmsg_outbox
+                     WHERE status = 'READY' AND next_attempt_at <= NOW(3)
+                     ORDER BY id
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED`;
+    return claimRows<ReadyRow>(this.dataSource, select, [this.options.relay.batchSize], async (em, rows) => {
+      crashIf(this.options.crashPoint, 'relay-before-publish');
       const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
+      if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
+      rows.forEach((row, i) => results[i].status === 'fulfilled' && this.metrics.messagePublished(row.routing_key, row.created_at));
       if (sent.length > 0) {
         await em.query(
           `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
@@ -110,7 +112,6 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
       for (const [i, result] of results.entries()) {
         if (result.status === 'rejected') await this.postpone(em, rows[i], result.reason);
       }
-      return rows.length;
     });
   }
 
@@ -135,6 +136,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     const log = `message ${row.message_id} (${row.routing_key}) not published, retrying in ${delayMs} ms: ${message}`;
     if (reason instanceof UnroutableMessageError) this.logger.warn(log);
     else this.logger.error(log);
+    this.metrics.publishFailed(reason instanceof UnroutableMessageError ? 'unroutable' : 'error');
     await em.query(
       `UPDATE txmsg_outbox
           SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?

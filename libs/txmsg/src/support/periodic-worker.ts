@@ -10,6 +10,7 @@ export class PeriodicWorker {
   private wakeUp?: () => void;
   private woken = false;
   private loop?: Promise<void>;
+  private lastError?: { message: string; loggedAt: number; repeats: number };
 
   constructor(
     private readonly logger: Logger,
@@ -41,11 +42,25 @@ export class PeriodicWorker {
       let more = false;
       try {
         more = await this.tick();
+        if (this.lastError) this.logger.log(`recovered after: ${this.lastError.message}`);
+        this.lastError = undefined;
       } catch (error) {
-        this.logger.warn(`tick failed, retrying in ${this.intervalMs} ms: ${(error as Error).message}`);
+        this.report((error as Error).message);
       }
       if (!more && !this.woken && this.running) await this.sleep();
     }
+  }
+
+  /** The same failure every tick (a database down for minutes) is logged once a minute, not every tick. */
+  private report(message: string): void {
+    const now = Date.now();
+    if (this.lastError?.message === message && now - this.lastError.loggedAt < 60_000) {
+      this.lastError.repeats++;
+      return;
+    }
+    const repeats = this.lastError?.message === message ? ` (${this.lastError.repeats} more times since the last report)` : '';
+    this.logger.warn(`tick failed, retrying every ${this.intervalMs} ms: ${message}${repeats}`);
+    this.lastError = { message, loggedAt: now, repeats: 0 };
   }
 
   private sleep(): Promise<void> {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import type { DataSource, EntityManager } from 'typeorm';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { claimRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -53,20 +54,16 @@ export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy
 
   /** Checks every due half message once; returns how many were decided or rescheduled. */
   async checkOnce(): Promise<number> {
-    // READ COMMITTED: claiming under REPEATABLE READ takes gap locks that deadlock concurrent claimers.
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const rows: PreparedRow[] = await em.query(
-        `SELECT id, message_id, routing_key, payload, tx_group, check_count
-           FROM txmsg_outbox
-          WHERE status = 'PREPARED' AND next_attempt_at <= NOW(3)
-          ORDER BY next_attempt_at
-          LIMIT 20
-          FOR UPDATE SKIP LOCKED`,
-      );
+    const select = `SELECT id, message_id, routing_key, payload, tx_group, check_count
+                      FROM txmsg_outbox
+                     WHERE status = 'PREPARED' AND next_attempt_at <= NOW(3)
+                     ORDER BY next_attempt_at
+                     LIMIT 20
+                     FOR UPDATE SKIP LOCKED`;
+    return claimRows<PreparedRow>(this.dataSource, select, [], async (em, rows) => {
       let committed = false;
       for (const row of rows) committed = (await this.decide(em, row)) || committed;
       if (committed) setImmediate(() => this.relay.wake());
-      return rows.length;
     });
   }
 

@@ -1,0 +1,107 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+
+/** What became of one consumed message. */
+export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued';
+
+/**
+ * Prometheus metrics of the library, on a registry of this application's own (served at
+ * `GET /metrics` with the process's default metrics). Backlogs are read from the database at
+ * scrape time, so every instance reports the shared truth.
+ */
+@Injectable()
+export class TxMsgMetrics {
+  readonly registry = new Registry();
+  private readonly published: Counter<'routing_key'>;
+  private readonly publishFailures: Counter<'reason'>;
+  private readonly lag: Histogram;
+  private readonly consumed: Counter<'consumer' | 'outcome'>;
+  private readonly notified: Counter<'outcome'>;
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions,
+  ) {
+    const registers = [this.registry];
+    this.registry.setDefaultLabels({ service: options.service });
+    collectDefaultMetrics({ register: this.registry });
+    this.published = new Counter({
+      name: 'txmsg_outbox_published_total',
+      help: 'Outbox messages confirmed and routed by the broker.',
+      labelNames: ['routing_key'],
+      registers,
+    });
+    this.publishFailures = new Counter({
+      name: 'txmsg_outbox_publish_failures_total',
+      help: 'Publish attempts that will be retried (unroutable, nacked, timed out).',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.lag = new Histogram({
+      name: 'txmsg_outbox_delivery_lag_seconds',
+      help: 'Time from the outbox write to the broker confirm.',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
+      registers,
+    });
+    this.consumed = new Counter({
+      name: 'txmsg_consumer_messages_total',
+      help: 'Deliveries to @Idempotent handlers, by outcome.',
+      labelNames: ['consumer', 'outcome'],
+      registers,
+    });
+    this.notified = new Counter({
+      name: 'txmsg_notification_attempts_total',
+      help: 'HTTP notification attempts, by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    const backlog = (name: string, help: string, sql: string) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['status'],
+        registers,
+        async collect() {
+          const rows: { status: string; n: string }[] = await dataSource.query(sql).catch(() => []);
+          this.reset();
+          for (const row of rows) this.set({ status: row.status }, Number(row.n));
+        },
+      });
+    backlog(
+      'txmsg_outbox_backlog',
+      'Outbox rows not yet published (READY) or awaiting check-back (PREPARED).',
+      "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
+    );
+    backlog(
+      'txmsg_inbox_failures',
+      'Consumed messages on the retry ladder (WAITING, DISPATCHED) or PARKED.',
+      'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
+    );
+    backlog(
+      'txmsg_notifications',
+      'HTTP notifications not yet delivered (PENDING) or given up (FAILED).',
+      "SELECT status, COUNT(*) AS n FROM txmsg_notification WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
+    );
+  }
+
+  messagePublished(routingKey: string, writtenAt: Date): void {
+    this.published.inc({ routing_key: routingKey });
+    this.lag.observe(Math.max(0, Date.now() - new Date(writtenAt).getTime()) / 1000);
+  }
+
+  publishFailed(reason: 'unroutable' | 'error'): void {
+    this.publishFailures.inc({ reason });
+  }
+
+  messageConsumed(consumer: string, outcome: ConsumeOutcome): void {
+    this.consumed.inc({ consumer, outcome });
+  }
+
+  notificationAttempted(outcome: 'delivered' | 'failed' | 'gave_up'): void {
+    this.notified.inc({ outcome });
+  }
+}

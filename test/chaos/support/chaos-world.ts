@@ -1,0 +1,89 @@
+import type { ServiceName } from '../../support/built-service';
+import type { ServiceProcess } from '../../support/service-process';
+import { TestStack } from '../../support/test-stack';
+
+/** Settings that make every recovery path of the services fast enough for a test. */
+export const CHAOS_ENV: Record<string, string> = {
+  RETRY_LADDER: '200ms,400ms,800ms,1600ms,3200ms',
+  TXMSG_RELAY_POLL_INTERVAL: '200ms',
+  TXMSG_RELAY_RETRY_MAX: '1s',
+  TXMSG_CHECK_FIRST_AFTER: '1s',
+  TXMSG_CHECK_INTERVAL: '500ms',
+  TXMSG_CHECK_MAX: '40',
+  NOTIFY_SECRET: 'chaos-notify-secret',
+  STARTUP_WAIT: '60s',
+  LOG_LEVEL: 'warn',
+};
+
+/**
+ * The services of one chaos run, several instances of a service allowed, each in its own process,
+ * all in one TestStack (fresh databases, fresh vhost). Instances can be killed and started again on
+ * the same database.
+ */
+export class ChaosWorld {
+  private readonly instances = new Map<ServiceName, (ServiceProcess | undefined)[]>();
+  private readonly overrides = new Map<ServiceName, Record<string, string>>();
+  private cursor = 0;
+
+  private constructor(readonly stack: TestStack) {}
+
+  static async create(label: string): Promise<ChaosWorld> {
+    return new ChaosWorld(await TestStack.create(label));
+  }
+
+  /** Environment every instance of `service` starts with from now on (on top of CHAOS_ENV). */
+  configure(service: ServiceName, env: Record<string, string>): void {
+    this.overrides.set(service, { ...this.overrides.get(service), ...env });
+  }
+
+  /** Starts instance `index` of a service (waiting until healthy), with extra env for this start only. */
+  async start(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const process = await this.stack.start(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env });
+    const list = this.instances.get(service) ?? [];
+    list[index] = process;
+    this.instances.set(service, list);
+    return process;
+  }
+
+  /** Starts instance `index` without waiting for health (it may die at a crash point at once). */
+  async spawn(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
+    const process = await this.stack.spawn(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env });
+    const list = this.instances.get(service) ?? [];
+    list[index] = process;
+    this.instances.set(service, list);
+    return process;
+  }
+
+  /** kill -9 of one instance. */
+  async kill(service: ServiceName, index = 0): Promise<void> {
+    await this.instances.get(service)?.[index]?.kill('SIGKILL');
+  }
+
+  /** Running instances of a service. */
+  running(service: ServiceName): ServiceProcess[] {
+    return (this.instances.get(service) ?? []).filter((p): p is ServiceProcess => !!p && p.running);
+  }
+
+  /** A running instance, round robin; undefined while none runs. */
+  pick(service: ServiceName): ServiceProcess | undefined {
+    const list = this.running(service);
+    return list.length === 0 ? undefined : list[this.cursor++ % list.length];
+  }
+
+  /** Every instance that has run, for their logs. */
+  all(): ServiceProcess[] {
+    return [...this.instances.values()].flat().filter((p): p is ServiceProcess => !!p);
+  }
+
+  db(service: ServiceName): string {
+    return this.stack.dbName(service);
+  }
+
+  query<T = any>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.stack.query<T>(this.db(service), sql, params);
+  }
+
+  async destroy(): Promise<void> {
+    await this.stack.destroy();
+  }
+}

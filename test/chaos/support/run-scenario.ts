@@ -1,0 +1,81 @@
+import { waitFor } from '@app/txmsg/testing';
+import { ChaosWorld } from './chaos-world';
+import { checkLedger, startingBalances, type LedgerVerdict } from './ledger';
+import { LoadDriver, type LoadOptions } from './load';
+import type { ChaosRow } from './report';
+
+export interface Scenario {
+  name: string;
+  /** Instances to start before the load: service → count (default one of each of the four). */
+  instances?: Partial<Record<'bank1' | 'bank2' | 'pay' | 'account', number>>;
+  /** Extra environment per service for the whole run (proxies, crash points). */
+  configure?: (world: ChaosWorld) => Promise<void>;
+  load?: Partial<LoadOptions>;
+  /** Injects faults while the load runs; returns how many it injected. */
+  faults: (world: ChaosWorld, load: LoadDriver) => Promise<number>;
+  /** Malformed messages the scenario published (each parks once). */
+  expectedParked?: () => number;
+  /** Undoes what `configure` set up (proxies…), pass or fail. */
+  cleanup?: () => Promise<void>;
+}
+
+const DEFAULT_LOAD: LoadOptions = {
+  transfersPerSecond: 20,
+  rechargesPerSecond: 5,
+  unknownAccountShare: 0.1,
+  requestDeadlineMs: 60_000,
+};
+
+/**
+ * Runs one scenario in a fresh world: starts the services, drives the load while the faults run,
+ * stops the load, waits (with a deadline) until the ledger holds, and returns the table row.
+ */
+export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000): Promise<ChaosRow> {
+  const world = await ChaosWorld.create(scenario.name.replace(/\W+/g, '_').slice(0, 16));
+  try {
+    await scenario.configure?.(world);
+    const counts = { bank1: 1, bank2: 1, pay: 1, account: 1, ...scenario.instances };
+    const starts: Promise<unknown>[] = [];
+    for (const [service, count] of Object.entries(counts)) {
+      for (let i = 0; i < count; i++) starts.push(world.start(service as keyof typeof counts, i));
+    }
+    await Promise.all(starts);
+    const start = await startingBalances(world);
+    const load = new LoadDriver(world, { ...DEFAULT_LOAD, ...scenario.load });
+    load.start();
+    let faults = 0;
+    try {
+      faults = await scenario.faults(world, load);
+    } finally {
+      await load.stop();
+    }
+    const stoppedAt = Date.now();
+    let verdict: LedgerVerdict | undefined;
+    try {
+      await waitFor(
+        async () => {
+          verdict = await checkLedger(world, load, start, scenario.expectedParked?.() ?? 0);
+          return verdict.problems.length === 0;
+        },
+        { timeoutMs: quietDeadlineMs, intervalMs: 500, description: `${scenario.name}: system quiet and consistent` },
+      );
+    } catch {
+      // the row reports what is still wrong
+    }
+    return {
+      scenario: scenario.name,
+      operations: load.operations,
+      faults,
+      lost: verdict?.lost ?? -1,
+      duplicated: verdict?.duplicated ?? -1,
+      quietMs: Date.now() - stoppedAt,
+      problems: verdict?.problems ?? ['ledger could not be read'],
+    };
+  } finally {
+    await scenario.cleanup?.().catch(() => undefined);
+    await world.destroy();
+  }
+}
+
+/** Pauses the fault schedule; the load keeps running meanwhile. */
+export const during = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
