@@ -1,3 +1,4 @@
+import { waitFor } from '@app/txmsg/testing';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
@@ -79,6 +80,66 @@ describe('recharge APIs', () => {
 
       expect(reply.status).toBe(201);
       expect(reply.body.txNo).toMatch(/^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('account POST /recharges with an Idempotency-Key', () => {
+    const withKey = (key: string, amount: string | number = '6.00') =>
+      account.post('/recharges', { accountNo: '1', amount }, { 'Idempotency-Key': key });
+
+    // Later tests compare balances: let these recharges finish first.
+    afterEach(() =>
+      waitFor(
+        async () => (await stack.query(account.env.DB_NAME, "SELECT 1 FROM recharge WHERE status = 'PENDING'")).length === 0,
+        { description: 'every recharge final' },
+      ),
+    );
+
+    it('answers retries of a request with the recharge its key created, creating nothing new', async () => {
+      const first = await withKey('key-retry-1');
+      const before = await footprint();
+
+      const retries = await Promise.all([withKey('key-retry-1', 6), withKey('key-retry-1', '6.0')]);
+
+      expect(first).toEqual({ status: 202, body: { txNo: expect.any(String), status: 'PENDING' } });
+      for (const retry of retries) {
+        expect(retry).toEqual({ status: 202, body: { txNo: first.body.txNo, status: expect.stringMatching(/^(PENDING|SUCCEEDED)$/) } });
+      }
+      const after = await footprint();
+      expect([after.accountRecharges, after.payRecharges]).toEqual([before.accountRecharges, before.payRecharges]);
+    });
+
+    it('creates one recharge when the same key arrives ten times at once', async () => {
+      const before = await footprint();
+
+      const replies = await Promise.all(Array.from({ length: 10 }, () => withKey('key-race-1')));
+
+      expect(replies.map((r) => r.status)).toEqual(Array(10).fill(202));
+      expect(new Set(replies.map((r) => r.body.txNo)).size).toBe(1);
+      expect((await footprint()).accountRecharges - before.accountRecharges).toBe(1);
+    });
+
+    it('refuses the key with another amount (409) and a malformed key (400), changing nothing', async () => {
+      await withKey('key-conflict-1');
+      const before = await footprint();
+
+      const conflict = await withKey('key-conflict-1', '7.00');
+      const malformed = await withKey('not a key!');
+
+      expect(conflict).toEqual({
+        status: 409,
+        body: {
+          statusCode: 409,
+          error: 'Conflict',
+          message: 'Idempotency-Key key-conflict-1 was already used for another recharge (account or amount differ)',
+        },
+      });
+      expect(malformed).toEqual({
+        status: 400,
+        body: { statusCode: 400, error: 'Bad Request', message: 'Idempotency-Key must be 1 to 64 letters, digits, "-" or "_"' },
+      });
+      const after = await footprint();
+      expect([after.accountRecharges, after.payRecharges]).toEqual([before.accountRecharges, before.payRecharges]);
     });
   });
 

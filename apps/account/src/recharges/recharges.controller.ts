@@ -5,6 +5,7 @@ import type Decimal from 'decimal.js';
 import { type AcceptedRecharge, CreateRechargeCommand } from './commands/create-recharge/create-recharge.command';
 import { ReconcileRechargeCommand } from './commands/reconcile-recharge/reconcile-recharge.command';
 import { CreateRechargeDto } from './dto/create-recharge.dto';
+import { IdempotencyKey } from './idempotency-key.decorator';
 import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
 import type { RechargeView } from './recharge-view';
 
@@ -18,9 +19,9 @@ export class RechargesController {
   /** 202: the recharge is recorded and pay asked; its result arrives later. */
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
-  create(@Body() body: CreateRechargeDto): Promise<AcceptedRecharge> {
+  create(@Body() body: CreateRechargeDto, @IdempotencyKey() idempotencyKey?: string): Promise<AcceptedRecharge> {
     const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
-    return this.commandBus.execute(new CreateRechargeCommand(body.accountNo, amount));
+    return this.commandBus.execute(new CreateRechargeCommand(body.accountNo, amount, idempotencyKey));
   }
 
   @Get(':txNo')

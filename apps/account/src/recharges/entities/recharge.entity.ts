@@ -24,6 +24,10 @@ export class Recharge {
   @Column({ name: 'applied_by', type: 'varchar', length: 16, nullable: true })
   appliedBy: AppliedBy | null;
 
+  /** The client's Idempotency-Key: the same key again answers this recharge. */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 64, nullable: true, unique: true })
+  idempotencyKey: string | null;
+
   @CreateDateColumn({ name: 'created_at', precision: 3 })
   createdAt: Date;
 
