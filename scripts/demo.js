@@ -41,6 +41,7 @@ const scenarios = [
 
 const children = new Map();
 let stopping = false;
+scenarios.push(require('./demo-recharge'));
 
 main().catch((error) => {
   say(`\n${error.message}`);
@@ -128,6 +129,8 @@ function startService({ name, port }) {
   delete env.PORT;
   delete env.DB_NAME;
   if (!env.LOG_LEVEL) env.LOG_LEVEL = verbose ? 'info' : 'warn';
+  // pay signs its recharge webhooks with it and account verifies them; a demo value unless given.
+  if (!env.NOTIFY_SECRET) env.NOTIFY_SECRET = 'txmsg-demo-notify-secret';
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { name, port, child, lines: [], exited: undefined };
   children.set(name, state);

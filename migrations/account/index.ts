@@ -1,6 +1,14 @@
 import { TXMSG_MIGRATIONS } from '@app/txmsg';
 import { CreateAccountInfo1764100000000 } from './1764100000000-CreateAccountInfo';
 import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
+import { CreateRecharge1764300000000 } from './1764300000000-CreateRecharge';
+import { CreateWebhookReceipt1764300000001 } from './1764300000001-CreateWebhookReceipt';
 
 /** Every migration of the account database: the library's tables, then the service's own. */
-export const ACCOUNT_MIGRATIONS = [...TXMSG_MIGRATIONS, CreateAccountInfo1764100000000, SeedAccounts1764100000001];
+export const ACCOUNT_MIGRATIONS = [
+  ...TXMSG_MIGRATIONS,
+  CreateAccountInfo1764100000000,
+  SeedAccounts1764100000001,
+  CreateRecharge1764300000000,
+  CreateWebhookReceipt1764300000001,
+];

@@ -1,4 +1,5 @@
 import { TXMSG_MIGRATIONS } from '@app/txmsg';
+import { CreateRecharge1764300000000 } from './1764300000000-CreateRecharge';
 
-/** Every migration of the pay database: the library's tables (pay's own arrive with recharges). */
-export const PAY_MIGRATIONS = [...TXMSG_MIGRATIONS];
+/** Every migration of the pay database: the library's tables, then the service's own. */
+export const PAY_MIGRATIONS = [...TXMSG_MIGRATIONS, CreateRecharge1764300000000];

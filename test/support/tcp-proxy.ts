@@ -42,9 +42,24 @@ export class TcpProxy {
     this.delayMs = ms;
   }
 
+  /**
+   * Stops listening, as a server that is down: connections are refused (ECONNREFUSED) until
+   * `up()`. HTTP clients need this rather than `cut()`: fetch() re-sends a request whose fresh
+   * connection was dropped before it was written, so it would wait for its timeout.
+   */
+  async down(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  /** Listens again after `down()`, on the same port. */
+  async up(): Promise<void> {
+    if (!this.server.listening) await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+  }
+
   async close(): Promise<void> {
     this.cut();
-    await new Promise((resolve) => this.server.close(resolve));
+    if (this.server.listening) await new Promise((resolve) => this.server.close(resolve));
   }
 
   private accept(client: Socket, host: string, port: number): void {

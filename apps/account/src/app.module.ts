@@ -15,6 +15,9 @@ import { ACCOUNT_MIGRATIONS } from '../../../migrations/account';
 import { AccountsModule } from './accounts/accounts.module';
 import { Account } from './accounts/entities/account.entity';
 import type { AccountConfig } from './account.config';
+import { Recharge } from './recharges/entities/recharge.entity';
+import { WebhookReceipt } from './recharges/entities/webhook-receipt.entity';
+import { RechargesModule } from './recharges/recharges.module';
 
 /** account — the account system (seed 6.3): applies recharge results, reconciles with pay. */
 @Module({})
@@ -27,12 +30,13 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account], ACCOUNT_MIGRATIONS),
+          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account, Recharge, WebhookReceipt], ACCOUNT_MIGRATIONS),
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),
         HealthModule,
         AccountsModule,
+        RechargesModule,
       ],
     };
   }

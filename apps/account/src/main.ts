@@ -6,4 +6,5 @@ void bootstrapService({
   name: 'account',
   loadConfig: loadAccountConfig,
   rootModule: (config) => AppModule.forRoot(config),
+  rawBody: true, // pay's webhooks are verified over the bytes received
 });

@@ -2,17 +2,18 @@ import {
   HealthModule,
   LoggingModule,
   SERVICE_CONFIG,
-  type ServiceConfig,
   ServiceConfigModule,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
-import { TxMsgModule } from '@app/txmsg';
+import { TxMsgModule, type TxMsgModuleOptions } from '@app/txmsg';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PAY_MIGRATIONS } from '../../../migrations/pay';
 import type { PayConfig } from './pay.config';
+import { Recharge } from './recharges/entities/recharge.entity';
+import { RechargesModule } from './recharges/recharges.module';
 
 /** pay — the recharge system (seed 6.3): records recharges and notifies their results. */
 @Module({})
@@ -25,12 +26,18 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [], PAY_MIGRATIONS),
+          useFactory: (c: PayConfig) => typeOrmOptions(c.db, [Recharge], PAY_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions }),
         CqrsModule.forRoot(),
         HealthModule,
+        RechargesModule,
       ],
     };
   }
+}
+
+/** The shared options plus the webhook keys; notifications retry on RETRY_LADDER. */
+function payTxMsgOptions(config: PayConfig): TxMsgModuleOptions {
+  return { ...txMsgOptions(config), notify: { secret: config.notifySecret, secrets: config.notifySecrets } };
 }

@@ -1,13 +1,30 @@
-import { type Env, EnvReader, loadServiceConfig, type ServiceConfig } from '@app/common';
+import { ConfigError, type Env, EnvReader, loadServiceConfig, parseAmount, type ServiceConfig } from '@app/common';
+import type Decimal from 'decimal.js';
+import { parseNotifySecrets } from './recharges/notify-secrets';
 
-/** pay's configuration: SPEC §6 plus the webhook signing key. */
+/** pay's configuration: SPEC §6 plus webhook signing keys and the recharge limit. */
 export interface PayConfig extends ServiceConfig {
-  /** HMAC-SHA256 key for signed webhook notifications (NOTIFY_SECRET); none until webhooks are used. */
+  /** HMAC-SHA256 key for every webhook receiver without its own (NOTIFY_SECRET). */
   notifySecret?: string;
+  /** HMAC-SHA256 keys by receiver origin, e.g. `{ "https://merchant.example": "k1" }` (NOTIFY_SECRETS). */
+  notifySecrets: Record<string, string>;
+  /** A single recharge above this amount gets the result "fail" (RECHARGE_LIMIT). */
+  rechargeLimit: Decimal;
 }
 
 /** Reads and validates pay's configuration; throws a ConfigError naming the bad variable. */
 export function loadPayConfig(env: Env = process.env): PayConfig {
   const read = new EnvReader(env);
-  return { ...loadServiceConfig('pay', 3003, env), notifySecret: read.optional('NOTIFY_SECRET') };
+  return {
+    ...loadServiceConfig('pay', 3003, env),
+    notifySecret: read.optional('NOTIFY_SECRET'),
+    notifySecrets: parseNotifySecrets('NOTIFY_SECRETS', read.optional('NOTIFY_SECRETS')),
+    rechargeLimit: readLimit(read.string('RECHARGE_LIMIT', '50000.00')),
+  };
+}
+
+function readLimit(text: string): Decimal {
+  const parsed = parseAmount(text);
+  if ('error' in parsed) throw new ConfigError(`RECHARGE_LIMIT must be an amount such as 50000.00 (it ${parsed.error}), got "${text}".`);
+  return parsed.amount;
 }

@@ -26,3 +26,5 @@ export { ensureBroker, withoutPassword } from './startup/ensure-broker';
 export { retryUntil } from './startup/retry-until';
 export { StartupError } from './startup/startup-error';
 export { ACCOUNT_NO, ACCOUNT_NO_MESSAGE, IsAccountNo } from './validation/account-no';
+export { TxNoPipe } from './http/tx-no.pipe';
+export { TX_NO, TX_NO_MESSAGE, IsTxNo } from './validation/tx-no';

@@ -17,6 +17,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   loadConfig: () => C;
   /** The root module, built from the validated configuration. */
   rootModule: (config: C) => DynamicModule;
+  /** Keep each request's body as received in `req.rawBody` (signed webhooks verify those bytes). */
+  rawBody?: boolean;
 }
 
 /** Largest JSON body accepted; larger ones are answered 413. */
@@ -38,7 +40,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
     const config = definition.loadConfig();
     await ensureDatabase(config.db, config.startupWaitMs);
     await ensureBroker(config.rabbitUrl, config.startupWaitMs);
-    const app = await createApp(definition.rootModule(config));
+    const app = await createApp(definition.rootModule(config), definition.rawBody ?? false);
     closeOnSignals(app, logger);
     await listen(app, config);
     logger.log(`listening on http://${config.host}:${config.port}`);
@@ -49,8 +51,9 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
   }
 }
 
-async function createApp(rootModule: DynamicModule): Promise<NestExpressApplication> {
+async function createApp(rootModule: DynamicModule, rawBody: boolean): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(rootModule, {
+    rawBody,
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,

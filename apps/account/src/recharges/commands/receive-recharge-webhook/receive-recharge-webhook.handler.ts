@@ -1,0 +1,75 @@
+import { InjectServiceConfig } from '@app/common';
+import { isDuplicateKeyError, UnrecoverableMessageError, validateMessage, verifyWebhook, WebhookVerificationError } from '@app/txmsg';
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import {
+  BadRequestException,
+  ServiceUnavailableException,
+  UnauthorizedException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { AccountConfig } from '../../../account.config';
+import { PayRechargeResult } from '../../domain/pay-recharge-result';
+import { RechargeWebhookBody } from '../../dto/recharge-webhook';
+import { WebhookReceipt } from '../../entities/webhook-receipt.entity';
+import { ApplyRechargeResultCommand } from '../apply-recharge-result/apply-recharge-result.command';
+import { ReceiveRechargeWebhookCommand, type WebhookAnswer } from './receive-recharge-webhook.command';
+
+@CommandHandler(ReceiveRechargeWebhookCommand)
+export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRechargeWebhookCommand, WebhookAnswer> {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly commandBus: CommandBus,
+    @InjectServiceConfig() private readonly config: AccountConfig,
+  ) {}
+
+  async execute({ headers, rawBody }: ReceiveRechargeWebhookCommand): Promise<WebhookAnswer> {
+    if (!this.config.notifySecret) {
+      throw new ServiceUnavailableException('webhooks are not enabled here: NOTIFY_SECRET is not set');
+    }
+    if (!rawBody) throw new BadRequestException('a webhook body must be JSON (content-type: application/json)');
+    let webhookId: string;
+    try {
+      webhookId = verifyWebhook(this.config.notifySecret, headers, rawBody).id;
+    } catch (error) {
+      if (error instanceof WebhookVerificationError) throw new UnauthorizedException(`webhook refused: ${error.message}`);
+      throw error;
+    }
+    const { envelope, result } = this.parse(rawBody);
+    if (envelope.id !== webhookId) throw new BadRequestException('the body id differs from the webhook-id header');
+    return this.receive(envelope, result);
+  }
+
+  @Transactional()
+  private async receive(envelope: RechargeWebhookBody, result: PayRechargeResult): Promise<WebhookAnswer> {
+    if (!(await this.remember(envelope, result.txNo))) return { received: true, applied: false, replay: true };
+    const outcome = await this.commandBus.execute(new ApplyRechargeResultCommand(result, 'webhook'));
+    // Rolls the receipt back too, so pay keeps trying (and the mismatch stays visible in its attempts).
+    if (outcome === 'mismatch') throw new UnprocessableEntityException(`recharge ${result.txNo} differs from account's record`);
+    return { received: true, applied: outcome === 'applied', replay: false };
+  }
+
+  /** Records the webhook id; false when it was accepted before (a replay). */
+  private async remember(envelope: RechargeWebhookBody, txNo: string): Promise<boolean> {
+    try {
+      await this.txHost.tx.insert(WebhookReceipt, { webhookId: envelope.id, type: envelope.type, subject: txNo });
+      return true;
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+  }
+
+  private parse(rawBody: Buffer): { envelope: RechargeWebhookBody; result: PayRechargeResult } {
+    try {
+      const envelope = validateMessage(RechargeWebhookBody, JSON.parse(rawBody.toString('utf8')));
+      return { envelope, result: validateMessage(PayRechargeResult, envelope.data) };
+    } catch (error) {
+      if (error instanceof SyntaxError || error instanceof UnrecoverableMessageError) {
+        throw new BadRequestException(`webhook body refused: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+}

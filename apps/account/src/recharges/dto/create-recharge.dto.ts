@@ -1,0 +1,11 @@
+import { IsAccountNo, IsAmount } from '@app/common';
+
+/** Body of `POST /recharges`. Unknown fields are refused by the global ValidationPipe. */
+export class CreateRechargeDto {
+  @IsAccountNo()
+  accountNo: string;
+
+  /** Decimal string (or JSON number) with at most 2 fraction digits. */
+  @IsAmount()
+  amount: string | number;
+}

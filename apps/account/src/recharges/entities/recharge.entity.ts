@@ -1,0 +1,45 @@
+import { decimalTransformer } from '@app/common';
+import Decimal from 'decimal.js';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { AppliedBy, RechargeStatus } from '../domain/recharge-state';
+
+/** A recharge the account system asked pay to perform, and what became of it. */
+@Entity({ name: 'recharge' })
+export class Recharge {
+  @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
+  id: string;
+
+  @Column({ name: 'tx_no', type: 'varchar', length: 64, unique: true })
+  txNo: string;
+
+  @Column({ name: 'account_no', type: 'varchar', length: 20 })
+  accountNo: string;
+
+  @Column({ type: 'decimal', precision: 18, scale: 2, transformer: decimalTransformer })
+  amount: Decimal;
+
+  @Column({ type: 'varchar', length: 16, default: 'PENDING' })
+  status: RechargeStatus;
+
+  @Column({ name: 'applied_by', type: 'varchar', length: 16, nullable: true })
+  appliedBy: AppliedBy | null;
+
+  /** The client's Idempotency-Key: the same key again answers this recharge. */
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 64, nullable: true, unique: true })
+  idempotencyKey: string | null;
+
+  @CreateDateColumn({ name: 'created_at', precision: 3 })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', precision: 3 })
+  updatedAt: Date;
+
+  @Column({ name: 'submitted_at', type: 'datetime', precision: 3, nullable: true })
+  submittedAt: Date | null;
+
+  @Column({ name: 'checked_at', type: 'datetime', precision: 3, nullable: true })
+  checkedAt: Date | null;
+
+  @Column({ name: 'applied_at', type: 'datetime', precision: 3, nullable: true })
+  appliedAt: Date | null;
+}

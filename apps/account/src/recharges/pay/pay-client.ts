@@ -1,0 +1,94 @@
+import { InjectServiceConfig } from '@app/common';
+import { validateMessage } from '@app/txmsg';
+import { Injectable } from '@nestjs/common';
+import type { AccountConfig } from '../../account.config';
+import { PayRechargeResult } from '../domain/pay-recharge-result';
+
+/** pay's answer to a query: its record, "never heard of it" (404), or no usable answer. */
+export type PayAnswer =
+  | { kind: 'found'; recharge: PayRechargeResult }
+  | { kind: 'unknown' }
+  | { kind: 'unreachable'; reason: string };
+
+/** pay's answer to a recharge request: accepted (its record), refused (4xx), or no usable answer. */
+export type PaySubmission =
+  | { kind: 'accepted'; recharge: PayRechargeResult }
+  | { kind: 'refused'; status: number; reason: string }
+  | { kind: 'unreachable'; reason: string };
+
+/** What account asks pay to perform. */
+export interface RechargeRequest {
+  txNo: string;
+  accountNo: string;
+  amount: string;
+  notifyUrl?: string;
+}
+
+/**
+ * pay's HTTP API as account uses it: `POST /recharges` and the result query
+ * `GET /recharges/:txNo`. Every call has a timeout (PAY_TIMEOUT); a slow, down or nonsensical pay
+ * is an answer of its own (`unreachable`), never an exception.
+ */
+@Injectable()
+export class PayClient {
+  constructor(@InjectServiceConfig() private readonly config: AccountConfig) {}
+
+  async query(txNo: string): Promise<PayAnswer> {
+    const reply = await this.call('GET', `/recharges/${encodeURIComponent(txNo)}`);
+    if ('reason' in reply) return { kind: 'unreachable', reason: reply.reason };
+    if (reply.status === 404) return { kind: 'unknown' };
+    if (reply.status !== 200) return { kind: 'unreachable', reason: `pay answered ${reply.status}` };
+    return this.recordOf(reply.body, txNo);
+  }
+
+  async submit(request: RechargeRequest): Promise<PaySubmission> {
+    const reply = await this.call('POST', '/recharges', request);
+    if ('reason' in reply) return { kind: 'unreachable', reason: reply.reason };
+    if (reply.status >= 400 && reply.status < 500) {
+      const message = (reply.body as { message?: unknown } | undefined)?.message;
+      return { kind: 'refused', status: reply.status, reason: JSON.stringify(message ?? reply.body) };
+    }
+    if (reply.status !== 200 && reply.status !== 201) return { kind: 'unreachable', reason: `pay answered ${reply.status}` };
+    const answer = this.recordOf(reply.body, request.txNo);
+    return answer.kind === 'found' ? { kind: 'accepted', recharge: answer.recharge } : answer;
+  }
+
+  private recordOf(body: unknown, txNo: string): PayAnswer & { kind: 'found' | 'unreachable' } {
+    try {
+      const recharge = validateMessage(PayRechargeResult, body);
+      if (recharge.txNo !== txNo) return { kind: 'unreachable', reason: `pay answered about ${recharge.txNo}, not ${txNo}` };
+      return { kind: 'found', recharge };
+    } catch (error) {
+      return { kind: 'unreachable', reason: `pay's answer is not a recharge record: ${(error as Error).message}` };
+    }
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown } | { reason: string }> {
+    try {
+      const response = await fetch(`${this.config.payUrl}${path}`, {
+        method,
+        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.config.payTimeoutMs),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: kept as text, refused later as not a record
+      }
+      return { status: response.status, body: parsed };
+    } catch (error) {
+      return { reason: describe(error, this.config.payTimeoutMs) };
+    }
+  }
+}
+
+/** fetch() says only "fetch failed"; the socket error that matters is in its cause. */
+function describe(error: unknown, timeoutMs: number): string {
+  const e = error as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+}

@@ -1,0 +1,3 @@
+import { GetRechargeHandler } from './get-recharge/get-recharge.handler';
+
+export const QueryHandlers = [GetRechargeHandler];

@@ -1,0 +1,37 @@
+import { parseAmount, TxNoPipe } from '@app/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type Decimal from 'decimal.js';
+import { type AcceptedRecharge, CreateRechargeCommand } from './commands/create-recharge/create-recharge.command';
+import { ReconcileRechargeCommand } from './commands/reconcile-recharge/reconcile-recharge.command';
+import { CreateRechargeDto } from './dto/create-recharge.dto';
+import { IdempotencyKey } from './idempotency-key.decorator';
+import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
+import type { RechargeView } from './recharge-view';
+
+@Controller('recharges')
+export class RechargesController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  /** 202: the recharge is recorded and pay asked; its result arrives later. */
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  create(@Body() body: CreateRechargeDto, @IdempotencyKey() idempotencyKey?: string): Promise<AcceptedRecharge> {
+    const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
+    return this.commandBus.execute(new CreateRechargeCommand(body.accountNo, amount, idempotencyKey));
+  }
+
+  @Get(':txNo')
+  get(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeView> {
+    return this.queryBus.execute(new GetRechargeQuery(txNo));
+  }
+
+  @Post(':txNo/reconcile')
+  @HttpCode(HttpStatus.OK)
+  reconcile(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeView> {
+    return this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconcile'));
+  }
+}

@@ -1,0 +1,71 @@
+import { InjectServiceConfig } from '@app/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { AccountConfig } from '../../account.config';
+import { ReconcileRechargeCommand } from '../commands/reconcile-recharge/reconcile-recharge.command';
+import { Recharge } from '../entities/recharge.entity';
+
+/** Recharges reconciled per round; the rest wait for the next one, oldest question first. */
+const BATCH = 20;
+
+/**
+ * Every RECONCILE_INTERVAL, asks pay about recharges still PENDING RECONCILE_AFTER after they
+ * were created (and not asked within the last interval), as the seed's account system does when
+ * a notification is late. Rounds never overlap; a failing round is logged and the next one runs.
+ * Several instances may run: applying a result is idempotent.
+ */
+@Injectable()
+export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RechargeReconciler.name);
+  private timer?: NodeJS.Timeout;
+  private round?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @InjectRepository(Recharge) private readonly recharges: Repository<Recharge>,
+    private readonly commandBus: CommandBus,
+    @InjectServiceConfig() private readonly config: AccountConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.round;
+  }
+
+  /** One round; returns how many recharges were reconciled. */
+  async reconcileDue(): Promise<number> {
+    const { afterMs, intervalMs } = this.config.reconcile;
+    const due: { tx_no: string }[] = await this.recharges.query(
+      `SELECT tx_no FROM recharge
+        WHERE status = 'PENDING'
+          AND created_at <= NOW(3) - INTERVAL ? MICROSECOND
+          AND (checked_at IS NULL OR checked_at <= NOW(3) - INTERVAL ? MICROSECOND)
+        ORDER BY COALESCE(checked_at, created_at) LIMIT ${BATCH}`,
+      [afterMs * 1000, intervalMs * 1000],
+    );
+    for (const { tx_no: txNo } of due) {
+      if (this.stopped) break;
+      await this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconciler')).catch((error: Error) => {
+        this.logger.warn(`reconciling recharge ${txNo} failed: ${error.message}`);
+      });
+    }
+    return due.length;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.round = this.reconcileDue()
+        .then(() => undefined)
+        .catch((error: Error) => this.logger.warn(`reconciliation round failed: ${error.message}`))
+        .finally(() => this.schedule());
+    }, this.config.reconcile.intervalMs);
+  }
+}

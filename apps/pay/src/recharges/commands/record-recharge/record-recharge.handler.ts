@@ -1,0 +1,69 @@
+import { InjectServiceConfig } from '@app/common';
+import { HttpNotifier, isDuplicateKeyError, Outbox } from '@app/txmsg';
+import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ConflictException, UnprocessableEntityException } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { PayConfig } from '../../../pay.config';
+import { Recharge } from '../../entities/recharge.entity';
+import { RechargeCompleted } from '../../events/recharge-completed.event';
+import { notifySecretFor } from '../../notify-secrets';
+import { decideResult, type RechargeRecord, sameRecharge, toRecord } from '../../recharge-record';
+import { type RecordedRecharge, RecordRechargeCommand } from './record-recharge.command';
+
+/** Message type of the result notification, on the broker and in the webhook body. */
+export const RECHARGE_COMPLETED = 'pay.recharge.completed';
+
+@CommandHandler(RecordRechargeCommand)
+export class RecordRechargeHandler implements ICommandHandler<RecordRechargeCommand, RecordedRecharge> {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly outbox: Outbox,
+    private readonly notifier: HttpNotifier,
+    @InjectServiceConfig() private readonly config: PayConfig,
+  ) {}
+
+  async execute(command: RecordRechargeCommand): Promise<RecordedRecharge> {
+    if (command.notifyUrl && !notifySecretFor(this.config, command.notifyUrl)) {
+      throw new UnprocessableEntityException(
+        `pay has no webhook key for ${new URL(command.notifyUrl).origin} (NOTIFY_SECRET or NOTIFY_SECRETS), so it cannot notify notifyUrl`,
+      );
+    }
+    try {
+      return await this.record(command);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // A concurrent request with the same txNo committed first: answer its record.
+      return this.record(command);
+    }
+  }
+
+  /**
+   * The recharge row, its MQ message (outbox) and its webhook (notifier) commit together: a
+   * result exists if and only if its notifications do.
+   */
+  @Transactional()
+  private async record(command: RecordRechargeCommand): Promise<RecordedRecharge> {
+    const em = this.txHost.tx;
+    const stored = await em.findOneBy(Recharge, { txNo: command.txNo });
+    if (stored) return { record: this.sameOrRefused(stored, command), created: false };
+
+    const result = decideResult(command.amount, this.config.rechargeLimit);
+    const { txNo, accountNo, amount } = command;
+    const recharge = { txNo, accountNo, amount, result, notifyUrl: command.notifyUrl ?? null };
+    await em.insert(Recharge, recharge);
+    const record = toRecord(recharge);
+    await this.outbox.publish(new RechargeCompleted(record.txNo, record.accountNo, record.amount, record.result));
+    if (command.notifyUrl) {
+      await this.notifier.enqueue({ url: command.notifyUrl, type: RECHARGE_COMPLETED, subject: record.txNo, data: record });
+    }
+    return { record, created: true };
+  }
+
+  private sameOrRefused(stored: Recharge, command: RecordRechargeCommand): RechargeRecord {
+    if (!sameRecharge(stored, command)) {
+      throw new ConflictException(`txNo ${command.txNo} was already used for another recharge (account or amount differ)`);
+    }
+    return toRecord(stored);
+  }
+}

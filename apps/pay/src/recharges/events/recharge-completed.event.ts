@@ -1,0 +1,17 @@
+import { IntegrationEvent } from '@app/txmsg';
+import type { RechargeResult } from '../recharge-record';
+
+/**
+ * pay finished a recharge (scheme 1 of seed 6.2: internal receivers listen on the broker). Sent
+ * for "fail" results too: the receiver must learn the outcome either way.
+ */
+@IntegrationEvent('pay.recharge.completed')
+export class RechargeCompleted {
+  constructor(
+    readonly txNo: string,
+    readonly accountNo: string,
+    /** Decimal string with 2 fraction digits. */
+    readonly amount: string,
+    readonly result: RechargeResult,
+  ) {}
+}

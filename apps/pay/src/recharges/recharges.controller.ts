@@ -1,0 +1,46 @@
+import { parseAmount, TxNoPipe } from '@app/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type Decimal from 'decimal.js';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { RecordRechargeCommand } from './commands/record-recharge/record-recharge.command';
+import { ResendNotificationsCommand, type ResentNotifications } from './commands/resend-notifications/resend-notifications.command';
+import { CreateRechargeDto } from './dto/create-recharge.dto';
+import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
+import { ListNotificationsQuery, type RechargeNotifications } from './queries/list-notifications/list-notifications.query';
+import type { RechargeRecord } from './recharge-record';
+
+@Controller('recharges')
+export class RechargesController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly queryBus: QueryBus,
+  ) {}
+
+  /** 201 with the new record, or 200 with the stored one when the txNo was seen before. */
+  @Post()
+  async create(@Body() body: CreateRechargeDto, @Res({ passthrough: true }) response: Response): Promise<RechargeRecord> {
+    const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
+    const command = new RecordRechargeCommand(body.txNo ?? randomUUID(), body.accountNo, amount, body.notifyUrl);
+    const { record, created } = await this.commandBus.execute(command);
+    response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
+    return record;
+  }
+
+  @Get(':txNo')
+  get(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeRecord> {
+    return this.queryBus.execute(new GetRechargeQuery(txNo));
+  }
+
+  @Get(':txNo/notifications')
+  notifications(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeNotifications> {
+    return this.queryBus.execute(new ListNotificationsQuery(txNo));
+  }
+
+  @Post(':txNo/notify')
+  @HttpCode(HttpStatus.ACCEPTED)
+  resend(@Param('txNo', TxNoPipe) txNo: string): Promise<ResentNotifications> {
+    return this.commandBus.execute(new ResendNotificationsCommand(txNo));
+  }
+}
