@@ -12,7 +12,7 @@ import { AdminController } from './admin/admin.controller';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { BrokerHealthIndicator } from './broker/broker-health.indicator';
 import { ConfirmedPublisher } from './broker/confirmed-publisher';
-import { QueueTopology } from './broker/queue-topology';
+import { SubscriptionSetup } from './broker/subscription-setup';
 import { ConsumerRuntime } from './consumer/consumer-runtime';
 import { FailureStore } from './consumer/failure-store';
 import { safeJsonDeserializer } from './consumer/poison-message';
@@ -107,7 +107,7 @@ export class TxMsgModule {
         TxMsgMetrics,
         BrokerHealthIndicator,
         ConfirmedPublisher,
-        QueueTopology,
+        SubscriptionSetup,
         ConsumerRuntime,
         FailureStore,
         RetryScheduler,

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, OTHER_HAPPENED, OTHERS_QUEUE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';
-import { createTestDatabase, createVhost, sql } from './support/infra';
+import { closeConnections, createTestDatabase, createVhost, sql } from './support/infra';
 import { BrokerProbe } from './support/probe';
 
 describe('Idempotent consumers, retry ladder and parking', () => {
@@ -62,6 +62,33 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     expect(text).toContain(`${line('parked')} 1`);
     expect(text).toContain('txmsg_inbox_failures{status="PARKED",service="test-svc"} 1');
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('survives its channel closing while a handler runs: no crash, the message comes again and applies once', async () => {
+    // An ack (and the nack golevelup tries after it) on a closed channel throws; unguarded, that
+    // is an unhandled rejection, which ends a Node process.
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      let release!: () => void;
+      consumer.gates.set('c1', new Promise<void>((resolve) => (release = resolve)));
+      await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'c1' }, { messageId: 'close-1' });
+      await waitFor(() => consumer.deliveries.some((d) => d.id === 'c1'), { description: 'handler in flight' });
+      await probe.close();
+      await closeConnections(vhost.vhost);
+      release();
+      await waitFor(async () => (await times('thing:c1')) === 1, { timeoutMs: 20_000, description: 'applied after reconnect' });
+      probe = await BrokerProbe.open(vhost.uri);
+      // The first ack was lost with the channel: the queue drains only once the message came again
+      // and was acknowledged as a duplicate.
+      await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0, { description: 'queue drained' });
+      expect(await times('thing:c1')).toBe(1);
+      expect(consumer.deliveries.filter((d) => d.id === 'c1')).toHaveLength(1);
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
   });
 
   it('dedupes by message id when stacked the other way round with @RabbitSubscribe', async () => {

@@ -79,6 +79,8 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
   readonly checks: { id: string; checkCount: number }[] = [];
   /** Answers of check(), by payload id; once used up, check() says whether the ledger row exists. */
   readonly checkAnswers = new Map<string, LocalTransactionState[]>();
+  /** Awaited at the start of every check(): lets a test hold a check-back in flight. */
+  checkGate?: Promise<void>;
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
@@ -91,6 +93,7 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
 
   async check(message: TransactionMessage<{ id: string }>): Promise<LocalTransactionState> {
     this.checks.push({ id: message.payload.id, checkCount: message.checkCount });
+    await this.checkGate;
     const scripted = this.checkAnswers.get(message.payload.id)?.shift();
     if (scripted) return scripted;
     const rows = await this.txHost.tx.query('SELECT 1 FROM t_ledger WHERE id = ?', [message.payload.id]);
@@ -110,6 +113,8 @@ export interface Delivery {
 export class ThingConsumer {
   readonly deliveries: Delivery[] = [];
   readonly failures = new Map<string, number | 'unrecoverable'>();
+  /** Awaited by the handler of a payload id after its write: lets a test hold a delivery in flight. */
+  readonly gates = new Map<string, Promise<void>>();
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
@@ -133,6 +138,7 @@ export class ThingConsumer {
     await this.txHost.tx.query('INSERT INTO t_effects (k, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1', [
       effect,
     ]);
+    await this.gates.get(payload.id);
     const failing = this.failures.get(payload.id);
     if (failing === 'unrecoverable') throw new UnrecoverableMessageError(`payload ${payload.id} is not acceptable`);
     if (typeof failing === 'number' && failing > 0) {

@@ -47,3 +47,9 @@ export async function createVhost(prefix: string) {
     remove: () => run('rabbitmqctl', ['-q', 'delete_vhost', vhost]).then(() => undefined),
   };
 }
+
+/** Forces every client connection of a vhost closed, as a broker restart or a network cut would. */
+export async function closeConnections(vhost: string): Promise<void> {
+  assertTestName(vhost);
+  await run('rabbitmqctl', ['-q', 'close_all_connections', '--vhost', vhost, 'test: forced close']);
+}
