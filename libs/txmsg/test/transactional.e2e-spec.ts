@@ -109,6 +109,33 @@ describe('Transactional messages (RocketMQ parity)', () => {
     expect(probe.received).toHaveLength(1);
   });
 
+  it('lets a slow local transaction commit while a check-back of its message is still asking check()', async () => {
+    // The check-back holds no lock while it asks: a local transaction that finishes meanwhile
+    // must not wait for it (a lock held across check() stalls every transaction queued behind
+    // this one, and with them the connection pool that check() itself needs).
+    let releaseExecute!: () => void;
+    let releaseCheck!: () => void;
+    listener.checkGate = new Promise<void>((resolve) => (releaseCheck = resolve));
+    const gate = new Promise<void>((resolve) => (releaseExecute = resolve));
+    let outcome: string | undefined;
+    const slow = producer
+      .sendMessageInTransaction('test-group', THING_HAPPENED, { id: 'slow' }, { execute: 'COMMIT', gate })
+      .then((result) => (outcome = result.state));
+    await waitFor(() => listener.checks.length === 1, { description: 'check-back asking about the stalled transaction' });
+    releaseExecute();
+    try {
+      await waitFor(() => outcome === 'COMMIT', { timeoutMs: 5000, description: 'local commit while check() is in flight' });
+    } finally {
+      releaseCheck();
+    }
+    await slow;
+    await waitFor(() => probe.received.length === 1, { description: 'delivery' });
+    expect(await ledger('slow')).toBe(1);
+    // The late answer (check() now finds the ledger row: COMMIT) changes nothing.
+    await waitFor(async () => (await row(probe.received[0].properties.messageId)).status === 'PUBLISHED');
+    expect(probe.received).toHaveLength(1);
+  });
+
   it('rolls the local transaction back when a check-back already discarded its half message', async () => {
     // The checker decided ROLLBACK while the local transaction was still running (e.g. a stall
     // longer than firstCheckAfterMs); the local commit must not go through alone.

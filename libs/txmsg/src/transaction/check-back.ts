@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { affectedRows } from '../support/affected-rows';
 import { claimRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -26,8 +27,12 @@ interface PreparedRow {
  * ROLLBACK discards it, and running out of checks discards it with an error log; the row stays
  * in `txmsg_outbox` (status DISCARDED, `last_error` says why) for inspection.
  *
- * Each row is decided under its row lock with conditional updates, so concurrent checkers (one
- * per instance) and a late local commit can never both win.
+ * A round first claims due rows in a short transaction (`FOR UPDATE SKIP LOCKED`), counting the
+ * check and moving `next_attempt_at` one interval ahead: a lease, so concurrent checkers (one per
+ * instance) skip them, and a checker that dies mid-check only delays the next one. `check()` then
+ * runs with no lock held — a local transaction that finishes meanwhile never waits for it — and
+ * the answer is applied with conditional updates (`WHERE status = 'PREPARED'`), so a late local
+ * commit and a check-back can never both win, and a late or repeated decision is a no-op.
  */
 @Injectable()
 export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -52,50 +57,60 @@ export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy
     await this.worker.stop();
   }
 
-  /** Checks every due half message once; returns how many were decided or rescheduled. */
+  /** Checks every due half message once; returns how many were checked. */
   async checkOnce(): Promise<number> {
+    const rows = await this.claim();
+    let committed = false;
+    for (const row of rows) committed = (await this.decide(row)) || committed;
+    if (committed) setImmediate(() => this.relay.wake());
+    return rows.length;
+  }
+
+  /** Leases up to 20 due half messages: counts their check and moves their next check ahead. */
+  private async claim(): Promise<PreparedRow[]> {
     const select = `SELECT id, message_id, routing_key, payload, tx_group, check_count
                       FROM txmsg_outbox
                      WHERE status = 'PREPARED' AND next_attempt_at <= NOW(3)
                      ORDER BY next_attempt_at
                      LIMIT 20
                      FOR UPDATE SKIP LOCKED`;
-    return claimRows<PreparedRow>(this.dataSource, select, [], async (em, rows) => {
-      let committed = false;
-      for (const row of rows) committed = (await this.decide(em, row)) || committed;
-      if (committed) setImmediate(() => this.relay.wake());
+    let claimed: PreparedRow[] = [];
+    await claimRows<PreparedRow>(this.dataSource, select, [], async (em, rows) => {
+      await em.query(
+        `UPDATE txmsg_outbox SET check_count = check_count + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
+          WHERE id IN (?)`,
+        [this.options.check.intervalMs * 1000, rows.map((row) => row.id)],
+      );
+      claimed = rows.map((row) => ({ ...row, check_count: row.check_count + 1 }));
     });
+    return claimed;
   }
 
-  private async decide(em: EntityManager, row: PreparedRow): Promise<boolean> {
-    const checks = row.check_count + 1;
+  /** Asks the listener about one leased row and applies the answer; true when it committed. */
+  private async decide(row: PreparedRow): Promise<boolean> {
+    const checks = row.check_count;
     const state = await this.ask(row, checks);
     if (state === 'COMMIT') {
-      await em.query(
-        `UPDATE txmsg_outbox SET status = 'READY', check_count = ?, next_attempt_at = NOW(3) WHERE id = ? AND status = 'PREPARED'`,
-        [checks, row.id],
+      const result = await this.dataSource.query(
+        `UPDATE txmsg_outbox SET status = 'READY', next_attempt_at = NOW(3) WHERE id = ? AND status = 'PREPARED'`,
+        [row.id],
       );
-      this.logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
+      if (affectedRows(result) === 1) this.logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
       return true;
     }
     if (state === 'ROLLBACK' || checks >= this.options.check.maxChecks) {
       const reason = state === 'ROLLBACK' ? 'rolled back by check-back' : `check-back exhausted after ${checks} checks`;
-      await em.query(
-        `UPDATE txmsg_outbox SET status = 'DISCARDED', check_count = ?, finished_at = NOW(3), last_error = ?
+      const result = await this.dataSource.query(
+        `UPDATE txmsg_outbox SET status = 'DISCARDED', finished_at = NOW(3), last_error = ?
           WHERE id = ? AND status = 'PREPARED'`,
-        [checks, reason, row.id],
+        [reason, row.id],
       );
+      if (affectedRows(result) !== 1) return false; // the local transaction finished first
       const log = `message ${row.message_id} (${row.tx_group}) discarded: ${reason}`;
       if (state === 'ROLLBACK') this.logger.log(log);
       else this.logger.error(log);
-      return false;
     }
-    await em.query(
-      `UPDATE txmsg_outbox SET check_count = ?, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
-        WHERE id = ? AND status = 'PREPARED'`,
-      [checks, this.options.check.intervalMs * 1000, row.id],
-    );
-    return false;
+    return false; // UNKNOWN: the claim already scheduled the next check
   }
 
   private async ask(row: PreparedRow, checks: number): Promise<LocalTransactionState> {
