@@ -49,5 +49,5 @@ describe('chaos', () => {
       await ensureMariaDb();
       await ensureRabbitMq();
     }
-  }, 240_000);
+  }, 300_000);
 });

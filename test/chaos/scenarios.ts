@@ -179,12 +179,13 @@ export const mixedRandom: Scenario = {
       async () => {
         const service: ServiceName = (['bank1', 'bank2', 'pay', 'account'] as const)[Math.floor(Math.random() * 4)];
         const index = service === 'bank1' || service === 'bank2' ? Math.floor(Math.random() * 2) : 0;
+        world.note(`kill -9 ${service}#${index}`);
         await world.kill(service, index);
         await world.start(service, index);
       },
-      () => closeAllBrokerConnections(),
-      async () => void (await killDbConnections(FOUR.map((s) => world.db(s)))),
-      () => restartRabbitMq(1500),
+      () => (world.note('close all broker connections'), closeAllBrokerConnections()),
+      async () => (world.note('kill DB connections'), void (await killDbConnections(FOUR.map((s) => world.db(s))))),
+      () => (world.note('restart RabbitMQ'), restartRabbitMq(1500)),
     ];
     let faults = 0;
     for (let round = 0; round < 5; round++) {

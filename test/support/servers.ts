@@ -77,17 +77,27 @@ export async function killDbConnections(databases: string[]): Promise<number> {
   return ids.length;
 }
 
-/** Messages waiting in every queue of a vhost. */
-export async function queueDepths(vhost: string): Promise<Record<string, number>> {
-  const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', '-p', vhost, 'name', 'messages']);
+/** Messages in a queue: ready for delivery, delivered but not yet acknowledged, and its consumers. */
+export interface QueueDepth {
+  messages: number;
+  ready: number;
+  unacked: number;
+  consumers: number;
+}
+
+/** The depth of every queue of a vhost. */
+export async function queueDepths(vhost: string): Promise<Record<string, QueueDepth>> {
+  const { stdout } = await run('rabbitmqctl', [
+    '-q', 'list_queues', '-p', vhost, 'name', 'messages', 'messages_ready', 'messages_unacknowledged', 'consumers',
+  ]);
   return Object.fromEntries(
     stdout
       .trim()
       .split('\n')
       .filter((l) => l && !/^name\s/.test(l))
       .map((line) => {
-        const [name, messages] = line.trim().split(/\s+/);
-        return [name, Number(messages)];
+        const [name, messages, ready, unacked, consumers] = line.trim().split(/\s+/);
+        return [name, { messages: Number(messages), ready: Number(ready), unacked: Number(unacked), consumers: Number(consumers) }];
       }),
   );
 }

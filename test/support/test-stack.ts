@@ -71,18 +71,18 @@ export class TestStack {
     };
   }
 
-  /** Starts a service on a free port without waiting for it (for start-up failure tests). */
-  async spawn(service: ServiceName, overrides: Record<string, string> = {}): Promise<ServiceProcess> {
+  /** Starts a service on `port` (a free one by default) without waiting for it (for start-up failure tests). */
+  async spawn(service: ServiceName, overrides: Record<string, string> = {}, port?: number): Promise<ServiceProcess> {
     const env = this.env(service, overrides);
     if (env.DB_NAME) assertTestDatabase(env.DB_NAME);
-    const child = ServiceProcess.spawn(service, await freePort(), env);
+    const child = ServiceProcess.spawn(service, port ?? (await freePort()), env);
     this.services.add(child);
     return child;
   }
 
   /** Starts a service and waits until its `/health` is 200. */
-  async start(service: ServiceName, overrides: Record<string, string> = {}): Promise<ServiceProcess> {
-    const child = await this.spawn(service, overrides);
+  async start(service: ServiceName, overrides: Record<string, string> = {}, port?: number): Promise<ServiceProcess> {
+    const child = await this.spawn(service, overrides, port);
     await child.waitHealthy();
     return child;
   }

@@ -1,4 +1,5 @@
 import type { ServiceName } from '../../support/built-service';
+import { freePort } from '../../support/free-port';
 import type { ServiceProcess } from '../../support/service-process';
 import { TestStack } from '../../support/test-stack';
 
@@ -11,6 +12,10 @@ export const CHAOS_ENV: Record<string, string> = {
   TXMSG_CHECK_INTERVAL: '500ms',
   TXMSG_CHECK_MAX: '40',
   NOTIFY_SECRET: 'chaos-notify-secret',
+  RECONCILE_AFTER: '2s',
+  RECONCILE_INTERVAL: '500ms',
+  RECONCILE_DEADLINE: '5m',
+  PAY_TIMEOUT: '2s',
   STARTUP_WAIT: '60s',
   LOG_LEVEL: 'warn',
 };
@@ -23,12 +28,25 @@ export const CHAOS_ENV: Record<string, string> = {
 export class ChaosWorld {
   private readonly instances = new Map<ServiceName, (ServiceProcess | undefined)[]>();
   private readonly overrides = new Map<ServiceName, Record<string, string>>();
+  private readonly ports = new Map<string, number>();
   private cursor = 0;
+  /** The faults injected so far, with their times, for the record of a failed run. */
+  readonly events: string[] = [];
 
   private constructor(readonly stack: TestStack) {}
 
+  /** A world whose account service reaches pay (instance 0) at a port that survives restarts. */
   static async create(label: string): Promise<ChaosWorld> {
-    return new ChaosWorld(await TestStack.create(label));
+    const world = new ChaosWorld(await TestStack.create(label));
+    world.configure('account', { PAY_URL: `http://127.0.0.1:${await world.port('pay', 0)}` });
+    return world;
+  }
+
+  /** The port of an instance: the same at every restart, so other services keep reaching it. */
+  async port(service: ServiceName, index: number): Promise<number> {
+    const key = `${service}#${index}`;
+    if (!this.ports.has(key)) this.ports.set(key, await freePort());
+    return this.ports.get(key)!;
   }
 
   /** Environment every instance of `service` starts with from now on (on top of CHAOS_ENV). */
@@ -38,7 +56,8 @@ export class ChaosWorld {
 
   /** Starts instance `index` of a service (waiting until healthy), with extra env for this start only. */
   async start(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const process = await this.stack.start(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env });
+    const port = await this.port(service, index);
+    const process = await this.stack.start(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env }, port);
     const list = this.instances.get(service) ?? [];
     list[index] = process;
     this.instances.set(service, list);
@@ -47,11 +66,17 @@ export class ChaosWorld {
 
   /** Starts instance `index` without waiting for health (it may die at a crash point at once). */
   async spawn(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
-    const process = await this.stack.spawn(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env });
+    const port = await this.port(service, index);
+    const process = await this.stack.spawn(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env }, port);
     const list = this.instances.get(service) ?? [];
     list[index] = process;
     this.instances.set(service, list);
     return process;
+  }
+
+  /** Records a fault as it is injected. */
+  note(event: string): void {
+    this.events.push(`${new Date().toISOString()} ${event}`);
   }
 
   /** kill -9 of one instance. */

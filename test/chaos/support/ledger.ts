@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { queueDepths } from '../../support/servers';
+import { queueDepths, type QueueDepth } from '../../support/servers';
 import type { ServiceName } from '../../support/built-service';
 import type { ChaosWorld } from './chaos-world';
 import type { LoadDriver } from './load';
@@ -101,17 +101,35 @@ export async function checkLedger(
   }
   if (parked !== expectedParked) problems.push(`${parked} messages parked, expected ${expectedParked} (the malformed ones)`);
   const depths = await queueDepths(world.stack.vhost);
-  const undrained = Object.entries(depths).filter(([, n]) => n > 0);
-  if (undrained.length > 0) problems.push(`queues not drained: ${undrained.map(([q, n]) => `${q}=${n}`).join(', ')}`);
+  const undrained = Object.entries(depths).filter(([, d]) => d.messages > 0);
+  if (undrained.length > 0) {
+    const describe = ([q, d]: [string, QueueDepth]) => `${q}=${d.messages} (${d.ready} ready, ${d.unacked} unacked, ${d.consumers} consumers)`;
+    problems.push(`queues not drained: ${undrained.map(describe).join(', ')}`);
+  }
 
   return { lost, duplicated, problems };
 }
 
-/** Balances at the start of a run, the base of every later check. */
+/**
+ * Balances at the start of a run, the base of every later check. A service that has not run yet
+ * (its database does not exist) starts from the seed data of its migrations.
+ */
 export async function startingBalances(world: ChaosWorld) {
   const balance = async (service: ServiceName, accountNo: string) => {
-    const [row] = await world.query<{ balance: string }>(service, 'SELECT balance FROM account_info WHERE account_no = ?', [accountNo]);
-    return new Decimal(row.balance);
+    try {
+      const [row] = await world.query<{ balance: string }>(service, 'SELECT balance FROM account_info WHERE account_no = ?', [accountNo]);
+      return new Decimal(row.balance);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_BAD_DB_ERROR') throw error;
+      return SEED_BALANCES[`${service}#${accountNo}`];
+    }
   };
   return { bank1: await balance('bank1', '1'), bank2: await balance('bank2', '2'), account: await balance('account', '1') };
 }
+
+/** The seed accounts of SPEC §5, as the migrations create them. */
+const SEED_BALANCES: Record<string, Decimal> = {
+  'bank1#1': new Decimal('10000.00'),
+  'bank2#2': new Decimal('0.00'),
+  'account#1': new Decimal('10000.00'),
+};

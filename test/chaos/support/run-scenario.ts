@@ -1,4 +1,6 @@
 import { waitFor } from '@app/txmsg/testing';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ChaosWorld } from './chaos-world';
 import { checkLedger, startingBalances, type LedgerVerdict } from './ledger';
 import { LoadDriver, type LoadOptions } from './load';
@@ -60,7 +62,8 @@ export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000):
         { timeoutMs: quietDeadlineMs, intervalMs: 500, description: `${scenario.name}: system quiet and consistent` },
       );
     } catch {
-      // the row reports what is still wrong
+      // the row reports what is still wrong; the services' logs say why
+      await saveLogs(world, scenario.name, verdict?.problems ?? []);
     }
     return {
       scenario: scenario.name,
@@ -79,3 +82,25 @@ export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000):
 
 /** Pauses the fault schedule; the load keeps running meanwhile. */
 export const during = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Writes what a failed scenario leaves behind to chaos-results/<scenario>.log: the problems, the
+ * open transactions and connections of its databases, and the logs of every process it ran.
+ */
+async function saveLogs(world: ChaosWorld, scenario: string, problems: string[]): Promise<void> {
+  const dir = join(__dirname, '..', '..', '..', 'chaos-results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${scenario.replace(/\W+/g, '_')}.log`);
+  const databases = (['bank1', 'bank2', 'pay', 'account'] as const).map((s) => world.db(s));
+  const database = await Promise.all([
+    world.query('bank1', 'SELECT id, db, command, time, state, LEFT(info, 200) AS info FROM information_schema.processlist WHERE db IN (?)', [databases]),
+    world.query('bank1', 'SELECT trx_mysql_thread_id, trx_state, trx_started, trx_wait_started, trx_rows_locked, LEFT(trx_query, 200) AS query FROM information_schema.innodb_trx'),
+  ]).catch((error: Error) => [[`could not read: ${error.message}`]]);
+  const logs = [...world.stack.services].map((p) => `----- ${p.name} -----\n${p.logs()}`);
+  const json = (rows: unknown[]) => rows.map((row) => JSON.stringify(row));
+  writeFileSync(
+    file,
+    ['problems:', ...problems, '', 'faults:', ...world.events, '', 'connections:', ...json(database[0]), '', 'transactions:', ...json(database[1] ?? []), '', ...logs].join('\n'),
+  );
+  process.stderr.write(`chaos: "${scenario}" did not settle; what it left behind is in ${file}\n`);
+}
