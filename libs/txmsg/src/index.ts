@@ -20,6 +20,7 @@ export { ladderDelay, parseDuration, parseLadder } from './duration';
 export {
   CreateTxMsgNotificationTables1764000000002,
   CreateTxMsgTables1764000000000,
+  ExactTxMsgKeys1764000000003,
   TXMSG_MIGRATIONS,
 } from './schema';
 

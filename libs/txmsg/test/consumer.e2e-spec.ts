@@ -49,6 +49,16 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     expect(consumer.deliveries).toHaveLength(1);
   });
 
+  it('treats business keys that differ only in case as different messages', async () => {
+    await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'Order-7' }, { messageId: 'case-1' });
+    await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'order-7' }, { messageId: 'case-2' });
+    await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0 && consumer.deliveries.length === 2, {
+      description: 'both applied',
+    });
+    const keys = await sql<{ dedup_key: string }[]>('SELECT dedup_key FROM txmsg_dedup ORDER BY dedup_key', [], db.name);
+    expect(keys.map((k) => k.dedup_key)).toEqual(['Order-7', 'order-7']);
+  });
+
   it('counts applied, duplicate and parked deliveries in the Prometheus metrics', async () => {
     await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'm1' }, { messageId: 'metrics-1' });
     await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'm1' }, { messageId: 'metrics-1' });

@@ -1,10 +1,15 @@
 import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notification-tables.migration';
 import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
+import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
 
 /**
  * Every migration of the library, oldest first. Spread it into the service's TypeORM
  * `migrations`: `migrations: [...TXMSG_MIGRATIONS, ...ownMigrations]`.
  */
-export const TXMSG_MIGRATIONS = [CreateTxMsgTables1764000000000, CreateTxMsgNotificationTables1764000000002];
+export const TXMSG_MIGRATIONS = [
+  CreateTxMsgTables1764000000000,
+  CreateTxMsgNotificationTables1764000000002,
+  ExactTxMsgKeys1764000000003,
+];
 
-export { CreateTxMsgNotificationTables1764000000002, CreateTxMsgTables1764000000000 };
+export { CreateTxMsgNotificationTables1764000000002, CreateTxMsgTables1764000000000, ExactTxMsgKeys1764000000003 };
