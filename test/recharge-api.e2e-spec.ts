@@ -61,6 +61,16 @@ describe('recharge APIs', () => {
       expect(await footprint()).toEqual(before);
     });
 
+    it('keeps txNos that differ only in case apart: two recharges, two records', async () => {
+      const upper = await pay.post('/recharges', { txNo: 'Case-Tx-1', accountNo: '1', amount: '1.00' });
+      const lower = await pay.post('/recharges', { txNo: 'case-tx-1', accountNo: '1', amount: '2.00' });
+
+      expect(upper).toMatchObject({ status: 201, body: { txNo: 'Case-Tx-1', amount: '1.00' } });
+      expect(lower).toMatchObject({ status: 201, body: { txNo: 'case-tx-1', amount: '2.00' } });
+      expect((await pay.get('/recharges/CASE-TX-1')).status).toBe(404);
+      expect((await pay.get('/recharges/Case-Tx-1')).body).toEqual(upper.body);
+    });
+
     it('creates one recharge and one message when the same request arrives ten times at once', async () => {
       const before = await footprint();
 
@@ -107,6 +117,15 @@ describe('recharge APIs', () => {
       }
       const after = await footprint();
       expect([after.accountRecharges, after.payRecharges]).toEqual([before.accountRecharges, before.payRecharges]);
+    });
+
+    it('treats keys that differ only in case as different keys', async () => {
+      const upper = await withKey('Key-Case-1');
+      const lower = await withKey('key-case-1', '7.00');
+
+      expect(upper.status).toBe(202);
+      expect(lower.status).toBe(202);
+      expect(lower.body.txNo).not.toBe(upper.body.txNo);
     });
 
     it('creates one recharge when the same key arrives ten times at once', async () => {

@@ -3,6 +3,7 @@ import { CreateAccountInfo1764100000000 } from './1764100000000-CreateAccountInf
 import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
 import { CreateRecharge1764300000000 } from './1764300000000-CreateRecharge';
 import { CreateWebhookReceipt1764300000001 } from './1764300000001-CreateWebhookReceipt';
+import { ExactKeys1764400000000 } from './1764400000000-ExactKeys';
 
 /** Every migration of the account database: the library's tables, then the service's own. */
 export const ACCOUNT_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const ACCOUNT_MIGRATIONS = [
   SeedAccounts1764100000001,
   CreateRecharge1764300000000,
   CreateWebhookReceipt1764300000001,
+  ExactKeys1764400000000,
 ];
