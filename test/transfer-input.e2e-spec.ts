@@ -89,10 +89,10 @@ describe('POST /transfers refuses bad input and changes nothing', () => {
     ['malformed JSON', '{"fromAccountNo":"1",'],
     ['NaN, which JSON does not have', '{"fromAccountNo":"1","toAccountNo":"2","amount":NaN}'],
     ['a bare string', '"100.00"'],
-  ])('refuses %s with 400', async (_, raw) => {
+  ])('refuses %s with 400 saying so, without quoting the body', async (_, raw) => {
     const reply = await bank1.request('POST', '/transfers', raw);
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(reply.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body must be a valid JSON object' });
   });
 
   it('refuses an oversized body with 413', async () => {

@@ -58,7 +58,7 @@ describe(HttpErrorFilter.name, () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
     expect(answer(tooLarge)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request body is too large' });
     const malformed = Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' });
-    expect(answer(malformed)).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body is not valid JSON' });
+    expect(answer(malformed)).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body must be a valid JSON object' });
   });
 
   it('answers anything unexpected with a bare 500 that reveals no internals, and logs it', () => {

@@ -52,7 +52,7 @@ export class HttpErrorFilter implements ExceptionFilter {
         parserError.type === 'entity.too.large'
           ? 'request body is too large'
           : parserError.type === 'entity.parse.failed'
-            ? 'request body is not valid JSON'
+            ? 'request body must be a valid JSON object'
             : (parserError.message ?? 'bad request');
       return { statusCode: parserError.status, message };
     }

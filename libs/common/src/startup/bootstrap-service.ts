@@ -6,6 +6,7 @@ import { ConfigError } from '../config/config-error';
 import type { ServiceConfig } from '../config/service.config';
 import { ensureDatabase } from '../database/ensure-database';
 import { HttpErrorFilter } from '../http/http-error.filter';
+import { malformedJsonAsBadRequest, refusePrototypeKeys } from '../http/json-body-guard';
 import { ensureBroker } from './ensure-broker';
 import { StartupError } from './startup-error';
 
@@ -63,6 +64,7 @@ async function createApp(rootModule: DynamicModule, rawBody: boolean): Promise<N
   app.flushLogs(); // Nest would hold them until listen() succeeds
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  app.use(malformedJsonAsBadRequest, refusePrototypeKeys);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   return app;

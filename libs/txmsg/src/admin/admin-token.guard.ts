@@ -13,7 +13,8 @@ export class AdminTokenGuard implements CanActivate {
     const expected = this.options.adminToken;
     if (!expected) throw new UnauthorizedException('the txmsg admin API is disabled: no admin token is configured');
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+    const given = Buffer.from(bearer?.[1] ?? '');
     const wanted = Buffer.from(expected);
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
       throw new UnauthorizedException('a valid admin bearer token is required');
