@@ -31,17 +31,14 @@ const SERVICES = [
  * say }`: `services` maps a name to `{ port, url }`, `http(service, method, path, body?)` answers
  * `{ status, body }`, `say(text)` prints a line. A scenario that throws is reported; the services
  * keep running.
- *
- * >>> Later issues add their demos here: the bank1 -> bank2 transfer (seed 5.3) and the
- * >>> pay -> account recharge with notification and reconciliation (seed 6.3).
  */
 const scenarios = [
   require('./demo-transfer'), // bank1 -> bank2 transfer (seed 5.3)
+  require('./demo-recharge'), // pay -> account recharge, notified and reconciled (seed 6.3)
 ];
 
 const children = new Map();
 let stopping = false;
-scenarios.push(require('./demo-recharge'));
 
 main().catch((error) => {
   say(`\n${error.message}`);
