@@ -150,9 +150,8 @@ describe('transfer bank1 → bank2', () => {
 
     afterEach(async () => {
       expect(await balanceOf(banks.bank1, '1')).toBe(balance1);
-      // A refused transfer leaves at most a DISCARDED half message, never one the relay would send.
-      const written = await stack.query(db1, 'SELECT status FROM txmsg_outbox WHERE id > ?', [lastOutboxId]);
-      expect(written.filter((row) => row.status !== 'DISCARDED')).toEqual([]);
+      // A refused transfer rolled back whole: no message row at all.
+      expect(await stack.query(db1, 'SELECT status FROM txmsg_outbox WHERE id > ?', [lastOutboxId])).toEqual([]);
       expect(await incomingCount()).toBe(credited2);
     });
 

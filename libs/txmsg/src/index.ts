@@ -41,7 +41,6 @@ export {
 } from './transaction/local-transaction-state';
 export { TransactionalListener, type TransactionalListenerOptions } from './transaction/transactional-listener.decorator';
 export {
-  HalfMessageResolvedError,
   TransactionProducer,
   type TransactionSendOptions,
   type TransactionSendResult,

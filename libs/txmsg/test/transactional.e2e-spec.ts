@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { CheckBackService, HalfMessageResolvedError, OutboxRelay, TransactionProducer } from '../src';
+import { CheckBackService, OutboxRelay, TransactionProducer } from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, type ExecuteScript, ScriptedListener, THING_HAPPENED } from './support/fixtures';
@@ -51,7 +51,7 @@ describe('Transactional messages (RocketMQ parity)', () => {
     const result = await send('r1', 'ROLLBACK');
     expect(result.state).toBe('ROLLBACK');
     expect(await ledger('r1')).toBe(0);
-    expect((await row(result.messageId)).status).toBe('DISCARDED');
+    expect(await row(result.messageId)).toBeUndefined();
     await send('after', 'COMMIT');
     await waitFor(() => probe.received.length === 1);
     expect(probe.payloads().map((p) => p.id)).toEqual(['after']);
@@ -60,9 +60,7 @@ describe('Transactional messages (RocketMQ parity)', () => {
   it('sends nothing and changes nothing when the local transaction throws', async () => {
     await expect(send('t1', 'THROW')).rejects.toThrow('local transaction failed');
     expect(await ledger('t1')).toBe(0);
-    const [discarded] = await sql('SELECT status, last_error FROM txmsg_outbox', [], db.name);
-    expect(discarded.status).toBe('DISCARDED');
-    expect(discarded.last_error).toContain('local transaction failed');
+    expect(await sql('SELECT status FROM txmsg_outbox', [], db.name)).toEqual([]);
     expect(probe.received).toHaveLength(0);
   });
 
@@ -109,46 +107,26 @@ describe('Transactional messages (RocketMQ parity)', () => {
     expect(probe.received).toHaveLength(1);
   });
 
-  it('lets a slow local transaction commit while a check-back of its message is still asking check()', async () => {
-    // The check-back holds no lock while it asks: a local transaction that finishes meanwhile
-    // must not wait for it (a lock held across check() stalls every transaction queued behind
-    // this one, and with them the connection pool that check() itself needs).
-    let releaseExecute!: () => void;
-    let releaseCheck!: () => void;
-    listener.checkGate = new Promise<void>((resolve) => (releaseCheck = resolve));
-    const gate = new Promise<void>((resolve) => (releaseExecute = resolve));
-    let outcome: string | undefined;
-    const slow = producer
-      .sendMessageInTransaction('test-group', THING_HAPPENED, { id: 'slow' }, { execute: 'COMMIT', gate })
-      .then((result) => (outcome = result.state));
-    await waitFor(() => listener.checks.length === 1, { description: 'check-back asking about the stalled transaction' });
-    releaseExecute();
-    try {
-      await waitFor(() => outcome === 'COMMIT', { timeoutMs: 5000, description: 'local commit while check() is in flight' });
-    } finally {
-      releaseCheck();
-    }
-    await slow;
-    await waitFor(() => probe.received.length === 1, { description: 'delivery' });
-    expect(await ledger('slow')).toBe(1);
-    // The late answer (check() now finds the ledger row: COMMIT) changes nothing.
-    await waitFor(async () => (await row(probe.received[0].properties.messageId)).status === 'PUBLISHED');
-    expect(probe.received).toHaveLength(1);
-  });
-
-  it('rolls the local transaction back when a check-back already discarded its half message', async () => {
-    // The checker decided ROLLBACK while the local transaction was still running (e.g. a stall
-    // longer than firstCheckAfterMs); the local commit must not go through alone.
+  it('gives check-back nothing to find while a local transaction stalls, and delivers once it commits', async () => {
+    // The message is written in the local transaction itself: until that commits there is no
+    // half-sent state anywhere, so a stall can neither be cancelled nor delivered by a check-back.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const stalled = producer.sendMessageInTransaction('test-group', THING_HAPPENED, { id: 'stall' }, { execute: 'COMMIT', gate });
-    listener.checkAnswers.set('stall', ['ROLLBACK']);
-    await waitFor(async () => (await sql("SELECT 1 FROM txmsg_outbox WHERE status = 'DISCARDED'", [], db.name)).length === 1, {
-      description: 'check-back discarded the half message of the stalled transaction',
+    const openForASecond = `SELECT 1 FROM information_schema.innodb_trx t
+                              JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
+                             WHERE p.db = ? AND t.trx_started <= NOW() - INTERVAL 1 SECOND`;
+    await waitFor(async () => (await sql(openForASecond, [db.name])).length === 1, {
+      description: 'the local transaction open for longer than the first check-back delay (300 ms)',
     });
+    const checker = app.get(CheckBackService);
+    expect(await checker.checkOnce()).toBe(0);
+    expect(await sql('SELECT 1 FROM txmsg_outbox', [], db.name)).toEqual([]);
+
     release();
-    await expect(stalled).rejects.toBeInstanceOf(HalfMessageResolvedError);
-    expect(await ledger('stall')).toBe(0);
-    expect(probe.received).toHaveLength(0);
+    await expect(stalled).resolves.toMatchObject({ state: 'COMMIT' });
+    await waitFor(() => probe.received.length === 1, { description: 'delivery' });
+    expect(await ledger('stall')).toBe(1);
+    expect(listener.checks).toEqual([]);
   });
 });

@@ -71,15 +71,18 @@ export class Outbox {
     return this.add({ ...options, routingKey, payload: { ...event } });
   }
 
-  /** Internal: writes a row in the given state (half messages are PREPARED). */
-  async insert<T>(message: OutgoingMessage<T>, status: OutboxStatus, txGroup?: string, manager?: EntityManager): Promise<string> {
-    const em = manager ?? this.currentManager(message.routingKey);
+  /**
+   * Internal: writes a row in the ambient transaction, in the given state (half messages whose
+   * outcome is unknown are PREPARED, due for their first check after `dueInMs`).
+   */
+  async insert<T>(message: OutgoingMessage<T>, status: OutboxStatus, txGroup?: string, dueInMs = 0): Promise<string> {
+    const em = this.currentManager(message.routingKey);
     const id = message.messageId ?? newMessageId();
     const correlationId = message.correlationId ?? this.currentCorrelationId() ?? id;
     await em.query(
       `INSERT INTO txmsg_outbox
          (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(3))`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
       [
         id,
         message.type ?? message.routingKey,
@@ -90,6 +93,7 @@ export class Outbox {
         correlationId,
         status,
         txGroup ?? null,
+        dueInMs * 1000,
       ],
     );
     if (status === 'READY') wakeRelayAfterCommit(em);

@@ -1,11 +1,8 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
 import { newMessageId } from '../envelope';
-import { Outbox, wakeRelayAfterCommit, type OutgoingMessage } from '../outbox/outbox';
-import { affectedRows } from '../support/affected-rows';
+import { Outbox, type OutgoingMessage } from '../outbox/outbox';
 import { withDeadlockRetry } from '../support/deadlock';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -25,30 +22,25 @@ export type TransactionSendOptions = Pick<OutgoingMessage, 'messageId' | 'correl
 /** The local transaction was refused by its listener (ROLLBACK). */
 class RollbackSignal extends Error {}
 
-/** The half message was resolved by a check-back before the local transaction could commit. */
-export class HalfMessageResolvedError extends Error {
-  override readonly name = 'HalfMessageResolvedError';
-}
-
 /**
  * Transactional messages with RocketMQ's semantics, on the outbox table.
  *
- * 1. A half message (PREPARED row) is committed on its own: from now on a crash anywhere is
- *    resolved by check-back.
- * 2. The listener's `execute` runs in a new ambient transaction. COMMIT flips the row to READY
- *    **in that same transaction**, so the message becomes deliverable atomically with the local
- *    change; UNKNOWN commits and leaves the row PREPARED; ROLLBACK or a throw rolls back and
- *    discards the row.
- * 3. The flip is conditional (`WHERE status = 'PREPARED'`): if a check-back already resolved the
- *    row, the local transaction rolls back instead of committing a change whose message was
- *    discarded. A late or repeated decision is a no-op.
+ * The listener's `execute` runs in a new ambient transaction, and the message is written in that
+ * same transaction once `execute` has answered:
+ * - COMMIT: the message is written ready to publish, so it becomes deliverable atomically with
+ *   the local change; the relay is woken right after the commit.
+ * - UNKNOWN: the local change commits with the message as a half message (PREPARED), which
+ *   check-back resolves later by asking the listener's `check()`.
+ * - ROLLBACK, or a throw: everything rolls back; no message exists, nothing is sent.
+ *
+ * RocketMQ commits a half message at the broker before the local transaction, because broker
+ * and database are two systems; here both are one database transaction, so a crash at any
+ * point leaves either the change with its message, or neither — there is no half-sent state to
+ * repair, and a stalled local transaction never races a check-back.
  */
 @Injectable()
 export class TransactionProducer {
-  private readonly logger = new Logger(TransactionProducer.name);
-
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly outbox: Outbox,
     private readonly listeners: ListenerRegistry,
@@ -59,10 +51,10 @@ export class TransactionProducer {
    * Sends `payload` to `destination` (a routing key) if and only if the local transaction of
    * `group`'s listener commits.
    *
-   * Transaction contract: opens its own transactions; must not be called inside one.
+   * Transaction contract: opens its own transaction (retried whole on a deadlock); must not be
+   * called inside one.
    * @returns the message id and the listener's state (ROLLBACK included).
-   * @throws whatever `execute` threw (after rolling back and discarding the message);
-   *   {@link HalfMessageResolvedError} when a check-back discarded the message first.
+   * @throws whatever `execute` threw, after rolling everything back.
    */
   async sendMessageInTransaction<T, A = unknown>(
     group: string,
@@ -76,53 +68,22 @@ export class TransactionProducer {
       throw new Error('sendMessageInTransaction opens its own transaction; call it outside @Transactional()');
     }
     const id = options.messageId ?? newMessageId();
-    await this.dataSource.transaction(async (em) => {
-      await this.outbox.insert({ ...options, routingKey: destination, payload, messageId: id }, 'PREPARED', group, em);
-      await em.query(
-        `UPDATE txmsg_outbox SET next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE message_id = ?`,
-        [this.options.check.firstCheckAfterMs * 1000, id],
-      );
-    });
     const message: TransactionMessage<T> = { id, destination, payload, group, checkCount: 0 };
+    const outgoing = { ...options, routingKey: destination, payload, messageId: id };
     try {
       const state = await withDeadlockRetry(() =>
         this.txHost.withTransaction(async () => {
           const outcome = await listener.execute(message, arg as A);
           if (outcome === 'ROLLBACK') throw new RollbackSignal();
-          if (outcome === 'COMMIT') await this.markReady(id);
+          if (outcome === 'COMMIT') await this.outbox.insert(outgoing, 'READY', group);
+          else await this.outbox.insert(outgoing, 'PREPARED', group, this.options.check.firstCheckAfterMs);
           return outcome;
         }),
       );
       return { messageId: id, state };
     } catch (error) {
-      await this.discard(id, error instanceof RollbackSignal ? 'rolled back by the local transaction' : error);
       if (error instanceof RollbackSignal) return { messageId: id, state: 'ROLLBACK' };
       throw error;
-    }
-  }
-
-  private async markReady(id: string): Promise<void> {
-    const result = await this.txHost.tx.query(
-      `UPDATE txmsg_outbox SET status = 'READY', next_attempt_at = NOW(3) WHERE message_id = ? AND status = 'PREPARED'`,
-      [id],
-    );
-    if (affectedRows(result) !== 1) {
-      throw new HalfMessageResolvedError(`message ${id} was already resolved by a check-back; the local transaction is rolled back`);
-    }
-    wakeRelayAfterCommit(this.txHost.tx);
-  }
-
-  private async discard(id: string, reason: unknown): Promise<void> {
-    const text = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
-    try {
-      await this.dataSource.query(
-        `UPDATE txmsg_outbox SET status = 'DISCARDED', finished_at = NOW(3), last_error = ?
-          WHERE message_id = ? AND status = 'PREPARED'`,
-        [text.slice(0, 1000), id],
-      );
-    } catch (error) {
-      // The check-back will resolve the half message later; nothing is lost.
-      this.logger.warn(`could not discard half message ${id} now: ${(error as Error).message}`);
     }
   }
 }

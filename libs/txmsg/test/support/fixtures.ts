@@ -79,8 +79,6 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
   readonly checks: { id: string; checkCount: number }[] = [];
   /** Answers of check(), by payload id; once used up, check() says whether the ledger row exists. */
   readonly checkAnswers = new Map<string, LocalTransactionState[]>();
-  /** Awaited at the start of every check(): lets a test hold a check-back in flight. */
-  checkGate?: Promise<void>;
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
@@ -93,7 +91,6 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
 
   async check(message: TransactionMessage<{ id: string }>): Promise<LocalTransactionState> {
     this.checks.push({ id: message.payload.id, checkCount: message.checkCount });
-    await this.checkGate;
     const scripted = this.checkAnswers.get(message.payload.id)?.shift();
     if (scripted) return scripted;
     const rows = await this.txHost.tx.query('SELECT 1 FROM t_ledger WHERE id = ?', [message.payload.id]);

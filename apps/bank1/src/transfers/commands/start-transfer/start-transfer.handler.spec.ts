@@ -1,5 +1,5 @@
-import { HalfMessageResolvedError, type TransactionProducer } from '@app/txmsg';
-import { ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import type { TransactionProducer } from '@app/txmsg';
+import { UnprocessableEntityException } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import type { IdempotencyKey } from '../../entities/idempotency-key.entity';
 import { StartTransferCommand } from './start-transfer.command';
@@ -51,8 +51,4 @@ describe(StartTransferHandler.name, () => {
     expect(producer.sendMessageInTransaction.mock.calls[0][3]).toEqual({ idempotency: { key: 'k', requestHash: hash } });
   });
 
-  it('turns a local transaction cancelled by check-back into a 503 the client may retry', async () => {
-    producer.sendMessageInTransaction.mockRejectedValueOnce(new HalfMessageResolvedError('resolved'));
-    await expect(handler.execute(command())).rejects.toThrow(ServiceUnavailableException);
-  });
 });

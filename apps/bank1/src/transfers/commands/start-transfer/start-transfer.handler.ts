@@ -1,5 +1,5 @@
-import { HalfMessageResolvedError, isDuplicateKeyError, TransactionProducer } from '@app/txmsg';
-import { ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { isDuplicateKeyError, TransactionProducer } from '@app/txmsg';
+import { UnprocessableEntityException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -40,9 +40,6 @@ export class StartTransferHandler implements ICommandHandler<StartTransferComman
       // A concurrent request with the same key committed first: answer what it answered.
       const raced = key !== undefined && isDuplicateKeyError(error) ? await this.replay(key, request.hash) : undefined;
       if (raced) return raced;
-      if (error instanceof HalfMessageResolvedError) {
-        throw new ServiceUnavailableException('the transfer took too long and was cancelled; nothing was debited, retry');
-      }
       throw error;
     }
     return { txNo, status: 'PENDING' };
