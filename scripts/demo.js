@@ -29,7 +29,7 @@ const SERVICES = [
 /**
  * The demo scenarios, run in order once every service is healthy. Each gets `{ services, http,
  * say }`: `services` maps a name to `{ port, url }`, `http(service, method, path, body?)` answers
- * `{ status, body }`, `say(text)` prints a line. A scenario that throws is reported; the services
+ * `{ status, body }` (optional last argument: request headers), `say(text)` prints a line. A scenario that throws is reported; the services
  * keep running.
  */
 const scenarios = [
@@ -216,11 +216,11 @@ async function runScenarios() {
   }
 }
 
-async function http(service, method, urlPath, body) {
+async function http(service, method, urlPath, body, headers = {}) {
   const { port } = SERVICES.find((s) => s.name === service);
   const response = await fetch(`http://127.0.0.1:${port}${urlPath}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(5000),
   });
