@@ -6,7 +6,9 @@
 //
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
 // BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
-// NODE_OPTIONS (e.g. --max-old-space-size=128). The services log at LOG_LEVEL=warn.
+// NODE_OPTIONS (e.g. --max-old-space-size=128), BENCH_SERVICE_NODE_ARGS as node arguments (e.g.
+// `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). The services log at
+// LOG_LEVEL=warn.
 // Results: a table on stdout and bench-results/<time>.json.
 'use strict';
 
@@ -27,6 +29,7 @@ const config = {
   latencyRate: Number(process.env.BENCH_RATE || 100),
   latencySeconds: Number(process.env.BENCH_RATE_SECONDS || 10),
   serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS || '',
+  serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS || '').split(/\s+/).filter(Boolean),
   warmup: 300,
   prefetch: 20, // the library's default consumer prefetch, for the naive consumer too
   accounts: ACCOUNTS,
@@ -48,7 +51,10 @@ async function main() {
       RABBITMQ_URL: world.rabbitUrl,
       ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
     });
-    services.push(await startService('bank1', env('bank1')), await startService('bank2', env('bank2')));
+    services.push(
+      await startService('bank1', env('bank1'), config.serviceNodeArgs),
+      await startService('bank2', env('bank2'), config.serviceNodeArgs),
+    );
     const [bank1] = services;
     const pool1 = pool(world.databases.bank1, config.concurrency + 4);
     const pool2 = pool(world.databases.bank2, config.concurrency + config.prefetch + 4);

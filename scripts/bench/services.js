@@ -18,12 +18,15 @@ function freePort() {
   });
 }
 
-/** Starts `dist/apps/<name>/main.js` with `env`; resolves once GET /health answers 200. */
-async function startService(name, env) {
+/**
+ * Starts `dist/apps/<name>/main.js` with `env` (and `nodeArgs` before the script, e.g.
+ * `--cpu-prof`); resolves once GET /health answers 200.
+ */
+async function startService(name, env, nodeArgs = []) {
   const entry = path.join(root, 'dist', 'apps', name, 'main.js');
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm run bench does).`);
   const port = await freePort();
-  const child = spawn(process.execPath, [entry], {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
