@@ -1,5 +1,6 @@
 import { type Banks, postTransfer, startBanks } from './support/banks';
-import type { HttpReply, ServiceProcess } from './support/service-process';
+import { expectRefusal, snapshotDatabases } from './support/refusals';
+import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
 // SPEC §9 for bank1 and bank2: every bad input gets a clear 4xx in the uniform error shape and
@@ -20,36 +21,7 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
 
   afterAll(() => stack?.destroy());
 
-  /** Every row of every table of both databases but the migrations log. */
-  async function snapshot() {
-    const rows: Record<string, Record<string, unknown[]>> = {};
-    for (const service of [banks.bank1, banks.bank2]) {
-      const database = service.env.DB_NAME;
-      const tables = await stack.query<{ name: string }>(
-        database,
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_name <> 'migrations'",
-        [database],
-      );
-      rows[service.service] = {};
-      for (const { name } of tables) {
-        rows[service.service][name] = await stack.query(database, `SELECT * FROM \`${name}\` ORDER BY 1`);
-      }
-    }
-    return rows;
-  }
-
-  const ERROR: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    404: 'Not Found',
-    415: 'Unsupported Media Type',
-  };
-
-  /** The reply is `status` in the uniform error shape, and its message matches `message`. */
-  function expectRefusal(reply: HttpReply, status: number, message: RegExp) {
-    expect(reply).toEqual({ status, body: { statusCode: status, error: ERROR[status], message: expect.anything() } });
-    expect([reply.body.message].flat().join('; ')).toMatch(message);
-  }
+  const snapshot = () => snapshotDatabases(stack, [banks.bank1.env.DB_NAME, banks.bank2.env.DB_NAME]);
 
   describe('POST /transfers', () => {
     const json = JSON.stringify({ fromAccountNo: '1', toAccountNo: '2', amount: '1.00' });
@@ -201,8 +173,8 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
   it('changed no row of either database, and both banks are still healthy', async () => {
     const after = await snapshot();
 
-    expect(Object.keys(before.bank1)).toEqual(expect.arrayContaining(['account_info', 'transfer', 'idempotency_key', 'txmsg_outbox', 'txmsg_dedup']));
-    expect(Object.keys(before.bank2)).toEqual(expect.arrayContaining(['account_info', 'incoming_transfer', 'txmsg_outbox', 'txmsg_dedup']));
+    expect(Object.keys(before[banks.bank1.env.DB_NAME])).toEqual(expect.arrayContaining(['account_info', 'transfer', 'idempotency_key', 'txmsg_outbox', 'txmsg_dedup']));
+    expect(Object.keys(before[banks.bank2.env.DB_NAME])).toEqual(expect.arrayContaining(['account_info', 'incoming_transfer', 'txmsg_outbox', 'txmsg_dedup']));
     expect(after).toEqual(before);
     for (const service of [banks.bank1, banks.bank2]) expect((await service.get('/health')).status).toBe(200);
   });

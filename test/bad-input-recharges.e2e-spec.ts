@@ -1,6 +1,7 @@
 import { signWebhook, WEBHOOK_HEADERS } from '@app/txmsg';
 import { waitFor } from '@app/txmsg/testing';
-import type { HttpReply, ServiceProcess } from './support/service-process';
+import { expectRefusal, snapshotDatabases } from './support/refusals';
+import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 import { signedWebhook } from './support/webhooks';
 
@@ -42,35 +43,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
 
   afterAll(() => stack?.destroy());
 
-  /** Every row of every table of the three databases but the migrations log. */
-  async function snapshot() {
-    const rows: Record<string, Record<string, unknown[]>> = {};
-    for (const database of [pay, payWithoutKey, account].map((service) => service.env.DB_NAME)) {
-      const tables = await stack.query<{ name: string }>(
-        database,
-        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_name <> 'migrations'",
-        [database],
-      );
-      rows[database] = {};
-      for (const { name } of tables) rows[database][name] = await stack.query(database, `SELECT * FROM \`${name}\` ORDER BY 1`);
-    }
-    return rows;
-  }
-
-  const ERROR: Record<number, string> = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    404: 'Not Found',
-    413: 'Payload Too Large',
-    415: 'Unsupported Media Type',
-    422: 'Unprocessable Entity',
-  };
-
-  /** The reply is `status` in the uniform error shape, and its message matches `message`. */
-  function expectRefusal(reply: HttpReply, status: number, message: RegExp) {
-    expect(reply).toEqual({ status, body: { statusCode: status, error: ERROR[status], message: expect.anything() } });
-    expect([reply.body.message].flat().join('; ')).toMatch(message);
-  }
+  const snapshot = () => snapshotDatabases(stack, [pay, payWithoutKey, account].map((service) => service.env.DB_NAME));
 
   describe('POST /recharges', () => {
     const valid = { accountNo: '1', amount: '1.00' };

@@ -79,11 +79,14 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
   readonly checks: { id: string; checkCount: number }[] = [];
   /** Answers of check(), by payload id; once used up, check() says whether the ledger row exists. */
   readonly checkAnswers = new Map<string, LocalTransactionState[]>();
+  /** Payload ids whose local transaction has written its business row (and may now be held at its gate). */
+  readonly written: string[] = [];
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   async execute(message: TransactionMessage<{ id: string }>, arg: ExecuteArg): Promise<LocalTransactionState> {
     await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [message.payload.id, 'tx']);
+    this.written.push(message.payload.id);
     await arg.gate;
     if (arg.execute === 'THROW') throw new Error('local transaction failed');
     return arg.execute;
