@@ -106,6 +106,7 @@ export interface ResolvedTxMsgOptions {
   crashPoint?: CrashPoint;
 }
 
+/** The seed's notification ladder (section 6.2): 1m, 5m, 10m, 30m, 1h, 2h, 5h, 10h, in milliseconds. */
 export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m * 60_000);
 
 /** Fills in every default. Pure. */

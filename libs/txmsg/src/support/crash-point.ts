@@ -10,6 +10,7 @@ import { Logger } from '@nestjs/common';
  */
 export type CrashPoint = 'relay-before-publish' | 'relay-after-publish' | 'consumer-before-commit' | 'consumer-before-ack';
 
+/** Every {@link CrashPoint}, for validating configuration. */
 export const CRASH_POINTS: readonly CrashPoint[] = [
   'relay-before-publish',
   'relay-after-publish',
