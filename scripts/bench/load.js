@@ -6,7 +6,9 @@ const { sleep } = require('./stats');
 
 function httpClient(baseUrl, maxSockets) {
   const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  // Idle sockets are closed after 4 s, before the services' keep-alive timeout (5 s) can close
+  // one under a request about to reuse it (which the client would see as ECONNRESET).
+  const agent = new http.Agent({ keepAlive: true, maxSockets, timeout: 4000 });
   const post = (path, body) =>
     new Promise((resolve, reject) => {
       const payload = Buffer.from(JSON.stringify(body));
@@ -52,7 +54,9 @@ async function openLoop(rate, count, task) {
     const due = started + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    running.push(task(i));
+    const run = task(i);
+    run.catch(() => undefined); // reported by Promise.all below, not as an unhandled rejection
+    running.push(run);
   }
   await Promise.all(running);
   return performance.now() - started;

@@ -22,6 +22,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { TxMsgMetrics } from './metrics/txmsg-metrics';
 import { HttpNotifier } from './notify/http-notifier';
 import { Outbox } from './outbox/outbox';
+import { CommitDispatcher } from './outbox/commit-dispatcher';
 import { OutboxRelay } from './outbox/outbox-relay';
 import { CheckBackService } from './transaction/check-back';
 import { ListenerRegistry } from './transaction/listener-registry';
@@ -115,6 +116,7 @@ export class TxMsgModule {
         HttpNotifier,
         Outbox,
         OutboxRelay,
+        CommitDispatcher,
         CheckBackService,
         ListenerRegistry,
         TransactionProducer,

@@ -31,6 +31,11 @@ export interface TxMsgRelayOptions {
   retryBaseMs?: number;
   /** Ceiling of that delay. Default 30 000 ms. */
   retryMaxMs?: number;
+  /**
+   * Publish each message right after its transaction commits, from the process that wrote it;
+   * the relay's poll then only catches what that missed (a crash, the broker down). Default true.
+   */
+  dispatchOnCommit?: boolean;
 }
 
 /** RocketMQ-style check-back of transactional messages whose local outcome is UNKNOWN. */
@@ -129,6 +134,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
       publishTimeoutMs: 5000,
       retryBaseMs: 1000,
       retryMaxMs: 30_000,
+      dispatchOnCommit: true,
       ...options.relay,
     },
     check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },

@@ -79,8 +79,25 @@ describe('Outbox and relay', () => {
     expect(await outboxRows()).toHaveLength(0);
   });
 
-  it('wakes the relay right after the commit instead of waiting for the poll', async () => {
+  it('publishes right after the commit, from the writing process, with no relay round', async () => {
     app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { relay: { pollIntervalMs: 600_000 } } });
+    const relay = app.get(OutboxRelay);
+    const rounds = jest.spyOn(relay, 'relayOnce');
+    const things = app.get(ThingService);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => things.create(`d${i}`, 'dispatched')));
+    await waitFor(() => probe.received.length === 20, { timeoutMs: 5000, description: 'published at commit' });
+    await waitFor(async () => (await outboxRows('PUBLISHED')).length === 20, { description: 'rows marked in batches' });
+    const claimed = await Promise.all(rounds.mock.results.map((r) => r.value));
+    expect(claimed.every((n) => n === 0)).toBe(true);
+    expect(new Set(probe.payloads().map((p) => p.id)).size).toBe(20);
+  });
+
+  it('wakes the relay right after the commit when it publishes instead (dispatch off)', async () => {
+    app = await startTestApp({
+      database: db.name,
+      uri: vhost.uri,
+      txmsg: { relay: { pollIntervalMs: 600_000, dispatchOnCommit: false } },
+    });
     // Let the relay's first (empty) round pass so only a wake-up can publish the message.
     await new Promise((resolve) => setImmediate(resolve));
     await app.get(ThingService).create('w1', 'fast');

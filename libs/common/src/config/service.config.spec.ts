@@ -15,7 +15,7 @@ describe(loadServiceConfig.name, () => {
       startupWaitMs: 30_000,
       queueType: 'classic',
       crashPoint: undefined,
-      relay: { pollIntervalMs: 1000, retryMaxMs: 30_000 },
+      relay: { pollIntervalMs: 1000, retryMaxMs: 30_000, dispatchOnCommit: true },
       check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 },
     });
   });

@@ -33,8 +33,11 @@ export interface ServiceConfig {
   queueType: 'classic' | 'quorum';
   /** Fault injection for the chaos tests only: the library kills the process at this point. */
   crashPoint?: CrashPoint;
-  /** Outbox relay fallback poll, and the ceiling of its back-off for unpublishable messages. */
-  relay: { pollIntervalMs: number; retryMaxMs: number };
+  /**
+   * Outbox relay fallback poll, the ceiling of its back-off for unpublishable messages, and
+   * whether messages are published right after their commit (the relay then only catches misses).
+   */
+  relay: { pollIntervalMs: number; retryMaxMs: number; dispatchOnCommit: boolean };
   /** Check-back of transactional messages left UNKNOWN (RocketMQ's defaults). */
   check: { firstCheckAfterMs: number; intervalMs: number; maxChecks: number };
 }
@@ -72,6 +75,7 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
     relay: {
       pollIntervalMs: read.duration('TXMSG_RELAY_POLL_INTERVAL', '1s'),
       retryMaxMs: read.duration('TXMSG_RELAY_RETRY_MAX', '30s'),
+      dispatchOnCommit: read.bool('TXMSG_DISPATCH_ON_COMMIT', true),
     },
     check: {
       firstCheckAfterMs: read.duration('TXMSG_CHECK_FIRST_AFTER', '6s'),

@@ -7,7 +7,7 @@ export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
     service: config.service,
     broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
     retry: { ladderMs: config.retryLadderMs },
-    relay: { pollIntervalMs: config.relay.pollIntervalMs, retryMaxMs: config.relay.retryMaxMs },
+    relay: { ...config.relay },
     check: config.check,
     adminToken: config.adminToken,
     crashPoint: config.crashPoint,

@@ -9,9 +9,9 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
-import { toPublishOptions } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { onCommitWake } from '../support/after-commit';
+import { type OutboxRow, publishOptionsOf } from './outbox-row';
 import { claimRows } from '../support/claim-rows';
 import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
@@ -21,16 +21,8 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 /** Name under which transactions that wrote READY rows ask for the relay. */
 export const RELAY_WORKER = 'relay';
 
-interface ReadyRow {
+interface ReadyRow extends OutboxRow {
   id: string;
-  message_id: string;
-  type: string;
-  exchange: string;
-  routing_key: string;
-  payload: string;
-  headers: string | null;
-  correlation_id: string | null;
-  created_at: Date;
   attempts: number;
 }
 
@@ -78,6 +70,11 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     this.worker.wake();
   }
 
+  /** Whether the relay runs in this process (it may be disabled, or stopped). */
+  get running(): boolean {
+    return this.worker.isRunning;
+  }
+
   /** Stops the loop (tests use it to simulate a relay that is down). */
   async stop(): Promise<void> {
     await this.worker.stop();
@@ -116,16 +113,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
   }
 
   private async publishRow(row: ReadyRow): Promise<void> {
-    const options = toPublishOptions(
-      {
-        id: row.message_id,
-        type: row.type,
-        source: this.options.service,
-        time: new Date(row.created_at).getTime(),
-        correlationId: row.correlation_id ?? row.message_id,
-      },
-      row.headers ? JSON.parse(row.headers) : {},
-    );
+    const options = publishOptionsOf(row, this.options.service);
     await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), options);
   }
 

@@ -7,7 +7,9 @@ import { newMessageId } from '../envelope';
 import { wakeAfterCommit } from '../support/after-commit';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { CommitDispatcher } from './commit-dispatcher';
 import { routingKeyOf } from './integration-event.decorator';
+import type { OutboxRow } from './outbox-row';
 
 /** CLS key under which the consumer runtime keeps the correlation id of the message being handled. */
 export const CORRELATION_ID = 'txmsg.correlationId';
@@ -53,6 +55,7 @@ export function wakeRelayAfterCommit(manager: EntityManager): void {
 export class Outbox {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly dispatcher: CommitDispatcher,
     private readonly cls: ClsService,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
@@ -79,24 +82,37 @@ export class Outbox {
     const em = this.currentManager(message.routingKey);
     const id = message.messageId ?? newMessageId();
     const correlationId = message.correlationId ?? this.currentCorrelationId() ?? id;
+    const row: OutboxRow = {
+      message_id: id,
+      type: message.type ?? message.routingKey,
+      exchange: this.options.broker.exchange,
+      routing_key: message.routingKey,
+      payload: JSON.stringify(message.payload),
+      headers: message.headers ? JSON.stringify(message.headers) : null,
+      correlation_id: correlationId,
+      created_at: new Date(),
+    };
+    // A ready row is published right after the commit by this process when it can; until then
+    // it stays out of the relay's reach.
+    const dispatchedInMs = status === 'READY' ? this.dispatcher.take(em, row) : 0;
     await em.query(
       `INSERT INTO txmsg_outbox
          (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
       [
         id,
-        message.type ?? message.routingKey,
-        this.options.broker.exchange,
-        message.routingKey,
-        JSON.stringify(message.payload),
-        message.headers ? JSON.stringify(message.headers) : null,
+        row.type,
+        row.exchange,
+        row.routing_key,
+        row.payload,
+        row.headers,
         correlationId,
         status,
         txGroup ?? null,
-        dueInMs * 1000,
+        Math.max(dueInMs, dispatchedInMs) * 1000,
       ],
     );
-    if (status === 'READY') wakeRelayAfterCommit(em);
+    if (status === 'READY' && dispatchedInMs === 0) wakeRelayAfterCommit(em);
     return id;
   }
 

@@ -1,4 +1,10 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  EntitySubscriberInterface,
+  TransactionCommitEvent,
+  TransactionRollbackEvent,
+} from 'typeorm';
 
 type Flags = Record<string, boolean>;
 
@@ -10,27 +16,55 @@ export function wakeAfterCommit(manager: EntityManager, worker: string): void {
   flags[worker] = true;
 }
 
+/** Hands `item` to the handler registered for `channel`, right after the transaction of `manager` commits. */
+export function handOverAfterCommit<T>(manager: EntityManager, channel: string, item: T): void {
+  const runner = manager.queryRunner;
+  if (!runner) return;
+  const items: Record<string, unknown[]> = (runner.data.txmsgHandOver ??= {});
+  (items[channel] ??= []).push(item);
+}
+
 /**
- * Wakes background workers right after a transaction that gave them work commits, so latency
- * does not wait for their poll interval. One subscriber per DataSource; workers register by name.
+ * Runs work that a transaction asked for right after it commits — waking background workers so
+ * latency does not wait for their poll interval, handing over what it wrote — and forgets it all
+ * when the transaction rolls back. One subscriber per DataSource; workers register by name.
  */
 class AfterCommitSubscriber implements EntitySubscriberInterface {
   readonly wakers = new Map<string, () => void>();
+  readonly receivers = new Map<string, (items: unknown[]) => void>();
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
-    const flags = event.queryRunner.data?.txmsgWake as Flags | undefined;
-    if (!flags) return;
+    const data = event.queryRunner.data ?? {};
+    const flags = data.txmsgWake as Flags | undefined;
+    const items = data.txmsgHandOver as Record<string, unknown[]> | undefined;
+    data.txmsgWake = undefined;
+    data.txmsgHandOver = undefined;
+    for (const [channel, list] of Object.entries(items ?? {})) this.receivers.get(channel)?.(list);
+    for (const name of Object.keys(flags ?? {})) this.wakers.get(name)?.();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.data) return;
     event.queryRunner.data.txmsgWake = undefined;
-    for (const name of Object.keys(flags)) this.wakers.get(name)?.();
+    event.queryRunner.data.txmsgHandOver = undefined;
   }
 }
 
-/** Registers `wake` to run after commits flagged for `worker` on this DataSource. */
-export function onCommitWake(dataSource: DataSource, worker: string, wake: () => void): void {
+function subscriberOf(dataSource: DataSource): AfterCommitSubscriber {
   let subscriber = dataSource.subscribers.find((s): s is AfterCommitSubscriber => s instanceof AfterCommitSubscriber);
   if (!subscriber) {
     subscriber = new AfterCommitSubscriber();
     dataSource.subscribers.push(subscriber);
   }
-  subscriber.wakers.set(worker, wake);
+  return subscriber;
+}
+
+/** Registers `wake` to run after commits flagged for `worker` on this DataSource. */
+export function onCommitWake(dataSource: DataSource, worker: string, wake: () => void): void {
+  subscriberOf(dataSource).wakers.set(worker, wake);
+}
+
+/** Registers `receive` for what committed transactions handed over on `channel`. */
+export function onCommitHandOver<T>(dataSource: DataSource, channel: string, receive: (items: T[]) => void): void {
+  subscriberOf(dataSource).receivers.set(channel, receive as (items: unknown[]) => void);
 }

@@ -18,6 +18,11 @@ export class PeriodicWorker {
     private readonly tick: () => Promise<boolean>,
   ) {}
 
+  /** Whether the loop runs (between {@link start} and {@link stop}). */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   start(): void {
     if (this.running) return;
     this.running = true;

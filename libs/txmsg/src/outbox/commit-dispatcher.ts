@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { handOverAfterCommit, onCommitHandOver } from '../support/after-commit';
+import { crashIf } from '../support/crash-point';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { OutboxRelay } from './outbox-relay';
+import { type OutboxRow, publishOptionsOf } from './outbox-row';
+
+const CHANNEL = 'txmsg.dispatch';
+/** Most message ids marked PUBLISHED by one statement. */
+const MARK_BATCH = 500;
+
+/**
+ * Publishes each outbox message right after the transaction that wrote it commits, in the process
+ * that wrote it (as CAP does), so a message costs one publish and its share of one batched
+ * `UPDATE … PUBLISHED` instead of a relay round. The relay's poll stays the safety net: a row
+ * handed over here is written due only after a grace period (`relay.publishTimeoutMs` + 1 s), so
+ * no relay claims it while it is being dispatched; if this process dies after the commit, or the
+ * publish fails (broker down, no queue bound yet), the row is still READY and the relay of any
+ * instance publishes it once it is due. A crash between the publish and the mark publishes it
+ * again: delivery stays at-least-once, and consumers dedupe.
+ */
+@Injectable()
+export class CommitDispatcher implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(CommitDispatcher.name);
+  private readonly published = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private flushing?: Promise<void>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publisher: ConfirmedPublisher,
+    private readonly relay: OutboxRelay,
+    private readonly metrics: TxMsgMetrics,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {}
+
+  onModuleInit(): void {
+    onCommitHandOver<OutboxRow>(this.dataSource, CHANNEL, (rows) => rows.forEach((row) => this.track(this.dispatch(row))));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await this.flush();
+  }
+
+  /**
+   * Takes a READY row written in the transaction of `manager` for dispatch after its commit.
+   * @returns how long the row must stay out of the relay's reach (0: not taken, the relay sends it).
+   */
+  take(manager: EntityManager, row: OutboxRow): number {
+    if (!this.options.relay.dispatchOnCommit || !this.relay.running || !manager.queryRunner) return 0;
+    handOverAfterCommit(manager, CHANNEL, row);
+    return this.options.relay.publishTimeoutMs + 1000;
+  }
+
+  private async dispatch(row: OutboxRow): Promise<void> {
+    try {
+      crashIf(this.options.crashPoint, 'relay-before-publish');
+      await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), publishOptionsOf(row, this.options.service));
+      crashIf(this.options.crashPoint, 'relay-after-publish');
+    } catch (error) {
+      return this.handBack(row, error);
+    }
+    this.metrics.messagePublished(row.routing_key, row.created_at);
+    this.published.add(row.message_id);
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+  }
+
+  /** The publish failed: the row stays READY for the relay, due after its first back-off step. */
+  private async handBack(row: OutboxRow, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.metrics.publishFailed(error instanceof UnroutableMessageError ? 'unroutable' : 'error');
+    this.logger.warn(`message ${row.message_id} (${row.routing_key}) not published at commit, left to the relay: ${message}`);
+    await this.dataSource
+      .query(
+        `UPDATE txmsg_outbox
+            SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
+          WHERE message_id = ? AND status = 'READY'`,
+        [this.options.relay.retryBaseMs * 1000, message.slice(0, 1000), row.message_id],
+      )
+      .catch(() => undefined); // the row is due after its grace period anyway
+  }
+
+  /** Marks what was published, many rows per statement. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.published.size > 0) {
+        const ids = [...this.published].slice(0, MARK_BATCH);
+        ids.forEach((id) => this.published.delete(id));
+        await this.dataSource
+          .query(
+            `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
+              WHERE message_id IN (?) AND status = 'READY'`,
+            [ids],
+          )
+          .catch((error: Error) =>
+            this.logger.warn(`could not mark ${ids.length} published messages (${error.message}); the relay will publish them again`),
+          );
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+}
