@@ -28,9 +28,9 @@ const SERVICES = [
 
 /**
  * The demo scenarios, run in order once every service is healthy. Each gets `{ services, http,
- * say }`: `services` maps a name to `{ port, url }`, `http(service, method, path, body?)` answers
- * `{ status, body }` (optional last argument: request headers), `say(text)` prints a line. A scenario that throws is reported; the services
- * keep running.
+ * say }`: `services` maps a name to `{ port, url }`, `http(service, method, path, body?, headers?)`
+ * answers `{ status, body }`, `say(text)` prints a line. A scenario that throws is reported; the
+ * services keep running.
  */
 const scenarios = [
   require('./demo-transfer'), // bank1 -> bank2 transfer (seed 5.3)

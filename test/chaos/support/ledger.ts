@@ -53,10 +53,7 @@ export async function checkLedger(
   }
   const completed = transfers.filter((t) => t.status === 'COMPLETED').reduce((sum, t) => sum.plus(t.amount), new Decimal(0));
 
-  const balance = async (service: ServiceName, accountNo: string) => {
-    const [row] = await world.query<{ balance: string }>(service, 'SELECT balance FROM account_info WHERE account_no = ?', [accountNo]);
-    return new Decimal(row.balance);
-  };
+  const balance = (service: ServiceName, accountNo: string) => balanceIn(world, service, accountNo);
   const compare = (what: string, actual: Decimal, expected: Decimal) => {
     if (actual.eq(expected)) return;
     problems.push(`${what}: ${actual.toFixed(2)}, expected ${expected.toFixed(2)}`);
@@ -117,14 +114,19 @@ export async function checkLedger(
 export async function startingBalances(world: ChaosWorld) {
   const balance = async (service: ServiceName, accountNo: string) => {
     try {
-      const [row] = await world.query<{ balance: string }>(service, 'SELECT balance FROM account_info WHERE account_no = ?', [accountNo]);
-      return new Decimal(row.balance);
+      return await balanceIn(world, service, accountNo);
     } catch (error) {
       if ((error as { code?: string }).code !== 'ER_BAD_DB_ERROR') throw error;
       return SEED_BALANCES[`${service}#${accountNo}`];
     }
   };
   return { bank1: await balance('bank1', '1'), bank2: await balance('bank2', '2'), account: await balance('account', '1') };
+}
+
+/** The balance of one account in a service's database. */
+async function balanceIn(world: ChaosWorld, service: ServiceName, accountNo: string): Promise<Decimal> {
+  const [row] = await world.query<{ balance: string }>(service, 'SELECT balance FROM account_info WHERE account_no = ?', [accountNo]);
+  return new Decimal(row.balance);
 }
 
 /** The seed accounts of SPEC §5, as the migrations create them. */

@@ -7,6 +7,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import { MALFORMED_JSON_MESSAGE } from './json-body-guard';
 
 interface ErrorBody {
   statusCode: number;
@@ -52,7 +53,7 @@ export class HttpErrorFilter implements ExceptionFilter {
         parserError.type === 'entity.too.large'
           ? 'request body is too large'
           : parserError.type === 'entity.parse.failed'
-            ? 'request body must be a valid JSON object'
+            ? MALFORMED_JSON_MESSAGE
             : (parserError.message ?? 'bad request');
       return { statusCode: parserError.status, message };
     }

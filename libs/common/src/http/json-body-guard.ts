@@ -1,6 +1,9 @@
 import { BadRequestException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 
+/** What a body the JSON parser refused is answered with (it never quotes the body). */
+export const MALFORMED_JSON_MESSAGE = 'request body must be a valid JSON object';
+
 /** Keys class-transformer drops silently, so validation could never report them as unknown. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -10,7 +13,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  */
 export function malformedJsonAsBadRequest(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
   const parseFailed = (error as { type?: string } | undefined)?.type === 'entity.parse.failed';
-  next(parseFailed ? new BadRequestException('request body must be a valid JSON object') : error);
+  next(parseFailed ? new BadRequestException(MALFORMED_JSON_MESSAGE) : error);
 }
 
 /**

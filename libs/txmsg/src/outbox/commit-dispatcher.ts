@@ -1,14 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { handOverAfterCommit, onCommitHandOver } from '../support/after-commit';
 import { crashIf } from '../support/crash-point';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { OutboxRelay } from './outbox-relay';
-import { type OutboxRow, publishOptionsOf } from './outbox-row';
+import type { OutboxRow } from './outbox-row';
 
 const CHANNEL = 'txmsg.dispatch';
 /** Most message ids marked PUBLISHED by one statement. */
@@ -33,7 +32,6 @@ export class CommitDispatcher implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly publisher: ConfirmedPublisher,
     private readonly relay: OutboxRelay,
     private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
@@ -61,29 +59,15 @@ export class CommitDispatcher implements OnModuleInit, OnModuleDestroy {
   private async dispatch(row: OutboxRow): Promise<void> {
     try {
       crashIf(this.options.crashPoint, 'relay-before-publish');
-      await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), publishOptionsOf(row, this.options.service));
+      await this.relay.publish(row);
       crashIf(this.options.crashPoint, 'relay-after-publish');
     } catch (error) {
-      return this.handBack(row, error);
+      // Still READY: the relay publishes it after the first back-off step (the grace period at most).
+      return this.relay.postpone(this.dataSource.manager, { ...row, attempts: 0 }, error).catch(() => undefined);
     }
     this.metrics.messagePublished(row.routing_key, row.created_at);
     this.published.add(row.message_id);
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
-  }
-
-  /** The publish failed: the row stays READY for the relay, due after its first back-off step. */
-  private async handBack(row: OutboxRow, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    this.metrics.publishFailed(error instanceof UnroutableMessageError ? 'unroutable' : 'error');
-    this.logger.warn(`message ${row.message_id} (${row.routing_key}) not published at commit, left to the relay: ${message}`);
-    await this.dataSource
-      .query(
-        `UPDATE txmsg_outbox
-            SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
-          WHERE message_id = ? AND status = 'READY'`,
-        [this.options.relay.retryBaseMs * 1000, message.slice(0, 1000), row.message_id],
-      )
-      .catch(() => undefined); // the row is due after its grace period anyway
   }
 
   /** Marks what was published, many rows per statement. */

@@ -11,12 +11,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { onCommitWake } from '../support/after-commit';
-import { type OutboxRow, publishOptionsOf } from './outbox-row';
 import { claimRows } from '../support/claim-rows';
 import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { type OutboxRow, publishOptionsOf } from './outbox-row';
 
 /** Name under which transactions that wrote READY rows ask for the relay. */
 export const RELAY_WORKER = 'relay';
@@ -95,7 +95,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
                      FOR UPDATE SKIP LOCKED`;
     return claimRows<ReadyRow>(this.dataSource, select, [this.options.relay.batchSize], async (em, rows) => {
       crashIf(this.options.crashPoint, 'relay-before-publish');
-      const results = await Promise.allSettled(rows.map((row) => this.publishRow(row)));
+      const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
       const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
       if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
       rows.forEach((row, i) => results[i].status === 'fulfilled' && this.metrics.messagePublished(row.routing_key, row.created_at));
@@ -112,12 +112,17 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     });
   }
 
-  private async publishRow(row: ReadyRow): Promise<void> {
+  /** Internal: publishes one row with its envelope, confirmed and routed (the commit dispatcher uses it too). */
+  async publish(row: OutboxRow): Promise<void> {
     const options = publishOptionsOf(row, this.options.service);
     await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), options);
   }
 
-  private async postpone(em: EntityManager, row: ReadyRow, reason: unknown): Promise<void> {
+  /**
+   * Internal: records a failed publish of a READY row and makes it due again after the next
+   * back-off step (`retryBaseMs` doubling per attempt, up to `retryMaxMs`).
+   */
+  async postpone(db: Pick<EntityManager, 'query'>, row: OutboxRow & { attempts: number }, reason: unknown): Promise<void> {
     const { retryBaseMs, retryMaxMs } = this.options.relay;
     const delayMs = Math.min(retryBaseMs * 2 ** Math.min(row.attempts, 20), retryMaxMs);
     const message = reason instanceof Error ? reason.message : String(reason);
@@ -125,11 +130,11 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     if (reason instanceof UnroutableMessageError) this.logger.warn(log);
     else this.logger.error(log);
     this.metrics.publishFailed(reason instanceof UnroutableMessageError ? 'unroutable' : 'error');
-    await em.query(
+    await db.query(
       `UPDATE txmsg_outbox
           SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
-        WHERE id = ?`,
-      [delayMs * 1000, message.slice(0, 1000), row.id],
+        WHERE message_id = ? AND status = 'READY'`,
+      [delayMs * 1000, message.slice(0, 1000), row.message_id],
     );
   }
 }

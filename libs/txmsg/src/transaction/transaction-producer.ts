@@ -28,7 +28,7 @@ class RollbackSignal extends Error {}
  * The listener's `execute` runs in a new ambient transaction, and the message is written in that
  * same transaction once `execute` has answered:
  * - COMMIT: the message is written ready to publish, so it becomes deliverable atomically with
- *   the local change; the relay is woken right after the commit.
+ *   the local change, and is published right after the commit like any outbox message.
  * - UNKNOWN: the local change commits with the message as a half message (PREPARED), which
  *   check-back resolves later by asking the listener's `check()`.
  * - ROLLBACK, or a throw: everything rolls back; no message exists, nothing is sent.
