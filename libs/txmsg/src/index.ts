@@ -9,6 +9,7 @@ export {
   type ResolvedTxMsgOptions,
   type TxMsgBrokerOptions,
   type TxMsgCheckOptions,
+  type TxMsgConsumerOptions,
   type TxMsgHousekeepingOptions,
   type TxMsgModuleOptions,
   type TxMsgNotifyOptions,

@@ -58,6 +58,18 @@ export interface TxMsgRetryOptions {
   scanIntervalMs?: number;
 }
 
+/** How {@link Idempotent} consumers commit. */
+export interface TxMsgConsumerOptions {
+  /**
+   * Group commit: the most deliveries of one consumer applied in one database transaction.
+   * Deliveries that arrive while a transaction of their consumer runs wait for it and share the
+   * next one, so under load many messages cost one commit; alone, a delivery is applied at once.
+   * A batch in which a handler throws is rolled back and each of its deliveries runs again in a
+   * transaction of its own, so a failing message never fails another. 1 turns it off. Default 50.
+   */
+  maxBatch?: number;
+}
+
 /** Purging of what is no longer needed. */
 export interface TxMsgHousekeepingOptions {
   /** Keep published outbox rows and dedup rows this long. Default 7 days; must exceed the whole ladder. */
@@ -90,6 +102,7 @@ export interface TxMsgModuleOptions {
   relay?: TxMsgRelayOptions;
   check?: TxMsgCheckOptions;
   retry?: TxMsgRetryOptions;
+  consumer?: TxMsgConsumerOptions;
   housekeeping?: TxMsgHousekeepingOptions;
   notify?: TxMsgNotifyOptions;
   /** Bearer token of the admin API (`/txmsg/...`); without it the admin API refuses every call. */
@@ -105,6 +118,7 @@ export interface ResolvedTxMsgOptions {
   relay: Required<TxMsgRelayOptions>;
   check: Required<TxMsgCheckOptions>;
   retry: Required<TxMsgRetryOptions>;
+  consumer: Required<TxMsgConsumerOptions>;
   housekeeping: Required<TxMsgHousekeepingOptions>;
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   adminToken?: string;
@@ -139,6 +153,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     },
     check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
     retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
+    consumer: { maxBatch: 50, ...options.consumer },
     housekeeping: {
       retentionMs: Math.max(7 * 24 * 3_600_000, ladderTotal * 2),
       intervalMs: 10 * 60_000,
@@ -181,6 +196,7 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.check.maxChecks, 'check.maxChecks');
   positive(options.check.scanIntervalMs, 'check.scanIntervalMs');
   positive(options.retry.scanIntervalMs, 'retry.scanIntervalMs');
+  positive(options.consumer.maxBatch, 'consumer.maxBatch');
   if (options.retry.ladderMs.length === 0) problems.push('retry.ladderMs must have at least one step.');
   options.retry.ladderMs.forEach((ms, i) => positive(ms, `retry.ladderMs[${i}]`));
   positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');

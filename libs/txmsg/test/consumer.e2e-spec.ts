@@ -74,6 +74,47 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     expect(text).toContain('process_resident_memory_bytes');
   });
 
+  /** Holds the first delivery of `hold` in its handler and publishes `ids` behind it; they gather while it runs. */
+  const publishBehindHeldDelivery = async (hold: string, ids: string[]) => {
+    let release!: () => void;
+    consumer.gates.set(hold, new Promise<void>((resolve) => (release = resolve)));
+    await probe.publish(EXCHANGE, THING_HAPPENED, { id: hold }, { messageId: `${hold}-msg` });
+    await waitFor(() => consumer.deliveries.some((d) => d.id === hold), { description: `${hold} in its handler` });
+    for (const id of ids) await probe.publish(EXCHANGE, THING_HAPPENED, { id }, { messageId: `${id}-msg` });
+    await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0, { description: 'all delivered to the consumer' });
+    release();
+  };
+  const metric = (text: string, name: string) =>
+    Number(new RegExp(`^${name}\\{[^}]*consumer="ThingConsumer.onThing"[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+  it('applies messages that arrive together in one transaction (group commit), each exactly once', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `g-${i}`);
+    await publishBehindHeldDelivery('g-hold', ids);
+    await waitFor(async () => (await Promise.all(ids.map((id) => times(`thing:${id}`)))).every((n) => n === 1), {
+      description: 'all applied',
+    });
+    const { text } = await admin().get('/metrics').expect(200);
+    const transactions = metric(text, 'txmsg_consumer_batch_size_count');
+    const deliveries = metric(text, 'txmsg_consumer_batch_size_sum');
+    expect(deliveries).toBe(13);
+    expect(transactions).toBeLessThan(deliveries); // some transaction applied more than one
+    expect(Number((await sql('SELECT COUNT(*) AS n FROM txmsg_dedup', [], db.name))[0].n)).toBe(13);
+  });
+
+  it('runs each message of a group alone when one of them fails, so only that one is parked', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => `h-${i}`);
+    consumer.failures.set('h-5', 'unrecoverable');
+    await publishBehindHeldDelivery('h-hold', ids);
+    await waitFor(async () => (await failures('PARKED')).length === 1, { description: 'h-5 parked' });
+    const [parked] = await failures('PARKED');
+    expect(parked).toMatchObject({ reason: 'UNRECOVERABLE', message_id: 'h-5-msg' });
+    await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0);
+    for (const id of ids) expect(await times(`thing:${id}`)).toBe(id === 'h-5' ? 0 : 1);
+    // The others were applied on their first delivery, not sent to the retry ladder.
+    expect(consumer.deliveries.filter((d) => d.id !== 'h-5' && d.attempt !== 0)).toEqual([]);
+    expect(await failures('WAITING')).toEqual([]);
+  });
+
   it('survives its channel closing while a handler runs: no crash, the message comes again and applies once', async () => {
     // An ack (and the nack golevelup tries after it) on a closed channel throws; unguarded, that
     // is an unhandled rejection, which ends a Node process.

@@ -17,6 +17,7 @@ describe(loadServiceConfig.name, () => {
       crashPoint: undefined,
       relay: { pollIntervalMs: 1000, retryMaxMs: 30_000, dispatchOnCommit: true },
       check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 },
+      consumer: { maxBatch: 50 },
     });
   });
 
@@ -64,6 +65,7 @@ describe(loadServiceConfig.name, () => {
     [{ LOG_LEVEL: 'chatty' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "chatty".'],
     [{ STARTUP_WAIT: '30' }, 'STARTUP_WAIT is invalid: "30" is not a duration like 500ms, 30s, 5m or 2h.'],
     [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
+    [{ TXMSG_CONSUMER_MAX_BATCH: '0' }, 'TXMSG_CONSUMER_MAX_BATCH must be a whole number from 1 to 1000, got "0".'],
     [{ TXMSG_RELAY_RETRY_MAX: 'never' }, 'TXMSG_RELAY_RETRY_MAX is invalid: "never" is not a duration like 500ms, 30s, 5m or 2h.'],
     [{ RABBITMQ_QUEUE_TYPE: 'stream' }, 'RABBITMQ_QUEUE_TYPE must be one of classic, quorum, got "stream".'],
     [

@@ -38,6 +38,8 @@ export interface ServiceConfig {
    * whether messages are published right after their commit (the relay then only catches misses).
    */
   relay: { pollIntervalMs: number; retryMaxMs: number; dispatchOnCommit: boolean };
+  /** Group commit of consumers: the most messages applied in one transaction. */
+  consumer: { maxBatch: number };
   /** Check-back of transactional messages left UNKNOWN (RocketMQ's defaults). */
   check: { firstCheckAfterMs: number; intervalMs: number; maxChecks: number };
 }
@@ -77,6 +79,7 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
       retryMaxMs: read.duration('TXMSG_RELAY_RETRY_MAX', '30s'),
       dispatchOnCommit: read.bool('TXMSG_DISPATCH_ON_COMMIT', true),
     },
+    consumer: { maxBatch: read.int('TXMSG_CONSUMER_MAX_BATCH', 50, 1, 1000) },
     check: {
       firstCheckAfterMs: read.duration('TXMSG_CHECK_FIRST_AFTER', '6s'),
       intervalMs: read.duration('TXMSG_CHECK_INTERVAL', '60s'),

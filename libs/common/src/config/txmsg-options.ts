@@ -8,6 +8,7 @@ export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
     broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
     retry: { ladderMs: config.retryLadderMs },
     relay: { ...config.relay },
+    consumer: config.consumer,
     check: config.check,
     adminToken: config.adminToken,
     crashPoint: config.crashPoint,

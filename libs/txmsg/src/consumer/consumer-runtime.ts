@@ -8,6 +8,7 @@ import { envelopeOf, type MessageEnvelope } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
 import { crashIf } from '../support/crash-point';
+import { GroupCommit } from '../support/group-commit';
 import { isDuplicateKeyError, withDeadlockRetry } from '../support/deadlock';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -25,6 +26,13 @@ export interface IdempotentDelivery {
   invoke: () => Promise<unknown>;
 }
 
+/** A delivery with its dedup key, ready to be applied. */
+interface Claimed {
+  delivery: IdempotentDelivery;
+  key: string;
+  failed: FailedDelivery;
+}
+
 /** How long a delivery whose failure could not be recorded waits before it is requeued. */
 const REQUEUE_PAUSE_MS = 1000;
 
@@ -37,6 +45,7 @@ const REQUEUE_PAUSE_MS = 1000;
 export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
   private static current?: ConsumerRuntime;
   private readonly logger = new Logger(ConsumerRuntime.name);
+  private readonly groups = new Map<string, GroupCommit<Claimed, void | Nack>>();
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -77,25 +86,70 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     } catch (error) {
       return this.park(failed, new UnrecoverableMessageError((error as Error).message), 'UNRECOVERABLE');
     }
+    const claimed: Claimed = { delivery, key, failed };
+    if (this.options.consumer.maxBatch === 1) return this.applyAlone(claimed);
+    let group = this.groups.get(delivery.consumer);
+    if (!group) {
+      group = new GroupCommit((items) => this.applyBatch(items), this.options.consumer.maxBatch);
+      this.groups.set(delivery.consumer, group);
+    }
+    return group.add(claimed);
+  }
+
+  /**
+   * Applies deliveries of one consumer in one transaction; when that fails (a handler threw, the
+   * commit failed) each runs again alone, so only the failing one goes to the retry ladder.
+   */
+  private async applyBatch(items: Claimed[]): Promise<Array<void | Nack>> {
+    if (items.length === 1) return [await this.applyAlone(items[0])];
+    let applied: boolean[];
     try {
-      const applied = await withDeadlockRetry(() =>
-        this.txHost.withTransaction(async () => {
-          this.cls.set(CORRELATION_ID, envelope.correlationId);
-          if (!(await this.claim(delivery.consumer, key, envelope.id))) return false;
-          await delivery.invoke();
-          crashIf(this.options.crashPoint, 'consumer-before-commit');
-          return true;
-        }),
-      );
-      if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
-      this.metrics.messageConsumed(delivery.consumer, applied ? 'applied' : 'duplicate');
-      if (!applied) this.logger.debug(`${delivery.consumer}: duplicate ${key} (message ${envelope.id}) acknowledged`);
-      if (delivery.message.properties.headers?.[REDELIVERED_HEADER]) {
-        await this.failures.resolved(delivery.consumer, envelope.id).catch(() => undefined);
-      }
+      applied = await withDeadlockRetry(() => this.txHost.withTransaction(() => this.applyInTransaction(items)));
+      this.metrics.batchCommitted(items[0].delivery.consumer, items.length);
+    } catch {
+      // A handler threw, or the batch could not commit: nothing of it is left. Each delivery runs
+      // again alone (its handler may thus run twice; only one run ever commits).
+      const outcomes: Array<void | Nack> = [];
+      for (const item of items) outcomes.push(await this.applyAlone(item));
+      return outcomes;
+    }
+    const outcomes: Array<void | Nack> = [];
+    for (const [i, item] of items.entries()) outcomes.push(await this.settled(item, applied[i]));
+    return outcomes;
+  }
+
+  private async applyAlone(item: Claimed): Promise<void | Nack> {
+    try {
+      const [applied] = await withDeadlockRetry(() => this.txHost.withTransaction(() => this.applyInTransaction([item])));
+      this.metrics.batchCommitted(item.delivery.consumer, 1);
+      return await this.settled(item, applied);
     } catch (error) {
-      if (error instanceof UnrecoverableMessageError) return this.park(failed, error, 'UNRECOVERABLE');
-      return this.retryLater(failed, error);
+      if (error instanceof UnrecoverableMessageError) return this.park(item.failed, error, 'UNRECOVERABLE');
+      return this.retryLater(item.failed, error);
+    }
+  }
+
+  /** In the ambient transaction: per delivery, the dedup row, then the handler unless it is a duplicate. */
+  private async applyInTransaction(items: Claimed[]): Promise<boolean[]> {
+    const applied: boolean[] = [];
+    for (const { delivery, key, failed } of items) {
+      // Read by the outbox when the handler sends messages; the handlers of a batch run one by one.
+      this.cls.set(CORRELATION_ID, failed.envelope.correlationId);
+      const fresh = await this.claim(delivery.consumer, key, failed.envelope.id);
+      if (fresh) await delivery.invoke();
+      applied.push(fresh);
+    }
+    if (applied.includes(true)) crashIf(this.options.crashPoint, 'consumer-before-commit');
+    return applied;
+  }
+
+  /** After the commit: metrics, the ladder entry of a redelivery resolved. */
+  private async settled({ key, failed }: Claimed, applied: boolean): Promise<void> {
+    if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
+    this.metrics.messageConsumed(failed.consumer, applied ? 'applied' : 'duplicate');
+    if (!applied) this.logger.debug(`${failed.consumer}: duplicate ${key} (message ${failed.envelope.id}) acknowledged`);
+    if (failed.message.properties.headers?.[REDELIVERED_HEADER]) {
+      await this.failures.resolved(failed.consumer, failed.envelope.id).catch(() => undefined);
     }
   }
 

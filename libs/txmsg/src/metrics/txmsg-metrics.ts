@@ -20,6 +20,7 @@ export class TxMsgMetrics {
   private readonly publishFailures: Counter<'reason'>;
   private readonly lag: Histogram;
   private readonly consumed: Counter<'consumer' | 'outcome'>;
+  private readonly batches: Histogram<'consumer'>;
   private readonly notified: Counter<'outcome'>;
 
   constructor(
@@ -51,6 +52,13 @@ export class TxMsgMetrics {
       name: 'txmsg_consumer_messages_total',
       help: 'Deliveries to @Idempotent handlers, by outcome.',
       labelNames: ['consumer', 'outcome'],
+      registers,
+    });
+    this.batches = new Histogram({
+      name: 'txmsg_consumer_batch_size',
+      help: 'Deliveries applied together in one transaction (group commit), per transaction.',
+      labelNames: ['consumer'],
+      buckets: [1, 2, 5, 10, 20, 50, 100],
       registers,
     });
     this.notified = new Counter({
@@ -99,6 +107,11 @@ export class TxMsgMetrics {
 
   messageConsumed(consumer: string, outcome: ConsumeOutcome): void {
     this.consumed.inc({ consumer, outcome });
+  }
+
+  /** A transaction of `consumer` committed `size` deliveries (or the attempt to, for a batch that failed). */
+  batchCommitted(consumer: string, size: number): void {
+    this.batches.observe({ consumer }, size);
   }
 
   notificationAttempted(outcome: 'delivered' | 'failed' | 'gave_up'): void {

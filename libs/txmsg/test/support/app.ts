@@ -45,6 +45,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         relay: { ...FAST.relay, ...rest.relay },
         check: { ...FAST.check, ...rest.check },
         retry: { ...FAST.retry, ...rest.retry },
+        consumer: rest.consumer,
         housekeeping: { ...FAST.housekeeping, ...rest.housekeeping },
         notify: { ...FAST.notify, ...rest.notify },
       }),
