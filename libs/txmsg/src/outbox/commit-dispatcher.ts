@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
-import { handOverAfterCommit, onCommitHandOver } from '../support/after-commit';
+import { handOverAfterCommit, onCommitHandOver, withdrawAfterCommit } from '../support/after-commit';
 import { crashIf } from '../support/crash-point';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -54,6 +54,11 @@ export class CommitDispatcher implements OnModuleInit, OnModuleDestroy {
     if (!this.options.relay.dispatchOnCommit || !this.relay.running || !manager.queryRunner) return 0;
     handOverAfterCommit(manager, CHANNEL, row);
     return this.options.relay.publishTimeoutMs + 1000;
+  }
+
+  /** Gives back a row {@link take}n in the transaction of `manager`: it is not to be sent after all. */
+  release(manager: EntityManager, messageId: string): void {
+    withdrawAfterCommit<OutboxRow>(manager, CHANNEL, (row) => row.message_id === messageId);
   }
 
   private async dispatch(row: OutboxRow): Promise<void> {

@@ -116,6 +116,20 @@ export class Outbox {
     return id;
   }
 
+  /**
+   * Internal: turns a READY row written in the ambient transaction into a PREPARED half message,
+   * due for its first check after `dueInMs`, and takes it back from the commit-time dispatch.
+   */
+  async holdForCheck(messageId: string, routingKey: string, dueInMs: number): Promise<void> {
+    const em = this.currentManager(routingKey);
+    this.dispatcher.release(em, messageId);
+    await em.query(
+      `UPDATE txmsg_outbox SET status = 'PREPARED', next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
+        WHERE message_id = ? AND status = 'READY'`,
+      [dueInMs * 1000, messageId],
+    );
+  }
+
   private currentManager(routingKey: string): EntityManager {
     if (!this.txHost.isTransactionActive()) {
       throw new OutsideTransactionError(

@@ -24,6 +24,14 @@ export function handOverAfterCommit<T>(manager: EntityManager, channel: string, 
   (items[channel] ??= []).push(item);
 }
 
+/** Takes back what {@link handOverAfterCommit} handed over on `channel` and `matches`. */
+export function withdrawAfterCommit<T>(manager: EntityManager, channel: string, matches: (item: T) => boolean): void {
+  const items = manager.queryRunner?.data.txmsgHandOver?.[channel] as T[] | undefined;
+  if (!items) return;
+  const kept = items.filter((item) => !matches(item));
+  items.splice(0, items.length, ...kept);
+}
+
 /**
  * Runs work that a transaction asked for right after it commits — waking background workers so
  * latency does not wait for their poll interval, handing over what it wrote — and forgets it all

@@ -25,10 +25,11 @@ class RollbackSignal extends Error {}
 /**
  * Transactional messages with RocketMQ's semantics, on the outbox table.
  *
- * The listener's `execute` runs in a new ambient transaction, and the message is written in that
- * same transaction once `execute` has answered:
- * - COMMIT: the message is written ready to publish, so it becomes deliverable atomically with
- *   the local change, and is published right after the commit like any outbox message.
+ * The message is written in a new ambient transaction, then the listener's `execute` runs in that
+ * same transaction (last, so what it locks stays locked only until the commit), and its answer
+ * decides the message's fate:
+ * - COMMIT: the message stays ready to publish, so it becomes deliverable atomically with the
+ *   local change, and is published right after the commit like any outbox message.
  * - UNKNOWN: the local change commits with the message as a half message (PREPARED), which
  *   check-back resolves later by asking the listener's `check()`.
  * - ROLLBACK, or a throw: everything rolls back; no message exists, nothing is sent.
@@ -73,10 +74,12 @@ export class TransactionProducer {
     try {
       const state = await withDeadlockRetry(() =>
         this.txHost.withTransaction(async () => {
+          // The message first and the local transaction last, so the rows it locks (a busy
+          // account, say) stay locked only until the commit, not across this insert as well.
+          await this.outbox.insert(outgoing, 'READY', group);
           const outcome = await listener.execute(message, arg as A);
           if (outcome === 'ROLLBACK') throw new RollbackSignal();
-          if (outcome === 'COMMIT') await this.outbox.insert(outgoing, 'READY', group);
-          else await this.outbox.insert(outgoing, 'PREPARED', group, this.options.check.firstCheckAfterMs);
+          if (outcome === 'UNKNOWN') await this.outbox.holdForCheck(id, destination, this.options.check.firstCheckAfterMs);
           return outcome;
         }),
       );

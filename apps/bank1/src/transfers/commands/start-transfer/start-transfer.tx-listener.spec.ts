@@ -18,12 +18,12 @@ describe(StartTransferTxListener.name, () => {
 
   beforeEach(() => jest.resetAllMocks());
 
-  it('records the key first, debits conditionally, writes the transfer and commits', async () => {
-    em.query.mockResolvedValueOnce([]).mockResolvedValueOnce({ affectedRows: 1 });
+  it('records the key first, writes the transfer, debits conditionally last and commits', async () => {
+    em.query.mockResolvedValueOnce([]).mockResolvedValueOnce([]).mockResolvedValueOnce({ affectedRows: 1 });
 
     await expect(listener.execute(message(), { idempotency: { key: 'k', requestHash: 'h' } })).resolves.toBe('COMMIT');
 
-    const [key, debit, transfer] = em.query.mock.calls;
+    const [key, transfer, debit] = em.query.mock.calls;
     expect(key).toEqual([expect.stringContaining('INSERT INTO idempotency_key'), ['k', 'h', 'tx-1']]);
     expect(debit[0]).toMatch(/SET balance = balance - CAST\(\? AS DECIMAL\(18,2\)\)[\s\S]*AND balance >= CAST\(\? AS DECIMAL\(18,2\)\)/);
     expect(debit[1]).toEqual(['100.00', '1', '100.00']);
@@ -31,16 +31,16 @@ describe(StartTransferTxListener.name, () => {
     expect(transfer[1]).toEqual(['tx-1', '1', '2', '100.00']);
   });
 
-  it('throws 422 when the account exists but cannot pay, before writing the transfer', async () => {
-    em.query.mockResolvedValueOnce({ affectedRows: 0 }).mockResolvedValueOnce([{ 1: 1 }]);
+  it('throws 422 when the account exists but cannot pay (the throw rolls the transfer row back)', async () => {
+    em.query.mockResolvedValueOnce([]).mockResolvedValueOnce({ affectedRows: 0 }).mockResolvedValueOnce([{ 1: 1 }]);
     await expect(listener.execute(message(), {})).rejects.toThrow(
       new UnprocessableEntityException('insufficient funds in account 1'),
     );
-    expect(em.query).toHaveBeenCalledTimes(2); // the transfer row is never written
+    expect(em.query).toHaveBeenCalledTimes(3);
   });
 
   it('throws 404 when there is no source account', async () => {
-    em.query.mockResolvedValueOnce({ affectedRows: 0 }).mockResolvedValueOnce([]);
+    em.query.mockResolvedValueOnce([]).mockResolvedValueOnce({ affectedRows: 0 }).mockResolvedValueOnce([]);
     await expect(listener.execute(message(), {})).rejects.toThrow(new NotFoundException('account 1 not found'));
   });
 

@@ -39,13 +39,15 @@ export class StartTransferTxListener implements LocalTransactionListener<Transfe
         payload.txNo,
       ]);
     }
-    await this.debit(payload.fromAccountNo, payload.amount);
     // Plain SQL: TypeORM's insert() would read the defaulted columns back, one more round trip.
     await em.query(
       `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
        VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`,
       [payload.txNo, payload.fromAccountNo, payload.toAccountNo, payload.amount],
     );
+    // The debit last: the account row stays locked only from here to the commit, which is what
+    // limits transfers from one busy account. A refusal throws and rolls the transfer row back.
+    await this.debit(payload.fromAccountNo, payload.amount);
     return LocalTransactionState.COMMIT;
   }
 
