@@ -33,7 +33,9 @@ export function typeOrmOptions(
     charset: 'utf8mb4_unicode_ci',
     bigNumberStrings: true,
     supportBigNumbers: true,
-    extra: { connectionLimit: 20 },
+    // trace: false — mysql2 would capture a stack trace for every query (~4 % of a service's CPU
+    // under load) only to decorate the rare error; TypeORM's QueryFailedError names the query.
+    extra: { connectionLimit: 20, trace: false },
     retryAttempts: 1,
     retryDelay: 1000,
     logger: new TypeOrmNestLogger(),
