@@ -4,9 +4,14 @@
 // a naive publish-after-commit pipeline. Durability stays on (innodb_flush_log_at_trx_commit=1
 // is checked, messages are persistent, the services publish with confirms).
 //
+// The naive path is measured twice: as Nest services like bank1 and bank2 (same HTTP stack,
+// validation, CQRS, TypeORM and transactions, but a plain publish after the commit and no dedup:
+// scripts/bench/naive/), and as a bare mysql2 + amqplib pipeline in this process.
+//
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
 // BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
-// NODE_OPTIONS (e.g. --max-old-space-size=128), BENCH_SERVICE_NODE_ARGS as node arguments (e.g.
+// NODE_OPTIONS (default --max-old-space-size=160, the heap cap the README recommends; set it empty
+// for V8's defaults), BENCH_SERVICE_NODE_ARGS as node arguments (e.g.
 // `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). The services log at
 // LOG_LEVEL=warn.
 // Results: a table on stdout and bench-results/<time>.json.
@@ -28,7 +33,7 @@ const config = {
   hotTransfers: Number(process.env.BENCH_HOT_TRANSFERS || 1500),
   latencyRate: Number(process.env.BENCH_RATE || 100),
   latencySeconds: Number(process.env.BENCH_RATE_SECONDS || 10),
-  serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS || '',
+  serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-old-space-size=160',
   serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS || '').split(/\s+/).filter(Boolean),
   warmup: 300,
   prefetch: 20, // the library's default consumer prefetch, for the naive consumer too
@@ -55,7 +60,7 @@ async function main() {
       await startService('bank1', env('bank1'), config.serviceNodeArgs),
       await startService('bank2', env('bank2'), config.serviceNodeArgs),
     );
-    const [bank1] = services;
+    const [bank1, bank2] = services;
     const pool1 = pool(world.databases.bank1, config.concurrency + 4);
     const pool2 = pool(world.databases.bank2, config.concurrency + config.prefetch + 4);
     const facts = await serverFacts(pool1);
@@ -71,7 +76,7 @@ async function main() {
     const step = (text) => say(`  ${text} ...`);
 
     step('warm-up');
-    await reliableThroughput({ client, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
+    await reliableThroughput({ client, pool1, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
     for (const kind of ['many', 'hot']) {
       const n = kind === 'many' ? config.transfers : config.hotTransfers;
       const args = { pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind) };
@@ -89,15 +94,39 @@ async function main() {
     results.rssIdleMb = rssIdleMb;
     results.rssEndMb = Object.fromEntries(services.map((s) => [s.name, rssMb(s.child.pid)]));
     client.close();
+    await Promise.all([bank1, bank2].map(stopService));
+
+    // The same through naive services, on the same databases (the real services made the tables).
+    const naiveEntry = (name) => ({ entry: path.join(root, 'dist', 'scripts', 'bench', 'naive', `${name}.js`), readyPath: null });
+    const naiveEnv = (name) => ({ ...env(name), DB_MIGRATE: 'false' });
+    const naive1 = await startService('naive-bank1', naiveEnv('bank1'), config.serviceNodeArgs, naiveEntry('naive-bank1'));
+    services.push(naive1, await startService('naive-bank2', naiveEnv('bank2'), config.serviceNodeArgs, naiveEntry('naive-bank2')));
+    const naiveServices = services.slice(2);
+    const naiveClient = httpClient(naive1.url, config.concurrency);
+    const naiveMemory = watchMemory(naiveServices);
+    step('warm-up of the naive services');
+    await reliableThroughput({ client: naiveClient, pool1, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 2) });
+    for (const kind of ['many', 'hot']) {
+      const n = kind === 'many' ? config.transfers : config.hotTransfers;
+      step(`${kind}: naive services`);
+      results[kind].naiveService = await reliableThroughput({ client: naiveClient, pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind, 3) });
+    }
+    step(`latency: naive services at ${config.latencyRate}/s`);
+    results.latency.naiveService = await reliableLatency({
+      client: naiveClient, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 8), databases: world.databases,
+    });
+    results.naiveRssPeakMb = naiveMemory.stop();
+    naiveClient.close();
+    await Promise.all(naiveServices.map(stopService));
 
     const pipeline = await naivePipeline({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
     try {
       for (const kind of ['many', 'hot']) {
         const n = kind === 'many' ? config.transfers : config.hotTransfers;
-        step(`${kind}: naive publish-after-commit`);
+        step(`${kind}: naive in-process pipeline`);
         results[kind].naive = await naiveThroughput({ pipeline, n, concurrency: config.concurrency, pick: workload(kind) });
       }
-      step(`latency: naive at ${config.latencyRate}/s`);
+      step(`latency: naive in-process at ${config.latencyRate}/s`);
       results.latency.naive = await naiveLatency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) });
     } finally {
       await pipeline.close();
@@ -107,7 +136,8 @@ async function main() {
     results.targets = report.targets(results);
     say(`\n${report.throughputTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
     const mb = (name) => ['rssIdleMb', 'rssPeakMb', 'rssEndMb'].map((k) => results[k][name].toFixed(0)).join(' / ');
-    say(`  RSS idle / peak / end of load (MB): ${services.map((s) => `${s.name} ${mb(s.name)}`).join(', ')}${config.serviceNodeOptions ? ` with NODE_OPTIONS=${config.serviceNodeOptions}` : ''}\n`);
+    const naiveMb = Object.entries(results.naiveRssPeakMb).map(([name, peak]) => `${name} ${peak.toFixed(0)}`).join(', ');
+    say(`  RSS idle / peak / end of load (MB): ${[bank1, bank2].map((s) => `${s.name} ${mb(s.name)}`).join(', ')}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`);
     say(report.targetTable(results.targets));
     say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);
   } catch (error) {

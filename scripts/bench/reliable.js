@@ -7,9 +7,23 @@ const maxId = async (pool, table) => Number((await pool.query(`SELECT COALESCE(M
 const countSince = async (pool, table, id) =>
   Number((await pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id > ?`, [id]))[0][0].n);
 
-/** Throughput: `n` transfers on `concurrency` connections; accepted/s and end-to-end credited/s. */
-async function reliableThroughput({ client, pool2, n, concurrency, pick }) {
+/**
+ * Waits until bank1 shows no transfer PENDING: the credits have been reported back and applied,
+ * so the next phase does not share the machine with this one's tail.
+ */
+const settle = (pool1, sinceId) =>
+  until(
+    async () => Number((await pool1.query(`SELECT COUNT(*) AS n FROM transfer WHERE id > ? AND status = 'PENDING'`, [sinceId]))[0][0].n) === 0,
+    'bank1 to complete every transfer',
+  );
+
+/**
+ * Throughput: `n` transfers on `concurrency` connections; accepted/s and end-to-end credited/s.
+ * Then waits for the replies to settle (not timed).
+ */
+async function reliableThroughput({ client, pool1, pool2, n, concurrency, pick }) {
   const base = await maxId(pool2, 'incoming_transfer');
+  const base1 = await maxId(pool1, 'transfer');
   let accepted = 0;
   const failures = new Map();
   const started = performance.now();
@@ -20,6 +34,7 @@ async function reliableThroughput({ client, pool2, n, concurrency, pick }) {
   });
   await until(async () => (await countSince(pool2, 'incoming_transfer', base)) >= accepted, 'bank2 to credit every transfer');
   const e2eMs = performance.now() - started;
+  await settle(pool1, base1);
   return {
     transfers: accepted,
     refused: Object.fromEntries(failures),

@@ -19,11 +19,11 @@ function freePort() {
 }
 
 /**
- * Starts `dist/apps/<name>/main.js` with `env` (and `nodeArgs` before the script, e.g.
- * `--cpu-prof`); resolves once GET /health answers 200.
+ * Starts `dist/apps/<name>/main.js` (or the built `entry`) with `env` (and `nodeArgs` before the
+ * script, e.g. `--cpu-prof`); resolves once it answers HTTP (GET `readyPath`) with 200, or with
+ * anything when `readyPath` is null (the naive services have no health endpoint).
  */
-async function startService(name, env, nodeArgs = []) {
-  const entry = path.join(root, 'dist', 'apps', name, 'main.js');
+async function startService(name, env, nodeArgs = [], { entry = path.join(root, 'dist', 'apps', name, 'main.js'), readyPath = '/health' } = {}) {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm run bench does).`);
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, entry], {
@@ -45,8 +45,8 @@ async function startService(name, env, nodeArgs = []) {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) throw new Error(`${name} exited during start-up:\n${service.logs()}`);
-    const healthy = await fetch(`${service.url}/health`, { signal: AbortSignal.timeout(1000) })
-      .then((r) => r.status === 200)
+    const healthy = await fetch(`${service.url}${readyPath ?? '/'}`, { signal: AbortSignal.timeout(1000) })
+      .then((r) => readyPath === null || r.status === 200)
       .catch(() => false);
     if (healthy) return service;
     if (Date.now() > deadline) throw new Error(`${name} not healthy within 60 s:\n${service.logs()}`);
