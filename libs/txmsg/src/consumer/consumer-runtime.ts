@@ -108,10 +108,9 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
       this.metrics.batchCommitted(items[0].delivery.consumer, items.length);
     } catch {
       // A handler threw, or the batch could not commit: nothing of it is left. Each delivery runs
-      // again alone (its handler may thus run twice; only one run ever commits).
-      const outcomes: Array<void | Nack> = [];
-      for (const item of items) outcomes.push(await this.applyAlone(item));
-      return outcomes;
+      // again alone, as without group commit (its handler may thus run twice; only one run ever
+      // commits), so a failure is recorded, or a delivery requeued, for that delivery only.
+      return Promise.all(items.map((item) => this.applyAlone(item)));
     }
     const outcomes: Array<void | Nack> = [];
     for (const [i, item] of items.entries()) outcomes.push(await this.settled(item, applied[i]));
