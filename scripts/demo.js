@@ -126,6 +126,8 @@ function startService({ name, port }) {
   delete env.PORT;
   delete env.DB_NAME;
   if (!env.LOG_LEVEL) env.LOG_LEVEL = verbose ? 'info' : 'warn';
+  // The heap cap the README recommends for production (a bounded RSS at no measured cost).
+  if (env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = '--max-old-space-size=160';
   // pay signs its recharge webhooks with it and account verifies them; a demo value unless given.
   if (!env.NOTIFY_SECRET) env.NOTIFY_SECRET = 'txmsg-demo-notify-secret';
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

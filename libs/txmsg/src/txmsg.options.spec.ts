@@ -10,6 +10,7 @@ describe('TxMsgModule options', () => {
     expect(options.broker.exchange).toBe('txmsg.events');
     expect(options.check).toMatchObject({ firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 });
     expect(options.notify.ladderMs).toEqual(DEFAULT_LADDER_MS);
+    expect(options.consumer.maxBatch).toBe(50);
     expect(() => assertValid(options)).not.toThrow();
   });
 
@@ -24,8 +25,11 @@ describe('TxMsgModule options', () => {
       service: 'Bank 1',
       broker: { uri: 'http://nope', prefetch: 0 },
       retry: { ladderMs: [] },
+      consumer: { maxBatch: 0 },
     });
-    expect(() => assertValid(options)).toThrow(/service must be a lower-case name.*broker\.uri must be an amqp.*broker\.prefetch must be a positive whole number.*retry\.ladderMs must have at least one step/);
+    expect(() => assertValid(options)).toThrow(
+      /service must be a lower-case name.*broker\.uri must be an amqp.*broker\.prefetch must be a positive whole number.*consumer\.maxBatch must be a positive whole number.*retry\.ladderMs must have at least one step/,
+    );
   });
 
   it('refuses a retention that a late redelivery could outlive', () => {
