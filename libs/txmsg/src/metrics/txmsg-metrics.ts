@@ -109,7 +109,7 @@ export class TxMsgMetrics {
     this.consumed.inc({ consumer, outcome });
   }
 
-  /** A transaction of `consumer` committed `size` deliveries (or the attempt to, for a batch that failed). */
+  /** A transaction of `consumer` committed with `size` deliveries in it (a group that failed is not counted). */
   batchCommitted(consumer: string, size: number): void {
     this.batches.observe({ consumer }, size);
   }
