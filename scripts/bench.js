@@ -6,7 +6,10 @@
 //
 // The naive path is measured twice: as Nest services like bank1 and bank2 (same HTTP stack,
 // validation, CQRS, TypeORM and transactions, but a plain publish after the commit and no dedup:
-// scripts/bench/naive/), and as a bare mysql2 + amqplib pipeline in this process.
+// scripts/bench/naive/), and as a bare mysql2 + amqplib pipeline in this process. A third
+// in-process pipeline, the reliable floor (scripts/bench/floor.js), sends MariaDB and RabbitMQ
+// exactly what the txmsg services send, with no framework. Every throughput phase also records
+// the CPU time per transfer of each process (services, MariaDB, RabbitMQ, this one).
 //
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
 // BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
@@ -17,10 +20,13 @@
 // Results: a table on stdout and bench-results/<time>.json.
 'use strict';
 
+const os = require('node:os');
 const path = require('node:path');
 const { createWorld, destroyWorld, pool, serverFacts } = require('./bench/infra');
 const { httpClient } = require('./bench/load');
 const { naiveLatency, naivePipeline, naiveThroughput, rawThroughput } = require('./bench/baselines');
+const { cpuMeter, findServers } = require('./bench/cpu');
+const { floorPipeline, floorThroughput } = require('./bench/floor');
 const { reliableLatency, reliableThroughput } = require('./bench/reliable');
 const report = require('./bench/report');
 const { rssMb, startService, stopService, watchMemory } = require('./bench/services');
@@ -38,8 +44,21 @@ const config = {
   warmup: 300,
   prefetch: 20, // the library's default consumer prefetch, for the naive consumer too
   accounts: ACCOUNTS,
+  cores: os.availableParallelism(),
 };
 const say = (text = '') => process.stdout.write(`${text}\n`);
+const servers = findServers();
+
+/** Runs a throughput phase and adds the CPU per transfer of `services`, the servers and the bench. */
+async function withCpu(services, phase) {
+  const meter = cpuMeter({
+    ...Object.fromEntries(services.map((s) => [s.name.replace(/^naive-/, ''), s.child.pid])),
+    ...servers,
+    bench: process.pid,
+  });
+  const result = await phase();
+  return { ...result, cpu: meter.stop(result.transfers) };
+}
 
 async function main() {
   const startedAt = new Date().toISOString();
@@ -81,9 +100,9 @@ async function main() {
       const n = kind === 'many' ? config.transfers : config.hotTransfers;
       const args = { pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind) };
       step(`${kind}: txmsg end to end`);
-      results[kind].reliable = await reliableThroughput({ ...args, client });
+      results[kind].reliable = await withCpu([bank1, bank2], () => reliableThroughput({ ...args, client }));
       step(`${kind}: raw database`);
-      results[kind].raw = await rawThroughput(args);
+      results[kind].raw = await withCpu([], () => rawThroughput(args));
     }
     step(`latency: txmsg at ${config.latencyRate}/s`);
     const count = config.latencyRate * config.latencySeconds;
@@ -109,7 +128,9 @@ async function main() {
     for (const kind of ['many', 'hot']) {
       const n = kind === 'many' ? config.transfers : config.hotTransfers;
       step(`${kind}: naive services`);
-      results[kind].naiveService = await reliableThroughput({ client: naiveClient, pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind, 3) });
+      results[kind].naiveService = await withCpu(naiveServices, () =>
+        reliableThroughput({ client: naiveClient, pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind, 3) }),
+      );
     }
     step(`latency: naive services at ${config.latencyRate}/s`);
     results.latency.naiveService = await reliableLatency({
@@ -124,21 +145,35 @@ async function main() {
       for (const kind of ['many', 'hot']) {
         const n = kind === 'many' ? config.transfers : config.hotTransfers;
         step(`${kind}: naive in-process pipeline`);
-        results[kind].naive = await naiveThroughput({ pipeline, n, concurrency: config.concurrency, pick: workload(kind) });
+        results[kind].naive = await withCpu([], () => naiveThroughput({ pipeline, n, concurrency: config.concurrency, pick: workload(kind) }));
       }
       step(`latency: naive in-process at ${config.latencyRate}/s`);
       results.latency.naive = await naiveLatency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) });
     } finally {
       await pipeline.close();
     }
+    const floor = await floorPipeline({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
+    try {
+      step('warm-up of the reliable floor');
+      await floorThroughput({ pipeline: floor, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 4) });
+      for (const kind of ['many', 'hot']) {
+        const n = kind === 'many' ? config.transfers : config.hotTransfers;
+        step(`${kind}: reliable floor in-process`);
+        results[kind].floor = await withCpu([], () => floorThroughput({ pipeline: floor, n, concurrency: config.concurrency, pick: workload(kind, 5) }));
+      }
+    } finally {
+      await floor.close();
+    }
     await Promise.all([pool1.end(), pool2.end()]);
 
     results.targets = report.targets(results);
-    say(`\n${report.throughputTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
+    results.ceilings = report.ceilings(results);
+    say(`\n${report.throughputTable(results)}\n\n${report.cpuTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
     const mb = (name) => ['rssIdleMb', 'rssPeakMb', 'rssEndMb'].map((k) => results[k][name].toFixed(0)).join(' / ');
     const naiveMb = Object.entries(results.naiveRssPeakMb).map(([name, peak]) => `${name} ${peak.toFixed(0)}`).join(', ');
     say(`  RSS idle / peak / end of load (MB): ${[bank1, bank2].map((s) => `${s.name} ${mb(s.name)}`).join(', ')}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`);
     say(report.targetTable(results.targets));
+    say(`\n${report.ceilingText(results.ceilings)}`);
     say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);
   } catch (error) {
     for (const service of services) say(`--- last log lines of ${service.name} ---\n${service.logs()}`);

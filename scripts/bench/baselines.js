@@ -101,4 +101,4 @@ async function naiveLatency({ pipeline, rate, count, pick }) {
   return { commitToCredit: summary(pipeline.state.latencyMs) };
 }
 
-module.exports = { rawThroughput, naivePipeline, naiveThroughput, naiveLatency };
+module.exports = { inTransaction, rawThroughput, naivePipeline, naiveThroughput, naiveLatency };

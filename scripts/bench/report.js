@@ -18,11 +18,40 @@ function throughputTable(results) {
     const label = workload === 'many' ? 'many accounts' : 'hot account 1';
     rows.push([label, 'raw DB, 2 tx per transfer', r.raw.transfers, fmt(r.raw.seconds, 2), fmt(r.raw.perSecond), fmt(r.raw.commitsPerSecond)]);
     rows.push([label, 'naive in-process (mysql2 + amqplib)', r.naive.transfers, fmt(r.naive.seconds, 2), fmt(r.naive.perSecond), '']);
+    rows.push([label, "reliable floor in-process (txmsg's SQL + messages)", r.floor.transfers, fmt(r.floor.seconds, 2), fmt(r.floor.perSecond), '']);
     const s = r.naiveService;
     rows.push([label, 'naive Nest services (POST → credited)', s.transfers, fmt(s.seconds, 2), fmt(s.perSecond), `accepted ${fmt(s.acceptedPerSecond)}/s`]);
     rows.push([label, 'txmsg e2e (POST → credited)', r.reliable.transfers, fmt(r.reliable.seconds, 2), fmt(r.reliable.perSecond), `accepted ${fmt(r.reliable.acceptedPerSecond)}/s`]);
   }
   return table(['workload', 'path', 'transfers', 'seconds', 'transfers/s', 'commits/s / note'], rows);
+}
+
+const PATHS = [
+  ['raw', 'raw DB'],
+  ['naive', 'naive in-process'],
+  ['floor', 'reliable floor in-process'],
+  ['naiveService', 'naive Nest services'],
+  ['reliable', 'txmsg e2e'],
+];
+const PROCESSES = ['bank1', 'bank2', 'MariaDB', 'RabbitMQ', 'bench'];
+
+/** CPU ms per transfer of each process, by phase; "bench" is this process (load, in-process paths). */
+function cpuTable(results) {
+  const rows = [];
+  for (const workload of ['many', 'hot']) {
+    for (const [key, label] of PATHS) {
+      const cpu = results[workload][key]?.cpu;
+      if (!cpu) continue;
+      rows.push([
+        `${workload}: ${label}`,
+        ...PROCESSES.map((name) => fmt(cpu.msPerTransfer[name], 2)),
+        fmt(cpu.totalMsPerTransfer, 2),
+        fmt(cpu.idlePct),
+        fmt(cpu.stealPct),
+      ]);
+    }
+  }
+  return table(['CPU ms per transfer', ...PROCESSES, 'total', 'idle %', 'steal %'], rows);
 }
 
 function latencyTable(latency) {
@@ -59,6 +88,37 @@ function targets(results) {
   return checks;
 }
 
+/**
+ * What the servers leave for any implementation of the design: the reliable floor against the
+ * raw-SQL target, and the transfers/s the machine's cores could carry if the services and the
+ * client cost nothing, from MariaDB's and RabbitMQ's CPU per txmsg transfer.
+ */
+function ceilings(results) {
+  return ['many', 'hot'].map((workload) => {
+    const r = results[workload];
+    const target = 0.5 * (r.raw.commitsPerSecond / 2);
+    const servers = (r.reliable.cpu.msPerTransfer.MariaDB ?? NaN) + (r.reliable.cpu.msPerTransfer.RabbitMQ ?? NaN);
+    return {
+      workload,
+      rawTarget: target,
+      floor: r.floor.perSecond,
+      serversMsPerTransfer: servers,
+      serversOnly: (results.config.cores * 1000) / servers,
+    };
+  });
+}
+
+function ceilingText(rows) {
+  return rows
+    .map(
+      (c) =>
+        `  ${c.workload}: the raw-SQL target is ${fmt(c.rawTarget)}/s; the reliable floor (no framework) did ${fmt(c.floor)}/s; ` +
+        `MariaDB + RabbitMQ used ${fmt(c.serversMsPerTransfer, 2)} ms of CPU per txmsg transfer, ` +
+        `so services and client that cost nothing would stop at ${fmt(c.serversOnly)}/s on these cores`,
+    )
+    .join('\n');
+}
+
 function targetTable(checks) {
   return table(['target', 'measured', ''], checks.map((c) => [c.target, c.value, c.met ? 'met' : 'MISSED']));
 }
@@ -71,4 +131,4 @@ function writeJson(root, results) {
   return file;
 }
 
-module.exports = { throughputTable, latencyTable, targets, targetTable, writeJson };
+module.exports = { throughputTable, cpuTable, latencyTable, targets, targetTable, ceilings, ceilingText, writeJson };

@@ -1,0 +1,144 @@
+'use strict';
+// The reliable floor: what a txmsg transfer asks of MariaDB and RabbitMQ, done in the bench
+// process with mysql2 and amqplib and nothing else (no HTTP, no Nest, no TypeORM). Per transfer,
+// the statements the services send (MariaDB's general log of one transfer):
+//   bank1: outbox row + transfer row + conditional debit, one transaction; publish with confirm;
+//          mark the outbox row PUBLISHED (batched, as the library does);
+//   bank2: dedup row + incoming_transfer row + credit + reply outbox row, one transaction; ack;
+//          publish the reply with confirm; mark it PUBLISHED;
+//   bank1: dedup row + transfer COMPLETED, one transaction; ack.
+// No implementation of this design can be faster on the same servers than this, apart from
+// batching more; its throughput is the ceiling the framework's overhead is measured against.
+const amqp = require('amqplib');
+const { randomUUID } = require('node:crypto');
+const { inTransaction } = require('./baselines');
+const { closedLoop, until } = require('./load');
+
+const EXCHANGE = 'bench.floor';
+const STARTED = 'bench.floor.started';
+const CREDITED = 'bench.floor.credited';
+
+const OUTBOX = `INSERT INTO txmsg_outbox
+    (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
+  VALUES (?, ?, '${EXCHANGE}', ?, ?, NULL, NULL, 'READY', NULL, NOW(3))`;
+const PUBLISHED = `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
+  WHERE message_id IN (?) AND status = 'READY'`;
+const DEDUP = 'INSERT INTO txmsg_dedup (consumer, dedup_key, message_id) VALUES (?, ?, ?)';
+const TRANSFER = `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
+  VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`;
+const DEBIT = `UPDATE account_info SET balance = balance - CAST(? AS DECIMAL(18,2))
+  WHERE account_no = ? AND balance >= CAST(? AS DECIMAL(18,2))`;
+const INCOMING = `INSERT INTO incoming_transfer (tx_no, from_account_no, to_account_no, amount, status)
+  VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`;
+const CREDIT = 'UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?';
+const COMPLETE = `UPDATE transfer SET status = 'COMPLETED' WHERE tx_no = ? AND status = 'PENDING'`;
+
+class Declined extends Error {}
+
+/** One UPDATE … PUBLISHED for every message confirmed while the previous one ran. */
+function publishedMarker(pool) {
+  let waiting = [];
+  let running;
+  const flush = async () => {
+    while (waiting.length > 0) {
+      const ids = waiting;
+      waiting = [];
+      await pool.query(PUBLISHED, [ids]);
+    }
+    running = undefined;
+  };
+  return (id) => {
+    waiting.push(id);
+    running ??= flush();
+    return running;
+  };
+}
+
+async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
+  const connection = await amqp.connect(rabbitUrl, { noDelay: true });
+  const publisher = await connection.createConfirmChannel();
+  await publisher.assertExchange(EXCHANGE, 'topic', { durable: true });
+  for (const queue of [STARTED, CREDITED]) {
+    await publisher.assertQueue(queue, { durable: true });
+    await publisher.bindQueue(queue, EXCHANGE, queue);
+  }
+  const marks = { bank1: publishedMarker(pool1), bank2: publishedMarker(pool2) };
+  const publish = (bank, routingKey, messageId, payload) =>
+    new Promise((resolve, reject) =>
+      publisher.publish(EXCHANGE, routingKey, Buffer.from(payload), { persistent: true, messageId, contentType: 'application/json' }, (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    ).then(() => marks[bank](messageId));
+  const state = { credited: 0, completed: 0, failed: 0 };
+  const consume = async (queue, handle) => {
+    const channel = await connection.createChannel();
+    await channel.prefetch(prefetch);
+    await channel.consume(queue, (message) =>
+      handle(JSON.parse(message.content.toString()), message.properties.messageId)
+        .then(() => channel.ack(message))
+        .catch(() => {
+          state.failed++;
+          channel.nack(message, false, false);
+        }),
+    );
+  };
+
+  await consume(STARTED, async (transfer, messageId) => {
+    const replyId = randomUUID();
+    const reply = JSON.stringify({ txNo: transfer.txNo, toAccountNo: transfer.toAccountNo, amount: transfer.amount });
+    await inTransaction(pool2, async (c) => {
+      await c.query(DEDUP, ['CreditOnTransferStarted', transfer.txNo, messageId]);
+      await c.query(INCOMING, [transfer.txNo, transfer.fromAccountNo, transfer.toAccountNo, transfer.amount]);
+      await c.query(CREDIT, [transfer.amount, transfer.toAccountNo]);
+      await c.query(OUTBOX, [replyId, 'bank2.transfer.credited', CREDITED, reply]);
+    });
+    state.credited++;
+    publish('bank2', CREDITED, replyId, reply).catch(() => state.failed++);
+  });
+  await consume(CREDITED, async (credited, messageId) => {
+    await inTransaction(pool1, async (c) => {
+      await c.query(DEDUP, ['CompleteOnTransferCredited', credited.txNo, messageId]);
+      await c.query(COMPLETE, [credited.txNo]);
+    });
+    state.completed++;
+  });
+
+  /** bank1's side of POST /transfers: false when the account cannot pay. */
+  const send = async ({ fromAccountNo, toAccountNo, amount }) => {
+    const txNo = randomUUID();
+    const messageId = randomUUID();
+    const payload = JSON.stringify({ txNo, fromAccountNo, toAccountNo, amount });
+    try {
+      await inTransaction(pool1, async (c) => {
+        await c.query(OUTBOX, [messageId, 'bank1.transfer.started', STARTED, payload]);
+        await c.query(TRANSFER, [txNo, fromAccountNo, toAccountNo, amount]);
+        const [debited] = await c.query(DEBIT, [amount, fromAccountNo, amount]);
+        if (debited.affectedRows !== 1) throw new Declined();
+      });
+    } catch (error) {
+      if (error instanceof Declined) return false;
+      throw error;
+    }
+    await publish('bank1', STARTED, messageId, payload);
+    return true;
+  };
+  return { state, send, close: () => connection.close() };
+}
+
+/** `n` transfers on `concurrency` workers, timed until bank2 credited them all (as for txmsg). */
+async function floorThroughput({ pipeline, n, concurrency, pick }) {
+  const { state } = pipeline;
+  const base = { credited: state.credited, completed: state.completed };
+  let sent = 0;
+  const started = performance.now();
+  await closedLoop(n, concurrency, async () => {
+    if (await pipeline.send(pick())) sent++;
+  });
+  await until(() => state.failed > 0 || state.credited - base.credited >= sent, 'the floor to credit every transfer');
+  const ms = performance.now() - started;
+  await until(() => state.failed > 0 || state.completed - base.completed >= sent, 'the floor to complete every transfer');
+  if (state.failed > 0) throw new Error(`the reliable floor failed ${state.failed} messages`);
+  return { transfers: sent, seconds: ms / 1000, perSecond: sent / (ms / 1000) };
+}
+
+module.exports = { floorPipeline, floorThroughput };
