@@ -9,7 +9,9 @@
 // scripts/bench/naive/), and as a bare mysql2 + amqplib pipeline in this process. A third
 // in-process pipeline, the reliable floor (scripts/bench/floor.js), sends MariaDB and RabbitMQ
 // exactly what the txmsg services send, with no framework. Every throughput phase also records
-// the CPU time per transfer of each process (services, MariaDB, RabbitMQ, this one).
+// the CPU time per transfer of each process (services, MariaDB, RabbitMQ, this one). The txmsg
+// and naive services run side by side and their phases alternate, so the ratio between them is
+// measured minutes apart at most, not across the whole run.
 //
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
 // BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
@@ -75,11 +77,21 @@ async function main() {
       RABBITMQ_URL: world.rabbitUrl,
       ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
     });
+    // txmsg's bank1 and bank2, then the naive ones on the same databases (the real services made
+    // the tables). Both pairs stay up and their phases alternate, so a change in the shared
+    // machine's speed touches both alike.
     services.push(
       await startService('bank1', env('bank1'), config.serviceNodeArgs),
       await startService('bank2', env('bank2'), config.serviceNodeArgs),
     );
-    const [bank1, bank2] = services;
+    const naiveEntry = (name) => ({ entry: path.join(root, 'dist', 'scripts', 'bench', 'naive', `${name}.js`), readyPath: null });
+    for (const name of ['bank1', 'bank2']) {
+      services.push(await startService(`naive-${name}`, { ...env(name), DB_MIGRATE: 'false' }, config.serviceNodeArgs, naiveEntry(`naive-${name}`)));
+    }
+    const pairs = [
+      { key: 'reliable', label: 'txmsg end to end', services: services.slice(0, 2) },
+      { key: 'naiveService', label: 'naive services', services: services.slice(2, 4) },
+    ];
     const pool1 = pool(world.databases.bank1, config.concurrency + 4);
     const pool2 = pool(world.databases.bank2, config.concurrency + config.prefetch + 4);
     const facts = await serverFacts(pool1);
@@ -88,81 +100,64 @@ async function main() {
     say(`${config.accounts} accounts per bank, concurrency ${config.concurrency}, ${config.transfers} transfers (hot: ${config.hotTransfers}), latency at ${config.latencyRate}/s for ${config.latencySeconds} s\n`);
     await seed(pool1, pool2);
 
-    const client = httpClient(bank1.url, config.concurrency);
+    for (const pair of pairs) pair.client = httpClient(pair.services[0].url, config.concurrency);
     const rssIdleMb = Object.fromEntries(services.map((s) => [s.name, rssMb(s.child.pid)]));
     const memory = watchMemory(services);
     const results = { startedAt, config, facts, many: {}, hot: {}, latency: {} };
     const step = (text) => say(`  ${text} ...`);
-
-    step('warm-up');
-    await reliableThroughput({ client, pool1, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
-    for (const kind of ['many', 'hot']) {
-      const n = kind === 'many' ? config.transfers : config.hotTransfers;
-      const args = { pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind) };
-      step(`${kind}: txmsg end to end`);
-      results[kind].reliable = await withCpu([bank1, bank2], () => reliableThroughput({ ...args, client }));
-      step(`${kind}: raw database`);
-      results[kind].raw = await withCpu([], () => rawThroughput(args));
-    }
-    step(`latency: txmsg at ${config.latencyRate}/s`);
+    const sizes = { many: config.transfers, hot: config.hotTransfers };
     const count = config.latencyRate * config.latencySeconds;
-    results.latency.reliable = await reliableLatency({
-      client, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 7), databases: world.databases,
-    });
-    results.rssPeakMb = memory.stop();
-    results.rssIdleMb = rssIdleMb;
-    results.rssEndMb = Object.fromEntries(services.map((s) => [s.name, rssMb(s.child.pid)]));
-    client.close();
-    await Promise.all([bank1, bank2].map(stopService));
 
-    // The same through naive services, on the same databases (the real services made the tables).
-    const naiveEntry = (name) => ({ entry: path.join(root, 'dist', 'scripts', 'bench', 'naive', `${name}.js`), readyPath: null });
-    const naiveEnv = (name) => ({ ...env(name), DB_MIGRATE: 'false' });
-    const naive1 = await startService('naive-bank1', naiveEnv('bank1'), config.serviceNodeArgs, naiveEntry('naive-bank1'));
-    services.push(naive1, await startService('naive-bank2', naiveEnv('bank2'), config.serviceNodeArgs, naiveEntry('naive-bank2')));
-    const naiveServices = services.slice(2);
-    const naiveClient = httpClient(naive1.url, config.concurrency);
-    const naiveMemory = watchMemory(naiveServices);
-    step('warm-up of the naive services');
-    await reliableThroughput({ client: naiveClient, pool1, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 2) });
+    for (const pair of pairs) {
+      step(`warm-up: ${pair.label}`);
+      await reliableThroughput({ client: pair.client, pool1, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
+    }
     for (const kind of ['many', 'hot']) {
-      const n = kind === 'many' ? config.transfers : config.hotTransfers;
-      step(`${kind}: naive services`);
-      results[kind].naiveService = await withCpu(naiveServices, () =>
-        reliableThroughput({ client: naiveClient, pool1, pool2, n, concurrency: config.concurrency, pick: workload(kind, 3) }),
-      );
+      // Every phase of a workload moves the same sequence of transfers.
+      const args = () => ({ pool1, pool2, n: sizes[kind], concurrency: config.concurrency, pick: workload(kind) });
+      for (const pair of pairs) {
+        step(`${kind}: ${pair.label}`);
+        results[kind][pair.key] = await withCpu(pair.services, () => reliableThroughput({ ...args(), client: pair.client }));
+      }
+      step(`${kind}: raw database`);
+      results[kind].raw = await withCpu([], () => rawThroughput(args()));
     }
-    step(`latency: naive services at ${config.latencyRate}/s`);
-    results.latency.naiveService = await reliableLatency({
-      client: naiveClient, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 8), databases: world.databases,
-    });
-    results.naiveRssPeakMb = naiveMemory.stop();
-    naiveClient.close();
-    await Promise.all(naiveServices.map(stopService));
+    for (const pair of pairs) {
+      step(`latency: ${pair.label} at ${config.latencyRate}/s`);
+      results.latency[pair.key] = await reliableLatency({
+        client: pair.client, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 7), databases: world.databases,
+      });
+    }
+    const rssPeakMb = memory.stop();
+    const byPair = (mb, pair) => Object.fromEntries(pair.services.map((s) => [s.name, mb[s.name]]));
+    results.rssIdleMb = byPair(rssIdleMb, pairs[0]);
+    results.rssPeakMb = byPair(rssPeakMb, pairs[0]);
+    results.rssEndMb = Object.fromEntries(pairs[0].services.map((s) => [s.name, rssMb(s.child.pid)]));
+    results.naiveRssPeakMb = byPair(rssPeakMb, pairs[1]);
+    for (const pair of pairs) pair.client.close();
+    await Promise.all(services.map(stopService));
 
-    const pipeline = await naivePipeline({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
-    try {
-      for (const kind of ['many', 'hot']) {
-        const n = kind === 'many' ? config.transfers : config.hotTransfers;
-        step(`${kind}: naive in-process pipeline`);
-        results[kind].naive = await withCpu([], () => naiveThroughput({ pipeline, n, concurrency: config.concurrency, pick: workload(kind) }));
+    // The in-process pipelines, with the services stopped.
+    const inProcess = [
+      { key: 'naive', label: 'naive in-process', open: naivePipeline, throughput: naiveThroughput, latency: naiveLatency },
+      { key: 'floor', label: 'reliable floor in-process', open: floorPipeline, throughput: floorThroughput },
+    ];
+    for (const { key, label, open, throughput, latency } of inProcess) {
+      const pipeline = await open({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
+      try {
+        step(`warm-up: ${label}`);
+        await throughput({ pipeline, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
+        for (const kind of ['many', 'hot']) {
+          step(`${kind}: ${label}`);
+          results[kind][key] = await withCpu([], () => throughput({ pipeline, n: sizes[kind], concurrency: config.concurrency, pick: workload(kind) }));
+        }
+        if (latency) {
+          step(`latency: ${label} at ${config.latencyRate}/s`);
+          results.latency[key] = await latency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) });
+        }
+      } finally {
+        await pipeline.close();
       }
-      step(`latency: naive in-process at ${config.latencyRate}/s`);
-      results.latency.naive = await naiveLatency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) });
-    } finally {
-      await pipeline.close();
-    }
-    const floor = await floorPipeline({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
-    try {
-      step('warm-up of the reliable floor');
-      await floorThroughput({ pipeline: floor, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 4) });
-      for (const kind of ['many', 'hot']) {
-        const n = kind === 'many' ? config.transfers : config.hotTransfers;
-        step(`${kind}: reliable floor in-process`);
-        results[kind].floor = await withCpu([], () => floorThroughput({ pipeline: floor, n, concurrency: config.concurrency, pick: workload(kind, 5) }));
-      }
-    } finally {
-      await floor.close();
     }
     await Promise.all([pool1.end(), pool2.end()]);
 
@@ -171,7 +166,7 @@ async function main() {
     say(`\n${report.throughputTable(results)}\n\n${report.cpuTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
     const mb = (name) => ['rssIdleMb', 'rssPeakMb', 'rssEndMb'].map((k) => results[k][name].toFixed(0)).join(' / ');
     const naiveMb = Object.entries(results.naiveRssPeakMb).map(([name, peak]) => `${name} ${peak.toFixed(0)}`).join(', ');
-    say(`  RSS idle / peak / end of load (MB): ${[bank1, bank2].map((s) => `${s.name} ${mb(s.name)}`).join(', ')}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`);
+    say(`  RSS idle / peak / end of load (MB): ${Object.keys(results.rssPeakMb).map((name) => `${name} ${mb(name)}`).join(', ')}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`);
     say(report.targetTable(results.targets));
     say(`\n${report.ceilingText(results.ceilings)}`);
     say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);
