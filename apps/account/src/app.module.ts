@@ -30,7 +30,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account, Recharge, WebhookReceipt], ACCOUNT_MIGRATIONS),
+          useFactory: (c: ServiceConfig) => typeOrmOptions(c, [Account, Recharge, WebhookReceipt], ACCOUNT_MIGRATIONS),
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),

@@ -29,7 +29,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: Bank1Config) => typeOrmOptions(c.db, [Account, Transfer, IdempotencyKey], BANK1_MIGRATIONS),
+          useFactory: (c: Bank1Config) => typeOrmOptions(c, [Account, Transfer, IdempotencyKey], BANK1_MIGRATIONS),
         }),
         TxMsgModule.forRootAsync({
           inject: [SERVICE_CONFIG],

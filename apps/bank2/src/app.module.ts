@@ -29,7 +29,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: ServiceConfig) => typeOrmOptions(c.db, [Account, IncomingTransfer], BANK2_MIGRATIONS),
+          useFactory: (c: ServiceConfig) => typeOrmOptions(c, [Account, IncomingTransfer], BANK2_MIGRATIONS),
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),

@@ -26,7 +26,7 @@ export class AppModule {
         LoggingModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           inject: [SERVICE_CONFIG],
-          useFactory: (c: PayConfig) => typeOrmOptions(c.db, [Recharge], PAY_MIGRATIONS),
+          useFactory: (c: PayConfig) => typeOrmOptions(c, [Recharge], PAY_MIGRATIONS),
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions }),
         CqrsModule.forRoot(),

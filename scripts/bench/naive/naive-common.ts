@@ -28,7 +28,7 @@ export function naiveInfrastructure(config: ServiceConfig, entities: Function[])
   return [
     ServiceConfigModule.forRoot(config),
     LoggingModule.forRoot(config),
-    TypeOrmModule.forRoot({ ...typeOrmOptions(config.db, entities, []), migrationsRun: false }),
+    TypeOrmModule.forRoot({ ...typeOrmOptions(config, entities, []), migrationsRun: false }),
     ClsModule.forRoot({
       global: true,
       middleware: { mount: true },

@@ -1,5 +1,5 @@
 import type { TypeOrmModuleOptions } from '@nestjs/typeorm';
-import type { DatabaseConfig } from '../config/service.config';
+import type { ServiceConfig } from '../config/service.config';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
 type MigrationClass = new () => unknown;
@@ -9,13 +9,14 @@ type MigrationClass = new () => unknown;
  * the compiled build and ts-jest behave the same; entities of `forFeature` modules, such as the
  * library's, are added too), no `synchronize`, migrations applied at
  * start-up when `db.migrate` is set. `ensureDatabase` has already waited for the server, so
- * TypeORM itself retries only briefly.
+ * TypeORM itself retries only briefly. Every query is logged only at LOG_LEVEL=trace.
  */
 export function typeOrmOptions(
-  db: DatabaseConfig,
+  { db, logLevel }: Pick<ServiceConfig, 'db' | 'logLevel'>,
   entities: Function[],
   migrations: MigrationClass[],
 ): TypeOrmModuleOptions {
+  const logQueries = logLevel === 'trace';
   return {
     type: 'mysql',
     host: db.host,
@@ -38,8 +39,8 @@ export function typeOrmOptions(
     extra: { connectionLimit: 20, trace: false },
     retryAttempts: 1,
     retryDelay: 1000,
-    logger: new TypeOrmNestLogger(),
-    logging: ['error', 'warn', 'migration', 'schema'],
+    logger: new TypeOrmNestLogger(logQueries),
+    logging: ['error', 'warn', 'migration', 'schema', ...(logQueries ? (['query'] as const) : [])],
     maxQueryExecutionTime: 2000,
   };
 }

@@ -1,0 +1,33 @@
+import { Logger } from '@nestjs/common';
+import type { ServiceConfig } from '../config/service.config';
+import { TypeOrmNestLogger } from './typeorm-logger';
+import { typeOrmOptions } from './typeorm-options';
+
+const db: ServiceConfig['db'] = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'bank1', migrate: true };
+
+describe('typeOrmOptions: query logging', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each([
+    ['info', false],
+    ['debug', false],
+    ['trace', true],
+  ] as const)('at LOG_LEVEL=%s passes each query to the logger: %s', (logLevel, logged) => {
+    const verbose = jest.spyOn(Logger.prototype, 'verbose').mockImplementation(() => undefined);
+    const options = typeOrmOptions({ db, logLevel }, [], []);
+
+    (options.logger as TypeOrmNestLogger).logQuery('SELECT 1');
+
+    expect(verbose.mock.calls).toEqual(logged ? [['SELECT 1']] : []);
+    expect(options.logging).toEqual(logged ? expect.arrayContaining(['query']) : expect.not.arrayContaining(['query']));
+  });
+
+  it('still reports slow queries at warn whatever the level', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const options = typeOrmOptions({ db, logLevel: 'info' }, [], []);
+
+    (options.logger as TypeOrmNestLogger).logQuerySlow(2500, 'SELECT SLEEP(3)');
+
+    expect(warn).toHaveBeenCalledWith('slow query (2500 ms): SELECT SLEEP(3)');
+  });
+});
