@@ -51,7 +51,7 @@ const config = {
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const servers = findServers();
 
-/** Runs a throughput phase and adds the CPU per transfer of `services`, the servers and the bench. */
+/** Runs a measured phase (throughput or latency) with the CPU per transfer of `services`, the servers and the bench. */
 async function withCpu(services, phase) {
   const meter = cpuMeter({
     ...Object.fromEntries(services.map((s) => [s.name.replace(/^naive-/, ''), s.child.pid])),
@@ -59,7 +59,7 @@ async function withCpu(services, phase) {
     bench: process.pid,
   });
   const result = await phase();
-  return { ...result, cpu: meter.stop(result.transfers) };
+  return { ...result, cpu: meter.stop(result.transfers ?? result.commitToCredit.count) };
 }
 
 async function main() {
@@ -124,9 +124,9 @@ async function main() {
     }
     for (const pair of pairs) {
       step(`latency: ${pair.label} at ${config.latencyRate}/s`);
-      results.latency[pair.key] = await reliableLatency({
-        client: pair.client, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 7), databases: world.databases,
-      });
+      results.latency[pair.key] = await withCpu(pair.services, () =>
+        reliableLatency({ client: pair.client, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 7), databases: world.databases }),
+      );
     }
     const rssPeakMb = memory.stop();
     const byPair = (mb, pair) => Object.fromEntries(pair.services.map((s) => [s.name, mb[s.name]]));
@@ -153,7 +153,7 @@ async function main() {
         }
         if (latency) {
           step(`latency: ${label} at ${config.latencyRate}/s`);
-          results.latency[key] = await latency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) });
+          results.latency[key] = await withCpu([], () => latency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) }));
         }
       } finally {
         await pipeline.close();
@@ -168,7 +168,7 @@ async function main() {
     const naiveMb = Object.entries(results.naiveRssPeakMb).map(([name, peak]) => `${name} ${peak.toFixed(0)}`).join(', ');
     say(`  RSS idle / peak / end of load (MB): ${Object.keys(results.rssPeakMb).map((name) => `${name} ${mb(name)}`).join(', ')}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`);
     say(report.targetTable(results.targets));
-    say(`\n${report.ceilingText(results.ceilings)}`);
+    say(`\n${report.ceilingText(results.ceilings, config.cores)}`);
     say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);
   } catch (error) {
     for (const service of services) say(`--- last log lines of ${service.name} ---\n${service.logs()}`);

@@ -18,9 +18,10 @@ const EXCHANGE = 'bench.floor';
 const STARTED = 'bench.floor.started';
 const CREDITED = 'bench.floor.credited';
 
+// Due only after the library's grace period for commit-time dispatch, as the services write it.
 const OUTBOX = `INSERT INTO txmsg_outbox
     (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
-  VALUES (?, ?, '${EXCHANGE}', ?, ?, NULL, NULL, 'READY', NULL, NOW(3))`;
+  VALUES (?, ?, '${EXCHANGE}', ?, ?, NULL, NULL, 'READY', NULL, DATE_ADD(NOW(3), INTERVAL 6 SECOND))`;
 const PUBLISHED = `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
   WHERE message_id IN (?) AND status = 'READY'`;
 const DEDUP = 'INSERT INTO txmsg_dedup (consumer, dedup_key, message_id) VALUES (?, ?, ?)';
@@ -54,6 +55,46 @@ function publishedMarker(pool) {
   };
 }
 
+/** bank1's side of POST /transfers, committed: the message to send, or undefined when the account cannot pay. */
+async function startTransfer(pool1, { fromAccountNo, toAccountNo, amount }) {
+  const txNo = randomUUID();
+  const messageId = randomUUID();
+  const payload = JSON.stringify({ txNo, fromAccountNo, toAccountNo, amount });
+  try {
+    await inTransaction(pool1, async (c) => {
+      await c.query(OUTBOX, [messageId, 'bank1.transfer.started', STARTED, payload]);
+      await c.query(TRANSFER, [txNo, fromAccountNo, toAccountNo, amount]);
+      const [debited] = await c.query(DEBIT, [amount, fromAccountNo, amount]);
+      if (debited.affectedRows !== 1) throw new Declined();
+    });
+  } catch (error) {
+    if (error instanceof Declined) return undefined;
+    throw error;
+  }
+  return { messageId, payload };
+}
+
+/** bank2's consumer, committed: the reply message to send. */
+async function creditTransfer(pool2, transfer, messageId) {
+  const replyId = randomUUID();
+  const reply = JSON.stringify({ txNo: transfer.txNo, toAccountNo: transfer.toAccountNo, amount: transfer.amount });
+  await inTransaction(pool2, async (c) => {
+    await c.query(DEDUP, ['CreditOnTransferStarted', transfer.txNo, messageId]);
+    await c.query(INCOMING, [transfer.txNo, transfer.fromAccountNo, transfer.toAccountNo, transfer.amount]);
+    await c.query(CREDIT, [transfer.amount, transfer.toAccountNo]);
+    await c.query(OUTBOX, [replyId, 'bank2.transfer.credited', CREDITED, reply]);
+  });
+  return { messageId: replyId, payload: reply };
+}
+
+/** bank1's consumer of the reply, committed. */
+function completeTransfer(pool1, credited, messageId) {
+  return inTransaction(pool1, async (c) => {
+    await c.query(DEDUP, ['CompleteOnTransferCredited', credited.txNo, messageId]);
+    await c.query(COMPLETE, [credited.txNo]);
+  });
+}
+
 async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
   const connection = await amqp.connect(rabbitUrl, { noDelay: true });
   const publisher = await connection.createConfirmChannel();
@@ -84,42 +125,20 @@ async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
   };
 
   await consume(STARTED, async (transfer, messageId) => {
-    const replyId = randomUUID();
-    const reply = JSON.stringify({ txNo: transfer.txNo, toAccountNo: transfer.toAccountNo, amount: transfer.amount });
-    await inTransaction(pool2, async (c) => {
-      await c.query(DEDUP, ['CreditOnTransferStarted', transfer.txNo, messageId]);
-      await c.query(INCOMING, [transfer.txNo, transfer.fromAccountNo, transfer.toAccountNo, transfer.amount]);
-      await c.query(CREDIT, [transfer.amount, transfer.toAccountNo]);
-      await c.query(OUTBOX, [replyId, 'bank2.transfer.credited', CREDITED, reply]);
-    });
+    const reply = await creditTransfer(pool2, transfer, messageId);
     state.credited++;
-    publish('bank2', CREDITED, replyId, reply).catch(() => state.failed++);
+    publish('bank2', CREDITED, reply.messageId, reply.payload).catch(() => state.failed++);
   });
   await consume(CREDITED, async (credited, messageId) => {
-    await inTransaction(pool1, async (c) => {
-      await c.query(DEDUP, ['CompleteOnTransferCredited', credited.txNo, messageId]);
-      await c.query(COMPLETE, [credited.txNo]);
-    });
+    await completeTransfer(pool1, credited, messageId);
     state.completed++;
   });
 
   /** bank1's side of POST /transfers: false when the account cannot pay. */
-  const send = async ({ fromAccountNo, toAccountNo, amount }) => {
-    const txNo = randomUUID();
-    const messageId = randomUUID();
-    const payload = JSON.stringify({ txNo, fromAccountNo, toAccountNo, amount });
-    try {
-      await inTransaction(pool1, async (c) => {
-        await c.query(OUTBOX, [messageId, 'bank1.transfer.started', STARTED, payload]);
-        await c.query(TRANSFER, [txNo, fromAccountNo, toAccountNo, amount]);
-        const [debited] = await c.query(DEBIT, [amount, fromAccountNo, amount]);
-        if (debited.affectedRows !== 1) throw new Declined();
-      });
-    } catch (error) {
-      if (error instanceof Declined) return false;
-      throw error;
-    }
-    await publish('bank1', STARTED, messageId, payload);
+  const send = async (transfer) => {
+    const message = await startTransfer(pool1, transfer);
+    if (!message) return false;
+    await publish('bank1', STARTED, message.messageId, message.payload);
     return true;
   };
   return { state, send, close: () => connection.close() };
