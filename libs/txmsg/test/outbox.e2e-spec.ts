@@ -129,7 +129,8 @@ describe('Outbox and relay', () => {
     const consumer = app.get(ThingConsumer);
     await waitFor(() => consumer.deliveries.length === 1, { description: 'delivered to the new consumer' });
     expect(consumer.deliveries[0].id).toBe('u1');
-    expect(await outboxRows('PUBLISHED')).toHaveLength(1);
+    // The relay marks the row once the broker confirms, which may come after the delivery.
+    await waitFor(async () => (await outboxRows('PUBLISHED')).length === 1, { description: 'marked published' });
     probe = await BrokerProbe.open(vhost.uri);
     expect(await probe.queueDepth(THINGS_QUEUE)).toBe(0);
   });

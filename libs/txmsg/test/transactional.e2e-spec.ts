@@ -71,6 +71,8 @@ describe('Transactional messages (RocketMQ parity)', () => {
     expect((await row(result.messageId)).status).toBe('PREPARED');
     await waitFor(() => probe.received.length === 1, { description: 'delivery after check-back' });
     expect(listener.checks.map((c) => c.checkCount)).toEqual([1, 2]);
+    // Marked once the broker confirms, which may come after the delivery.
+    await waitFor(async () => (await row(result.messageId)).status === 'PUBLISHED', { description: 'marked published' });
     expect(await row(result.messageId)).toMatchObject({ status: 'PUBLISHED', check_count: 2 });
   });
 
