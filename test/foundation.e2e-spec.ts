@@ -82,6 +82,18 @@ describe('foundation', () => {
     expect(await stack.query(database, 'SELECT name FROM migrations ORDER BY id')).toEqual(migrationsBefore);
     expect(await stack.query(database, 'SELECT account_no FROM account_info')).toEqual([{ account_no: '1' }]);
   });
+
+  it('starts three instances together on a fresh database: all come up, each migration applied once', async () => {
+    const database = stack.dbName('bank1', '_trio');
+    const trio = await Promise.all([1, 2, 3].map(() => stack.start('bank1', { DB_NAME: database })));
+
+    for (const instance of trio) expect((await instance.get('/health')).status).toBe(200);
+    const names = (await stack.query<{ name: string }>(database, 'SELECT name FROM migrations')).map((m) => m.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names).size).toBe(names.length);
+    expect(await stack.query(database, 'SELECT account_no FROM account_info')).toEqual([{ account_no: '1' }]);
+    await Promise.all(trio.map((instance) => instance.stop()));
+  });
 });
 
 describe('health', () => {

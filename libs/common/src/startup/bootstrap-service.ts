@@ -5,6 +5,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigError } from '../config/config-error';
 import type { ServiceConfig } from '../config/service.config';
 import { ensureDatabase } from '../database/ensure-database';
+import { withMigrationLock } from '../database/migration-lock';
 import { HttpErrorFilter } from '../http/http-error.filter';
 import { malformedJsonAsBadRequest, refusePrototypeKeys } from '../http/json-body-guard';
 import { ensureBroker } from './ensure-broker';
@@ -41,7 +42,10 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
     const config = definition.loadConfig();
     await ensureDatabase(config.db, config.startupWaitMs);
     await ensureBroker(config.rabbitUrl, config.startupWaitMs);
-    const app = await createApp(definition.rootModule(config), definition.rawBody ?? false);
+    // Instances starting together on one database apply its migrations one after the other.
+    const app = await withMigrationLock(config.db, config.startupWaitMs, () =>
+      createApp(definition.rootModule(config), definition.rawBody ?? false),
+    );
     closeOnSignals(app, logger);
     await listen(app, config);
     logger.log(`listening on http://${config.host}:${config.port}`);
