@@ -15,7 +15,7 @@
 //
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
 // BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
-// NODE_OPTIONS (default --max-old-space-size=160, the heap cap the README recommends; set it empty
+// NODE_OPTIONS (default: the heap cap the README recommends, scripts/service-node-options.js; set it empty
 // for V8's defaults), BENCH_SERVICE_NODE_ARGS as node arguments (e.g.
 // `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). The services log at
 // LOG_LEVEL=warn.
@@ -31,6 +31,7 @@ const { cpuMeter, findServers } = require('./bench/cpu');
 const { floorPipeline, floorThroughput } = require('./bench/floor');
 const { reliableLatency, reliableThroughput } = require('./bench/reliable');
 const report = require('./bench/report');
+const { SERVICE_NODE_OPTIONS } = require('./service-node-options');
 const { rssMb, startService, stopService, watchMemory } = require('./bench/services');
 const { seed, workload, ACCOUNTS } = require('./bench/workloads');
 
@@ -41,7 +42,7 @@ const config = {
   hotTransfers: Number(process.env.BENCH_HOT_TRANSFERS || 1500),
   latencyRate: Number(process.env.BENCH_RATE || 100),
   latencySeconds: Number(process.env.BENCH_RATE_SECONDS || 10),
-  serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS ?? '--max-old-space-size=160',
+  serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
   serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS || '').split(/\s+/).filter(Boolean),
   warmup: 300,
   prefetch: 20, // the library's default consumer prefetch, for the naive consumer too

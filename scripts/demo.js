@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const readline = require('node:readline');
+const { SERVICE_NODE_OPTIONS } = require('./service-node-options');
 
 const root = path.resolve(__dirname, '..');
 const verbose = process.env.DEMO_VERBOSE === '1';
@@ -126,8 +127,7 @@ function startService({ name, port }) {
   delete env.PORT;
   delete env.DB_NAME;
   if (!env.LOG_LEVEL) env.LOG_LEVEL = verbose ? 'info' : 'warn';
-  // The heap cap the README recommends for production (a bounded RSS at no measured cost).
-  if (env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = '--max-old-space-size=160';
+  if (env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = SERVICE_NODE_OPTIONS;
   // pay signs its recharge webhooks with it and account verifies them; a demo value unless given.
   if (!env.NOTIFY_SECRET) env.NOTIFY_SECRET = 'txmsg-demo-notify-secret';
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

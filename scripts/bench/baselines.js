@@ -11,7 +11,8 @@ const { summary } = require('./stats');
 
 const DEBIT = `UPDATE account_info SET balance = balance - CAST(? AS DECIMAL(18,2))
                 WHERE account_no = ? AND balance >= CAST(? AS DECIMAL(18,2))`;
-const RECORD = `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status) VALUES (?, ?, ?, ?, 'PENDING')`;
+const RECORD = `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
+                VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`;
 const CREDIT = 'UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?';
 
 async function inTransaction(pool, work) {
@@ -101,4 +102,4 @@ async function naiveLatency({ pipeline, rate, count, pick }) {
   return { commitToCredit: summary(pipeline.state.latencyMs) };
 }
 
-module.exports = { inTransaction, rawThroughput, naivePipeline, naiveThroughput, naiveLatency };
+module.exports = { DEBIT, RECORD, CREDIT, inTransaction, rawThroughput, naivePipeline, naiveThroughput, naiveLatency };

@@ -11,7 +11,7 @@
 // batching more; its throughput is the ceiling the framework's overhead is measured against.
 const amqp = require('amqplib');
 const { randomUUID } = require('node:crypto');
-const { inTransaction } = require('./baselines');
+const { CREDIT, DEBIT, RECORD, inTransaction } = require('./baselines');
 const { closedLoop, until } = require('./load');
 
 const EXCHANGE = 'bench.floor';
@@ -25,13 +25,8 @@ const OUTBOX = `INSERT INTO txmsg_outbox
 const PUBLISHED = `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
   WHERE message_id IN (?) AND status = 'READY'`;
 const DEDUP = 'INSERT INTO txmsg_dedup (consumer, dedup_key, message_id) VALUES (?, ?, ?)';
-const TRANSFER = `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
-  VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`;
-const DEBIT = `UPDATE account_info SET balance = balance - CAST(? AS DECIMAL(18,2))
-  WHERE account_no = ? AND balance >= CAST(? AS DECIMAL(18,2))`;
 const INCOMING = `INSERT INTO incoming_transfer (tx_no, from_account_no, to_account_no, amount, status)
   VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`;
-const CREDIT = 'UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?';
 const COMPLETE = `UPDATE transfer SET status = 'COMPLETED' WHERE tx_no = ? AND status = 'PENDING'`;
 
 class Declined extends Error {}
@@ -63,7 +58,7 @@ async function startTransfer(pool1, { fromAccountNo, toAccountNo, amount }) {
   try {
     await inTransaction(pool1, async (c) => {
       await c.query(OUTBOX, [messageId, 'bank1.transfer.started', STARTED, payload]);
-      await c.query(TRANSFER, [txNo, fromAccountNo, toAccountNo, amount]);
+      await c.query(RECORD, [txNo, fromAccountNo, toAccountNo, amount]);
       const [debited] = await c.query(DEBIT, [amount, fromAccountNo, amount]);
       if (debited.affectedRows !== 1) throw new Declined();
     });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import type { DatabaseConfig } from '../config/service.config';
+import { serverOf } from './ensure-database';
 
 /**
  * Runs `start` (the app's start-up, during which TypeORM applies pending migrations) holding a
@@ -12,7 +13,7 @@ import type { DatabaseConfig } from '../config/service.config';
  */
 export async function withMigrationLock<T>(db: DatabaseConfig, waitMs: number, start: () => Promise<T>): Promise<T> {
   if (!db.migrate) return start();
-  const connection = await createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
+  const connection = await createConnection(serverOf(db));
   try {
     // Lock names are limited to 64 characters; database names may be 64 on their own.
     const name = `txmsg-migrate-${createHash('sha1').update(db.database).digest('hex')}`;
