@@ -68,6 +68,12 @@ export interface TxMsgConsumerOptions {
    * transaction of its own, so a failing message never fails another. 1 turns it off. Default 50.
    */
   maxBatch?: number;
+  /**
+   * On shutdown, how long deliveries in flight may take to finish once the consumers are
+   * cancelled; any still running then are delivered again by the broker. Default 5000 ms (keep it
+   * below the host's own shutdown grace period).
+   */
+  drainTimeoutMs?: number;
 }
 
 /** Purging of what is no longer needed. */
@@ -153,7 +159,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     },
     check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
     retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
-    consumer: { maxBatch: 50, ...options.consumer },
+    consumer: { maxBatch: 50, drainTimeoutMs: 5000, ...options.consumer },
     housekeeping: {
       retentionMs: Math.max(7 * 24 * 3_600_000, ladderTotal * 2),
       intervalMs: 10 * 60_000,
@@ -197,6 +203,7 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.check.scanIntervalMs, 'check.scanIntervalMs');
   positive(options.retry.scanIntervalMs, 'retry.scanIntervalMs');
   positive(options.consumer.maxBatch, 'consumer.maxBatch');
+  positive(options.consumer.drainTimeoutMs, 'consumer.drainTimeoutMs');
   if (options.retry.ladderMs.length === 0) problems.push('retry.ladderMs must have at least one step.');
   options.retry.ladderMs.forEach((ms, i) => positive(ms, `retry.ladderMs[${i}]`));
   positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');

@@ -1,5 +1,5 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -17,7 +17,7 @@ export class UnroutableMessageError extends Error {
  * the caller's to publish again.
  */
 @Injectable()
-export class ConfirmedPublisher implements OnModuleDestroy {
+export class ConfirmedPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(ConfirmedPublisher.name);
   private readonly returned = new Set<string>();
   private channel?: ChannelWrapper;
@@ -45,7 +45,7 @@ export class ConfirmedPublisher implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.channel?.close().catch(() => undefined);
   }
 

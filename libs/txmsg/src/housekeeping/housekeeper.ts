@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
@@ -13,7 +13,7 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
  * dedup row.
  */
 @Injectable()
-export class Housekeeper implements OnApplicationBootstrap, OnModuleDestroy {
+export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(Housekeeper.name);
   private readonly worker: PeriodicWorker;
 
@@ -31,7 +31,7 @@ export class Housekeeper implements OnApplicationBootstrap, OnModuleDestroy {
     this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
   }
 

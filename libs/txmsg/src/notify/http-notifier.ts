@@ -1,6 +1,6 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ladderDelay } from '../duration';
@@ -74,7 +74,7 @@ interface DueRow {
  * exists if and only if the business change committed.
  */
 @Injectable()
-export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HttpNotifier.name);
   private readonly worker: PeriodicWorker;
 
@@ -95,7 +95,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
     this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
   }
 

@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TXMSG_MIGRATIONS, TxMsgModule, type TxMsgModuleOptions } from '../../src';
@@ -10,6 +10,8 @@ export interface TestAppOptions {
   uri: string;
   consumer?: boolean;
   listen?: boolean;
+  /** More fixture modules to import. */
+  modules?: Type[];
   txmsg?: Partial<Omit<TxMsgModuleOptions, 'service' | 'broker'>> & { broker?: Partial<TxMsgModuleOptions['broker']> };
 }
 
@@ -51,6 +53,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
       }),
       ProducerFixtureModule,
       ...(options.consumer ? [ConsumerFixtureModule] : []),
+      ...(options.modules ?? []),
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });

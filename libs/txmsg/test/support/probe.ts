@@ -36,6 +36,19 @@ export class BrokerProbe {
     await (this.channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
   }
 
+  /** Publishes many messages, then waits once for all their confirms. */
+  async publishMany(exchange: string, routingKey: string, messages: Array<{ body: object; options: Options.Publish }>) {
+    for (const { body, options } of messages) {
+      this.channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { persistent: true, ...options });
+    }
+    await (this.channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
+  }
+
+  /** Declares a queue as an application (or an earlier version of the library) would. */
+  async declareQueue(queue: string, options: Options.AssertQueue): Promise<void> {
+    await this.channel.assertQueue(queue, options);
+  }
+
   async queueDepth(queue: string): Promise<number> {
     return (await this.channel.checkQueue(queue)).messageCount;
   }
