@@ -8,6 +8,8 @@ import { DB } from './infra';
 export interface TestAppOptions {
   database: string;
   uri: string;
+  /** Reach MariaDB on this port (a TCP proxy in front of it) instead of its own. */
+  dbPort?: number;
   consumer?: boolean;
   listen?: boolean;
   txmsg?: Partial<Omit<TxMsgModuleOptions, 'service' | 'broker'>> & { broker?: Partial<TxMsgModuleOptions['broker']> };
@@ -30,6 +32,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
       TypeOrmModule.forRoot({
         type: 'mysql',
         ...DB,
+        port: options.dbPort ?? DB.port,
         username: DB.user,
         database: options.database,
         migrations: [...TXMSG_MIGRATIONS, TestTables1764000000001],
