@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ladderDelay } from '../duration';
 import type { MessageEnvelope } from '../envelope';
 import { affectedRows } from '../support/affected-rows';
+import { decodeFailureCursor, encodeFailureCursor } from './failure-cursor';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 
@@ -30,6 +31,16 @@ export interface FailedMessage {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** One page of failed messages, newest first. */
+export interface FailedMessagePage {
+  items: FailedMessage[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Rows changed by one statement of a bulk requeue or purge, so none holds many row locks. */
+const BULK_BATCH = 500;
 
 /** What {@link FailureStore.recordFailure} decided. */
 export type FailureOutcome = { retryInMs: number; attempts: number } | { parked: ParkReason; attempts: number };
@@ -97,32 +108,63 @@ export class FailureStore {
     ]);
   }
 
-  /** Lists failed messages, newest first. */
-  async list(status?: FailureStatus, limit = 100): Promise<FailedMessage[]> {
+  /**
+   * Lists failed messages, newest first, a page at a time: `after` is the `nextCursor` of the
+   * previous page. Rows that arrive while someone pages are on the first page, never skipped
+   * or repeated further on. Reads only; no transaction.
+   * @throws InvalidCursorError when `after` is not a cursor this store handed out.
+   */
+  async list(options: { status?: FailureStatus; limit?: number; after?: string } = {}): Promise<FailedMessagePage> {
+    const { status, limit = 100, after } = options;
+    const beforeId = after === undefined ? null : decodeFailureCursor(after);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM txmsg_inbox_failure ${status ? 'WHERE status = ?' : ''} ORDER BY id DESC LIMIT ?`,
-      status ? [status, limit] : [limit],
+      `SELECT * FROM txmsg_inbox_failure WHERE (? IS NULL OR status = ?) AND (? IS NULL OR id < CAST(? AS UNSIGNED)) ORDER BY id DESC LIMIT ?`,
+      [status ?? null, status ?? null, beforeId, beforeId, limit + 1],
     );
-    return rows.map(toFailedMessage);
+    const items = rows.slice(0, limit).map(toFailedMessage);
+    return { items, nextCursor: rows.length > limit ? encodeFailureCursor(items[items.length - 1].id) : null };
   }
 
-  /** Sends parked messages back to their queue (all of them when `id` is omitted). Returns how many. */
+  /**
+   * Sends parked messages back to their queue with the ladder reset (all of them when `id` is
+   * omitted, in batches of 500 rows, each its own statement). Returns how many.
+   */
   async requeue(id?: string): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
-        WHERE status = 'PARKED' ${id ? 'AND id = ?' : ''}`,
-      id ? [id] : [],
+    return this.parkedInBatches(id, (ids) =>
+      this.dataSource.query(
+        `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
+          WHERE status = 'PARKED' AND id IN (?)`,
+        [ids],
+      ),
     );
-    return affectedRows(result);
   }
 
-  /** Deletes parked messages (all of them when `id` is omitted). Returns how many. */
+  /** Deletes parked messages (all of them when `id` is omitted, in batches of 500 rows). Returns how many. */
   async purge(id?: string): Promise<number> {
-    const result = await this.dataSource.query(
-      `DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' ${id ? 'AND id = ?' : ''}`,
-      id ? [id] : [],
+    return this.parkedInBatches(id, (ids) =>
+      this.dataSource.query(`DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id IN (?)`, [ids]),
     );
-    return affectedRows(result);
+  }
+
+  /**
+   * Applies `change` to one parked row, or to every parked row batch by batch in id order. The
+   * batches walk forward from the last id seen, so a row parked again meanwhile (a requeued
+   * message failing through a short ladder) is not taken twice, and the walk ends.
+   */
+  private async parkedInBatches(id: string | undefined, change: (ids: string[]) => Promise<unknown>): Promise<number> {
+    if (id !== undefined) return affectedRows(await change([id]));
+    let total = 0;
+    let lastId = '0';
+    for (;;) {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id > CAST(? AS UNSIGNED) ORDER BY id LIMIT ?`,
+        [lastId, BULK_BATCH],
+      );
+      if (rows.length === 0) return total;
+      total += affectedRows(await change(rows.map((row) => String(row.id))));
+      if (rows.length < BULK_BATCH) return total;
+      lastId = String(rows[rows.length - 1].id);
+    }
   }
 
   private async upsert(
