@@ -5,39 +5,12 @@ import type { DataSource } from 'typeorm';
 import { ladderDelay } from '../duration';
 import type { MessageEnvelope } from '../envelope';
 import { affectedRows } from '../support/affected-rows';
-import { decodeFailureCursor, encodeFailureCursor } from './failure-cursor';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { type FailedMessagePage, type FailureStatus, type ParkReason, toFailedMessage } from './failed-message';
+import { decodeFailureCursor, encodeFailureCursor } from './failure-cursor';
 
-/** Why a message was parked. */
-export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE';
-
-/** Row status of `txmsg_inbox_failure`. */
-export type FailureStatus = 'WAITING' | 'DISPATCHED' | 'PARKED';
-
-/** A consumed message whose handler failed, as the admin API shows it. */
-export interface FailedMessage {
-  id: string;
-  consumer: string;
-  messageId: string;
-  queue: string;
-  routingKey: string;
-  attempts: number;
-  status: FailureStatus;
-  reason: ParkReason | null;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  body: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** One page of failed messages, newest first. */
-export interface FailedMessagePage {
-  items: FailedMessage[];
-  /** Pass as `after` for the next page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { FailedMessage, FailedMessagePage, FailureStatus, ParkReason } from './failed-message';
 
 /** Rows changed by one statement of a bulk requeue or purge, so none holds many row locks. */
 const BULK_BATCH = 500;
@@ -202,24 +175,4 @@ export class FailureStore {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function toFailedMessage(row: Record<string, unknown>): FailedMessage {
-  const raw = Buffer.from(String(row.body), 'base64');
-  const text = raw.toString('utf8');
-  return {
-    id: String(row.id),
-    consumer: String(row.consumer),
-    messageId: String(row.message_id),
-    queue: String(row.queue),
-    routingKey: String(row.routing_key),
-    attempts: Number(row.attempts),
-    status: row.status as FailureStatus,
-    reason: (row.reason as ParkReason | null) ?? null,
-    nextAttemptAt: row.next_attempt_at as Date,
-    lastError: (row.last_error as string | null) ?? null,
-    body: Buffer.from(text, 'utf8').equals(raw) ? text : `base64:${raw.toString('base64')}`,
-    createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date,
-  };
 }
