@@ -113,6 +113,31 @@ describe('Publishing with confirms: timeouts and nacks', () => {
     expect(probe.payloads().map((p) => p.id)).toEqual(['n1']);
   });
 
+  it('keeps a message whose confirm came too late READY with its error, and publishes it again', async () => {
+    app = await start(1000);
+    await probe.watch(EXCHANGE, THING_HAPPENED);
+    const things = app.get(ThingService);
+    await things.create('warm-up', 'opens the publisher channel at full speed');
+    await waitFor(() => probe.received.length === 1, { description: 'warm-up delivered' });
+    await sql('DELETE FROM txmsg_outbox', [], db.name);
+
+    // The broker gets the message and routes it, but its confirm arrives after the timeout.
+    proxy.slow(1300);
+    await things.create('late', 'confirmed too late');
+    await waitFor(async () => {
+      const row = await outbox();
+      return row?.status === 'READY' && row.attempts >= 1 && /timeout/i.test(row.last_error ?? '');
+    }, { description: 'confirm timed out, row kept' });
+
+    proxy.heal();
+    await waitFor(async () => (await outbox()).status === 'PUBLISHED', { timeoutMs: 15_000, description: 'published again' });
+    // At least once: the copy that was confirmed too late, and the one published again.
+    const copies = () => probe.received.filter((m) => JSON.parse(m.content.toString()).id === 'late');
+    await waitFor(() => copies().length >= 2, { description: 'both copies delivered' });
+    expect(new Set(copies().map((m) => m.properties.messageId)).size).toBe(1);
+    expect(app.get(ConfirmedPublisher).pending).toBe(0);
+  });
+
   it('keeps a message whose confirm timed out READY with its error, and publishes it once the broker is back', async () => {
     app = await start(500);
     await probe.watch(EXCHANGE, THING_HAPPENED);
