@@ -153,6 +153,8 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       ['/txmsg/parked?limit=0', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=abc', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=99999999999999999999', /^limit must be a whole number from 1 to 1000$/],
+      ['/txmsg/parked?after=1', /^after must be a nextCursor returned by a previous page$/],
+      [`/txmsg/failures?after=${encodeURIComponent("1' OR '1'='1")}`, /^after must be a nextCursor returned by a previous page$/],
     ])('answers GET %s 401 without the token and 400 with it', async (path, message) => {
       expectRefusal(await banks.bank1.get(path), 401, /a valid admin bearer token is required/);
       expectRefusal(await banks.bank1.request('GET', path, undefined, { authorization: `Bearer ${TOKEN}` }), 400, message);

@@ -55,9 +55,11 @@ export { validateMessage } from './consumer/validate-message';
 export {
   FailureStore,
   type FailedMessage,
+  type FailedMessagePage,
   type FailureStatus,
   type ParkReason,
 } from './consumer/failure-store';
+export { InvalidCursorError } from './consumer/failure-cursor';
 export { RetryScheduler } from './consumer/retry-scheduler';
 
 // Operations

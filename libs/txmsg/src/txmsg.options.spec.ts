@@ -37,6 +37,17 @@ describe('TxMsgModule options', () => {
     expect(() => assertValid(options)).toThrow(/retentionMs \(2500\) must exceed the whole retry ladder \(3000 ms\)/);
   });
 
+  it('sends lost retries again after an hour by default, and never after their dedup rows are purged', () => {
+    expect(withDefaults(base).housekeeping.redispatchAfterMs).toBe(3_600_000);
+    const short = withDefaults({ ...base, retry: { ladderMs: [100] }, housekeeping: { retentionMs: 60_000 } });
+    expect(short.housekeeping.redispatchAfterMs).toBe(30_000);
+    expect(() => assertValid(short)).not.toThrow();
+    const late = withDefaults({ ...base, housekeeping: { retentionMs: 8 * 24 * 3_600_000, redispatchAfterMs: 8 * 24 * 3_600_000 } });
+    expect(() => assertValid(late)).toThrow(/redispatchAfterMs \(691200000\) must be shorter than housekeeping\.retentionMs/);
+    const zero = withDefaults({ ...base, housekeeping: { redispatchAfterMs: 0 } });
+    expect(() => assertValid(zero)).toThrow(/housekeeping\.redispatchAfterMs must be a positive whole number, got 0/);
+  });
+
   it('refuses per-receiver secrets not keyed by origin', () => {
     const options = withDefaults({ ...base, notify: { secrets: { 'https://a.example/path': 'k' } } });
     expect(() => assertValid(options)).toThrow(/notify\.secrets keys must be origins/);

@@ -78,8 +78,18 @@ export interface TxMsgConsumerOptions {
 
 /** Purging of what is no longer needed. */
 export interface TxMsgHousekeepingOptions {
-  /** Keep published outbox rows and dedup rows this long. Default 7 days; must exceed the whole ladder. */
+  /**
+   * Keep published outbox rows, dedup rows, and delivered or failed notifications with their
+   * attempts this long. Default 7 days; must exceed the whole ladder.
+   */
   retentionMs?: number;
+  /**
+   * A retry sent back to its queue this long ago that has neither been handled nor failed again
+   * is taken as lost (its queue purged or deleted, the broker lost it) and sent again. Default
+   * 1 hour (half the retention if that is shorter); must be shorter than the retention, so a first
+   * copy that turns up after all still finds its dedup row.
+   */
+  redispatchAfterMs?: number;
   /** Run every. Default 10 minutes. */
   intervalMs?: number;
   /** Rows per DELETE, so a purge never holds many locks. Default 500. */
@@ -160,15 +170,24 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
     retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
     consumer: { maxBatch: 50, drainTimeoutMs: 5000, ...options.consumer },
-    housekeeping: {
-      retentionMs: Math.max(7 * 24 * 3_600_000, ladderTotal * 2),
-      intervalMs: 10 * 60_000,
-      batchSize: 500,
-      ...options.housekeeping,
-    },
+    housekeeping: withHousekeepingDefaults(options.housekeeping, ladderTotal),
     notify: { secrets: {}, ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     adminToken: options.adminToken,
     crashPoint: options.crashPoint,
+  };
+}
+
+function withHousekeepingDefaults(
+  options: TxMsgHousekeepingOptions | undefined,
+  ladderTotal: number,
+): Required<TxMsgHousekeepingOptions> {
+  const retentionMs = options?.retentionMs ?? Math.max(7 * 24 * 3_600_000, ladderTotal * 2);
+  return {
+    retentionMs,
+    redispatchAfterMs: Math.min(3_600_000, Math.floor(retentionMs / 2)),
+    intervalMs: 10 * 60_000,
+    batchSize: 500,
+    ...options,
   };
 }
 
@@ -207,6 +226,7 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   if (options.retry.ladderMs.length === 0) problems.push('retry.ladderMs must have at least one step.');
   options.retry.ladderMs.forEach((ms, i) => positive(ms, `retry.ladderMs[${i}]`));
   positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');
+  positive(options.housekeeping.redispatchAfterMs, 'housekeeping.redispatchAfterMs');
   positive(options.housekeeping.intervalMs, 'housekeeping.intervalMs');
   positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
   if (options.notify.ladderMs.length === 0) problems.push('notify.ladderMs must have at least one step.');
@@ -220,6 +240,11 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   if (options.housekeeping.retentionMs <= ladderTotal) {
     problems.push(
       `housekeeping.retentionMs (${options.housekeeping.retentionMs}) must exceed the whole retry ladder (${ladderTotal} ms), or a late redelivery would find its dedup row purged.`,
+    );
+  }
+  if (options.housekeeping.redispatchAfterMs >= options.housekeeping.retentionMs) {
+    problems.push(
+      `housekeeping.redispatchAfterMs (${options.housekeeping.redispatchAfterMs}) must be shorter than housekeeping.retentionMs (${options.housekeeping.retentionMs}), or a lost retry sent again could find its dedup row purged.`,
     );
   }
   if (options.crashPoint !== undefined && !CRASH_POINTS.includes(options.crashPoint)) {

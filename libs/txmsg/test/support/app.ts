@@ -8,6 +8,8 @@ import { DB } from './infra';
 export interface TestAppOptions {
   database: string;
   uri: string;
+  /** Reach MariaDB on this port (a TCP proxy in front of it) instead of its own. */
+  dbPort?: number;
   consumer?: boolean;
   listen?: boolean;
   /** More fixture modules to import. */
@@ -32,6 +34,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
       TypeOrmModule.forRoot({
         type: 'mysql',
         ...DB,
+        port: options.dbPort ?? DB.port,
         username: DB.user,
         database: options.database,
         migrations: [...TXMSG_MIGRATIONS, TestTables1764000000001],

@@ -25,6 +25,20 @@ export class BrokerProbe {
     await this.channel.consume(queue, (message) => message && this.received.push(message), { noAck: true });
   }
 
+  /**
+   * Binds a queue that refuses every message (`x-max-length: 0`, `reject-publish`), so the broker
+   * nacks a publish routed only to it. Returns what removes it again.
+   */
+  async rejectAll(exchange: string, pattern = '#'): Promise<() => Promise<void>> {
+    await this.channel.assertExchange(exchange, 'topic', { durable: true });
+    const { queue } = await this.channel.assertQueue('', {
+      exclusive: true,
+      arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' },
+    });
+    await this.channel.bindQueue(queue, exchange, pattern);
+    return () => this.channel.deleteQueue(queue).then(() => undefined);
+  }
+
   /** Payloads received so far, parsed. */
   payloads<T = any>(): T[] {
     return this.received.map((m) => JSON.parse(m.content.toString()));
