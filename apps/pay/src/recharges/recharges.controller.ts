@@ -1,5 +1,5 @@
 import { parseAmount, TxNoPipe } from '@app/common';
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type Decimal from 'decimal.js';
 import type { Response } from 'express';
@@ -7,8 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { RecordRechargeCommand } from './commands/record-recharge/record-recharge.command';
 import { ResendNotificationsCommand, type ResentNotifications } from './commands/resend-notifications/resend-notifications.command';
 import { CreateRechargeDto } from './dto/create-recharge.dto';
+import { LIST_LIMIT_DEFAULT, ListRechargesDto } from './dto/list-recharges.dto';
 import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
 import { ListNotificationsQuery, type RechargeNotifications } from './queries/list-notifications/list-notifications.query';
+import { ListRechargesQuery, type RechargePage } from './queries/list-recharges/list-recharges.query';
 import type { RechargeRecord } from './recharge-record';
 
 @Controller('recharges')
@@ -26,6 +28,12 @@ export class RechargesController {
     const { record, created } = await this.commandBus.execute(command);
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return record;
+  }
+
+  /** Results in commit order after `after`: what a receiver pulls to find results it was never told of. */
+  @Get()
+  list(@Query() query: ListRechargesDto): Promise<RechargePage> {
+    return this.queryBus.execute(new ListRechargesQuery(query.after, query.limit ?? LIST_LIMIT_DEFAULT, query.accountNo));
   }
 
   @Get(':txNo')

@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { RechargeResult } from '../recharge-record';
 
-/** One recharge pay performed (the seed's `account_pay`). Written once, never updated. */
+/** One recharge pay performed (the seed's `account_pay`). Written once; only its list position is filled in later. */
 @Entity({ name: 'recharge' })
 export class Recharge {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
@@ -23,6 +23,10 @@ export class Recharge {
 
   @Column({ name: 'notify_url', type: 'varchar', length: 2048, nullable: true })
   notifyUrl: string | null;
+
+  /** Where the result stands in the list receivers page through; null until the sequencer saw it committed. */
+  @Column({ name: 'commit_position', type: 'bigint', unsigned: true, nullable: true })
+  commitPosition: string | null;
 
   @CreateDateColumn({ name: 'created_at', precision: 3 })
   createdAt: Date;
