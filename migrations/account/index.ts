@@ -4,6 +4,7 @@ import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
 import { CreateRecharge1764300000000 } from './1764300000000-CreateRecharge';
 import { CreateWebhookReceipt1764300000001 } from './1764300000001-CreateWebhookReceipt';
 import { ExactKeys1764400000000 } from './1764400000000-ExactKeys';
+import { CreateReconcileCursor1764500000000 } from './1764500000000-CreateReconcileCursor';
 
 /** Every migration of the account database: the library's tables, then the service's own. */
 export const ACCOUNT_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ACCOUNT_MIGRATIONS = [
   CreateRecharge1764300000000,
   CreateWebhookReceipt1764300000001,
   ExactKeys1764400000000,
+  CreateReconcileCursor1764500000000,
 ];

@@ -25,14 +25,19 @@ describe(loadAccountConfig.name, () => {
         RECONCILE_AFTER: '1s',
         RECONCILE_INTERVAL: '200ms',
         RECONCILE_DEADLINE: '5s',
+        RECONCILE_PULL: 'false',
       }),
     ).toMatchObject({
       payUrl: 'https://pay.internal:8443',
       notifySecret: 's3cret',
       publicUrl: 'https://account.example',
       payTimeoutMs: 800,
-      reconcile: { afterMs: 1000, intervalMs: 200, deadlineMs: 5000 },
+      reconcile: { afterMs: 1000, intervalMs: 200, deadlineMs: 5000, pull: false },
     });
+  });
+
+  it("pulls pay's result list unless RECONCILE_PULL is false", () => {
+    expect(loadAccountConfig({}).reconcile.pull).toBe(true);
   });
 
   it('points its webhook at its own PORT unless told otherwise', () => {

@@ -8,6 +8,8 @@ export interface ReconcileConfig {
   intervalMs: number;
   /** A recharge pay still does not know this long after creation becomes FAILED (RECONCILE_DEADLINE). */
   deadlineMs: number;
+  /** Whether each round also pulls pay's result list from the stored cursor (RECONCILE_PULL). */
+  pull: boolean;
 }
 
 /** The account system's configuration: SPEC §6 plus pay's address, webhooks and reconciliation. */
@@ -31,6 +33,7 @@ export function loadAccountConfig(env: Env = process.env): AccountConfig {
     afterMs: read.duration('RECONCILE_AFTER', '30s'),
     intervalMs: read.duration('RECONCILE_INTERVAL', '10s'),
     deadlineMs: read.duration('RECONCILE_DEADLINE', '1h'),
+    pull: read.bool('RECONCILE_PULL', true),
   };
   if (reconcile.deadlineMs <= reconcile.afterMs) {
     throw new ConfigError(

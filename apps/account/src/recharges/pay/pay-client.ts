@@ -16,6 +16,17 @@ export type PaySubmission =
   | { kind: 'refused'; status: number; reason: string }
   | { kind: 'unreachable'; reason: string };
 
+/** A page of pay's result list, oldest commit first. */
+export interface PayResultPage {
+  results: PayRechargeResult[];
+  /** pay's opaque cursor after this page: stored, and handed back as `after`. */
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+/** pay's answer to a list request: a page, or no usable answer. */
+export type PayListing = { kind: 'page'; page: PayResultPage } | { kind: 'unreachable'; reason: string };
+
 /** What account asks pay to perform. */
 export interface RechargeRequest {
   txNo: string;
@@ -25,8 +36,8 @@ export interface RechargeRequest {
 }
 
 /**
- * pay's HTTP API as account uses it: `POST /recharges` and the result query
- * `GET /recharges/:txNo`. Every call has a timeout (PAY_TIMEOUT); a slow, down or nonsensical pay
+ * pay's HTTP API as account uses it: `POST /recharges`, the result query `GET /recharges/:txNo`
+ * and the result list `GET /recharges?after=&limit=`. Every call has a timeout (PAY_TIMEOUT); a slow, down or nonsensical pay
  * is an answer of its own (`unreachable`), never an exception.
  */
 @Injectable()
@@ -51,6 +62,24 @@ export class PayClient {
     if (reply.status !== 200 && reply.status !== 201) return { kind: 'unreachable', reason: `pay answered ${reply.status}` };
     const answer = this.recordOf(reply.body, request.txNo);
     return answer.kind === 'found' ? { kind: 'accepted', recharge: answer.recharge } : answer;
+  }
+
+  /** A page of results pay committed after `after` (from the start when null). */
+  async list(after: string | null, limit: number): Promise<PayListing> {
+    const query = new URLSearchParams({ limit: String(limit), ...(after === null ? {} : { after }) });
+    const reply = await this.call('GET', `/recharges?${query}`);
+    if ('reason' in reply) return { kind: 'unreachable', reason: reply.reason };
+    if (reply.status !== 200) return { kind: 'unreachable', reason: `pay answered ${reply.status} to a list request` };
+    const body = reply.body as Partial<Record<keyof PayResultPage, unknown>> | undefined;
+    if (!Array.isArray(body?.results) || typeof body.nextCursor !== 'string' || typeof body.hasMore !== 'boolean') {
+      return { kind: 'unreachable', reason: "pay's answer is not a page of results" };
+    }
+    try {
+      const results = body.results.map((result) => validateMessage(PayRechargeResult, result));
+      return { kind: 'page', page: { results, nextCursor: body.nextCursor, hasMore: body.hasMore } };
+    } catch (error) {
+      return { kind: 'unreachable', reason: `pay's page holds a result that is not a recharge record: ${(error as Error).message}` };
+    }
   }
 
   private recordOf(body: unknown, txNo: string): PayAnswer & { kind: 'found' | 'unreachable' } {

@@ -4,17 +4,22 @@ import { CommandBus } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AccountConfig } from '../../account.config';
+import { PullRechargeResultsCommand } from '../commands/pull-recharge-results/pull-recharge-results.command';
 import { ReconcileRechargeCommand } from '../commands/reconcile-recharge/reconcile-recharge.command';
 import { Recharge } from '../entities/recharge.entity';
 
 /** Recharges reconciled per round; the rest wait for the next one, oldest question first. */
 const BATCH = 20;
+/** Pages of pay's result list pulled per round at most; a longer backlog continues next round. */
+const MAX_PAGES = 10;
 
 /**
  * Every RECONCILE_INTERVAL, asks pay about recharges still PENDING RECONCILE_AFTER after they
  * were created (and not asked within the last interval), as the seed's account system does when
- * a notification is late. Rounds never overlap; a failing round is logged and the next one runs.
- * Several instances may run: applying a result is idempotent.
+ * a notification is late; then (unless RECONCILE_PULL is false) pulls pay's result list from its
+ * stored cursor, to find results account was never notified of at all. Rounds never overlap; a
+ * failing round is logged and the next one runs. Several instances may run: applying a result is
+ * idempotent, and only one of them moves the cursor past a page.
  */
 @Injectable()
 export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -59,10 +64,27 @@ export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestr
     return due.length;
   }
 
+  /** Pulls pay's result list until it is caught up (or MAX_PAGES); returns how many results were applied. */
+  async pullResults(): Promise<number> {
+    let applied = 0;
+    for (let page = 0; page < MAX_PAGES && !this.stopped; page++) {
+      const pulled = await this.commandBus.execute(new PullRechargeResultsCommand());
+      if (pulled.kind === 'unreachable') {
+        this.logger.warn(`pay's result list could not be read (${pulled.reason}); trying again next round`);
+        break;
+      }
+      if (pulled.kind === 'raced') break; // another instance is pulling: its pages, not ours
+      applied += pulled.applied;
+      if (!pulled.hasMore) break;
+    }
+    return applied;
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.round = this.reconcileDue()
+        .then(() => (this.config.reconcile.pull ? this.pullResults() : undefined))
         .then(() => undefined)
         .catch((error: Error) => this.logger.warn(`reconciliation round failed: ${error.message}`))
         .finally(() => this.schedule());

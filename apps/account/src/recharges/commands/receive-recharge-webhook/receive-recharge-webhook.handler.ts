@@ -47,6 +47,9 @@ export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRec
     const outcome = await this.commandBus.execute(new ApplyRechargeResultCommand(result, 'webhook'));
     // Rolls the receipt back too, so pay keeps trying (and the mismatch stays visible in its attempts).
     if (outcome === 'mismatch') throw new UnprocessableEntityException(`recharge ${result.txNo} differs from account's record`);
+    if (outcome === 'unknown-account') {
+      throw new UnprocessableEntityException(`recharge ${result.txNo} is for account ${result.accountNo}, which account does not hold`);
+    }
     return { received: true, applied: outcome === 'applied', replay: false };
   }
 
