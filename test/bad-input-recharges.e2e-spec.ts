@@ -25,7 +25,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       stack.start('pay', { NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN }),
       stack.start('pay', { DB_NAME: stack.dbName('pay', '_nokey'), TXMSG_ADMIN_TOKEN: TOKEN }),
     ]);
-    const reconcileLater = { RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' };
+    const reconcileLater = { RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h', RECONCILE_PULL: 'false' };
     account = await stack.start('account', { PAY_URL: pay.url, NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN, ...reconcileLater });
     // One settled recharge, so that a webhook can contradict a record account holds (422).
     const { body } = await account.post('/recharges', { accountNo: '1', amount: '25.00' });

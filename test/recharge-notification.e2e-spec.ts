@@ -22,6 +22,7 @@ describe('recharge notification: pay -> account', () => {
     RETRY_LADDER: '300ms,600ms,1s,2s',
     RECONCILE_AFTER: '1h', // only the notification paths in this file
     RECONCILE_DEADLINE: '2h',
+    RECONCILE_PULL: 'false',
   });
 
   beforeAll(async () => {

@@ -30,6 +30,7 @@ describe('recharge reconciliation: account asks pay', () => {
       accountStack.start('account', {
         DB_NAME: accountStack.dbName('account', suffix),
         PAY_URL: `http://127.0.0.1:${link.port}`,
+        RECONCILE_PULL: 'false', // the per-recharge query alone; pulling pay's list is tested on its own
         ...env,
       });
     [manual, scheduled, refused] = await Promise.all([
