@@ -15,6 +15,7 @@ import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { listNotifications, type NotificationRecord } from './notification-log';
 import { NotifyTargets, type NotifyUrlRefusal } from './notify-targets';
+import { type LeasedNotification, recordAttempt } from './record-attempt';
 import { type PostOutcome, WebhookPoster } from './webhook-poster';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
 
@@ -33,14 +34,6 @@ export interface NotificationRequest<T = unknown> {
   subject?: string;
   /** Notification id (the `webhook-id`); random by default. */
   id?: string;
-}
-
-interface DueRow {
-  id: string;
-  notification_id: string;
-  target_url: string;
-  body: string;
-  attempts: number;
 }
 
 /**
@@ -144,18 +137,28 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
                      WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
                      ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
     const leaseMs = 2 * this.options.notify.timeoutMs + 10_000;
-    const rows = await leaseRows<DueRow>(this.dataSource, 'txmsg_notification', select, [], leaseMs);
+    const rows = await leaseRows<LeasedNotification>(this.dataSource, 'txmsg_notification', select, [], leaseMs);
     await Promise.all(rows.map((row) => this.attempt(row)));
     return rows.length;
   }
 
-  private async attempt(row: DueRow): Promise<void> {
+  private async attempt(row: LeasedNotification): Promise<void> {
     const started = Date.now();
     const outcome = await this.post(row);
-    await this.record(row, outcome, Date.now() - started);
+    const attempt = row.attempts + 1;
+    const { statusCode, failure } = outcome;
+    const retryInMs = failure === null ? undefined : ladderDelay(this.options.notify.ladderMs, attempt);
+    this.metrics.notificationAttempted(failure === null ? 'delivered' : retryInMs === undefined ? 'gave_up' : 'failed');
+    if (failure !== null) {
+      const what = `notification ${row.notification_id} to ${row.target_url} attempt ${attempt} failed (${failure}: ${describe(outcome)})`;
+      if (retryInMs === undefined) this.logger.error(`${what}; gave up`);
+      else this.logger.warn(`${what}; next in ${retryInMs} ms`);
+    }
+    await recordAttempt(this.dataSource, row, { statusCode, failure, durationMs: Date.now() - started, retryInMs });
+    if (retryInMs !== undefined && retryInMs <= 60_000) setTimeout(() => this.worker.wake(), retryInMs).unref();
   }
 
-  private async post(row: DueRow): Promise<PostOutcome> {
+  private async post(row: LeasedNotification): Promise<PostOutcome> {
     const refusal = this.targets.refusalOf(row.target_url);
     if (refusal) return { statusCode: null, failure: 'not_allowed', cause: new Error(refusal.message) };
     const { secret } = this.targets.resolve(row.target_url);
@@ -168,41 +171,6 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
       [WEBHOOK_HEADERS.signature]: signWebhook(secret, row.notification_id, timestamp, row.body),
     };
     return this.poster.post(row.target_url, headers, row.body);
-  }
-
-  /**
-   * Records the attempt and the row's next state. The state update is conditional on the row
-   * still being the one leased (PENDING, same attempt count): if the lease ran out and another
-   * instance attempted it meanwhile, that instance's outcome stands. The attempt is logged anyway.
-   */
-  private async record(row: DueRow, outcome: PostOutcome, durationMs: number): Promise<void> {
-    const attempt = row.attempts + 1;
-    const { statusCode, failure } = outcome;
-    const delay = failure === null ? undefined : ladderDelay(this.options.notify.ladderMs, attempt);
-    this.metrics.notificationAttempted(failure === null ? 'delivered' : delay === undefined ? 'gave_up' : 'failed');
-    if (failure !== null) {
-      const what = `notification ${row.notification_id} to ${row.target_url} attempt ${attempt} failed (${failure}: ${describe(outcome)})`;
-      if (delay === undefined) this.logger.error(`${what}; gave up`);
-      else this.logger.warn(`${what}; next in ${delay} ms`);
-    }
-    const [next, params] =
-      failure === null
-        ? [`status = 'DELIVERED', last_error = NULL, finished_at = NOW(3)`, []]
-        : delay === undefined
-          ? [`status = 'FAILED', last_error = ?, finished_at = NOW(3)`, [failure]]
-          : [`last_error = ?, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)`, [failure, delay * 1000]];
-    await this.dataSource.transaction(async (em) => {
-      await em.query(
-        `INSERT INTO txmsg_notification_attempt (notification_id, attempt, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)`,
-        [row.notification_id, attempt, statusCode, failure, durationMs],
-      );
-      await em.query(
-        `UPDATE txmsg_notification SET attempts = ?, last_status = ?, ${next}
-          WHERE notification_id = ? AND status = 'PENDING' AND attempts = ?`,
-        [attempt, statusCode, ...params, row.notification_id, row.attempts],
-      );
-    });
-    if (delay !== undefined && delay <= 60_000) setTimeout(() => this.worker.wake(), delay).unref();
   }
 }
 
