@@ -1,4 +1,5 @@
 import { waitFor } from '@app/txmsg/testing';
+import { connect } from 'amqplib';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +35,16 @@ describe('webhook receiver that hangs', () => {
     notifyUrl = `${origin}/hooks/recharge`;
     stack = await TestStack.create('notify_hang');
     pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-hang-secret', NOTIFY_URL_ALLOW: origin, RETRY_LADDER: '1s,2s,5s' });
+    // account is not started: a queue stands in for it, so pay's MQ notifications are routable
+    // and its outbox relay does what it does in production, not a retry loop of unroutable messages.
+    const broker = await connect(stack.rabbitUrl);
+    try {
+      const channel = await broker.createChannel();
+      await channel.assertQueue('notify-hang.results');
+      await channel.bindQueue('notify-hang.results', 'txmsg.events', 'pay.recharge.completed');
+    } finally {
+      await broker.close();
+    }
     probe = await createConnection({ host: pay.env.DB_HOST, port: Number(pay.env.DB_PORT), user: pay.env.DB_USER, password: pay.env.DB_PASSWORD });
   }, 120_000);
 
@@ -110,6 +121,10 @@ describe('webhook receiver that hangs', () => {
     const longestTransaction = watchTransactions();
     const duringHang = await load(8);
     const longestOpenMs = await longestTransaction();
+    hang = false;
+    // A second baseline after the hang, so that a machine that got busier (or quieter) during the
+    // test does not decide the comparison.
+    const responsiveAgain = await load(5);
 
     expect(hungRequests).toBeGreaterThan(0);
     // Every attempt on the hanging receiver is recorded, as a timeout.
@@ -118,6 +133,6 @@ describe('webhook receiver that hangs', () => {
       { timeoutMs: 20_000, description: 'a timed-out attempt recorded' },
     );
     expect(longestOpenMs).toBeLessThan(1000);
-    expect(p99(duringHang)).toBeLessThanOrEqual(2 * p99(responsive));
+    expect(p99(duringHang)).toBeLessThanOrEqual(2 * Math.max(p99(responsive), p99(responsiveAgain)));
   }, 120_000);
 });
