@@ -1,5 +1,6 @@
 import { signWebhook, WEBHOOK_HEADERS } from '@app/txmsg';
 import { waitFor } from '@app/txmsg/testing';
+import { freePort } from './support/free-port';
 import { expectRefusal, snapshotDatabases } from './support/refusals';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
@@ -21,12 +22,17 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
 
   beforeAll(async () => {
     stack = await TestStack.create('bad_input_recharges');
+    const accountPort = await freePort(); // pay notifies only origins it was told of
     [pay, payWithoutKey] = await Promise.all([
-      stack.start('pay', { NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN }),
+      stack.start('pay', { NOTIFY_SECRET: SECRET, NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`, TXMSG_ADMIN_TOKEN: TOKEN }),
       stack.start('pay', { DB_NAME: stack.dbName('pay', '_nokey'), TXMSG_ADMIN_TOKEN: TOKEN }),
     ]);
     const reconcileLater = { RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' };
-    account = await stack.start('account', { PAY_URL: pay.url, NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN, ...reconcileLater });
+    account = await stack.start(
+      'account',
+      { PAY_URL: pay.url, NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN, ...reconcileLater },
+      accountPort,
+    );
     // One settled recharge, so that a webhook can contradict a record account holds (422).
     const { body } = await account.post('/recharges', { accountNo: '1', amount: '25.00' });
     known = { txNo: body.txNo, accountNo: '1', amount: '25.00', result: 'success' };
@@ -134,9 +140,9 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       expectRefusal(reply, 400, /^Idempotency-Key must be 1 to 64 letters, digits, "-" or "_"$/);
     });
 
-    it('pay answers 422 for a notifyUrl it has no key to sign for', async () => {
+    it('pay answers 422 for a notifyUrl of a receiver nobody allowed', async () => {
       const reply = await payWithoutKey.post('/recharges', { ...valid, notifyUrl: 'http://127.0.0.1:9/hook' });
-      expectRefusal(reply, 422, /^pay has no webhook key for http:\/\/127\.0\.0\.1:9 .*cannot notify notifyUrl$/);
+      expectRefusal(reply, 422, /^pay does not notify http:\/\/127\.0\.0\.1:9: it is not an allowed receiver \(NOTIFY_URL_ALLOW or NOTIFY_SECRETS\)$/);
     });
   });
 

@@ -11,7 +11,7 @@ describe('recharge APIs', () => {
 
   beforeAll(async () => {
     stack = await TestStack.create('recharge_api');
-    pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-key' });
+    pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-key', NOTIFY_URL_ALLOW: 'http://127.0.0.1:9' });
     account = await stack.start('account', { PAY_URL: pay.url, RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' });
   }, 120_000);
 

@@ -37,7 +37,7 @@ export class AppModule {
   }
 }
 
-/** The shared options plus the webhook keys; notifications retry on RETRY_LADDER. */
+/** The shared options plus the webhook keys and allowed receivers; notifications retry on RETRY_LADDER. */
 function payTxMsgOptions(config: PayConfig): TxMsgModuleOptions {
-  return { ...txMsgOptions(config), notify: { secret: config.notifySecret, secrets: config.notifySecrets } };
+  return { ...txMsgOptions(config), notify: { secret: config.notifySecret, secrets: config.notifySecrets, allowedOrigins: config.notifyUrlAllow } };
 }
