@@ -80,7 +80,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       ...accountNos.map((accountNo): [string, unknown, RegExp] => [
         `the accountNo ${JSON.stringify(accountNo).slice(0, 30)}`,
         { ...valid, accountNo },
-        /^accountNo must be an account number of 1 to 20 digits$/,
+        /^accountNo must be an account number of 1 to 20 digits without leading zeros$/,
       ]),
       ['an empty object', {}, /^accountNo must be an account number.*; amount must be a decimal string/],
       ['a status to set', { ...valid, status: 'SUCCEEDED' }, /^property status should not exist$/],
@@ -178,7 +178,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
   it.each([...malicious, ['an exponent', '1e3'], ['21 digits', '1'.repeat(21)]])(
     'account GET /accounts/:accountNo refuses an account number that is %s with 400',
     async (_, accountNo) => {
-      expectRefusal(await account.get(`/accounts/${accountNo}`), 400, /^accountNo must be an account number of 1 to 20 digits$/);
+      expectRefusal(await account.get(`/accounts/${accountNo}`), 400, /^accountNo must be an account number of 1 to 20 digits without leading zeros$/);
     },
   );
 
