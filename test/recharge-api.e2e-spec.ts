@@ -249,7 +249,7 @@ describe('recharge APIs', () => {
     const before = await footprint();
 
     // The re-send is an operator action: past its admin guard, so that the txNo is what is judged.
-    const headers = path.endsWith('/notify') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
+    const headers: Record<string, string> = path.endsWith('/notify') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
     const malformed = await target.request(method, path.replace(':txNo', encodeURIComponent('x'.repeat(65))), undefined, headers);
     const unknown = await target.request(method, path.replace(':txNo', 'no-such-tx'), undefined, headers);
 
