@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 export const MALFORMED_JSON_MESSAGE = 'request body must be a valid JSON object';
 
 /**
- * Deepest nesting of arrays and objects a body may have. Ours need 3; validation and
+ * Deepest nesting of arrays and objects a body may have. Ours need two; validation and
  * class-transformer recurse once per level and overflow the stack a few thousand levels down.
  */
 export const MAX_JSON_DEPTH = 32;
