@@ -12,6 +12,7 @@ import { signedWebhook, webhookReceiver } from './support/webhooks';
 // account reaches pay through a proxy the tests cut to leave a recharge PENDING at will.
 describe('recharge notification: pay -> account', () => {
   const SECRET = 'e2e-notify-secret';
+  const ADMIN_TOKEN = 'e2e-notify-admin-token';
   const QUEUE = 'account.apply-on-recharge-completed';
   let stack: TestStack;
   let pay: ServiceProcess;
@@ -36,6 +37,7 @@ describe('recharge notification: pay -> account', () => {
       NOTIFY_URL_ALLOW: allowed,
       RECHARGE_LIMIT: '1000.00',
       RETRY_LADDER: '300ms,600ms,1s,2s',
+      TXMSG_ADMIN_TOKEN: ADMIN_TOKEN,
     });
     payLink = await TcpProxy.start('127.0.0.1', pay.port);
     account = await stack.start('account', accountEnv(), ports.account);
@@ -169,7 +171,12 @@ describe('recharge notification: pay -> account', () => {
       await settled(txNo);
       const before = await balance();
 
-      const resent = await pay.post(`/recharges/${txNo}/notify`, undefined);
+      const path = `/recharges/${txNo}/notify`;
+      expect((await pay.post(path, undefined)).status).toBe(401); // an operator action
+      expect((await pay.post(path, undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
+      expect(receiver.received).toHaveLength(1);
+
+      const resent = await pay.post(path, undefined, { authorization: `Bearer ${ADMIN_TOKEN}` });
 
       expect(resent).toEqual({ status: 202, body: { txNo, mq: 1, webhooks: 1 } });
       await waitFor(() => receiver.received.length === 2, { description: 'webhook sent again' });

@@ -1,6 +1,7 @@
 import {
   HealthModule,
   LoggingModule,
+  RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
   txMsgOptions,
@@ -30,6 +31,7 @@ export class AppModule {
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions }),
         CqrsModule.forRoot(),
+        RateLimitModule.forRoot(config.rateLimit),
         HealthModule,
         RechargesModule,
       ],

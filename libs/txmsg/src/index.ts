@@ -63,6 +63,7 @@ export { InvalidCursorError } from './consumer/failure-cursor';
 export { RetryScheduler } from './consumer/retry-scheduler';
 
 // Operations
+export { AdminTokenGuard } from './admin/admin-token.guard';
 export { BrokerHealthIndicator } from './broker/broker-health.indicator';
 export { TxMsgMetrics, type ConsumeOutcome } from './metrics/txmsg-metrics';
 export { Housekeeper } from './housekeeping/housekeeper';
