@@ -12,6 +12,7 @@ import { AdminController } from './admin/admin.controller';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { BrokerHealthIndicator } from './broker/broker-health.indicator';
 import { ConfirmedPublisher } from './broker/confirmed-publisher';
+import { DeadLetterQueues } from './broker/dead-letter-queues';
 import { SubscriptionSetup } from './broker/subscription-setup';
 import { ConsumerRuntime } from './consumer/consumer-runtime';
 import { ConsumerShutdown } from './consumer/consumer-shutdown';
@@ -114,6 +115,7 @@ export class TxMsgModule {
         TxMsgMetrics,
         BrokerHealthIndicator,
         ConfirmedPublisher,
+        DeadLetterQueues,
         SubscriptionSetup,
         ConsumerRuntime,
         ConsumerShutdown,
@@ -136,6 +138,7 @@ export class TxMsgModule {
         OutboxRelay,
         TransactionProducer,
         FailureStore,
+        DeadLetterQueues,
         Housekeeper,
         HttpNotifier,
         TxMsgMetrics,

@@ -52,4 +52,23 @@ describe('TxMsgModule options', () => {
     const options = withDefaults({ ...base, notify: { secrets: { 'https://a.example/path': 'k' } } });
     expect(() => assertValid(options)).toThrow(/notify\.secrets keys must be origins/);
   });
+
+  it('allows no receiver by default', () => {
+    expect(withDefaults(base).notify.allowedOrigins).toEqual([]);
+  });
+
+  it.each(['https://a.example/path', 'http://user@a.example', 'ftp://a.example', 'a.example', 'http://a.example?x'])(
+    'refuses the allowed origin %j',
+    (origin) => {
+      const options = withDefaults({ ...base, notify: { allowedOrigins: ['http://ok.example:8080', origin] } });
+      expect(() => assertValid(options)).toThrow(/notify\.allowedOrigins must hold origins such as "https:\/\/host:443"/);
+    },
+  );
+
+  it('refuses a whsec_ key that is not base64, without repeating it', () => {
+    const options = withDefaults({ ...base, notify: { secret: 'whsec_not*base64', secrets: { 'https://a.example': 'whsec_' } } });
+    expect(() => assertValid(options)).toThrow(/notify\.secret: a whsec_ secret must be followed by base64.*https:\/\/a\.example: a whsec_ secret/);
+    expect(() => assertValid(options)).not.toThrow(/not\*base64/);
+    expect(() => assertValid(withDefaults({ ...base, notify: { secret: 'whsec_c2VjcmV0' } }))).not.toThrow();
+  });
 });

@@ -1,3 +1,4 @@
+import { webhookKey } from './notify/webhook-signature';
 import { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 /** Broker connection and topology. */
@@ -98,13 +99,27 @@ export interface TxMsgHousekeepingOptions {
 
 /** Best-effort HTTP notification (seed §6.2 scheme 2): signed webhooks retried on a ladder. */
 export interface TxMsgNotifyOptions {
-  /** HMAC key for every receiver without its own. */
+  /**
+   * HMAC key for the receivers of `allowedOrigins`. A `whsec_`-prefixed key is read as Standard
+   * Webhooks libraries read it (base64 after the prefix); any other is used as written.
+   */
   secret?: string;
-  /** HMAC keys by receiver origin (`https://merchant.example:8443`), overriding `secret`. */
+  /** HMAC keys by receiver origin (`https://merchant.example:8443`); each origin is thereby allowed. */
   secrets?: Record<string, string>;
+  /**
+   * Origins (`https://merchant.example:8443`) notifications may be sent to, signed with `secret`.
+   * A URL whose origin is neither here nor a key of `secrets` is refused. The notifier connects
+   * to public addresses only: an allowed name that resolves to a loopback, private, link-local or
+   * otherwise internal address is refused at each connection; to reach such a receiver, list its
+   * IP literal (`http://10.0.0.7:8080`), which allows exactly that address. Default none.
+   */
+  allowedOrigins?: string[];
   /** Delays between attempts, in ms. Default: `retry.ladderMs`. */
   ladderMs?: number[];
-  /** An attempt that has no answer within this time failed. Default 5000 ms. */
+  /**
+   * An attempt that has no answer within this time failed. Default 5000 ms. Due notifications are
+   * leased for twice this plus 10 s while their attempt runs.
+   */
   timeoutMs?: number;
   /** How often due notifications are looked for. Default 1000 ms. */
   scanIntervalMs?: number;
@@ -171,7 +186,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
     consumer: { maxBatch: 50, drainTimeoutMs: 5000, ...options.consumer },
     housekeeping: withHousekeepingDefaults(options.housekeeping, ladderTotal),
-    notify: { secrets: {}, ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
+    notify: { secrets: {}, allowedOrigins: [], ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     adminToken: options.adminToken,
     crashPoint: options.crashPoint,
   };
@@ -189,6 +204,16 @@ function withHousekeepingDefaults(
     batchSize: 500,
     ...options,
   };
+}
+
+/** An http(s) origin with nothing else: no user, path, query or fragment. */
+function isOrigin(text: string): boolean {
+  if (!/^https?:\/\/[^/?#@\\]+$/i.test(text)) return false;
+  try {
+    return new URL(text).origin !== 'null';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -234,7 +259,19 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.notify.timeoutMs, 'notify.timeoutMs');
   positive(options.notify.scanIntervalMs, 'notify.scanIntervalMs');
   for (const origin of Object.keys(options.notify.secrets)) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+    if (!isOrigin(origin)) problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+  }
+  for (const origin of options.notify.allowedOrigins) {
+    if (!isOrigin(origin)) problems.push(`notify.allowedOrigins must hold origins such as "https://host:443", got "${origin}".`);
+  }
+  const secrets: [string, string | undefined][] = [['notify.secret', options.notify.secret], ...Object.entries(options.notify.secrets)];
+  for (const [name, secret] of secrets) {
+    if (secret === undefined) continue;
+    try {
+      webhookKey(secret);
+    } catch (error) {
+      problems.push(`the notification key of ${name}: ${(error as Error).message}.`);
+    }
   }
   const ladderTotal = options.retry.ladderMs.reduce((sum, ms) => sum + ms, 0);
   if (options.housekeeping.retentionMs <= ladderTotal) {

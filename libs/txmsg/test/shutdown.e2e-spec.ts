@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer } from './support/fixtures';
@@ -26,7 +27,7 @@ describe('Shutdown and dead letters', () => {
   });
 
   async function start(consumer: Parameters<typeof startTestApp>[0]['txmsg'] = {}) {
-    const app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true, modules: [PlainConsumerModule], txmsg: consumer });
+    const app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true, listen: true, modules: [PlainConsumerModule], txmsg: consumer });
     apps.push(app);
     return app;
   }
@@ -87,6 +88,17 @@ describe('Shutdown and dead letters', () => {
     await waitFor(async () => (await probe.queueDepth(`${PLAIN_QUEUE}.parked`)) === 1, { description: 'failed message parked' });
     await waitFor(() => app.get(PlainConsumer).handled.includes('p2'), { description: 'the next message handled' });
     expect(await probe.queueDepth(PLAIN_QUEUE)).toBe(0);
+
+    // An operator sees it and, once the handler is fixed, moves it back.
+    const admin = () => request(app.getHttpServer());
+    const auth = { Authorization: 'Bearer test-admin-token' };
+    const listed = await admin().get('/txmsg/dead-letters').set(auth).expect(200);
+    expect(listed.body).toContainEqual({ queue: PLAIN_QUEUE, parkingQueue: `${PLAIN_QUEUE}.parked`, messages: 1 });
+    app.get(PlainConsumer).healed = true;
+    await admin().post(`/txmsg/dead-letters/${PLAIN_QUEUE}/requeue`).set(auth).expect(200, { requeued: 1 });
+    await waitFor(() => app.get(PlainConsumer).handled.includes('p1'), { description: 'the requeued message handled' });
+    expect(await probe.queueDepth(`${PLAIN_QUEUE}.parked`)).toBe(0);
+    await admin().post('/txmsg/dead-letters/no.such.queue/requeue').set(auth).expect(404);
   });
 
   it('starts on a queue declared by an earlier version without a dead-letter exchange', async () => {

@@ -7,7 +7,8 @@ import type { ServiceConfig } from '../config/service.config';
 import { ensureDatabase } from '../database/ensure-database';
 import { withMigrationLock } from '../database/migration-lock';
 import { HttpErrorFilter } from '../http/http-error.filter';
-import { malformedJsonAsBadRequest, refusePrototypeKeys } from '../http/json-body-guard';
+import { malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys } from '../http/json-body-guard';
+import { applyServerTimeouts } from '../http/server-timeouts';
 import { ensureBroker } from './ensure-broker';
 import { StartupError } from './startup-error';
 
@@ -51,6 +52,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
       createApp(definition.rootModule(config), definition.rawBody ?? false),
     );
     closeOnSignals(app, logger);
+    applyServerTimeouts(app.getHttpServer(), config.httpRequestTimeoutMs);
     await listen(app, config);
     logger.log(`listening on http://${config.host}:${config.port}`);
   } catch (error) {
@@ -72,7 +74,7 @@ async function createApp(rootModule: DynamicModule, rawBody: boolean): Promise<N
   app.flushLogs(); // Nest would hold them until listen() succeeds
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.use(malformedJsonAsBadRequest, refusePrototypeKeys);
+  app.use(malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   return app;

@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { DeadLetterQueues } from '../broker/dead-letter-queues';
 import { InvalidCursorError } from '../consumer/failure-cursor';
 import { FailureStore, type FailureStatus } from '../consumer/failure-store';
 import { RetryScheduler } from '../consumer/retry-scheduler';
@@ -21,7 +22,8 @@ const OUTBOX_STATUSES = ['PREPARED', 'READY', 'PUBLISHED', 'DISCARDED'];
 
 /**
  * The library's admin API, under `/txmsg`, behind a bearer token: parked and retrying messages
- * (list, requeue, purge) and the outbox (list by status, counts). Nothing is dropped silently:
+ * (list, requeue, purge), the broker's dead letters (list, requeue) and the outbox (list by
+ * status, counts). Nothing is dropped silently:
  * a parked message stays until someone requeues or purges it.
  */
 @Controller('txmsg')
@@ -30,8 +32,22 @@ export class AdminController {
   constructor(
     private readonly failures: FailureStore,
     private readonly retries: RetryScheduler,
+    private readonly deadLetters: DeadLetterQueues,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
+
+  /** `GET /txmsg/dead-letters` — the broker-side parking queue of each subscribed queue, with its message count. */
+  @Get('dead-letters')
+  listDeadLetters() {
+    return this.deadLetters.list();
+  }
+
+  /** `POST /txmsg/dead-letters/:queue/requeue?limit=100` — moves dead-lettered messages back to their queue. */
+  @Post('dead-letters/:queue/requeue')
+  @HttpCode(200)
+  async requeueDeadLetters(@Param('queue') queue: string, @Query('limit') limit?: string) {
+    return { requeued: await this.deadLetters.requeue(queue, parseLimit(limit)) };
+  }
 
   /**
    * `GET /txmsg/failures?status=PARKED&limit=100&after=<cursor>` — failed messages, newest first,

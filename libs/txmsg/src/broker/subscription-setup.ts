@@ -12,6 +12,7 @@ import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import { bindRuntime, IDEMPOTENT_HANDLER } from '../consumer/runtime-binding';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { DeadLetterQueues } from './dead-letter-queues';
 import { type ChannelSource, canDeclareQueue, deadLetterArguments, deadLetterTopologyOf, declareDeadLetterTopology } from './dead-letter';
 
 /**
@@ -43,6 +44,7 @@ export class SubscriptionSetup implements OnModuleInit {
     private readonly scanner: MetadataScanner,
     private readonly amqp: AmqpConnection,
     private readonly runtime: ConsumerRuntime,
+    private readonly deadLetters: DeadLetterQueues,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
@@ -82,6 +84,7 @@ export class SubscriptionSetup implements OnModuleInit {
       return adjusted;
     }
     await declareDeadLetterTopology(this.amqp.channel, topology, quorum);
+    this.deadLetters.register(topology);
     return withDeadLetter;
   }
 

@@ -9,10 +9,12 @@ export const PLAIN_QUEUE = 'test.plain';
 @Injectable()
 export class PlainConsumer {
   readonly handled: string[] = [];
+  /** Once true, payloads that said to fail are handled too (the bug was fixed). */
+  healed = false;
 
   @RabbitSubscribe({ exchange: EXCHANGE, routingKey: PLAIN_HAPPENED, queue: PLAIN_QUEUE })
   async onPlain(payload: { id: string; fail?: boolean }): Promise<void> {
-    if (payload.fail) throw new Error(`plain handler failure for ${payload.id}`);
+    if (payload.fail && !this.healed) throw new Error(`plain handler failure for ${payload.id}`);
     this.handled.push(payload.id);
   }
 }
