@@ -1,7 +1,9 @@
 'use strict';
-// Demo scenario (seed 6.3): account asks pay for a 50.00 recharge of account 1. pay records it
-// and notifies the result by MQ and by signed webhook; account applies it exactly once. Shows the
-// balance before and after and pay's delivery attempts.
+// Demo scenarios (seed 6.3), the two entry points of a recharge. `recharge`: account asks pay for
+// 50.00 on account 1. `rechargeAtPay`: the user recharges 20.00 at pay directly, as the seed's flow
+// starts; account first hears of it from pay's result. Either way pay records it and notifies the
+// result by MQ and by signed webhook, and account applies it exactly once. Each shows the balance
+// before and after and pay's delivery attempts.
 
 async function recharge({ http, say }) {
   const balance = async () => (await http('account', 'GET', '/accounts/1')).body.balance;
@@ -19,7 +21,32 @@ async function recharge({ http, say }) {
   say(`account GET /recharges/${txNo} -> ${JSON.stringify(done.body)}`);
   say(`account 1 balance: ${before} -> ${await balance()}`);
   say(`pay GET /recharges/${txNo} -> ${JSON.stringify((await http('pay', 'GET', `/recharges/${txNo}`)).body)}`);
+  await showWebhooks({ http, say }, txNo);
+}
+Object.defineProperty(recharge, 'name', { value: 'recharge: account -> pay -> notification (seed 6.3)' });
 
+/** A fixed txNo: pay is idempotent on it, so only the first run moves money; later runs show the replay (200). */
+const AT_PAY_TX_NO = 'demo-recharge-at-pay';
+
+async function rechargeAtPay({ http, say, services }) {
+  const balance = async () => (await http('account', 'GET', '/accounts/1')).body.balance;
+  const before = await balance();
+  const body = { txNo: AT_PAY_TX_NO, accountNo: '1', amount: '20.00', notifyUrl: `${services.account.url}/notifications/recharge` };
+  const made = await http('pay', 'POST', '/recharges', body);
+  say(`pay POST /recharges ${JSON.stringify(body)} -> ${made.status} ${JSON.stringify(made.body)}`);
+  if (made.status !== 201 && made.status !== 200) throw new Error('pay did not record the recharge');
+
+  const done = await poll(async () => {
+    const reply = await http('account', 'GET', `/recharges/${AT_PAY_TX_NO}`);
+    return reply.status === 200 && reply.body.status !== 'PENDING' ? reply : undefined;
+  }, `account to apply recharge ${AT_PAY_TX_NO}`);
+  say(`account GET /recharges/${AT_PAY_TX_NO} -> ${JSON.stringify(done.body)} (recorded from pay's result)`);
+  say(`account 1 balance: ${before} -> ${await balance()}`);
+  await showWebhooks({ http, say }, AT_PAY_TX_NO);
+}
+Object.defineProperty(rechargeAtPay, 'name', { value: 'recharge at pay: user -> pay -> notification -> account (seed 6.3)' });
+
+async function showWebhooks({ http, say }, txNo) {
   const notifications = await poll(async () => {
     const reply = await http('pay', 'GET', `/recharges/${txNo}/notifications`);
     const list = reply.body.notifications || [];
@@ -30,7 +57,6 @@ async function recharge({ http, say }) {
     for (const a of n.attempts) say(`  attempt ${a.attempt} at ${a.at}: ${a.statusCode ?? '-'}${a.error ? ` (${a.error})` : ''}`);
   }
 }
-Object.defineProperty(recharge, 'name', { value: 'recharge: account -> pay -> notification (seed 6.3)' });
 
 async function poll(probe, what, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
@@ -43,3 +69,4 @@ async function poll(probe, what, timeoutMs = 20_000) {
 }
 
 module.exports = recharge;
+module.exports.atPay = rechargeAtPay;

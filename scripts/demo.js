@@ -36,6 +36,7 @@ const SERVICES = [
 const scenarios = [
   require('./demo-transfer'), // bank1 -> bank2 transfer (seed 5.3)
   require('./demo-recharge'), // pay -> account recharge, notified and reconciled (seed 6.3)
+  require('./demo-recharge').atPay, // the same, made at pay directly: account hears of it from pay
 ];
 
 const children = new Map();
