@@ -254,8 +254,8 @@ describe('amounts and account numbers, as properties of the running services', (
     expect(await balanceOf(account, '1')).toBe(plus(start, credited));
   });
 
-  // Last: account ignores pay's notifications of these recharges, which it never asked for, but
-  // records their dedup rows, so the footprints above must be taken before.
+  // Last: account applies pay's notifications of these recharges (a recharge made at pay is
+  // recorded and credited at account), so the footprints above must be taken before.
   it('pay records exactly any valid amount, however written, with the result its limit decides, and knows it again by txNo', async () => {
     await fc.assert(
       fc.asyncProperty(validAmount, async ({ cents, sent }) => {

@@ -14,7 +14,8 @@ import { RechargesController } from './recharges.controller';
 
 /**
  * Recharges (seed 6.3): asks pay to perform them, applies results exactly once from MQ, signed
- * webhooks and reconciliation, and reconciles late ones by itself.
+ * webhooks and reconciliation (also for recharges made at pay directly), reconciles late ones by
+ * itself, and pulls pay's result list to find results it was never notified of.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Recharge, WebhookReceipt, Account])],

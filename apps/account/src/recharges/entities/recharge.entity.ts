@@ -3,7 +3,10 @@ import Decimal from 'decimal.js';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { AppliedBy, RechargeStatus } from '../domain/recharge-state';
 
-/** A recharge the account system asked pay to perform, and what became of it. */
+/**
+ * A recharge of an account: one account asked pay to perform (PENDING until pay's result is
+ * applied), or one the user made at pay, recorded final from pay's result.
+ */
 @Entity({ name: 'recharge' })
 export class Recharge {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })
