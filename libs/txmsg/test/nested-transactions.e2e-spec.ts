@@ -70,7 +70,7 @@ describe('Messages written in nested transactions', () => {
         )
       ).map((row) => ({ ...row, id: row.id.slice(prefix.length) }));
 
-    /** Commits `id` in a transaction of its own and waits until it is received: what was sent before it has arrived too. */
+    /** Commits `id` in a transaction of its own and waits for it: what was sent before it has arrived too. */
     async function sentinel(id: string): Promise<void> {
       await txHost.withTransaction(Propagation.RequiresNew, () => write(id));
       await waitFor(() => received().includes(id), { timeoutMs: 5000, description: `sentinel ${id} received` });
