@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageProperties } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
-import { claimRows } from '../support/claim-rows';
+import { leaseRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { ATTEMPT_HEADER, TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -20,10 +20,21 @@ interface DueRow {
   attempts: number;
 }
 
+/** Most retries leased, and sent at once, per round. */
+const BATCH = 50;
+
 /**
  * Sends each failed message whose rung of the ladder has come back to its consumer's queue
- * (through the default exchange, so only that consumer gets it), with confirms. Rows are
- * claimed under `FOR UPDATE SKIP LOCKED`, so several instances share the work.
+ * (through the default exchange, so only that consumer gets it), with confirms.
+ *
+ * Transaction contract: never publishes inside a transaction. A round leases up to 50 due
+ * WAITING rows in one short transaction (`FOR UPDATE SKIP LOCKED`, `next_attempt_at` moved past
+ * the publish timeout, COMMIT), so several instances share the work; publishes them in parallel
+ * with no transaction or lock held; then records the outcomes with conditional updates: one UPDATE
+ * marks every sent row DISPATCHED, a failed one is due again in 5 s. Each update only touches a
+ * row still WAITING with the attempt count it was leased with: a retry that has meanwhile come
+ * back and failed again (a new rung scheduled) or succeeded (row gone) is not overwritten. A lease
+ * that runs out (the process died) sends the retry again; consumers dedupe.
  */
 @Injectable()
 export class RetryScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -35,7 +46,7 @@ export class RetryScheduler implements OnApplicationBootstrap, BeforeApplication
     private readonly publisher: ConfirmedPublisher,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
-    this.worker = new PeriodicWorker(this.logger, options.retry.scanIntervalMs, async () => (await this.dispatchDue()) >= 50);
+    this.worker = new PeriodicWorker(this.logger, options.retry.scanIntervalMs, async () => (await this.dispatchDue()) >= BATCH);
   }
 
   onApplicationBootstrap(): void {
@@ -51,32 +62,45 @@ export class RetryScheduler implements OnApplicationBootstrap, BeforeApplication
     this.worker.wake();
   }
 
-  /** Dispatches every due retry once; returns how many rows were claimed. */
+  /** Dispatches every due retry once; returns how many rows were leased. */
   async dispatchDue(): Promise<number> {
     const select = `SELECT id, message_id, queue, properties, body, attempts
                       FROM txmsg_inbox_failure
                      WHERE status = 'WAITING' AND next_attempt_at <= NOW(3)
                      ORDER BY next_attempt_at
-                     LIMIT 50
+                     LIMIT ?
                      FOR UPDATE SKIP LOCKED`;
-    return claimRows<DueRow>(this.dataSource, select, [], async (em, rows) => {
-      for (const row of rows) {
-        try {
-          const properties = JSON.parse(row.properties) as Partial<MessageProperties>;
-          await this.publisher.publish('', row.queue, Buffer.from(row.body, 'base64'), {
-            ...withoutNulls(properties),
-            messageId: row.message_id,
-            headers: { ...(properties.headers ?? {}), [ATTEMPT_HEADER]: row.attempts, [REDELIVERED_HEADER]: true },
-          });
-          await em.query(`UPDATE txmsg_inbox_failure SET status = 'DISPATCHED', updated_at = NOW(3) WHERE id = ?`, [row.id]);
-        } catch (error) {
-          this.logger.warn(`retry of ${row.message_id} to ${row.queue} not sent, trying again in 5 s: ${(error as Error).message}`);
-          await em.query(
-            `UPDATE txmsg_inbox_failure SET next_attempt_at = DATE_ADD(NOW(3), INTERVAL 5 SECOND), last_error = ? WHERE id = ?`,
-            [(error as Error).message.slice(0, 2000), row.id],
-          );
-        }
-      }
+    const leaseMs = this.options.relay.publishTimeoutMs + 1000;
+    const rows = await leaseRows<DueRow>(this.dataSource, 'txmsg_inbox_failure', select, [BATCH], leaseMs);
+    const results = await Promise.allSettled(rows.map((row) => this.send(row)));
+    const sent = rows.filter((_, i) => results[i].status === 'fulfilled');
+    if (sent.length > 0) {
+      await this.dataSource.query(
+        `UPDATE txmsg_inbox_failure SET status = 'DISPATCHED', updated_at = NOW(3)
+          WHERE status = 'WAITING' AND (id, attempts) IN (${sent.map(() => '(?, ?)').join(', ')})`,
+        sent.flatMap((row) => [row.id, row.attempts]),
+      );
+    }
+    for (const [i, result] of results.entries()) {
+      if (result.status === 'fulfilled') continue;
+      const row = rows[i];
+      const message = (result.reason as Error).message;
+      this.logger.warn(`retry of ${row.message_id} to ${row.queue} not sent, trying again in 5 s: ${message}`);
+      await this.dataSource.query(
+        `UPDATE txmsg_inbox_failure SET next_attempt_at = DATE_ADD(NOW(3), INTERVAL 5 SECOND), last_error = ?
+          WHERE id = ? AND status = 'WAITING' AND attempts = ?`,
+        [message.slice(0, 2000), row.id, row.attempts],
+      );
+    }
+    return rows.length;
+  }
+
+  private async send(row: DueRow): Promise<void> {
+    const properties = JSON.parse(row.properties) as Partial<MessageProperties>;
+    await this.publisher.publish('', row.queue, Buffer.from(row.body, 'base64'), {
+      ...withoutNulls(properties),
+      messageId: row.message_id,
+      headers: { ...(properties.headers ?? {}), [ATTEMPT_HEADER]: row.attempts, [REDELIVERED_HEADER]: true },
     });
   }
 }

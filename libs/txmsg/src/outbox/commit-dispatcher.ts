@@ -17,11 +17,15 @@ const MARK_BATCH = 500;
  * Publishes each outbox message right after the transaction that wrote it commits, in the process
  * that wrote it (as CAP does), so a message costs one publish and its share of one batched
  * `UPDATE … PUBLISHED` instead of a relay round. The relay's poll stays the safety net: a row
- * handed over here is written due only after a grace period (`relay.publishTimeoutMs` + 1 s), so
- * no relay claims it while it is being dispatched; if this process dies after the commit, or the
- * publish fails (broker down, no queue bound yet), the row is still READY and the relay of any
- * instance publishes it once it is due. A crash between the publish and the mark publishes it
- * again: delivery stays at-least-once, and consumers dedupe.
+ * handed over here is written due only after the relay's publish lease (`relay.publishTimeoutMs`
+ * + 1 s), so no relay leases it while it is being dispatched; if this process dies after the
+ * commit, or the publish fails (broker down, no queue bound yet), the row is still READY and the
+ * relay of any instance publishes it once it is due. A crash between the publish and the mark
+ * publishes it again: delivery stays at-least-once, and consumers dedupe.
+ *
+ * Transaction contract: {@link take} and {@link release} run inside the writer's transaction and
+ * only note the row; the publish runs after the outermost commit with no transaction open, and
+ * the marks are conditional autocommit UPDATEs (`WHERE status = 'READY'`).
  */
 @Injectable()
 export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown {
@@ -53,7 +57,7 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
   take(manager: EntityManager, row: OutboxRow): number {
     if (!this.options.relay.dispatchOnCommit || !this.relay.running || !manager.queryRunner) return 0;
     handOverAfterCommit(manager, CHANNEL, row);
-    return this.options.relay.publishTimeoutMs + 1000;
+    return this.relay.publishLeaseMs;
   }
 
   /** Gives back a row {@link take}n in the transaction of `manager`: it is not to be sent after all. */
@@ -68,7 +72,7 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
       crashIf(this.options.crashPoint, 'relay-after-publish');
     } catch (error) {
       // Still READY: the relay publishes it after the first back-off step (the grace period at most).
-      return this.relay.postpone(this.dataSource.manager, { ...row, attempts: 0 }, error).catch(() => undefined);
+      return this.relay.postpone(this.dataSource.manager, [{ ...row, attempts: 0 }], error).catch(() => undefined);
     }
     this.metrics.messagePublished(row.routing_key, row.created_at);
     this.published.add(row.message_id);

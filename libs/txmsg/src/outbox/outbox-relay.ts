@@ -11,7 +11,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { onCommitWake } from '../support/after-commit';
-import { claimRows } from '../support/claim-rows';
+import { leaseRows } from '../support/claim-rows';
 import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -29,13 +29,17 @@ interface ReadyRow extends OutboxRow {
 /**
  * Moves committed outbox rows to the broker.
  *
- * Each round claims up to `batchSize` READY rows with `SELECT … FOR UPDATE SKIP LOCKED`,
- * publishes them with confirms, and marks them PUBLISHED in the same transaction. The claim is
- * the row lock: it lasts exactly as long as the relay's transaction, so two relays never hold
- * the same row, and rows claimed by a relay that died are released by the database the moment
- * its connection goes (a lease the database enforces; nothing stays "in progress"). A crash after
- * the publish and before the commit republishes the row: delivery is at-least-once, and
- * consumers dedupe by message id.
+ * Transaction contract: never publishes inside a transaction. Each round leases up to
+ * `batchSize` due READY rows in one short transaction (`SELECT … FOR UPDATE SKIP LOCKED`, then
+ * `next_attempt_at` moved {@link publishLeaseMs} ahead, then COMMIT), publishes them in parallel
+ * with confirms and no transaction or row lock held, and records the outcomes afterwards with
+ * conditional updates (`WHERE status = 'READY'`): one UPDATE marks every published row, failed
+ * ones are postponed on a back-off. A broker that is down or slow therefore holds neither row
+ * locks nor a pooled connection, whatever the publish timeout.
+ *
+ * The lease outlasts the publish timeout, so two relays never publish the same row while one is
+ * at it; a lease that runs out because its relay died (before or after publishing) makes the row
+ * due again for any relay: delivery is at-least-once, and consumers dedupe by message id.
  */
 @Injectable()
 export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -85,7 +89,15 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     this.worker.start();
   }
 
-  /** One round: claim, publish, mark. Returns how many rows were claimed. */
+  /**
+   * How long a leased row stays out of other relays' reach: longer than any publish can take
+   * (the confirm timeout), plus a margin for the round's own database work.
+   */
+  get publishLeaseMs(): number {
+    return this.options.relay.publishTimeoutMs + 1000;
+  }
+
+  /** One round: lease, publish, record. Returns how many rows were leased. */
   async relayOnce(): Promise<number> {
     const select = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
                       FROM txmsg_outbox
@@ -93,23 +105,30 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
                      ORDER BY id
                      LIMIT ?
                      FOR UPDATE SKIP LOCKED`;
-    return claimRows<ReadyRow>(this.dataSource, select, [this.options.relay.batchSize], async (em, rows) => {
-      crashIf(this.options.crashPoint, 'relay-before-publish');
-      const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
-      const sent = rows.filter((_, i) => results[i].status === 'fulfilled').map((row) => row.id);
-      if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
-      rows.forEach((row, i) => results[i].status === 'fulfilled' && this.metrics.messagePublished(row.routing_key, row.created_at));
-      if (sent.length > 0) {
-        await em.query(
-          `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
-            WHERE id IN (?)`,
-          [sent],
-        );
-      }
-      for (const [i, result] of results.entries()) {
-        if (result.status === 'rejected') await this.postpone(em, rows[i], result.reason);
-      }
+    const params = [this.options.relay.batchSize];
+    const rows = await leaseRows<ReadyRow>(this.dataSource, 'txmsg_outbox', select, params, this.publishLeaseMs);
+    if (rows.length === 0) return 0;
+    crashIf(this.options.crashPoint, 'relay-before-publish');
+    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
+    const sent = rows.filter((_, i) => results[i].status === 'fulfilled');
+    if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
+    sent.forEach((row) => this.metrics.messagePublished(row.routing_key, row.created_at));
+    if (sent.length > 0) {
+      await this.dataSource.query(
+        `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
+          WHERE id IN (?) AND status = 'READY'`,
+        [sent.map((row) => row.id)],
+      );
+    }
+    const failed = new Map<string, { reason: unknown; rows: ReadyRow[] }>();
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      const key = reasonOf(result.reason);
+      if (failed.has(key)) failed.get(key)?.rows.push(rows[i]);
+      else failed.set(key, { reason: result.reason, rows: [rows[i]] });
     });
+    for (const { reason, rows: same } of failed.values()) await this.postpone(this.dataSource, same, reason);
+    return rows.length;
   }
 
   /** Internal: publishes one row with its envelope, confirmed and routed (the commit dispatcher uses it too). */
@@ -119,22 +138,36 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
   }
 
   /**
-   * Internal: records a failed publish of a READY row and makes it due again after the next
-   * back-off step (`retryBaseMs` doubling per attempt, up to `retryMaxMs`).
+   * Internal: records that READY rows failed to publish for `reason`, and makes each due again
+   * after its next back-off step (`retryBaseMs` doubling per attempt, up to `retryMaxMs`). A row
+   * published or postponed by someone else meanwhile is left as it is.
    */
-  async postpone(db: Pick<EntityManager, 'query'>, row: OutboxRow & { attempts: number }, reason: unknown): Promise<void> {
+  async postpone(db: Pick<EntityManager, 'query'>, rows: (OutboxRow & { attempts: number })[], reason: unknown): Promise<void> {
     const { retryBaseMs, retryMaxMs } = this.options.relay;
-    const delayMs = Math.min(retryBaseMs * 2 ** Math.min(row.attempts, 20), retryMaxMs);
-    const message = reason instanceof Error ? reason.message : String(reason);
-    const log = `message ${row.message_id} (${row.routing_key}) not published, retrying in ${delayMs} ms: ${message}`;
-    if (reason instanceof UnroutableMessageError) this.logger.warn(log);
-    else this.logger.error(log);
-    this.metrics.publishFailed(reason instanceof UnroutableMessageError ? 'unroutable' : 'error');
-    await db.query(
-      `UPDATE txmsg_outbox
-          SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
-        WHERE message_id = ? AND status = 'READY'`,
-      [delayMs * 1000, message.slice(0, 1000), row.message_id],
-    );
+    const message = reasonOf(reason);
+    const unroutable = reason instanceof UnroutableMessageError;
+    const byDelay = new Map<number, OutboxRow[]>();
+    for (const row of rows) {
+      const delayMs = Math.min(retryBaseMs * 2 ** Math.min(row.attempts, 20), retryMaxMs);
+      if (byDelay.has(delayMs)) byDelay.get(delayMs)?.push(row);
+      else byDelay.set(delayMs, [row]);
+      this.metrics.publishFailed(unroutable ? 'unroutable' : 'error');
+    }
+    for (const [delayMs, same] of byDelay) {
+      const what = same.length === 1 ? `message ${same[0].message_id} (${same[0].routing_key})` : `${same.length} messages`;
+      const log = `${what} not published, retrying in ${delayMs} ms: ${message}`;
+      if (unroutable) this.logger.warn(log);
+      else this.logger.error(log);
+      await db.query(
+        `UPDATE txmsg_outbox
+            SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
+          WHERE message_id IN (?) AND status = 'READY'`,
+        [delayMs * 1000, message.slice(0, 1000), same.map((row) => row.message_id)],
+      );
+    }
   }
+}
+
+function reasonOf(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }

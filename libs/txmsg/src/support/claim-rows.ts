@@ -32,6 +32,10 @@ export async function claimRows<R>(
  * row locks or a pooled connection — and records the outcome afterwards with conditional updates.
  * A lease that runs out (the process died, the I/O hung past its timeout) makes the row due again
  * for any instance, so the work is done at least once.
+ *
+ * `leaseMs` must exceed the longest the I/O can take (its timeout, plus a margin), or a second
+ * instance may do the same work while the first is still at it. `alsoSet` is an extra assignment
+ * made with the lease (`check_count = check_count + 1`); the rows are returned as selected, before it.
  */
 export async function leaseRows<R extends { id: string | number }>(
   dataSource: DataSource,
@@ -39,13 +43,12 @@ export async function leaseRows<R extends { id: string | number }>(
   select: string,
   params: unknown[],
   leaseMs: number,
+  alsoSet?: string,
 ): Promise<R[]> {
   let leased: R[] = [];
+  const set = `next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)${alsoSet ? `, ${alsoSet}` : ''}`;
   await claimRows<R>(dataSource, select, params, async (em, rows) => {
-    await em.query(`UPDATE ${table} SET next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND) WHERE id IN (?)`, [
-      leaseMs * 1000,
-      rows.map((row) => row.id),
-    ]);
+    await em.query(`UPDATE ${table} SET ${set} WHERE id IN (?)`, [leaseMs * 1000, rows.map((row) => row.id)]);
     leased = rows;
   });
   return leased;

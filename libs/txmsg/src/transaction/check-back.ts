@@ -4,7 +4,7 @@ import { ClsService } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { affectedRows } from '../support/affected-rows';
-import { claimRows } from '../support/claim-rows';
+import { leaseRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -74,16 +74,10 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
                      ORDER BY next_attempt_at
                      LIMIT 20
                      FOR UPDATE SKIP LOCKED`;
-    let claimed: PreparedRow[] = [];
-    await claimRows<PreparedRow>(this.dataSource, select, [], async (em, rows) => {
-      await em.query(
-        `UPDATE txmsg_outbox SET check_count = check_count + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
-          WHERE id IN (?)`,
-        [this.options.check.intervalMs * 1000, rows.map((row) => row.id)],
-      );
-      claimed = rows.map((row) => ({ ...row, check_count: row.check_count + 1 }));
-    });
-    return claimed;
+    const lease = this.options.check.intervalMs;
+    const counted = 'check_count = check_count + 1';
+    const rows = await leaseRows<PreparedRow>(this.dataSource, 'txmsg_outbox', select, [], lease, counted);
+    return rows.map((row) => ({ ...row, check_count: row.check_count + 1 }));
   }
 
   /** Asks the listener about one leased row and applies the answer; true when it committed. */

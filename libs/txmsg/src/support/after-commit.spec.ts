@@ -1,0 +1,100 @@
+import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
+import { handOverAfterCommit, onCommitHandOver, onCommitWake, wakeAfterCommit, withdrawAfterCommit } from './after-commit';
+
+/** A query runner as TypeORM drives it: depth up on start, down before the commit/rollback event. */
+function fakeTransaction() {
+  const dataSource = { subscribers: [] as EntitySubscriberInterface[] } as unknown as DataSource;
+  const runner = { data: {} as Record<string, unknown>, transactionDepth: 0 };
+  const manager = { queryRunner: runner } as unknown as EntityManager;
+  const event = { queryRunner: runner } as unknown as TransactionCommitEvent;
+  const subscriber = () => dataSource.subscribers[0];
+  return {
+    dataSource,
+    manager,
+    start: () => void runner.transactionDepth++,
+    commit: () => {
+      runner.transactionDepth--;
+      subscriber().afterTransactionCommit?.(event);
+    },
+    rollback: () => {
+      runner.transactionDepth--;
+      subscriber().afterTransactionRollback?.(event);
+    },
+  };
+}
+
+describe('after-commit hand-over', () => {
+  function setUp() {
+    const tx = fakeTransaction();
+    const received: string[] = [];
+    const woken: string[] = [];
+    onCommitHandOver<string>(tx.dataSource, 'ch', (items) => received.push(...items));
+    onCommitWake(tx.dataSource, 'worker', () => woken.push('worker'));
+    const write = (item: string) => {
+      handOverAfterCommit(tx.manager, 'ch', item);
+      wakeAfterCommit(tx.manager, 'worker');
+    };
+    return { tx, received, woken, write };
+  }
+
+  it('hands over at the commit of a plain transaction, once', () => {
+    const { tx, received, woken, write } = setUp();
+    tx.start();
+    write('a');
+    write('b');
+    tx.commit();
+    expect(received).toEqual(['a', 'b']);
+    expect(woken).toEqual(['worker']);
+  });
+
+  it('waits for the outermost commit when a nested transaction commits', () => {
+    const { tx, received, woken, write } = setUp();
+    tx.start();
+    write('outer');
+    tx.start();
+    write('inner');
+    tx.commit();
+    expect(received).toEqual([]);
+    expect(woken).toEqual([]);
+    tx.commit();
+    expect(received).toEqual(['outer', 'inner']);
+    expect(woken).toEqual(['worker']);
+  });
+
+  it('drops only what a rolled-back nested transaction handed over, with what committed into it', () => {
+    const { tx, received, write } = setUp();
+    tx.start();
+    write('outer');
+    tx.start();
+    write('inner');
+    tx.start();
+    write('innermost');
+    tx.commit();
+    tx.rollback();
+    write('after');
+    tx.commit();
+    expect(received).toEqual(['outer', 'after']);
+  });
+
+  it('drops everything when the outermost transaction rolls back', () => {
+    const { tx, received, woken, write } = setUp();
+    tx.start();
+    write('outer');
+    tx.start();
+    write('inner');
+    tx.commit();
+    tx.rollback();
+    expect(received).toEqual([]);
+    expect(woken).toEqual([]);
+  });
+
+  it('forgets a withdrawn item', () => {
+    const { tx, received, write } = setUp();
+    tx.start();
+    write('kept');
+    write('taken back');
+    withdrawAfterCommit<string>(tx.manager, 'ch', (item) => item === 'taken back');
+    tx.commit();
+    expect(received).toEqual(['kept']);
+  });
+});

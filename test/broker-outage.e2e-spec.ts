@@ -1,0 +1,185 @@
+import { waitFor } from '@app/txmsg/testing';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createConnection } from 'mysql2/promise';
+import { FAST_BANK_ENV, seedAccounts } from './support/banks';
+import type { ServiceProcess } from './support/service-process';
+import { TcpProxy } from './support/tcp-proxy';
+import { TestStack } from './support/test-stack';
+
+/** Transfers per second: modest, so the shared machine's CPU is not what the latencies measure. */
+const RATE = 25;
+const WARM_UP_MS = 3_000;
+const BASELINE_MS = 15_000;
+const OUTAGE_MS = 60_000;
+const SOURCES = Array.from({ length: 20 }, (_, i) => String(1000 + i));
+
+interface Load {
+  latencies: number[];
+  txNos: string[];
+  failures: string[];
+}
+
+/**
+ * Sends `RATE` transfers a second for `durationMs`, each at its planned time whether or not the
+ * earlier ones have answered (an open load, so a slow answer cannot slow down the load itself).
+ */
+async function load(bank1: ServiceProcess, durationMs: number): Promise<Load> {
+  const result: Load = { latencies: [], txNos: [], failures: [] };
+  const started = Date.now();
+  const sent: Promise<void>[] = [];
+  for (let i = 0; i < (durationMs * RATE) / 1000; i++) {
+    const due = started + (i * 1000) / RATE;
+    if (due > Date.now()) await delay(due - Date.now()); // pacing the load, not waiting for an outcome
+    const fromAccountNo = SOURCES[i % SOURCES.length];
+    const at = performance.now();
+    sent.push(
+      postTransfer(bank1, { fromAccountNo, toAccountNo: '2', amount: '1.00' }).then(
+        async (response) => {
+          const body = await response.json();
+          result.latencies.push(performance.now() - at);
+          if (response.status === 202) result.txNos.push(body.txNo);
+          else result.failures.push(`${response.status} ${JSON.stringify(body)}`);
+        },
+        (error: Error) => void result.failures.push(error.message),
+      ),
+    );
+  }
+  await Promise.all(sent);
+  return result;
+}
+
+/**
+ * `POST /transfers`, waiting as long as it takes: a slow answer is a latency to measure, and an
+ * abandoned request might still commit a transfer the test would not know of.
+ */
+function postTransfer(bank1: ServiceProcess, body: object): Promise<Response> {
+  return fetch(`${bank1.url}/transfers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(60_000),
+  });
+}
+
+function p99(latencies: number[]): number {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return sorted[Math.ceil(sorted.length * 0.99) - 1];
+}
+
+interface LongTransaction {
+  trx_id: string;
+  trx_started: Date;
+  trx_state: string;
+  trx_isolation_level: string;
+  trx_rows_locked: number;
+  trx_rows_modified: number;
+  trx_query: string | null;
+  command: string;
+  /** What a waiting transaction waits for: the lock (index, key) and the query of its holder. */
+  waits_for: string | null;
+}
+
+/**
+ * Polls InnoDB, until stopped, for transactions of `service`'s database open longer than 1 s.
+ * `trx_started` has whole seconds only; comparing it with the whole-second `NOW()` flags a
+ * transaction only once it has certainly been open more than 1 s (and always by 2 s).
+ */
+async function watchTransactions(service: ServiceProcess) {
+  const { DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME } = service.env;
+  const connection = await createConnection({ host: DB_HOST, port: Number(DB_PORT), user: DB_USER, password: DB_PASSWORD });
+  const seen = new Map<string, LongTransaction>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [rows] = await connection.query(
+        `SELECT t.trx_id, t.trx_started, t.trx_state, t.trx_isolation_level, t.trx_rows_locked, t.trx_rows_modified,
+                t.trx_query, p.command,
+                (SELECT GROUP_CONCAT(CONCAT(l.lock_mode, ' ', l.lock_index, ' ', COALESCE(l.lock_data, ''), ' held by ', b.trx_id, ': ',
+                                            COALESCE(b.trx_query, '(idle)')) SEPARATOR '; ')
+                   FROM information_schema.innodb_lock_waits w
+                   JOIN information_schema.innodb_locks l ON l.lock_id = w.blocking_lock_id
+                   JOIN information_schema.innodb_trx b ON b.trx_id = w.blocking_trx_id
+                  WHERE w.requesting_trx_id = t.trx_id) AS waits_for
+           FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
+          WHERE p.db = ? AND t.trx_started < NOW() - INTERVAL 1 SECOND`,
+        [DB_NAME],
+      );
+      for (const row of rows as LongTransaction[]) {
+        seen.set(`${row.trx_id}@${new Date(row.trx_started).toISOString()}`, row);
+      }
+      await delay(200); // the polling period
+    }
+  })();
+  /** Stops polling; returns every transaction seen open longer than 1 s. */
+  async function stop(): Promise<LongTransaction[]> {
+    running = false;
+    await loop.finally(() => connection.end());
+    return [...seen.values()];
+  }
+  return { stop };
+}
+
+// With bank1 cut off from RabbitMQ, accepting transfers must not get slower (only the database is
+// needed to accept one), and the library must not hold a database transaction across a publish
+// that cannot be confirmed; once the broker is back, every transfer arrives, exactly once.
+describe('bank1 with RabbitMQ unreachable', () => {
+  let stack: TestStack;
+  let link: TcpProxy;
+  let bank1: ServiceProcess;
+  let bank2: ServiceProcess;
+
+  beforeAll(async () => {
+    stack = await TestStack.create('broker_outage');
+    link = await TcpProxy.start('127.0.0.1', 5672);
+    // A short back-off ceiling, so what waited out the outage goes soon after it.
+    const env = { ...FAST_BANK_ENV, TXMSG_RELAY_RETRY_MAX: '5s' };
+    [bank1, bank2] = await Promise.all([
+      stack.start('bank1', { ...env, RABBITMQ_URL: stack.rabbitUrl.replace(':5672/', `:${link.port}/`) }),
+      stack.start('bank2', env),
+    ]);
+    await seedAccounts(stack, bank1.env.DB_NAME, SOURCES.map((no) => [no, '100000.00']));
+  });
+
+  afterAll(async () => {
+    await link?.close();
+    await stack?.destroy();
+  });
+
+  it('keeps accepting transfers as fast, holds no transaction open over 1 s, and credits every transfer once after', async () => {
+    const warmUp = await load(bank1, WARM_UP_MS);
+    const baseline = await load(bank1, BASELINE_MS);
+    link.cut();
+    const watcher = await watchTransactions(bank1);
+    let outage: Load;
+    let longTransactions: LongTransaction[];
+    try {
+      outage = await load(bank1, OUTAGE_MS);
+    } finally {
+      longTransactions = await watcher.stop();
+      link.heal();
+    }
+    const [up, down] = [p99(baseline.latencies), p99(outage.latencies)];
+    const failures = [...warmUp.failures, ...baseline.failures, ...outage.failures];
+    // One assertion, so a failure shows both latencies and every long transaction.
+    expect({ baselineP99Ms: Math.round(up), outageP99Ms: Math.round(down), within2x: down <= 2 * up, longTransactions, failures })
+      .toMatchObject({ within2x: true, longTransactions: [], failures: [] });
+
+    const txNos = [...warmUp.txNos, ...baseline.txNos, ...outage.txNos];
+    const db2 = bank2.env.DB_NAME;
+    await waitFor(
+      async () => {
+        const [row] = await stack.query(db2, "SELECT COUNT(*) AS n FROM incoming_transfer WHERE status = 'CREDITED'");
+        return Number(row.n) >= txNos.length;
+      },
+      { timeoutMs: 90_000, description: `${txNos.length} transfers credited at bank2` },
+    );
+    const credited = await stack.query<{ tx_no: string; n: number }>(
+      db2,
+      'SELECT tx_no, COUNT(*) AS n FROM incoming_transfer GROUP BY tx_no',
+    );
+    expect(credited.filter((row) => Number(row.n) !== 1)).toEqual([]);
+    expect(credited.map((row) => row.tx_no).sort()).toEqual([...txNos].sort());
+    const [balance] = await stack.query(db2, "SELECT CAST(balance AS CHAR) AS balance FROM account_info WHERE account_no = '2'");
+    expect(balance.balance).toBe(`${txNos.length}.00`);
+  }, 240_000);
+});
