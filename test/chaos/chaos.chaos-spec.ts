@@ -1,6 +1,7 @@
 import { ensureMariaDb, ensureRabbitMq } from '../support/servers';
 import { printChaosTable, type ChaosRow } from './support/report';
 import { runScenario, type Scenario } from './support/run-scenario';
+import { rollingRestart, sigtermWithBacklog } from './deploy-scenarios';
 import {
   brokerRestart,
   consumerStartsLate,
@@ -36,6 +37,8 @@ describe('chaos', () => {
     consumerStartsLate,
     duplicatesAndPoison,
     mixedRandom,
+    rollingRestart,
+    sigtermWithBacklog,
   ];
 
   it.each(scenarios.map((s) => [s.name, s] as const))('%s: loses nothing and applies nothing twice', async (_, scenario) => {
