@@ -51,6 +51,11 @@ export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000):
     let faults = 0;
     try {
       faults = await scenario.faults(world, load);
+    } catch (error) {
+      // an instance that never came back, a step that timed out: keep what explains it
+      await load.stop();
+      await saveLogs(world, scenario.name, [`the fault schedule failed: ${(error as Error).message.split('\n')[0]}`]);
+      throw error;
     } finally {
       await load.stop();
     }
