@@ -27,6 +27,12 @@ export const CHAOS_ENV: Record<string, string> = {
 const START_DEADLINE_MS = 90_000;
 
 /**
+ * How long a SIGTERM'd instance may take to exit before it is killed: longer than the services' own
+ * grace period, so one that overruns it shows its own exit code rather than our SIGKILL.
+ */
+const STOP_DEADLINE_MS = 30_000;
+
+/**
  * The services of one chaos run, several instances of a service allowed, each in its own process,
  * all in one TestStack (fresh databases, fresh vhost). Instances can be killed and started again on
  * the same database.
@@ -99,7 +105,7 @@ export class ChaosWorld {
    * with exit code 0 within the grace period; anything else is recorded (see {@link uncleanStops})
    * rather than thrown, so the run goes on to its ledger.
    */
-  async stop(service: ServiceName, index = 0, graceMs = 15_000): Promise<void> {
+  async stop(service: ServiceName, index = 0, graceMs = STOP_DEADLINE_MS): Promise<void> {
     const instance = this.instances.get(service)?.[index];
     if (!instance?.running) return;
     this.note(`SIGTERM ${service}#${index}`);
