@@ -130,6 +130,8 @@ function startService({ name, port }) {
   if (env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = SERVICE_NODE_OPTIONS;
   // pay signs its recharge webhooks with it and account verifies them; a demo value unless given.
   if (!env.NOTIFY_SECRET) env.NOTIFY_SECRET = 'txmsg-demo-notify-secret';
+  // pay POSTs webhooks only to origins it was told of: account's, where account says it listens.
+  if (!env.NOTIFY_URL_ALLOW) env.NOTIFY_URL_ALLOW = new URL(env.ACCOUNT_PUBLIC_URL || `http://127.0.0.1:${SERVICES.find((s) => s.name === 'account').port}`).origin;
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { name, port, child, lines: [], exited: undefined };
   children.set(name, state);

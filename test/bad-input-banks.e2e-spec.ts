@@ -47,9 +47,14 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       expectRefusal(reply, 400, new RegExp(`^property ${key.replace('a nested ', '')} should not exist$`));
     });
 
-    it.each(['0', '01', '99999999999999999999'])('refuses a transfer from the unknown account %j with 404', async (fromAccountNo) => {
+    it.each(['0', '99999999999999999999'])('refuses a transfer from the unknown account %j with 404', async (fromAccountNo) => {
       const reply = await postTransfer(banks.bank1, { fromAccountNo, toAccountNo: '2', amount: '1.00' });
       expectRefusal(reply, 404, new RegExp(`^account ${fromAccountNo} not found$`));
+    });
+
+    it.each(['fromAccountNo', 'toAccountNo'])('refuses "01", a second spelling of an account number, as %s with 400', async (field) => {
+      const reply = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '1.00', [field]: '01' });
+      expectRefusal(reply, 400, new RegExp(`^${field} must be an account number of 1 to 20 digits without leading zeros$`));
     });
   });
 
@@ -67,6 +72,7 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
     ['padded', '%201'],
     ['negative', '-1'],
     ['an exponent', '1e3'],
+    ['zero-padded', '01'],
   ];
 
   describe.each([
@@ -76,10 +82,10 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
     const bank = () => banks[service];
 
     it.each(malicious)('refuses an account number that is %s with 400 naming accountNo', async (_, accountNo) => {
-      expectRefusal(await bank().get(`/accounts/${accountNo}`), 400, /^accountNo must be an account number of 1 to 20 digits$/);
+      expectRefusal(await bank().get(`/accounts/${accountNo}`), 400, /^accountNo must be an account number of 1 to 20 digits without leading zeros$/);
     });
 
-    it.each(['0', '01', '99999999999999999999', foreignAccount])('answers 404 for the unknown account %j', async (accountNo) => {
+    it.each(['0', '99999999999999999999', foreignAccount])('answers 404 for the unknown account %j', async (accountNo) => {
       expectRefusal(await bank().get(`/accounts/${accountNo}`), 404, new RegExp(`^account ${accountNo} not found$`));
     });
 
@@ -153,6 +159,8 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       ['/txmsg/parked?limit=0', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=abc', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=99999999999999999999', /^limit must be a whole number from 1 to 1000$/],
+      ['/txmsg/parked?after=1', /^after must be a nextCursor returned by a previous page$/],
+      [`/txmsg/failures?after=${encodeURIComponent("1' OR '1'='1")}`, /^after must be a nextCursor returned by a previous page$/],
     ])('answers GET %s 401 without the token and 400 with it', async (path, message) => {
       expectRefusal(await banks.bank1.get(path), 401, /a valid admin bearer token is required/);
       expectRefusal(await banks.bank1.request('GET', path, undefined, { authorization: `Bearer ${TOKEN}` }), 400, message);

@@ -47,7 +47,7 @@ describe('foundation', () => {
     expect(body).toEqual({
       statusCode: 400,
       error: 'Bad Request',
-      message: 'accountNo must be an account number of 1 to 20 digits',
+      message: 'accountNo must be an account number of 1 to 20 digits without leading zeros',
     });
   });
 

@@ -8,7 +8,7 @@ import { TestStack } from './support/test-stack';
 // pay POST /recharges and account POST /recharges accept, against the running services. The
 // oracle restates the contract (SPEC §5, README "Transfers", parseAmount's documentation in
 // libs/common/src/money) independently of the code: an amount is a JSON string or number whose
-// text, blanks trimmed, is digits with at most 2 fraction digits, above 0 and at most
+// text, exactly as sent, is digits with at most 2 fraction digits, above 0 and at most
 // 1000000000.00 — the same limit at all three (pay's RECHARGE_LIMIT decides the result, not the
 // validity; bank1's balances decide 422, not 400).
 
@@ -16,7 +16,8 @@ import { TestStack } from './support/test-stack';
 const MAX_CENTS = 100_000_000_000n;
 /** pay's RECHARGE_LIMIT here: a valid recharge above it is recorded with the result "fail". */
 const LIMIT_CENTS = 5_000_000n;
-const ACCOUNT_NO = /^[0-9]{1,20}$/;
+/** 1 to 20 digits, and no leading zero: "01" would be a second spelling of account 1. */
+const ACCOUNT_NO = /^(0|[1-9][0-9]{0,19})$/;
 /** bank1's source account for valid transfers, rich enough for every run at the maximum. */
 const RICH = '100';
 
@@ -25,7 +26,7 @@ const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify({ val
 
 /** The oracle: the cents a received JSON value stands for if it is a valid amount, else undefined. */
 function acceptedCents(value: unknown): bigint | undefined {
-  const text = typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
   const match = text === undefined ? null : /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) return undefined;
   const cents = BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
@@ -63,7 +64,7 @@ function writings(cents: bigint): (string | number)[] {
   const fixed = format(cents);
   const [whole, fraction] = fixed.split('.');
   const short = fraction === '00' ? whole : `${whole}.${fraction.replace(/0$/, '')}`;
-  const forms: (string | number)[] = [fixed, short, `000${fixed}`, ` ${short}\t`];
+  const forms: (string | number)[] = [fixed, short, `000${fixed}`];
   if (String(Number(short)) === short) forms.push(Number(short)); // a JSON number
   return forms;
 }
@@ -90,7 +91,7 @@ const malformedAccountNo = fc
     fc.stringMatching(/^[+-]?\d{0,25}(\.\d)?\s?$/),
     fc.integer(),
     fc.jsonValue({ maxDepth: 1 }),
-    fc.constantFrom("1' OR '1'='1", '1;--', '../..', '..%2F..', '１', '١', '1 ', '\u00001', '1'.repeat(21)),
+    fc.constantFrom("1' OR '1'='1", '1;--', '../..', '..%2F..', '１', '١', '1 ', '\u00001', '1'.repeat(21), '01', '00', '0001'),
   )
   .filter((value) => {
     const received = overTheWire(value);
@@ -170,13 +171,13 @@ describe('amounts and account numbers, as properties of the running services', (
     );
   });
 
-  it.each(TARGETS)('%s answers 400 naming the field to any account number that is not 1 to 20 digits, and changes nothing', async (name) => {
+  it.each(TARGETS)('%s answers 400 naming the field to any account number that is not 1 to 20 digits without leading zeros, and changes nothing', async (name) => {
     const { send, accountField, touches } = targets()[name];
     const fields = name.startsWith('bank1') ? ['fromAccountNo', 'toAccountNo'] : [accountField];
     await fc.assert(
       fc.asyncProperty(malformedAccountNo, fc.constantFrom(...fields), async (accountNo, field) => {
         const before = await footprint(...touches);
-        expectRefusal(await send({ [field]: accountNo }), 400, `${field} must be an account number of 1 to 20 digits`);
+        expectRefusal(await send({ [field]: accountNo }), 400, `${field} must be an account number of 1 to 20 digits without leading zeros`);
         expect(await footprint(...touches)).toEqual(before);
       }),
       { numRuns: 50 },

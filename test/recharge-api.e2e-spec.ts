@@ -5,13 +5,14 @@ import { TestStack } from './support/test-stack';
 // The recharge APIs of pay and account: idempotency on txNo, and SPEC §9 — every bad input gets
 // a clear 4xx in the uniform shape and changes nothing.
 describe('recharge APIs', () => {
+  const ADMIN_TOKEN = 'recharge-api-admin-token';
   let stack: TestStack;
   let pay: ServiceProcess;
   let account: ServiceProcess;
 
   beforeAll(async () => {
     stack = await TestStack.create('recharge_api');
-    pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-key' });
+    pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-key', NOTIFY_URL_ALLOW: 'http://127.0.0.1:9', TXMSG_ADMIN_TOKEN: ADMIN_TOKEN });
     account = await stack.start('account', { PAY_URL: pay.url, RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' });
   }, 120_000);
 
@@ -247,8 +248,10 @@ describe('recharge APIs', () => {
     const target = service === 'pay' ? pay : account;
     const before = await footprint();
 
-    const malformed = await target.request(method, path.replace(':txNo', encodeURIComponent('x'.repeat(65))));
-    const unknown = await target.request(method, path.replace(':txNo', 'no-such-tx'));
+    // The re-send is an operator action: past its admin guard, so that the txNo is what is judged.
+    const headers: Record<string, string> = path.endsWith('/notify') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
+    const malformed = await target.request(method, path.replace(':txNo', encodeURIComponent('x'.repeat(65))), undefined, headers);
+    const unknown = await target.request(method, path.replace(':txNo', 'no-such-tx'), undefined, headers);
 
     expect(malformed).toEqual({
       status: 400,

@@ -16,7 +16,7 @@ describe('recharge reconciliation: account asks pay', () => {
   let manual: ServiceProcess;
   /** Reconciles by itself, quickly. */
   let scheduled: ServiceProcess;
-  /** Gives pay a notifyUrl pay has no key for, so pay refuses every request; short deadline. */
+  /** Gives pay a notifyUrl of a receiver pay was not told of, so pay refuses every request; short deadline. */
   let refused: ServiceProcess;
   let manualLink: TcpProxy;
   let scheduledLink: TcpProxy;
@@ -160,7 +160,7 @@ describe('recharge reconciliation: account asks pay', () => {
     );
     expect(failed).toMatchObject({ status: 'FAILED', appliedBy: 'deadline' });
     expect((await pay.get(`/recharges/${body.txNo}`)).status).toBe(404);
-    expect(refused.logs()).toMatch(/pay refused recharge .* \(422\).*no webhook key/);
+    expect(refused.logs()).toMatch(/pay refused recharge .* \(422\).*not an allowed receiver/);
     expect(await balanceAt(refused)).toEqual(before);
   });
 });

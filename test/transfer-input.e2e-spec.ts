@@ -60,7 +60,7 @@ describe('POST /transfers refuses bad input and changes nothing', () => {
     ['null', null],
     ['an array', ['1']],
   ])('refuses a fromAccountNo that is %s with 400', async (_, fromAccountNo) => {
-    await expect400({ ...valid, fromAccountNo }, 'fromAccountNo must be an account number of 1 to 20 digits');
+    await expect400({ ...valid, fromAccountNo }, 'fromAccountNo must be an account number of 1 to 20 digits without leading zeros');
   });
 
   it.each([
@@ -69,7 +69,7 @@ describe('POST /transfers refuses bad input and changes nothing', () => {
     ['letters', 'li-si'],
     ['21 digits long', '9'.repeat(21)],
   ])('refuses a toAccountNo that is %s with 400', async (_, toAccountNo) => {
-    await expect400({ ...valid, toAccountNo }, 'toAccountNo must be an account number of 1 to 20 digits');
+    await expect400({ ...valid, toAccountNo }, 'toAccountNo must be an account number of 1 to 20 digits without leading zeros');
   });
 
   it('refuses unknown fields with 400 naming them', async () => {

@@ -34,8 +34,9 @@ export interface ReceivedWebhook {
 /**
  * A webhook receiver for tests: answers the status codes of `script` in turn, then forwards each
  * further request unchanged (headers and raw body) to `forwardTo` and passes its answer back.
+ * Listens on `port` of 127.0.0.1 (one chosen in advance and allowed at pay), or on any free one.
  */
-export async function webhookReceiver(script: number[], forwardTo: () => string) {
+export async function webhookReceiver(script: number[], forwardTo: () => string, port = 0) {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -56,7 +57,7 @@ export async function webhookReceiver(script: number[], forwardTo: () => string)
       res.end(entry.answer ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/recharge`;
   return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
 }

@@ -1,6 +1,7 @@
 import {
   HealthModule,
   LoggingModule,
+  RateLimitModule,
   SERVICE_CONFIG,
   type ServiceConfig,
   ServiceConfigModule,
@@ -34,6 +35,7 @@ export class AppModule {
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),
+        RateLimitModule.forRoot(config.rateLimit),
         HealthModule,
         AccountsModule,
         RechargesModule,

@@ -1,6 +1,7 @@
 import {
   HealthModule,
   LoggingModule,
+  RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
   txMsgOptions,
@@ -36,6 +37,7 @@ export class AppModule {
           useFactory: txMsgOptions,
         }),
         CqrsModule.forRoot(),
+        RateLimitModule.forRoot(config.rateLimit),
         HealthModule,
         AccountsModule,
         TransfersModule,

@@ -1,6 +1,7 @@
 import {
   HealthModule,
   LoggingModule,
+  RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
   txMsgOptions,
@@ -30,6 +31,7 @@ export class AppModule {
         }),
         TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions }),
         CqrsModule.forRoot(),
+        RateLimitModule.forRoot(config.rateLimit),
         HealthModule,
         RechargesModule,
       ],
@@ -37,7 +39,7 @@ export class AppModule {
   }
 }
 
-/** The shared options plus the webhook keys; notifications retry on RETRY_LADDER. */
+/** The shared options plus the webhook keys and allowed receivers; notifications retry on RETRY_LADDER. */
 function payTxMsgOptions(config: PayConfig): TxMsgModuleOptions {
-  return { ...txMsgOptions(config), notify: { secret: config.notifySecret, secrets: config.notifySecrets } };
+  return { ...txMsgOptions(config), notify: { secret: config.notifySecret, secrets: config.notifySecrets, allowedOrigins: config.notifyUrlAllow } };
 }

@@ -1,7 +1,6 @@
 import { ConfigError } from '@app/common';
 import Decimal from 'decimal.js';
 import { loadPayConfig } from './pay.config';
-import { notifySecretFor } from './recharges/notify-secrets';
 
 describe(loadPayConfig.name, () => {
   it('listens on 3003, has no webhook keys and a 50000.00 recharge limit by default', () => {
@@ -18,10 +17,28 @@ describe(loadPayConfig.name, () => {
     });
     expect(config.notifySecrets).toEqual({ 'https://a.example': 'k1', 'http://b.example:8080': 'k=2' });
     expect(config.rechargeLimit).toEqual(new Decimal('100.50'));
-    expect(notifySecretFor(config, 'https://a.example/notify?x=1')).toBe('k1');
-    expect(notifySecretFor(config, 'http://b.example:8080/hook')).toBe('k=2');
-    expect(notifySecretFor(config, 'http://b.example/hook')).toBe('default-key');
-    expect(notifySecretFor({ notifySecrets: {} }, 'http://c.example/')).toBeUndefined();
+  });
+
+  it('reads NOTIFY_URL_ALLOW as canonical origins', () => {
+    const config = loadPayConfig({
+      NOTIFY_SECRET: 'k',
+      NOTIFY_URL_ALLOW: 'HTTP://Account.example:80, http://127.0.0.1:3004,http://[::1]:8080',
+    });
+    expect(config.notifyUrlAllow).toEqual(['http://account.example', 'http://127.0.0.1:3004', 'http://[::1]:8080']);
+    expect(loadPayConfig({}).notifyUrlAllow).toEqual([]);
+  });
+
+  it.each([
+    ['http://a.example/hook', 'NOTIFY_URL_ALLOW entry 1 must be an http(s) origin'],
+    ['http://a.example,ftp://b.example', 'NOTIFY_URL_ALLOW entry 2 must be an http(s) origin'],
+    ['http://user@a.example', 'NOTIFY_URL_ALLOW entry 1 must be an http(s) origin'],
+    ['http://a.example,', 'NOTIFY_URL_ALLOW entry 2 must be an http(s) origin'],
+  ])('refuses NOTIFY_URL_ALLOW=%j', (value, sentence) => {
+    expect(() => loadPayConfig({ NOTIFY_SECRET: 'k', NOTIFY_URL_ALLOW: value })).toThrow(sentence);
+  });
+
+  it('refuses NOTIFY_URL_ALLOW without the NOTIFY_SECRET that would sign for it', () => {
+    expect(() => loadPayConfig({ NOTIFY_URL_ALLOW: 'http://a.example' })).toThrow(/NOTIFY_SECRET is not set/);
   });
 
   it.each([

@@ -10,6 +10,7 @@ export {
 } from './config/service.config';
 export { ServiceConfigModule, SERVICE_CONFIG, InjectServiceConfig } from './config/service-config.module';
 export { txMsgOptions } from './config/txmsg-options';
+export { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './config/rate-limit';
 export { affectedRows } from './database/affected-rows';
 export { ensureDatabase } from './database/ensure-database';
 export { typeOrmOptions } from './database/typeorm-options';
@@ -17,6 +18,8 @@ export { TypeOrmNestLogger } from './database/typeorm-logger';
 export { HealthModule } from './health/health.module';
 export { AccountNoPipe } from './http/account-no.pipe';
 export { HttpErrorFilter } from './http/http-error.filter';
+export { RateLimitModule } from './http/rate-limit.module';
+export { RateLimited } from './http/rate-limited.decorator';
 export { LoggingModule } from './logging/logging.module';
 export { decimalTransformer } from './money/decimal.transformer';
 export { IsAmount } from './money/is-amount.decorator';

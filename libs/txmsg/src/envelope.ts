@@ -1,4 +1,4 @@
-import type { ConsumeMessage, Options } from 'amqplib';
+import type { Message, Options } from 'amqplib';
 import { createHash, randomUUID } from 'node:crypto';
 import { ATTEMPT_HEADER } from './txmsg.constants';
 
@@ -50,8 +50,8 @@ export function toPublishOptions(
  * `messageId`; its id is then the SHA-256 of routing key and body, so replays of the same bytes
  * still dedupe.
  */
-export function envelopeOf(message: ConsumeMessage): MessageEnvelope {
-  const p = message.properties ?? ({} as ConsumeMessage['properties']);
+export function envelopeOf(message: Message): MessageEnvelope {
+  const p = message.properties ?? ({} as Message['properties']);
   const headers = p.headers ?? {};
   const time = Number(headers['x-txmsg-time'] ?? (p.timestamp ? Number(p.timestamp) * 1000 : 0));
   const id =

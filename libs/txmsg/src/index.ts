@@ -55,12 +55,15 @@ export { validateMessage } from './consumer/validate-message';
 export {
   FailureStore,
   type FailedMessage,
+  type FailedMessagePage,
   type FailureStatus,
   type ParkReason,
 } from './consumer/failure-store';
+export { InvalidCursorError } from './consumer/failure-cursor';
 export { RetryScheduler } from './consumer/retry-scheduler';
 
 // Operations
+export { AdminTokenGuard } from './admin/admin-token.guard';
 export { BrokerHealthIndicator } from './broker/broker-health.indicator';
 export { TxMsgMetrics, type ConsumeOutcome } from './metrics/txmsg-metrics';
 export { Housekeeper } from './housekeeping/housekeeper';
@@ -68,17 +71,21 @@ export { isDuplicateKeyError, isRetryableTransactionError, withDeadlockRetry } f
 export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 // Best-effort notification
+export { HttpNotifier, type NotificationRequest } from './notify/http-notifier';
 export {
-  HttpNotifier,
   type NotificationAttempt,
   type NotificationRecord,
-  type NotificationRequest,
   type NotificationStatus,
-} from './notify/http-notifier';
+} from './notify/notification-log';
+export { type AttemptFailure } from './notify/attempt-outcome';
+export { type NotifyUrlRefusal, type NotifyUrlRefusalReason } from './notify/notify-targets';
+export { isPublicAddress } from './notify/public-address';
 export {
   WEBHOOK_HEADERS,
+  WEBHOOK_SECRET_PREFIX,
   WEBHOOK_TOLERANCE_SECONDS,
   WebhookVerificationError,
   signWebhook,
   verifyWebhook,
+  webhookKey,
 } from './notify/webhook-signature';

@@ -12,8 +12,10 @@ import { AdminController } from './admin/admin.controller';
 import { AdminTokenGuard } from './admin/admin-token.guard';
 import { BrokerHealthIndicator } from './broker/broker-health.indicator';
 import { ConfirmedPublisher } from './broker/confirmed-publisher';
+import { DeadLetterQueues } from './broker/dead-letter-queues';
 import { SubscriptionSetup } from './broker/subscription-setup';
 import { ConsumerRuntime } from './consumer/consumer-runtime';
+import { ConsumerShutdown } from './consumer/consumer-shutdown';
 import { FailureStore } from './consumer/failure-store';
 import { safeJsonDeserializer } from './consumer/poison-message';
 import { RetryScheduler } from './consumer/retry-scheduler';
@@ -46,8 +48,13 @@ class TxMsgOptionsModule {}
  * admin API and housekeeping. It also sets up, for the whole application:
  * - nestjs-cls with `@nestjs-cls/transactional` on the default TypeORM DataSource, so
  *   `@Transactional()` and `TransactionHost` work everywhere (the service imports TypeOrmModule);
- * - golevelup's RabbitMQModule on `broker.uri` with the library's topic exchange declared,
- *   failing handlers nacked (never requeued forever), and a deserialiser that never throws.
+ * - golevelup's RabbitMQModule on `broker.uri` with the library's topic exchange declared, a
+ *   dead-letter exchange and parking queue under every subscribed queue, and a deserialiser that
+ *   never throws.
+ *
+ * Shutdown (`app.close()`, or a signal with `enableShutdownHooks()`) loses nothing: consumers are
+ * cancelled and deliveries in flight finish first (`onModuleDestroy`), then the relay and the
+ * other workers stop and flush (`beforeApplicationShutdown`), then the broker connection closes.
  *
  * Add `TXMSG_MIGRATIONS` to the service's migrations.
  */
@@ -108,8 +115,10 @@ export class TxMsgModule {
         TxMsgMetrics,
         BrokerHealthIndicator,
         ConfirmedPublisher,
+        DeadLetterQueues,
         SubscriptionSetup,
         ConsumerRuntime,
+        ConsumerShutdown,
         FailureStore,
         RetryScheduler,
         Housekeeper,
@@ -129,6 +138,7 @@ export class TxMsgModule {
         OutboxRelay,
         TransactionProducer,
         FailureStore,
+        DeadLetterQueues,
         Housekeeper,
         HttpNotifier,
         TxMsgMetrics,

@@ -37,8 +37,38 @@ describe('TxMsgModule options', () => {
     expect(() => assertValid(options)).toThrow(/retentionMs \(2500\) must exceed the whole retry ladder \(3000 ms\)/);
   });
 
+  it('sends lost retries again after an hour by default, and never after their dedup rows are purged', () => {
+    expect(withDefaults(base).housekeeping.redispatchAfterMs).toBe(3_600_000);
+    const short = withDefaults({ ...base, retry: { ladderMs: [100] }, housekeeping: { retentionMs: 60_000 } });
+    expect(short.housekeeping.redispatchAfterMs).toBe(30_000);
+    expect(() => assertValid(short)).not.toThrow();
+    const late = withDefaults({ ...base, housekeeping: { retentionMs: 8 * 24 * 3_600_000, redispatchAfterMs: 8 * 24 * 3_600_000 } });
+    expect(() => assertValid(late)).toThrow(/redispatchAfterMs \(691200000\) must be shorter than housekeeping\.retentionMs/);
+    const zero = withDefaults({ ...base, housekeeping: { redispatchAfterMs: 0 } });
+    expect(() => assertValid(zero)).toThrow(/housekeeping\.redispatchAfterMs must be a positive whole number, got 0/);
+  });
+
   it('refuses per-receiver secrets not keyed by origin', () => {
     const options = withDefaults({ ...base, notify: { secrets: { 'https://a.example/path': 'k' } } });
     expect(() => assertValid(options)).toThrow(/notify\.secrets keys must be origins/);
+  });
+
+  it('allows no receiver by default', () => {
+    expect(withDefaults(base).notify.allowedOrigins).toEqual([]);
+  });
+
+  it.each(['https://a.example/path', 'http://user@a.example', 'ftp://a.example', 'a.example', 'http://a.example?x'])(
+    'refuses the allowed origin %j',
+    (origin) => {
+      const options = withDefaults({ ...base, notify: { allowedOrigins: ['http://ok.example:8080', origin] } });
+      expect(() => assertValid(options)).toThrow(/notify\.allowedOrigins must hold origins such as "https:\/\/host:443"/);
+    },
+  );
+
+  it('refuses a whsec_ key that is not base64, without repeating it', () => {
+    const options = withDefaults({ ...base, notify: { secret: 'whsec_not*base64', secrets: { 'https://a.example': 'whsec_' } } });
+    expect(() => assertValid(options)).toThrow(/notify\.secret: a whsec_ secret must be followed by base64.*https:\/\/a\.example: a whsec_ secret/);
+    expect(() => assertValid(options)).not.toThrow(/not\*base64/);
+    expect(() => assertValid(withDefaults({ ...base, notify: { secret: 'whsec_c2VjcmV0' } }))).not.toThrow();
   });
 });

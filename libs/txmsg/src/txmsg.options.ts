@@ -1,3 +1,4 @@
+import { webhookKey } from './notify/webhook-signature';
 import { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 /** Broker connection and topology. */
@@ -68,12 +69,28 @@ export interface TxMsgConsumerOptions {
    * transaction of its own, so a failing message never fails another. 1 turns it off. Default 50.
    */
   maxBatch?: number;
+  /**
+   * On shutdown, how long deliveries in flight may take to finish once the consumers are
+   * cancelled; any still running then are delivered again by the broker. Default 5000 ms (keep it
+   * below the host's own shutdown grace period).
+   */
+  drainTimeoutMs?: number;
 }
 
 /** Purging of what is no longer needed. */
 export interface TxMsgHousekeepingOptions {
-  /** Keep published outbox rows and dedup rows this long. Default 7 days; must exceed the whole ladder. */
+  /**
+   * Keep published outbox rows, dedup rows, and delivered or failed notifications with their
+   * attempts this long. Default 7 days; must exceed the whole ladder.
+   */
   retentionMs?: number;
+  /**
+   * A retry sent back to its queue this long ago that has neither been handled nor failed again
+   * is taken as lost (its queue purged or deleted, the broker lost it) and sent again. Default
+   * 1 hour (half the retention if that is shorter); must be shorter than the retention, so a first
+   * copy that turns up after all still finds its dedup row.
+   */
+  redispatchAfterMs?: number;
   /** Run every. Default 10 minutes. */
   intervalMs?: number;
   /** Rows per DELETE, so a purge never holds many locks. Default 500. */
@@ -82,13 +99,27 @@ export interface TxMsgHousekeepingOptions {
 
 /** Best-effort HTTP notification (seed §6.2 scheme 2): signed webhooks retried on a ladder. */
 export interface TxMsgNotifyOptions {
-  /** HMAC key for every receiver without its own. */
+  /**
+   * HMAC key for the receivers of `allowedOrigins`. A `whsec_`-prefixed key is read as Standard
+   * Webhooks libraries read it (base64 after the prefix); any other is used as written.
+   */
   secret?: string;
-  /** HMAC keys by receiver origin (`https://merchant.example:8443`), overriding `secret`. */
+  /** HMAC keys by receiver origin (`https://merchant.example:8443`); each origin is thereby allowed. */
   secrets?: Record<string, string>;
+  /**
+   * Origins (`https://merchant.example:8443`) notifications may be sent to, signed with `secret`.
+   * A URL whose origin is neither here nor a key of `secrets` is refused. The notifier connects
+   * to public addresses only: an allowed name that resolves to a loopback, private, link-local or
+   * otherwise internal address is refused at each connection; to reach such a receiver, list its
+   * IP literal (`http://10.0.0.7:8080`), which allows exactly that address. Default none.
+   */
+  allowedOrigins?: string[];
   /** Delays between attempts, in ms. Default: `retry.ladderMs`. */
   ladderMs?: number[];
-  /** An attempt that has no answer within this time failed. Default 5000 ms. */
+  /**
+   * An attempt that has no answer within this time failed. Default 5000 ms. Due notifications are
+   * leased for twice this plus 10 s while their attempt runs.
+   */
   timeoutMs?: number;
   /** How often due notifications are looked for. Default 1000 ms. */
   scanIntervalMs?: number;
@@ -153,17 +184,36 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     },
     check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
     retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
-    consumer: { maxBatch: 50, ...options.consumer },
-    housekeeping: {
-      retentionMs: Math.max(7 * 24 * 3_600_000, ladderTotal * 2),
-      intervalMs: 10 * 60_000,
-      batchSize: 500,
-      ...options.housekeeping,
-    },
-    notify: { secrets: {}, ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
+    consumer: { maxBatch: 50, drainTimeoutMs: 5000, ...options.consumer },
+    housekeeping: withHousekeepingDefaults(options.housekeeping, ladderTotal),
+    notify: { secrets: {}, allowedOrigins: [], ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     adminToken: options.adminToken,
     crashPoint: options.crashPoint,
   };
+}
+
+function withHousekeepingDefaults(
+  options: TxMsgHousekeepingOptions | undefined,
+  ladderTotal: number,
+): Required<TxMsgHousekeepingOptions> {
+  const retentionMs = options?.retentionMs ?? Math.max(7 * 24 * 3_600_000, ladderTotal * 2);
+  return {
+    retentionMs,
+    redispatchAfterMs: Math.min(3_600_000, Math.floor(retentionMs / 2)),
+    intervalMs: 10 * 60_000,
+    batchSize: 500,
+    ...options,
+  };
+}
+
+/** An http(s) origin with nothing else: no user, path, query or fragment. */
+function isOrigin(text: string): boolean {
+  if (!/^https?:\/\/[^/?#@\\]+$/i.test(text)) return false;
+  try {
+    return new URL(text).origin !== 'null';
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -197,9 +247,11 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.check.scanIntervalMs, 'check.scanIntervalMs');
   positive(options.retry.scanIntervalMs, 'retry.scanIntervalMs');
   positive(options.consumer.maxBatch, 'consumer.maxBatch');
+  positive(options.consumer.drainTimeoutMs, 'consumer.drainTimeoutMs');
   if (options.retry.ladderMs.length === 0) problems.push('retry.ladderMs must have at least one step.');
   options.retry.ladderMs.forEach((ms, i) => positive(ms, `retry.ladderMs[${i}]`));
   positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');
+  positive(options.housekeeping.redispatchAfterMs, 'housekeeping.redispatchAfterMs');
   positive(options.housekeeping.intervalMs, 'housekeeping.intervalMs');
   positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
   if (options.notify.ladderMs.length === 0) problems.push('notify.ladderMs must have at least one step.');
@@ -207,12 +259,29 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.notify.timeoutMs, 'notify.timeoutMs');
   positive(options.notify.scanIntervalMs, 'notify.scanIntervalMs');
   for (const origin of Object.keys(options.notify.secrets)) {
-    if (!/^https?:\/\/[^/]+$/.test(origin)) problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+    if (!isOrigin(origin)) problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+  }
+  for (const origin of options.notify.allowedOrigins) {
+    if (!isOrigin(origin)) problems.push(`notify.allowedOrigins must hold origins such as "https://host:443", got "${origin}".`);
+  }
+  const secrets: [string, string | undefined][] = [['notify.secret', options.notify.secret], ...Object.entries(options.notify.secrets)];
+  for (const [name, secret] of secrets) {
+    if (secret === undefined) continue;
+    try {
+      webhookKey(secret);
+    } catch (error) {
+      problems.push(`the notification key of ${name}: ${(error as Error).message}.`);
+    }
   }
   const ladderTotal = options.retry.ladderMs.reduce((sum, ms) => sum + ms, 0);
   if (options.housekeeping.retentionMs <= ladderTotal) {
     problems.push(
       `housekeeping.retentionMs (${options.housekeeping.retentionMs}) must exceed the whole retry ladder (${ladderTotal} ms), or a late redelivery would find its dedup row purged.`,
+    );
+  }
+  if (options.housekeeping.redispatchAfterMs >= options.housekeeping.retentionMs) {
+    problems.push(
+      `housekeeping.redispatchAfterMs (${options.housekeeping.redispatchAfterMs}) must be shorter than housekeeping.retentionMs (${options.housekeeping.retentionMs}), or a lost retry sent again could find its dedup row purged.`,
     );
   }
   if (options.crashPoint !== undefined && !CRASH_POINTS.includes(options.crashPoint)) {

@@ -184,7 +184,10 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     expect(await times('thing:p1')).toBe(0);
 
     const listed = await admin().get('/txmsg/parked').set(auth).expect(200);
-    expect(listed.body).toEqual([expect.objectContaining({ messageId: 'p1-msg', reason: 'EXHAUSTED', body: '{"id":"p1"}' })]);
+    expect(listed.body).toEqual({
+      items: [expect.objectContaining({ messageId: 'p1-msg', reason: 'EXHAUSTED', body: '{"id":"p1"}' })],
+      nextCursor: null,
+    });
 
     consumer.failures.set('p1', 0); // the bug is fixed; requeue the parked message
     await admin().post(`/txmsg/parked/${parked.id}/requeue`).set(auth).expect(200, { requeued: 1 });

@@ -5,7 +5,7 @@ import { HttpNotifier, verifyWebhook } from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { NotifyingService } from './support/fixtures';
-import { createTestDatabase, createVhost, sql } from './support/infra';
+import { createTestDatabase, createVhost, DB, sql } from './support/infra';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -13,9 +13,12 @@ interface Received {
   verified: boolean;
 }
 
-/** A receiver answering from a script of status codes (then 200), verifying each signature. */
-async function receiver(script: number[]) {
-  const received: Received[] = [];
+/** What a scripted receiver does with one request: answer a status, redirect, or never answer. */
+type Step = number | 'hang' | { redirectTo: string };
+
+/** A receiver answering from its `script` (then 200), verifying each signature. */
+async function receiver() {
+  const state = { script: [] as Step[], received: [] as Received[] };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -27,93 +30,171 @@ async function receiver(script: number[]) {
       } catch {
         verified = false;
       }
-      received.push({ headers: req.headers, body, verified });
-      res.statusCode = script.shift() ?? 200;
+      state.received.push({ headers: req.headers, body, verified });
+      const step = state.script.shift() ?? 200;
+      if (step === 'hang') return;
+      if (typeof step === 'object') res.writeHead(302, { location: step.redirectTo });
+      else res.statusCode = step;
       res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
-  return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
+  const port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  /** Listens on a new path per test, so each test counts only its own requests. */
+  const use = (script: Step[]) => {
+    state.script = script;
+    state.received = [];
+    return `${origin}/notify`;
+  };
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  };
+  return { origin, port, use, received: () => state.received, close };
 }
 
+// One application for the file: the receivers exist first, so that it can be told which origins
+// it may notify; each test has its own subject and resets the receiver it uses.
 describe('Best-effort HTTP notification', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let vhost: Awaited<ReturnType<typeof createVhost>>;
   let app: INestApplication;
+  let notifier: HttpNotifier;
+  let target: Awaited<ReturnType<typeof receiver>>;
+  let elsewhere: Awaited<ReturnType<typeof receiver>>;
+  let loopback: Awaited<ReturnType<typeof receiver>>;
+  let closedOrigin: string;
+  const database = `http://${DB.host}:${DB.port}`;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
+    [target, elsewhere, loopback] = await Promise.all([receiver(), receiver(), receiver()]);
+    const closed = await receiver();
+    await closed.close(); // its port now refuses connections
+    closedOrigin = closed.origin;
     db = await createTestDatabase('notify');
     vhost = await createVhost('notify');
-    app = await startTestApp({ database: db.name, uri: vhost.uri });
+    const allowedOrigins = [
+      target.origin,
+      elsewhere.origin,
+      closedOrigin,
+      database,
+      `http://localhost:${loopback.port}`, // a name that resolves to 127.0.0.1 (and ::1)
+    ];
+    app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { notify: { allowedOrigins } } });
+    notifier = app.get(HttpNotifier);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await Promise.all([target, elsewhere, loopback].map((r) => r?.close()));
+    await vhost?.remove();
+    await db?.drop();
   });
 
-  afterEach(async () => {
-    await app.close();
-    await vhost.remove();
-    await db.drop();
-  });
+  const record = (id: string, url: string, failAfterWrite = false) => app.get(NotifyingService).record(id, url, failAfterWrite);
+  const notificationsOf = async (subject: string) =>
+    sql<unknown[]>('SELECT * FROM txmsg_notification WHERE subject = ?', [subject], db.name);
 
   it('retries on the ladder until the receiver answers 2xx, records every attempt, then stops', async () => {
-    const target = await receiver([500, 500]);
-    try {
-      await app.get(NotifyingService).record('n1', target.url);
-      const notifier = app.get(HttpNotifier);
-      await waitFor(async () => (await notifier.list('n1'))[0]?.status === 'DELIVERED', { description: 'delivered' });
-      const [record] = await notifier.list('n1');
-      expect(record.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
-      expect(record.attempts.map((a) => a.error)).toEqual(['receiver answered 500', 'receiver answered 500', null]);
-      expect(target.received).toHaveLength(3);
-      expect(target.received.every((r) => r.verified)).toBe(true);
-      expect(new Set(target.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([record.id]));
-      expect(JSON.parse(target.received[0].body)).toMatchObject({
-        id: record.id,
-        type: 'test.thing.recorded',
-        data: { id: 'n1', amount: '10.00' },
-      });
-      // Nothing more is sent once delivered, even after another scan.
-      await notifier.deliverDue();
-      expect(target.received).toHaveLength(3);
-    } finally {
-      await target.close();
-    }
+    await record('n1', target.use([500, 500]));
+    await waitFor(async () => (await notifier.list('n1'))[0]?.status === 'DELIVERED', { description: 'delivered' });
+    const [delivered] = await notifier.list('n1');
+    expect(delivered.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
+    expect(delivered.attempts.map((a) => a.error)).toEqual(['http_status', 'http_status', null]);
+    expect(target.received()).toHaveLength(3);
+    expect(target.received().every((r) => r.verified)).toBe(true);
+    expect(new Set(target.received().map((r) => r.headers['webhook-id']))).toEqual(new Set([delivered.id]));
+    expect(JSON.parse(target.received()[0].body)).toMatchObject({
+      id: delivered.id,
+      type: 'test.thing.recorded',
+      data: { id: 'n1', amount: '10.00' },
+    });
+    // Nothing more is sent once delivered, even after another scan.
+    await notifier.deliverDue();
+    expect(target.received()).toHaveLength(3);
   });
 
   it('gives up after the last rung, keeps the record, and can re-send on demand', async () => {
-    const target = await receiver([503, 503, 503, 503]);
-    try {
-      await app.get(NotifyingService).record('n2', target.url);
-      const notifier = app.get(HttpNotifier);
-      await waitFor(async () => (await notifier.list('n2'))[0]?.status === 'FAILED', { description: 'given up' });
-      expect((await notifier.list('n2'))[0].attempts).toHaveLength(4);
-      expect(await notifier.resend('n2')).toBe(1);
-      await waitFor(async () => (await notifier.list('n2'))[0]?.status === 'DELIVERED', { description: 're-sent' });
-      expect(target.received).toHaveLength(5);
-    } finally {
-      await target.close();
-    }
+    await record('n2', target.use([503, 503, 503, 503]));
+    await waitFor(async () => (await notifier.list('n2'))[0]?.status === 'FAILED', { description: 'given up' });
+    expect((await notifier.list('n2'))[0].attempts).toHaveLength(4);
+    expect(await notifier.resend('n2')).toBe(1);
+    await waitFor(async () => (await notifier.list('n2'))[0]?.status === 'DELIVERED', { description: 're-sent' });
+    expect(target.received()).toHaveLength(5);
   });
 
   it('sends nothing when the business transaction rolls back', async () => {
-    const target = await receiver([]);
+    await expect(record('n3', target.use([]), true)).rejects.toThrow();
+    await notifier.deliverDue();
+    expect(await notificationsOf('n3')).toHaveLength(0);
+    expect(target.received()).toHaveLength(0);
+  });
+
+  it('refuses to enqueue for an origin nobody allowed, or with a user in the URL, and records nothing', async () => {
+    const stranger = await receiver();
     try {
-      await expect(app.get(NotifyingService).record('n3', target.url, true)).rejects.toThrow();
-      await app.get(HttpNotifier).deliverDue();
-      expect(await sql('SELECT * FROM txmsg_notification', [], db.name)).toHaveLength(0);
-      expect(target.received).toHaveLength(0);
+      const url = stranger.use([]);
+      expect(notifier.refusalOf(url)).toMatchObject({ reason: 'not_allowed', origin: stranger.origin });
+      expect(notifier.refusalOf(`http://user:pw@${target.origin.slice('http://'.length)}/`)).toMatchObject({ reason: 'userinfo' });
+      await expect(record('n5', url)).rejects.toThrow(`${stranger.origin} is not an allowed notification receiver`);
+      await expect(record('n6', `http://user:pw@${target.origin.slice('http://'.length)}/`)).rejects.toThrow(
+        /must not carry a user name or password/,
+      );
+      expect(await notificationsOf('n5')).toHaveLength(0);
+      expect(await notificationsOf('n6')).toHaveLength(0);
+      expect(await sql('SELECT * FROM t_ledger WHERE id IN (?)', [['n5', 'n6']], db.name)).toHaveLength(0);
+      await notifier.deliverDue();
+      expect(stranger.received()).toHaveLength(0);
     } finally {
-      await target.close();
+      await stranger.close();
     }
   });
 
-  it('records an unreachable receiver as a failed attempt and retries', async () => {
-    const closed = await receiver([]);
-    await closed.close(); // its port now refuses connections
-    await app.get(NotifyingService).record('n4', closed.url);
-    const notifier = app.get(HttpNotifier);
-    await waitFor(async () => ((await notifier.list('n4'))[0]?.attempts.length ?? 0) >= 2, { description: 'two attempts' });
-    const [record] = await notifier.list('n4');
-    expect(record.status).toBe('PENDING');
-    expect(record.attempts[0]).toMatchObject({ statusCode: null, error: expect.stringContaining('ECONNREFUSED') });
+  it('never connects to a loopback address behind an allowed name, and records refused_address', async () => {
+    loopback.use([]);
+    await record('n7', `http://localhost:${loopback.port}/notify`);
+    await waitFor(async () => ((await notifier.list('n7'))[0]?.attempts.length ?? 0) >= 2, { description: 'two attempts' });
+    const [refused] = await notifier.list('n7');
+    expect(refused.status).toBe('PENDING');
+    expect(refused.attempts[0]).toMatchObject({ statusCode: null, error: 'refused_address' });
+    expect(loopback.received()).toHaveLength(0);
+  });
+
+  it('does not follow a redirect: a 3xx is a failed attempt recorded as redirect', async () => {
+    const away = elsewhere.use([]);
+    await record('n8', target.use([{ redirectTo: away }]));
+    await waitFor(async () => (await notifier.list('n8'))[0]?.status === 'DELIVERED', { description: 'delivered after the 302' });
+    const [delivered] = await notifier.list('n8');
+    expect(delivered.attempts.map((a) => [a.statusCode, a.error])).toEqual([
+      [302, 'redirect'],
+      [200, null],
+    ]);
+    expect(target.received()).toHaveLength(2);
+    expect(elsewhere.received()).toHaveLength(0);
+  });
+
+  it('records neutral categories, never socket errors or banners: closed port, hanging receiver, a database port', async () => {
+    await record('closed', `${closedOrigin}/notify`);
+    await record('hanging', target.use(['hang', 'hang', 'hang', 'hang']));
+    await record('database', `${database}/`);
+    const firstAttempt = async (subject: string) => (await notifier.list(subject))[0]?.attempts[0];
+    await waitFor(async () => (await firstAttempt('closed')) && (await firstAttempt('hanging')) && (await firstAttempt('database')), {
+      timeoutMs: 10_000,
+      description: 'one attempt each',
+    });
+    expect(await firstAttempt('closed')).toMatchObject({ statusCode: null, error: 'connect_failed' });
+    expect(await firstAttempt('hanging')).toMatchObject({ statusCode: null, error: 'timed_out' });
+    expect(await firstAttempt('database')).toMatchObject({ statusCode: null, error: 'not_http' });
+    const logged = await sql<{ error: string; last_error: string }[]>(
+      `SELECT a.error, n.last_error FROM txmsg_notification_attempt a JOIN txmsg_notification n USING (notification_id)
+        WHERE n.subject IN ('closed', 'hanging', 'database')`,
+      [],
+      db.name,
+    );
+    for (const { error, last_error } of logged) {
+      expect(['connect_failed', 'timed_out', 'not_http']).toContain(error);
+      expect(['connect_failed', 'timed_out', 'not_http']).toContain(last_error);
+    }
   });
 });

@@ -49,10 +49,12 @@ export class ChaosWorld {
 
   private constructor(readonly stack: TestStack) {}
 
-  /** A world whose account service reaches pay (instance 0) at a port that survives restarts. */
+  /** A world whose account and pay (instances 0) reach each other at ports that survive restarts. */
   static async create(label: string): Promise<ChaosWorld> {
     const world = new ChaosWorld(await TestStack.create(label));
     world.configure('account', { PAY_URL: `http://127.0.0.1:${await world.port('pay', 0)}` });
+    // pay notifies only receivers it was told of: account's webhook endpoint.
+    world.configure('pay', { NOTIFY_URL_ALLOW: `http://127.0.0.1:${await world.port('account', 0)}` });
     return world;
   }
 

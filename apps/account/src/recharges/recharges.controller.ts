@@ -1,4 +1,4 @@
-import { parseAmount, TxNoPipe } from '@app/common';
+import { parseAmount, RateLimited, TxNoPipe } from '@app/common';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type Decimal from 'decimal.js';
@@ -18,6 +18,7 @@ export class RechargesController {
 
   /** 202: the recharge is recorded and pay asked; its result arrives later. */
   @Post()
+  @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
   create(@Body() body: CreateRechargeDto, @IdempotencyKey() idempotencyKey?: string): Promise<AcceptedRecharge> {
     const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
@@ -29,7 +30,9 @@ export class RechargesController {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
 
+  /** Rate limited: each call makes account ask pay. */
   @Post(':txNo/reconcile')
+  @RateLimited()
   @HttpCode(HttpStatus.OK)
   reconcile(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeView> {
     return this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconcile'));

@@ -1,3 +1,4 @@
+import { RateLimited } from '@app/common';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { StartTransferCommand, type TransferAccepted } from './commands/start-transfer/start-transfer.command';
@@ -15,6 +16,7 @@ export class TransfersController {
 
   /** 202: debited and on its way to bank2; `GET /transfers/:txNo` follows it. */
   @Post()
+  @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
   start(@Body() body: StartTransferDto, @IdempotencyKeyHeader() idempotencyKey?: string): Promise<TransferAccepted> {
     return this.commandBus.execute(

@@ -28,17 +28,24 @@ export function parseNotifySecrets(name: string, text: string | undefined): Reco
 function normalisedOrigin(text: string): string | undefined {
   try {
     const url = new URL(text);
-    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !text.endsWith('/');
+    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !text.endsWith('/');
     return ['http:', 'https:'].includes(url.protocol) && bare ? url.origin : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The key that signs notifications to `url`: its origin's own, else the default; undefined if none. */
-export function notifySecretFor(
-  config: { notifySecret?: string; notifySecrets: Record<string, string> },
-  url: string,
-): string | undefined {
-  return config.notifySecrets[new URL(url).origin] ?? config.notifySecret;
+/**
+ * Parses a comma-separated list of receiver origins (`https://a.example:8443,http://10.0.0.7:8080`),
+ * normalised like the keys of {@link parseNotifySecrets}. An origin, not a URL: no path, user,
+ * query or fragment, so what an operator writes is exactly what the notifier compares.
+ */
+export function parseOrigins(name: string, text: string | undefined): string[] {
+  if (text === undefined) return [];
+  const origins = text.split(',').map((entry, index) => {
+    const origin = normalisedOrigin(entry.trim());
+    if (!origin) throw new ConfigError(`${name} entry ${index + 1} must be an http(s) origin with no path, such as https://merchant.example:8443, got "${entry.trim()}".`);
+    return origin;
+  });
+  return [...new Set(origins)];
 }

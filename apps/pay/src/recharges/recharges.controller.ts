@@ -1,5 +1,6 @@
-import { parseAmount, TxNoPipe } from '@app/common';
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { parseAmount, RateLimited, TxNoPipe } from '@app/common';
+import { AdminTokenGuard } from '@app/txmsg';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type Decimal from 'decimal.js';
 import type { Response } from 'express';
@@ -20,6 +21,7 @@ export class RechargesController {
 
   /** 201 with the new record, or 200 with the stored one when the txNo was seen before. */
   @Post()
+  @RateLimited()
   async create(@Body() body: CreateRechargeDto, @Res({ passthrough: true }) response: Response): Promise<RechargeRecord> {
     const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
     const command = new RecordRechargeCommand(body.txNo ?? randomUUID(), body.accountNo, amount, body.notifyUrl);
@@ -38,7 +40,9 @@ export class RechargesController {
     return this.queryBus.execute(new ListNotificationsQuery(txNo));
   }
 
+  /** An operator action: it sends messages and webhooks again, so it takes the admin token (TXMSG_ADMIN_TOKEN). */
   @Post(':txNo/notify')
+  @UseGuards(AdminTokenGuard)
   @HttpCode(HttpStatus.ACCEPTED)
   resend(@Param('txNo', TxNoPipe) txNo: string): Promise<ResentNotifications> {
     return this.commandBus.execute(new ResendNotificationsCommand(txNo));

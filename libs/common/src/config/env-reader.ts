@@ -72,7 +72,8 @@ export class EnvReader {
     return value as T;
   }
 
-  private parsed<T>(name: string, fallback: string, parse: (text: string) => T): T {
+  /** The value (or fallback) through `parse`; a parse error becomes a ConfigError naming the variable. */
+  parsed<T>(name: string, fallback: string, parse: (text: string) => T): T {
     const value = this.raw(name) ?? fallback;
     try {
       return parse(value);

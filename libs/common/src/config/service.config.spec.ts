@@ -18,6 +18,8 @@ describe(loadServiceConfig.name, () => {
       relay: { pollIntervalMs: 1000, retryMaxMs: 30_000, dispatchOnCommit: true },
       check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 },
       consumer: { maxBatch: 50 },
+      rateLimit: { limit: 1000, windowMs: 1000 },
+      httpRequestTimeoutMs: 60_000,
     });
   });
 
@@ -36,6 +38,8 @@ describe(loadServiceConfig.name, () => {
       TXMSG_ADMIN_TOKEN: 'token',
       LOG_LEVEL: 'debug',
       STARTUP_WAIT: '2s',
+      RATE_LIMIT: '5/10s',
+      HTTP_REQUEST_TIMEOUT: '2s',
     });
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -46,7 +50,13 @@ describe(loadServiceConfig.name, () => {
       adminToken: 'token',
       logLevel: 'debug',
       startupWaitMs: 2000,
+      rateLimit: { limit: 5, windowMs: 10_000 },
+      httpRequestTimeoutMs: 2000,
     });
+  });
+
+  it('switches rate limiting off when asked', () => {
+    expect(loadServiceConfig('bank1', 3001, { RATE_LIMIT: 'off' }).rateLimit).toBeUndefined();
   });
 
   it('switches to quorum queues and takes a crash point only when asked', () => {
@@ -67,6 +77,10 @@ describe(loadServiceConfig.name, () => {
     [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
     [{ TXMSG_CONSUMER_MAX_BATCH: '0' }, 'TXMSG_CONSUMER_MAX_BATCH must be a whole number from 1 to 1000, got "0".'],
     [{ TXMSG_RELAY_RETRY_MAX: 'never' }, 'TXMSG_RELAY_RETRY_MAX is invalid: "never" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [{ RATE_LIMIT: 'many' }, 'RATE_LIMIT is invalid: "many" is not a limit like 100/1s (requests per window) or off.'],
+    [{ RATE_LIMIT: '0/1s' }, 'RATE_LIMIT is invalid: "0/1s" is not a limit like 100/1s (requests per window) or off.'],
+    [{ RATE_LIMIT: '10/soon' }, 'RATE_LIMIT is invalid: "soon" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [{ HTTP_REQUEST_TIMEOUT: '60' }, 'HTTP_REQUEST_TIMEOUT is invalid: "60" is not a duration like 500ms, 30s, 5m or 2h.'],
     [{ RABBITMQ_QUEUE_TYPE: 'stream' }, 'RABBITMQ_QUEUE_TYPE must be one of classic, quorum, got "stream".'],
     [
       { TXMSG_CRASH_POINT: 'whenever' },

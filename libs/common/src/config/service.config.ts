@@ -1,6 +1,7 @@
 import { CRASH_POINTS, type CrashPoint } from '@app/txmsg';
 import { type Env, EnvReader } from './env-reader';
 import { ConfigError } from './config-error';
+import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './rate-limit';
 
 /** Connection settings for the service's own MariaDB/MySQL database. */
 export interface DatabaseConfig {
@@ -42,6 +43,13 @@ export interface ServiceConfig {
   consumer: { maxBatch: number };
   /** Check-back of transactional messages left UNKNOWN (RocketMQ's defaults). */
   check: { firstCheckAfterMs: number; intervalMs: number; maxChecks: number };
+  /**
+   * Requests per client address on the endpoints that make the service work for an
+   * unauthenticated caller; undefined when switched off (`RATE_LIMIT=off`).
+   */
+  rateLimit?: RateLimit;
+  /** A request whose headers and body have not fully arrived by then is answered 408 and closed. */
+  httpRequestTimeoutMs: number;
 }
 
 export const DEFAULT_RETRY_LADDER = '1m,5m,10m,30m,1h,2h,5h,10h';
@@ -85,6 +93,8 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
       intervalMs: read.duration('TXMSG_CHECK_INTERVAL', '60s'),
       maxChecks: read.int('TXMSG_CHECK_MAX', 15, 1, 1000),
     },
+    rateLimit: read.parsed('RATE_LIMIT', DEFAULT_RATE_LIMIT, parseRateLimit),
+    httpRequestTimeoutMs: read.duration('HTTP_REQUEST_TIMEOUT', '60s'),
     crashPoint: read.optional('TXMSG_CRASH_POINT') === undefined ? undefined : read.oneOf('TXMSG_CRASH_POINT', CRASH_POINTS[0], CRASH_POINTS),
   };
 }

@@ -4,6 +4,12 @@ import type { NextFunction, Request, Response } from 'express';
 /** What a body the JSON parser refused is answered with (it never quotes the body). */
 export const MALFORMED_JSON_MESSAGE = 'request body must be a valid JSON object';
 
+/**
+ * Deepest nesting of arrays and objects a body may have. Ours need two; validation and
+ * class-transformer recurse once per level and overflow the stack a few thousand levels down.
+ */
+export const MAX_JSON_DEPTH = 32;
+
 /** Keys class-transformer drops silently, so validation could never report them as unknown. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -14,6 +20,32 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 export function malformedJsonAsBadRequest(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
   const parseFailed = (error as { type?: string } | undefined)?.type === 'entity.parse.failed';
   next(parseFailed ? new BadRequestException(MALFORMED_JSON_MESSAGE) : error);
+}
+
+/**
+ * Express middleware for after the JSON body parser: refuses a body nested deeper than
+ * {@link MAX_JSON_DEPTH} levels with a 400 that says so, before anything recurses into it.
+ */
+export function refuseDeepNesting(req: Request, _res: Response, next: NextFunction): void {
+  next(
+    nestedDeeperThan(req.body, MAX_JSON_DEPTH)
+      ? new BadRequestException(`request body must not be nested more than ${MAX_JSON_DEPTH} levels deep`)
+      : undefined,
+  );
+}
+
+/** Level by level, so its own stack stays flat whatever the depth; stops at the first level too deep. */
+function nestedDeeperThan(body: unknown, maxDepth: number): boolean {
+  let containers = isContainer(body) ? [body] : [];
+  for (let depth = 1; containers.length > 0; depth++) {
+    if (depth > maxDepth) return true;
+    containers = containers.flatMap((container) => Object.values(container).filter(isContainer));
+  }
+  return false;
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }
 
 /**

@@ -10,13 +10,15 @@ export type ParsedAmount = { amount: Decimal } | { error: string };
 
 /**
  * Parses a money amount from JSON: a decimal string with at most 2 fraction digits (`"100.50"`),
- * or a JSON number that has at most 2 fraction digits. Exponent forms, NaN, Infinity, zero,
- * negatives and amounts above {@link MAX_AMOUNT} are refused. Returns the reason instead of
+ * or a JSON number that has at most 2 fraction digits. Strings are taken exactly as written:
+ * blanks around the digits, exponent forms, signs other than a (refused) minus, NaN, Infinity,
+ * zero, negatives and amounts above {@link MAX_AMOUNT} are refused. Returns the reason instead of
  * throwing, so validators can word the 400.
  */
 export function parseAmount(input: unknown): ParsedAmount {
   let text: string;
-  if (typeof input === 'string') text = input.trim();
+  // No trimming: what a client signs, hashes or compares must be what we store.
+  if (typeof input === 'string') text = input;
   // The shortest round-trip form of a JSON number is what the client wrote: 100.1 stays "100.1".
   else if (typeof input === 'number' && Number.isFinite(input)) text = String(input);
   else return { error: 'must be a decimal string such as "100.50"' };

@@ -7,7 +7,8 @@ import type { ServiceConfig } from '../config/service.config';
 import { ensureDatabase } from '../database/ensure-database';
 import { withMigrationLock } from '../database/migration-lock';
 import { HttpErrorFilter } from '../http/http-error.filter';
-import { malformedJsonAsBadRequest, refusePrototypeKeys } from '../http/json-body-guard';
+import { malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys } from '../http/json-body-guard';
+import { applyServerTimeouts } from '../http/server-timeouts';
 import { ensureBroker } from './ensure-broker';
 import { StartupError } from './startup-error';
 
@@ -25,8 +26,12 @@ export interface ServiceDefinition<C extends ServiceConfig> {
 
 /** Largest JSON body accepted; larger ones are answered 413. */
 export const JSON_BODY_LIMIT = '16kb';
-/** How long a signalled shutdown may take before the process gives up and exits 1. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * How long a signalled shutdown may take before the process gives up and exits 1: the library's
+ * drain of deliveries in flight (5 s by default) plus its workers' last round, well within the
+ * 30 s an orchestrator such as Kubernetes waits before it kills.
+ */
+const SHUTDOWN_GRACE_MS = 20_000;
 
 /**
  * Starts one service: validated configuration first, then bounded waits for MariaDB and
@@ -47,6 +52,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
       createApp(definition.rootModule(config), definition.rawBody ?? false),
     );
     closeOnSignals(app, logger);
+    applyServerTimeouts(app.getHttpServer(), config.httpRequestTimeoutMs);
     await listen(app, config);
     logger.log(`listening on http://${config.host}:${config.port}`);
   } catch (error) {
@@ -68,7 +74,7 @@ async function createApp(rootModule: DynamicModule, rawBody: boolean): Promise<N
   app.flushLogs(); // Nest would hold them until listen() succeeds
   app.disable('x-powered-by');
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  app.use(malformedJsonAsBadRequest, refusePrototypeKeys);
+  app.use(malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());
   return app;
@@ -84,9 +90,12 @@ async function listen(app: INestApplication, config: ServiceConfig): Promise<voi
 }
 
 /**
- * Closes the app (shutdown hooks, connections, open requests) on SIGTERM or SIGINT, then exits
- * 0. Nest's `enableShutdownHooks()` would re-raise the signal after closing, so a clean stop
- * would look like a crash (exit status 143) to whoever supervises the process.
+ * Closes the app on SIGTERM or SIGINT, then exits 0: first the HTTP server stops accepting
+ * connections (a load balancer or a retrying client goes to another instance), then Nest's
+ * shutdown hooks run — the library cancels its consumers and lets deliveries in flight finish
+ * before anything they need is closed — then open requests and connections are closed. Nest's
+ * `enableShutdownHooks()` would re-raise the signal after closing, so a clean stop would look
+ * like a crash (exit status 143) to whoever supervises the process.
  */
 function closeOnSignals(app: INestApplication, logger: Logger): void {
   let closing = false;
@@ -98,6 +107,7 @@ function closeOnSignals(app: INestApplication, logger: Logger): void {
       logger.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`);
       process.exit(1);
     }, SHUTDOWN_GRACE_MS).unref();
+    app.getHttpServer().close();
     app.close().then(
       () => process.exit(0),
       (error: Error) => {

@@ -11,6 +11,8 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { DeadLetterQueues } from '../broker/dead-letter-queues';
+import { InvalidCursorError } from '../consumer/failure-cursor';
 import { FailureStore, type FailureStatus } from '../consumer/failure-store';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { AdminTokenGuard } from './admin-token.guard';
@@ -20,7 +22,8 @@ const OUTBOX_STATUSES = ['PREPARED', 'READY', 'PUBLISHED', 'DISCARDED'];
 
 /**
  * The library's admin API, under `/txmsg`, behind a bearer token: parked and retrying messages
- * (list, requeue, purge) and the outbox (list by status, counts). Nothing is dropped silently:
+ * (list, requeue, purge), the broker's dead letters (list, requeue) and the outbox (list by
+ * status, counts). Nothing is dropped silently:
  * a parked message stays until someone requeues or purges it.
  */
 @Controller('txmsg')
@@ -29,25 +32,42 @@ export class AdminController {
   constructor(
     private readonly failures: FailureStore,
     private readonly retries: RetryScheduler,
+    private readonly deadLetters: DeadLetterQueues,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** `GET /txmsg/failures?status=PARKED` — failed messages, newest first. */
+  /** `GET /txmsg/dead-letters` — the broker-side parking queue of each subscribed queue, with its message count. */
+  @Get('dead-letters')
+  listDeadLetters() {
+    return this.deadLetters.list();
+  }
+
+  /** `POST /txmsg/dead-letters/:queue/requeue?limit=100` — moves dead-lettered messages back to their queue. */
+  @Post('dead-letters/:queue/requeue')
+  @HttpCode(200)
+  async requeueDeadLetters(@Param('queue') queue: string, @Query('limit') limit?: string) {
+    return { requeued: await this.deadLetters.requeue(queue, parseLimit(limit)) };
+  }
+
+  /**
+   * `GET /txmsg/failures?status=PARKED&limit=100&after=<cursor>` — failed messages, newest first,
+   * as `{ items, nextCursor }`; pass `nextCursor` as `after` for the next page (null: last page).
+   */
   @Get('failures')
-  listFailures(@Query('status') status?: string, @Query('limit') limit?: string) {
+  listFailures(@Query('status') status?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
     if (status !== undefined && !FAILURE_STATUSES.includes(status as FailureStatus)) {
       throw new BadRequestException(`status must be one of ${FAILURE_STATUSES.join(', ')}`);
     }
-    return this.failures.list(status as FailureStatus | undefined, parseLimit(limit));
+    return this.page(status as FailureStatus | undefined, limit, after);
   }
 
-  /** `GET /txmsg/parked` — parked messages. */
+  /** `GET /txmsg/parked?limit=100&after=<cursor>` — parked messages, paged as `/txmsg/failures`. */
   @Get('parked')
-  listParked(@Query('limit') limit?: string) {
-    return this.failures.list('PARKED', parseLimit(limit));
+  listParked(@Query('limit') limit?: string, @Query('after') after?: string) {
+    return this.page('PARKED', limit, after);
   }
 
-  /** `POST /txmsg/parked/requeue` — every parked message back to its queue. */
+  /** `POST /txmsg/parked/requeue` — every parked message back to its queue, 500 rows per statement. */
   @Post('parked/requeue')
   @HttpCode(200)
   async requeueAll() {
@@ -61,7 +81,7 @@ export class AdminController {
     return this.requeued(await this.failures.requeue(parseId(id)));
   }
 
-  /** `DELETE /txmsg/parked` — deletes every parked message. */
+  /** `DELETE /txmsg/parked` — deletes every parked message, 500 rows per statement. */
   @Delete('parked')
   async purgeAll() {
     return { purged: await this.failures.purge() };
@@ -92,6 +112,15 @@ export class AdminController {
          FROM txmsg_outbox WHERE status = ? ORDER BY id DESC LIMIT ?`,
       [status, parseLimit(limit)],
     );
+  }
+
+  private async page(status: FailureStatus | undefined, limit: string | undefined, after: string | undefined) {
+    try {
+      return await this.failures.list({ status, limit: parseLimit(limit), after });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
+      throw error;
+    }
   }
 
   private requeued(count: number) {

@@ -1,4 +1,5 @@
 import {
+  AmqpConnection,
   getHandlerForLegacyBehavior,
   MessageHandlerErrorBehavior,
   RABBIT_HANDLER,
@@ -7,22 +8,32 @@ import {
 } from '@golevelup/nestjs-rabbitmq';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { ConsumerRuntime } from '../consumer/consumer-runtime';
+import { bindRuntime, IDEMPOTENT_HANDLER } from '../consumer/runtime-binding';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { DeadLetterQueues } from './dead-letter-queues';
+import { type ChannelSource, canDeclareQueue, deadLetterArguments, deadLetterTopologyOf, declareDeadLetterTopology } from './dead-letter';
 
 /**
- * Adjusts every `@RabbitSubscribe` subscription before golevelup registers it (it does so at
- * application bootstrap, after this runs):
+ * Adjusts every `@RabbitSubscribe` subscription of the application before golevelup registers it
+ * (at application bootstrap, after this runs), and binds the consumer runtime to every instance
+ * with `@Idempotent` handlers:
+ * - **No delivery is dropped.** A subscription without an error handler or behaviour of its own
+ *   gets the library's: while the application stops, a failed delivery goes back to the queue;
+ *   otherwise it is rejected and the broker dead-letters it to `<queue>.parked` (see
+ *   {@link deadLetterTopologyOf}), where it stays visible and requeueable — the way MassTransit
+ *   moves a faulted message to an error queue. `@Idempotent` handlers never get there: the
+ *   runtime decides every outcome itself (retry ladder, parking in the database, requeue).
+ * - **A dead-letter exchange under every named queue**, declared with its parking queue. A queue
+ *   that already exists with other arguments (declared by an earlier version) keeps them, with a
+ *   warning saying how to add the safety net.
  * - **Settling never crashes the process.** When the channel closes while a handler runs (broker
- *   restart, forced close, network cut), golevelup's ack throws, and so does the nack it tries
- *   next; unguarded, that is an unhandled rejection, which ends a Node process. The error handler
- *   of each subscription (its own, or its `errorBehavior`, NACK by default) is wrapped so that a
- *   settlement on a dead channel is logged instead: the broker redelivers the unacknowledged
- *   message on the new channel, and the dedup row makes the second delivery a no-op.
+ *   restart, forced close, network cut), the ack throws, and so does the nack tried next;
+ *   unguarded, that is an unhandled rejection, which ends a Node process. Such a settlement is
+ *   logged instead: the broker redelivers the unacknowledged message, and dedup answers it.
  * - **Quorum queues by configuration.** With `broker.queueType: 'quorum'`, every named queue is
- *   declared as a quorum queue (replicated across a RabbitMQ cluster, at-least-once
- *   dead-lettering): a configuration switch, not a code change. A queue that sets its own
- *   `x-queue-type` keeps it.
+ *   declared as a quorum queue. A queue that sets its own `x-queue-type` keeps it.
  */
 @Injectable()
 export class SubscriptionSetup implements OnModuleInit {
@@ -31,54 +42,92 @@ export class SubscriptionSetup implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
+    private readonly amqp: AmqpConnection,
+    private readonly runtime: ConsumerRuntime,
+    private readonly deadLetters: DeadLetterQueues,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const prototype = wrapper.metatype?.prototype;
       if (!prototype || !wrapper.instance) continue;
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const method = prototype[name];
-        const subscription: RabbitHandlerConfig | undefined = Reflect.getMetadata(RABBIT_HANDLER, method);
+        if (Reflect.getMetadata(IDEMPOTENT_HANDLER, method)) bindRuntime(wrapper.instance, this.runtime);
+        // Adjusted from the subscription as declared, so an application started after another one in
+        // the same process (tests do) gets its own runtime and its own broker topology.
+        const subscription: RabbitHandlerConfig | undefined =
+          Reflect.getMetadata(DECLARED, method) ?? Reflect.getMetadata(RABBIT_HANDLER, method);
         if (subscription?.type !== 'subscribe') continue;
-        Reflect.defineMetadata(RABBIT_HANDLER, this.adjust(subscription), method);
+        Reflect.defineMetadata(DECLARED, subscription, method);
+        Reflect.defineMetadata(RABBIT_HANDLER, await this.adjust(subscription), method);
       }
     }
   }
 
-  private adjust(subscription: RabbitHandlerConfig): RabbitHandlerConfig {
-    const adjusted = { ...subscription, errorHandler: this.settleSafely(subscription) };
-    return this.options.broker.queueType === 'quorum' && subscription.queue ? quorum(adjusted) : adjusted;
+  private async adjust(subscription: RabbitHandlerConfig): Promise<RabbitHandlerConfig> {
+    let adjusted: RabbitHandlerConfig = { ...subscription, errorHandler: this.settleSafely(subscription) };
+    if (!subscription.queue) return adjusted;
+    const quorum = this.options.broker.queueType === 'quorum';
+    if (quorum) adjusted = withDefaultArguments(adjusted, { 'x-queue-type': 'quorum' });
+    const topology = deadLetterTopologyOf(this.options.broker.exchange, subscription.queue);
+    const queueArgs = adjusted.queueOptions?.arguments ?? {};
+    if (queueArgs['x-dead-letter-exchange'] !== undefined) return adjusted; // the application chose its own
+    const withDeadLetter = withDefaultArguments(adjusted, deadLetterArguments(topology, queueArgs['x-queue-type'] === 'quorum'));
+    if (!(await canDeclareQueue(this.amqp.connection as unknown as ChannelSource, subscription.queue, withDeadLetter.queueOptions ?? {}))) {
+      this.logger.warn(
+        `queue ${subscription.queue} exists without the library's dead-letter exchange (declared by an earlier version); ` +
+          `messages the broker rejects there are not parked. Delete the queue once drained, or add a policy: ` +
+          `rabbitmqctl set_policy ${subscription.queue}-dlx '^${subscription.queue}$' '{"dead-letter-exchange":"${topology.exchange}","dead-letter-routing-key":"${topology.queue}"}' --apply-to queues`,
+      );
+      return adjusted;
+    }
+    await declareDeadLetterTopology(this.amqp.channel, topology, quorum);
+    this.deadLetters.register(topology);
+    return withDeadLetter;
   }
 
   private settleSafely(subscription: RabbitHandlerConfig): MessageErrorHandler {
-    const settle =
-      subscription.errorHandler ?? getHandlerForLegacyBehavior(subscription.errorBehavior ?? MessageHandlerErrorBehavior.NACK);
-    if ((settle as { [SAFE]?: true })[SAFE]) return settle; // adjusted already (a second application in one process)
-    const safe: MessageErrorHandler = async (channel, message, error) => {
+    const own = subscription.errorHandler ?? (subscription.errorBehavior && getHandlerForLegacyBehavior(subscription.errorBehavior));
+    const requeue = getHandlerForLegacyBehavior(MessageHandlerErrorBehavior.REQUEUE);
+    const park = getHandlerForLegacyBehavior(MessageHandlerErrorBehavior.NACK);
+    const where = subscription.queue || subscription.routingKey;
+    return async (channel, message, error) => {
       try {
-        await settle(channel, message, error);
+        if (own) return await own(channel, message, error);
+        const id = (Array.isArray(message) ? message[0] : message)?.properties.messageId ?? '(no id)';
+        if (this.runtime.isStopping) {
+          this.logger.warn(`handler of ${where} failed on message ${id} while stopping; back to the queue: ${describe(error)}`);
+          return await requeue(channel, message, error);
+        }
+        this.logger.error(`handler of ${where} failed on message ${id}; dead-lettered to its parking queue: ${describe(error)}`);
+        await park(channel, message, error);
       } catch (settleError) {
-        const id = message.properties.messageId ?? '(no id)';
+        const id = (Array.isArray(message) ? message[0] : message)?.properties.messageId ?? '(no id)';
         this.logger.warn(
-          `message ${id} on ${subscription.queue || subscription.routingKey} could not be settled (${(settleError as Error).message}); the broker will deliver it again`,
+          `message ${id} on ${where} could not be settled (${(settleError as Error).message}); the broker will deliver it again`,
         );
       }
     };
-    return Object.assign(safe, { [SAFE]: true as const });
   }
 }
 
-const SAFE = Symbol('txmsg.settle-safely');
+/** Where the subscription as the application declared it is kept, beside golevelup's adjusted copy. */
+const DECLARED = Symbol('txmsg.declared-subscription');
 
-function quorum(subscription: RabbitHandlerConfig): RabbitHandlerConfig {
+/** Adds queue arguments the subscription does not set itself; the queue is durable. */
+function withDefaultArguments(subscription: RabbitHandlerConfig, args: Record<string, unknown>): RabbitHandlerConfig {
   return {
     ...subscription,
     queueOptions: {
       ...subscription.queueOptions,
       durable: true,
-      arguments: { 'x-queue-type': 'quorum', ...subscription.queueOptions?.arguments },
+      arguments: { ...args, ...subscription.queueOptions?.arguments },
     },
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

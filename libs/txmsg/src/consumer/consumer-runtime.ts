@@ -1,7 +1,7 @@
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import { ClsService } from 'nestjs-cls';
 import { envelopeOf, type MessageEnvelope } from '../envelope';
@@ -37,15 +37,18 @@ interface Claimed {
 const REQUEUE_PAUSE_MS = 1000;
 
 /**
- * What runs behind {@link Idempotent}. Decorators are static, so the runtime of the (single)
- * Nest application in this process is reached through {@link ConsumerRuntime.get}, as
- * `@nestjs-cls/transactional` does for `@Transactional()`.
+ * What runs behind {@link Idempotent}: one per application, bound to its consumer instances at
+ * bootstrap. It classifies every outcome of a delivery — applied, duplicate, retry later, parked,
+ * back to the queue — and never lets one be rejected without a decision of its own: anything it
+ * did not foresee (a bug, the database gone, the application stopping) sends the delivery back to
+ * the queue. On shutdown it stops taking deliveries and waits for those in flight.
  */
 @Injectable()
-export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
-  private static current?: ConsumerRuntime;
+export class ConsumerRuntime {
   private readonly logger = new Logger(ConsumerRuntime.name);
   private readonly groups = new Map<string, GroupCommit<Claimed, void | Nack>>();
+  private readonly inFlight = new Set<Promise<void | Nack>>();
+  private stopping = false;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -56,22 +59,54 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
-  /** The runtime of the running application. @throws Error if TxMsgModule is not imported. */
-  static get(): ConsumerRuntime {
-    if (!ConsumerRuntime.current) throw new Error('@Idempotent needs TxMsgModule imported in the application');
-    return ConsumerRuntime.current;
+  /** Whether the application is stopping: deliveries that arrive now go back to the queue. */
+  get isStopping(): boolean {
+    return this.stopping;
   }
 
-  onModuleInit(): void {
-    ConsumerRuntime.current = this;
+  /** Deliveries being handled right now. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
-  onModuleDestroy(): void {
-    if (ConsumerRuntime.current === this) ConsumerRuntime.current = undefined;
+  /**
+   * Stops taking deliveries (each new one is handed back to the queue) and resolves once those in
+   * flight have settled, or after `timeoutMs`. Returns how many were still in flight then: their
+   * channel closes with them unacknowledged, so the broker delivers them again.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.stopping = true;
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())));
+      await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+      clearTimeout(timer);
+    }
+    return this.inFlight.size;
   }
 
-  /** Handles one delivery; resolves when it may be acknowledged, or to a Nack to requeue it. */
+  /** Handles one delivery; resolves when it may be acknowledged, or to a Nack to requeue it. Never rejects. */
   async handle(delivery: IdempotentDelivery): Promise<void | Nack> {
+    if (this.stopping) return this.handBack(delivery.consumer);
+    const work = this.handleSafely(delivery);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+    return work;
+  }
+
+  private async handleSafely(delivery: IdempotentDelivery): Promise<void | Nack> {
+    try {
+      return await this.process(delivery);
+    } catch (error) {
+      // Not even the envelope may be readable here: name the message by what the broker gave.
+      const id = String(delivery.message?.properties?.messageId ?? '(no message id)');
+      const envelope = { id, type: '', source: '', time: 0, correlationId: id, attempt: 0 };
+      return this.requeue({ consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope }, error);
+    }
+  }
+
+  private async process(delivery: IdempotentDelivery): Promise<void | Nack> {
     const envelope = envelopeOf(delivery.message);
     const failed: FailedDelivery = { consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope };
     if (delivery.payload instanceof PoisonMessage) {
@@ -192,13 +227,23 @@ export class ConsumerRuntime implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** The database is unreachable: hand the message back to the broker after a pause. */
+  /**
+   * The outcome could not be recorded (the database is unreachable) or something unforeseen
+   * failed: hand the message back to the broker, after a pause so a lasting fault does not spin
+   * (no pause once the application is stopping: the delivery belongs to another instance now).
+   */
   private async requeue(failed: FailedDelivery, error: unknown): Promise<Nack> {
     this.logger.error(
       `${failed.consumer}: could not record the outcome of ${failed.envelope.id}, requeueing it: ${(error as Error)?.message ?? error}`,
     );
     this.metrics.messageConsumed(failed.consumer, 'requeued');
-    await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
+    if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
+    return new Nack(true);
+  }
+
+  /** A delivery that arrived while the application stops: untouched, back to the queue. */
+  private handBack(consumer: string): Nack {
+    this.metrics.messageConsumed(consumer, 'requeued');
     return new Nack(true);
   }
 }

@@ -7,29 +7,13 @@ import type { MessageEnvelope } from '../envelope';
 import { affectedRows } from '../support/affected-rows';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { type FailedMessagePage, type FailureStatus, type ParkReason, toFailedMessage } from './failed-message';
+import { decodeFailureCursor, encodeFailureCursor } from './failure-cursor';
 
-/** Why a message was parked. */
-export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE';
+export type { FailedMessage, FailedMessagePage, FailureStatus, ParkReason } from './failed-message';
 
-/** Row status of `txmsg_inbox_failure`. */
-export type FailureStatus = 'WAITING' | 'DISPATCHED' | 'PARKED';
-
-/** A consumed message whose handler failed, as the admin API shows it. */
-export interface FailedMessage {
-  id: string;
-  consumer: string;
-  messageId: string;
-  queue: string;
-  routingKey: string;
-  attempts: number;
-  status: FailureStatus;
-  reason: ParkReason | null;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  body: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/** Rows changed by one statement of a bulk requeue or purge, so none holds many row locks. */
+const BULK_BATCH = 500;
 
 /** What {@link FailureStore.recordFailure} decided. */
 export type FailureOutcome = { retryInMs: number; attempts: number } | { parked: ParkReason; attempts: number };
@@ -97,32 +81,63 @@ export class FailureStore {
     ]);
   }
 
-  /** Lists failed messages, newest first. */
-  async list(status?: FailureStatus, limit = 100): Promise<FailedMessage[]> {
+  /**
+   * Lists failed messages, newest first, a page at a time: `after` is the `nextCursor` of the
+   * previous page. Rows that arrive while someone pages are on the first page, never skipped
+   * or repeated further on. Reads only; no transaction.
+   * @throws InvalidCursorError when `after` is not a cursor this store handed out.
+   */
+  async list(options: { status?: FailureStatus; limit?: number; after?: string } = {}): Promise<FailedMessagePage> {
+    const { status, limit = 100, after } = options;
+    const beforeId = after === undefined ? null : decodeFailureCursor(after);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM txmsg_inbox_failure ${status ? 'WHERE status = ?' : ''} ORDER BY id DESC LIMIT ?`,
-      status ? [status, limit] : [limit],
+      `SELECT * FROM txmsg_inbox_failure WHERE (? IS NULL OR status = ?) AND (? IS NULL OR id < CAST(? AS UNSIGNED)) ORDER BY id DESC LIMIT ?`,
+      [status ?? null, status ?? null, beforeId, beforeId, limit + 1],
     );
-    return rows.map(toFailedMessage);
+    const items = rows.slice(0, limit).map(toFailedMessage);
+    return { items, nextCursor: rows.length > limit ? encodeFailureCursor(items[items.length - 1].id) : null };
   }
 
-  /** Sends parked messages back to their queue (all of them when `id` is omitted). Returns how many. */
+  /**
+   * Sends parked messages back to their queue with the ladder reset (all of them when `id` is
+   * omitted, in batches of 500 rows, each its own statement). Returns how many.
+   */
   async requeue(id?: string): Promise<number> {
-    const result = await this.dataSource.query(
-      `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
-        WHERE status = 'PARKED' ${id ? 'AND id = ?' : ''}`,
-      id ? [id] : [],
+    return this.parkedInBatches(id, (ids) =>
+      this.dataSource.query(
+        `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
+          WHERE status = 'PARKED' AND id IN (?)`,
+        [ids],
+      ),
     );
-    return affectedRows(result);
   }
 
-  /** Deletes parked messages (all of them when `id` is omitted). Returns how many. */
+  /** Deletes parked messages (all of them when `id` is omitted, in batches of 500 rows). Returns how many. */
   async purge(id?: string): Promise<number> {
-    const result = await this.dataSource.query(
-      `DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' ${id ? 'AND id = ?' : ''}`,
-      id ? [id] : [],
+    return this.parkedInBatches(id, (ids) =>
+      this.dataSource.query(`DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id IN (?)`, [ids]),
     );
-    return affectedRows(result);
+  }
+
+  /**
+   * Applies `change` to one parked row, or to every parked row batch by batch in id order. The
+   * batches walk forward from the last id seen, so a row parked again meanwhile (a requeued
+   * message failing through a short ladder) is not taken twice, and the walk ends.
+   */
+  private async parkedInBatches(id: string | undefined, change: (ids: string[]) => Promise<unknown>): Promise<number> {
+    if (id !== undefined) return affectedRows(await change([id]));
+    let total = 0;
+    let lastId = '0';
+    for (;;) {
+      const rows: { id: string }[] = await this.dataSource.query(
+        `SELECT id FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id > CAST(? AS UNSIGNED) ORDER BY id LIMIT ?`,
+        [lastId, BULK_BATCH],
+      );
+      if (rows.length === 0) return total;
+      total += affectedRows(await change(rows.map((row) => String(row.id))));
+      if (rows.length < BULK_BATCH) return total;
+      lastId = String(rows[rows.length - 1].id);
+    }
   }
 
   private async upsert(
@@ -160,24 +175,4 @@ export class FailureStore {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}
-
-function toFailedMessage(row: Record<string, unknown>): FailedMessage {
-  const raw = Buffer.from(String(row.body), 'base64');
-  const text = raw.toString('utf8');
-  return {
-    id: String(row.id),
-    consumer: String(row.consumer),
-    messageId: String(row.message_id),
-    queue: String(row.queue),
-    routingKey: String(row.routing_key),
-    attempts: Number(row.attempts),
-    status: row.status as FailureStatus,
-    reason: (row.reason as ParkReason | null) ?? null,
-    nextAttemptAt: row.next_attempt_at as Date,
-    lastError: (row.last_error as string | null) ?? null,
-    body: Buffer.from(text, 'utf8').equals(raw) ? text : `base64:${raw.toString('base64')}`,
-    createdAt: row.created_at as Date,
-    updatedAt: row.updated_at as Date,
-  };
 }

@@ -1,4 +1,5 @@
-import { RABBIT_HANDLER, RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { Nack, RABBIT_HANDLER, RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import type { ConsumeMessage } from 'amqplib';
 import { Idempotent } from './idempotent.decorator';
 
 describe(Idempotent.name, () => {
@@ -26,5 +27,17 @@ describe(Idempotent.name, () => {
 
   it('refuses to run without the AMQP message', async () => {
     await expect(new Below().handle()).rejects.toThrow(/was not given the AMQP message/);
+  });
+
+  it('hands a delivery back to the queue when no application bound its runtime', async () => {
+    jest.useFakeTimers();
+    try {
+      const message = { content: Buffer.from('{}'), fields: {}, properties: { messageId: 'm1' } } as unknown as ConsumeMessage;
+      const outcome = (new Below().handle as (...args: unknown[]) => Promise<unknown>)({}, message);
+      await jest.advanceTimersByTimeAsync(1000);
+      await expect(outcome).resolves.toEqual(new Nack(true));
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,11 @@
-import { RABBIT_HANDLER } from '@golevelup/nestjs-rabbitmq';
+import { Nack, RABBIT_HANDLER } from '@golevelup/nestjs-rabbitmq';
+import { Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
-import { ConsumerRuntime } from './consumer-runtime';
+import { IDEMPOTENT_HANDLER, runtimeOf } from './runtime-binding';
+
+/** How long a delivery that found no runtime waits before it goes back to the queue. */
+const UNBOUND_PAUSE_MS = 1000;
 
 /** Options of {@link Idempotent}. */
 export interface IdempotentOptions<T = any> {
@@ -26,7 +30,10 @@ export interface IdempotentOptions<T = any> {
  * The queue never blocks behind a bad message.
  *
  * Stack it with `@RabbitSubscribe({ exchange, routingKey, queue })` in either order; give the
- * subscription a durable `queue` name, which retries are sent back to.
+ * subscription a durable `queue` name, which retries are sent back to. The class must be a
+ * provider (or controller) of an application that imports TxMsgModule: the module binds its
+ * consumer runtime to the instance at bootstrap. A delivery that finds no runtime is never
+ * dropped: it goes back to the queue.
  */
 export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodDecorator {
   return (target, propertyKey, descriptor: PropertyDescriptor) => {
@@ -37,7 +44,15 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
       const message = args.find(isConsumeMessage);
       if (!message) throw new Error(`@Idempotent handler ${consumer} was not given the AMQP message`);
       const subscription = Reflect.getMetadata(RABBIT_HANDLER, wrapper) as { queue?: string } | undefined;
-      return ConsumerRuntime.get().handle({
+      const runtime = runtimeOf(this);
+      if (!runtime) {
+        new Logger('TxMsgConsumer').error(
+          `@Idempotent handler ${consumer} has no consumer runtime (is TxMsgModule imported, and the class a provider?); message ${message.properties.messageId ?? '(no id)'} goes back to the queue`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, UNBOUND_PAUSE_MS));
+        return new Nack(true);
+      }
+      return runtime.handle({
         consumer,
         queue: subscription?.queue || undefined,
         payload: args[0],
@@ -50,6 +65,7 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
     for (const metadataKey of Reflect.getMetadataKeys(original)) {
       Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapper);
     }
+    Reflect.defineMetadata(IDEMPOTENT_HANDLER, consumer, wrapper);
     Object.defineProperty(wrapper, 'name', { value: original.name });
     descriptor.value = wrapper;
     return descriptor;

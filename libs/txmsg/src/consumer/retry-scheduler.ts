@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageProperties } from 'amqplib';
 import type { DataSource } from 'typeorm';
@@ -26,7 +26,7 @@ interface DueRow {
  * claimed under `FOR UPDATE SKIP LOCKED`, so several instances share the work.
  */
 @Injectable()
-export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class RetryScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RetryScheduler.name);
   private readonly worker: PeriodicWorker;
 
@@ -42,7 +42,7 @@ export class RetryScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
   }
 

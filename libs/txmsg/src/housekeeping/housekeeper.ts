@@ -1,19 +1,36 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
+import { claimRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 
+/** Rows deleted by one {@link Housekeeper.purgeOnce}, per table. */
+export interface PurgeCounts {
+  outbox: number;
+  dedup: number;
+  notifications: number;
+  notificationAttempts: number;
+}
+
 /**
- * Purges published or discarded outbox rows and dedup rows older than the retention, in small
- * batches (one unbounded DELETE would escalate locks and stall business transactions). The
- * retention is validated to exceed the whole retry ladder, so a late redelivery still finds its
- * dedup row.
+ * Purges what is no longer needed, and sends back retries that never came back.
+ *
+ * Purges published or discarded outbox rows, dedup rows, and delivered or failed notifications
+ * with their attempts, once older than the retention, in small batches (one unbounded DELETE
+ * would escalate locks and stall business transactions). The retention is validated to exceed
+ * the whole retry ladder, so a late redelivery still finds its dedup row.
+ *
+ * Turns retries DISPATCHED to their queue longer than `redispatchAfterMs` ago back to WAITING: a
+ * handled retry deletes its row and a failed one reschedules it, so a row still DISPATCHED means
+ * the message never arrived (its queue was purged or deleted, the broker lost it). The retry
+ * scheduler then sends it again; should the first copy turn up after all, its dedup row makes
+ * the second harmless.
  */
 @Injectable()
-export class Housekeeper implements OnApplicationBootstrap, OnModuleDestroy {
+export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(Housekeeper.name);
   private readonly worker: PeriodicWorker;
 
@@ -22,6 +39,7 @@ export class Housekeeper implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.housekeeping.intervalMs, async () => {
+      await this.redispatchStale();
       await this.purgeOnce();
       return false;
     });
@@ -31,12 +49,15 @@ export class Housekeeper implements OnApplicationBootstrap, OnModuleDestroy {
     this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
   }
 
-  /** Purges everything past retention, batch by batch; returns the rows deleted per table. */
-  async purgeOnce(): Promise<{ outbox: number; dedup: number }> {
+  /**
+   * Purges everything past retention, batch by batch, each batch in a transaction of its own;
+   * returns the rows deleted per table.
+   */
+  async purgeOnce(): Promise<PurgeCounts> {
     const micros = this.options.housekeeping.retentionMs * 1000;
     const outbox = await this.inBatches(
       `DELETE FROM txmsg_outbox WHERE status IN ('PUBLISHED', 'DISCARDED')
@@ -47,17 +68,63 @@ export class Housekeeper implements OnApplicationBootstrap, OnModuleDestroy {
       `DELETE FROM txmsg_dedup WHERE processed_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
       micros,
     );
-    if (outbox + dedup > 0) this.logger.log(`purged ${outbox} outbox rows and ${dedup} dedup rows`);
-    return { outbox, dedup };
+    const { notifications, notificationAttempts } = await this.purgeNotifications(micros);
+    if (outbox + dedup + notifications > 0) {
+      this.logger.log(
+        `purged ${outbox} outbox rows, ${dedup} dedup rows and ${notifications} notifications (${notificationAttempts} attempts)`,
+      );
+    }
+    return { outbox, dedup, notifications, notificationAttempts };
+  }
+
+  /** Turns retries dispatched longer than `redispatchAfterMs` ago back to WAITING; returns how many. */
+  async redispatchStale(): Promise<number> {
+    const total = await this.inBatches(
+      `UPDATE txmsg_inbox_failure SET status = 'WAITING', next_attempt_at = NOW(3), updated_at = NOW(3)
+        WHERE status = 'DISPATCHED' AND updated_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
+      this.options.housekeeping.redispatchAfterMs * 1000,
+    );
+    if (total > 0) {
+      this.logger.warn(
+        `${total} retries sent to their queue over ${this.options.housekeeping.redispatchAfterMs} ms ago never came back; sending them again`,
+      );
+    }
+    return total;
+  }
+
+  /**
+   * A notification and its attempts go together, under the notification's row lock, so a resend
+   * racing the purge either keeps the row (it waits for the lock, then finds nothing) or is
+   * skipped by it (the locking read skips rows a resend holds).
+   */
+  private async purgeNotifications(micros: number): Promise<{ notifications: number; notificationAttempts: number }> {
+    const { batchSize } = this.options.housekeeping;
+    let notifications = 0;
+    let notificationAttempts = 0;
+    for (;;) {
+      const claimed = await claimRows<{ notification_id: string }>(
+        this.dataSource,
+        `SELECT notification_id FROM txmsg_notification
+          WHERE status IN ('DELIVERED', 'FAILED') AND finished_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND)
+          LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [micros, batchSize],
+        async (em, rows) => {
+          const ids = rows.map((row) => row.notification_id);
+          notificationAttempts += affectedRows(await em.query('DELETE FROM txmsg_notification_attempt WHERE notification_id IN (?)', [ids]));
+          notifications += affectedRows(await em.query('DELETE FROM txmsg_notification WHERE notification_id IN (?)', [ids]));
+        },
+      );
+      if (claimed < batchSize) return { notifications, notificationAttempts };
+    }
   }
 
   private async inBatches(sql: string, micros: number): Promise<number> {
     const { batchSize } = this.options.housekeeping;
     let total = 0;
     for (;;) {
-      const deleted = affectedRows(await this.dataSource.query(sql, [micros, batchSize]));
-      total += deleted;
-      if (deleted < batchSize) return total;
+      const changed = affectedRows(await this.dataSource.query(sql, [micros, batchSize]));
+      total += changed;
+      if (changed < batchSize) return total;
     }
   }
 }

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { registerBacklogGauges } from './backlog-gauges';
 
 /** What became of one consumed message. */
 export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued';
@@ -11,11 +12,13 @@ export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'req
 /**
  * Prometheus metrics of the library, on a registry of this application's own (served at
  * `GET /metrics` with the process's default metrics). Backlogs are read from the database at
- * scrape time, so every instance reports the shared truth.
+ * scrape time, so every instance reports the shared truth; when that read fails they are left
+ * out and `txmsg_backlog_up` is 0 (see {@link registerBacklogGauges}).
  */
 @Injectable()
 export class TxMsgMetrics {
   readonly registry = new Registry();
+  private readonly logger = new Logger(TxMsgMetrics.name);
   private readonly published: Counter<'routing_key'>;
   private readonly publishFailures: Counter<'reason'>;
   private readonly lag: Histogram;
@@ -67,33 +70,7 @@ export class TxMsgMetrics {
       labelNames: ['outcome'],
       registers,
     });
-    const backlog = (name: string, help: string, sql: string) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ['status'],
-        registers,
-        async collect() {
-          const rows: { status: string; n: string }[] = await dataSource.query(sql).catch(() => []);
-          this.reset();
-          for (const row of rows) this.set({ status: row.status }, Number(row.n));
-        },
-      });
-    backlog(
-      'txmsg_outbox_backlog',
-      'Outbox rows not yet published (READY) or awaiting check-back (PREPARED).',
-      "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
-    );
-    backlog(
-      'txmsg_inbox_failures',
-      'Consumed messages on the retry ladder (WAITING, DISPATCHED) or PARKED.',
-      'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
-    );
-    backlog(
-      'txmsg_notifications',
-      'HTTP notifications not yet delivered (PENDING) or given up (FAILED).',
-      "SELECT status, COUNT(*) AS n FROM txmsg_notification WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
-    );
+    registerBacklogGauges(dataSource, registers, this.logger);
   }
 
   messagePublished(routingKey: string, writtenAt: Date): void {

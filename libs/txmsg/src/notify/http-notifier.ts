@@ -1,25 +1,30 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ladderDelay } from '../duration';
-import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { newMessageId } from '../envelope';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
 import { onCommitWake, wakeAfterCommit } from '../support/after-commit';
-import { claimRows } from '../support/claim-rows';
+import { leaseRows } from '../support/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { listNotifications, type NotificationRecord } from './notification-log';
+import { NotifyTargets, type NotifyUrlRefusal } from './notify-targets';
+import { type LeasedNotification, recordAttempt } from './record-attempt';
+import { type PostOutcome, WebhookPoster } from './webhook-poster';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
 
 const NOTIFY_WORKER = 'notify';
+const BATCH = 20;
 
 /** A notification to send. */
 export interface NotificationRequest<T = unknown> {
-  /** Receiver endpoint (http or https). */
+  /** Receiver endpoint (http or https) of an allowed origin (`notify.allowedOrigins` or `notify.secrets`). */
   url: string;
   /** Event type, sent in the body envelope. */
   type: string;
@@ -31,52 +36,27 @@ export interface NotificationRequest<T = unknown> {
   id?: string;
 }
 
-/** Lifecycle of a notification. */
-export type NotificationStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
-
-/** One delivery attempt. */
-export interface NotificationAttempt {
-  attempt: number;
-  at: Date;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-}
-
-/** A notification with every attempt made so far. */
-export interface NotificationRecord {
-  id: string;
-  subject: string | null;
-  type: string;
-  url: string;
-  status: NotificationStatus;
-  attempts: NotificationAttempt[];
-  nextAttemptAt: Date | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
-
-interface DueRow {
-  notification_id: string;
-  target_url: string;
-  body: string;
-  attempts: number;
-}
-
 /**
- * Best-effort notification over HTTP (seed §6.2 scheme 2), the way payment providers notify
- * merchants: each notification is POSTed as JSON `{ id, type, createdAt, data }`, signed with
- * HMAC-SHA256 in Standard Webhooks headers, and retried on the notify ladder until the receiver
- * answers 2xx; then it stops. After the last rung it is FAILED (and can be re-sent). Every
- * attempt is recorded. The receiver must not depend on it: it keeps a query API to reconcile.
+ * Best-effort notification over HTTP, the way payment providers notify merchants: each
+ * notification is POSTed as JSON `{ id, type, createdAt, data }`, signed with HMAC-SHA256 in
+ * Standard Webhooks headers, and retried on the notify ladder until the receiver answers 2xx;
+ * then it stops. After the last rung it is FAILED (and can be re-sent). Every attempt is recorded,
+ * with a neutral failure category. The receiver must not depend on it: it keeps a query API to
+ * reconcile. Only allowed origins are notified, on public addresses unless listed as IP literals
+ * (see `notify.allowedOrigins`); redirects are never followed.
  *
  * Transaction contract: {@link enqueue} writes in the ambient transaction, so a notification
- * exists if and only if the business change committed.
+ * exists if and only if the business change committed. Sending holds no transaction: due rows are
+ * leased in a short one (for twice `notify.timeoutMs` plus 10 s), POSTed with none open, and the
+ * outcome is recorded in another short one; a lease that runs out (the process died) makes the
+ * row due again, so a notification is sent at least once.
  */
 @Injectable()
-export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HttpNotifier.name);
   private readonly worker: PeriodicWorker;
+  private readonly targets: NotifyTargets;
+  private readonly poster: WebhookPoster;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -84,7 +64,9 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
     private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
-    this.worker = new PeriodicWorker(this.logger, options.notify.scanIntervalMs, async () => (await this.deliverDue()) >= 20);
+    this.targets = new NotifyTargets(options.notify);
+    this.poster = new WebhookPoster(options.notify.timeoutMs);
+    this.worker = new PeriodicWorker(this.logger, options.notify.scanIntervalMs, async () => (await this.deliverDue()) >= BATCH);
   }
 
   onModuleInit(): void {
@@ -95,17 +77,27 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
     this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
+    await this.poster.close();
+  }
+
+  /**
+   * Why a notification could not be sent to `url`, or undefined if it could: not http(s), with a
+   * user name or password, an origin not allowed, or no key to sign for it. Lets a host refuse
+   * such a URL up front (e.g. with 422) rather than fail in {@link enqueue}. Pure; resolves no name.
+   */
+  refusalOf(url: string): NotifyUrlRefusal | undefined {
+    return this.targets.refusalOf(url);
   }
 
   /**
    * Schedules a notification in the ambient transaction; the first attempt follows the commit.
-   * @throws OutsideTransactionError with no transaction open; Error when no secret is configured
-   *   for the receiver or the URL is not http(s).
+   * The URL is stored and later sent in its canonical form.
+   * @throws OutsideTransactionError with no transaction open; Error when {@link refusalOf} refuses the URL.
    */
   async enqueue<T>(request: NotificationRequest<T>): Promise<string> {
-    this.secretFor(request.url);
+    const { url } = this.targets.resolve(request.url);
     if (!this.txHost.isTransactionActive()) {
       throw new OutsideTransactionError(`notification "${request.type}" must be enqueued inside the business transaction`);
     }
@@ -114,7 +106,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
     const em: EntityManager = this.txHost.tx;
     await em.query(
       `INSERT INTO txmsg_notification (notification_id, subject, type, target_url, body, status) VALUES (?, ?, ?, ?, ?, 'PENDING')`,
-      [id, request.subject ?? null, request.type, request.url, body],
+      [id, request.subject ?? null, request.type, url, body],
     );
     wakeAfterCommit(em, NOTIFY_WORKER);
     return id;
@@ -132,127 +124,62 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
   }
 
   /** The notifications of a subject with all their attempts, oldest first. */
-  async list(subject: string): Promise<NotificationRecord[]> {
-    const rows: Record<string, any>[] = await this.dataSource.query(
-      `SELECT * FROM txmsg_notification WHERE subject = ? ORDER BY id`,
-      [subject],
-    );
-    if (rows.length === 0) return [];
-    const attempts: Record<string, any>[] = await this.dataSource.query(
-      `SELECT * FROM txmsg_notification_attempt WHERE notification_id IN (?) ORDER BY id`,
-      [rows.map((r) => r.notification_id)],
-    );
-    return rows.map((row) => ({
-      id: row.notification_id,
-      subject: row.subject,
-      type: row.type,
-      url: row.target_url,
-      status: row.status,
-      nextAttemptAt: row.status === 'PENDING' ? row.next_attempt_at : null,
-      createdAt: row.created_at,
-      finishedAt: row.finished_at,
-      attempts: attempts
-        .filter((a) => a.notification_id === row.notification_id)
-        .map((a) => ({
-          attempt: a.attempt,
-          at: a.attempted_at,
-          statusCode: a.status_code,
-          error: a.error,
-          durationMs: a.duration_ms,
-        })),
-    }));
+  list(subject: string): Promise<NotificationRecord[]> {
+    return listNotifications(this.dataSource, subject);
   }
 
-  /** Makes one attempt for every due notification; returns how many were attempted. */
+  /**
+   * Makes one attempt for every due notification (at most 20 per call); returns how many were
+   * attempted. No transaction is open while a receiver is being waited for.
+   */
   async deliverDue(): Promise<number> {
-    const select = `SELECT notification_id, target_url, body, attempts FROM txmsg_notification
+    const select = `SELECT id, notification_id, target_url, body, attempts FROM txmsg_notification
                      WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
-                     ORDER BY next_attempt_at LIMIT 20 FOR UPDATE SKIP LOCKED`;
-    return claimRows<DueRow>(this.dataSource, select, [], async (em, rows) => {
-      await Promise.all(rows.map((row) => this.attempt(em, row)));
-    });
+                     ORDER BY next_attempt_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+    const leaseMs = 2 * this.options.notify.timeoutMs + 10_000;
+    const rows = await leaseRows<LeasedNotification>(this.dataSource, 'txmsg_notification', select, [], leaseMs);
+    await Promise.all(rows.map((row) => this.attempt(row)));
+    return rows.length;
   }
 
-  private async attempt(em: EntityManager, row: DueRow): Promise<void> {
-    const attempt = row.attempts + 1;
+  private async attempt(row: LeasedNotification): Promise<void> {
     const started = Date.now();
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    try {
-      const timestamp = Math.floor(Date.now() / 1000);
-      const response = await fetch(row.target_url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.notify.timeoutMs),
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': `txmsg-notifier (${this.options.service})`,
-          [WEBHOOK_HEADERS.id]: row.notification_id,
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: signWebhook(this.secretFor(row.target_url), row.notification_id, timestamp, row.body),
-        },
-        body: row.body,
-      });
-      statusCode = response.status;
-      await response.body?.cancel().catch(() => undefined);
-      if (statusCode < 200 || statusCode >= 300) error = `receiver answered ${statusCode}`;
-    } catch (e) {
-      error = (e as Error).name === 'TimeoutError' ? `no answer within ${this.options.notify.timeoutMs} ms` : describe(e);
+    const outcome = await this.post(row);
+    const attempt = row.attempts + 1;
+    const { statusCode, failure } = outcome;
+    const retryInMs = failure === null ? undefined : ladderDelay(this.options.notify.ladderMs, attempt);
+    this.metrics.notificationAttempted(failure === null ? 'delivered' : retryInMs === undefined ? 'gave_up' : 'failed');
+    if (failure !== null) {
+      const what = `notification ${row.notification_id} to ${row.target_url} attempt ${attempt} failed (${failure}: ${describe(outcome)})`;
+      if (retryInMs === undefined) this.logger.error(`${what}; gave up`);
+      else this.logger.warn(`${what}; next in ${retryInMs} ms`);
     }
-    const durationMs = Date.now() - started;
-    await em.query(
-      `INSERT INTO txmsg_notification_attempt (notification_id, attempt, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?)`,
-      [row.notification_id, attempt, statusCode, error?.slice(0, 1000) ?? null, durationMs],
-    );
-    this.metrics.notificationAttempted(error === null ? 'delivered' : ladderDelay(this.options.notify.ladderMs, attempt) === undefined ? 'gave_up' : 'failed');
-    if (error === null) {
-      await em.query(
-        `UPDATE txmsg_notification SET status = 'DELIVERED', attempts = ?, last_status = ?, last_error = NULL, finished_at = NOW(3)
-          WHERE notification_id = ?`,
-        [attempt, statusCode, row.notification_id],
-      );
-      return;
-    }
-    const delay = ladderDelay(this.options.notify.ladderMs, attempt);
-    if (delay === undefined) {
-      this.logger.error(`notification ${row.notification_id} to ${row.target_url} gave up after ${attempt} attempts: ${error}`);
-      await em.query(
-        `UPDATE txmsg_notification SET status = 'FAILED', attempts = ?, last_status = ?, last_error = ?, finished_at = NOW(3)
-          WHERE notification_id = ?`,
-        [attempt, statusCode, error.slice(0, 1000), row.notification_id],
-      );
-      return;
-    }
-    this.logger.warn(`notification ${row.notification_id} attempt ${attempt} failed (${error}); next in ${delay} ms`);
-    await em.query(
-      `UPDATE txmsg_notification SET attempts = ?, last_status = ?, last_error = ?, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
-        WHERE notification_id = ?`,
-      [attempt, statusCode, error.slice(0, 1000), delay * 1000, row.notification_id],
-    );
-    if (delay <= 60_000) setTimeout(() => this.worker.wake(), delay).unref();
+    await recordAttempt(this.dataSource, row, { statusCode, failure, durationMs: Date.now() - started, retryInMs });
+    if (retryInMs !== undefined && retryInMs <= 60_000) setTimeout(() => this.worker.wake(), retryInMs).unref();
   }
 
-  private secretFor(url: string): string {
-    let origin: string;
-    try {
-      const parsed = new URL(url);
-      if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error();
-      origin = parsed.origin;
-    } catch {
-      throw new Error(`notification URL must be http(s), got "${url}"`);
-    }
-    const secret = this.options.notify.secrets[origin] ?? this.options.notify.secret;
-    if (!secret) throw new Error(`no notification secret is configured for ${origin} (notify.secret or notify.secrets)`);
-    return secret;
+  private async post(row: LeasedNotification): Promise<PostOutcome> {
+    const refusal = this.targets.refusalOf(row.target_url);
+    if (refusal) return { statusCode: null, failure: 'not_allowed', cause: new Error(refusal.message) };
+    const { secret } = this.targets.resolve(row.target_url);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': `txmsg-notifier (${this.options.service})`,
+      [WEBHOOK_HEADERS.id]: row.notification_id,
+      [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+      [WEBHOOK_HEADERS.signature]: signWebhook(secret, row.notification_id, timestamp, row.body),
+    };
+    return this.poster.post(row.target_url, headers, row.body);
   }
 }
 
-/** fetch() says only "fetch failed"; the socket error that matters is in its cause. */
-function describe(error: unknown): string {
+/** The raw reason of a failed attempt, for the log: a status, or the socket error in the cause. */
+function describe(outcome: PostOutcome): string {
+  if (outcome.cause === undefined) return `status ${outcome.statusCode}`;
   type Cause = { code?: string; message?: string; errors?: Cause[] };
-  const e = error as Error & { cause?: Cause };
-  const cause = e.cause?.errors?.[0] ?? e.cause;
-  if (cause?.code) return cause.message?.includes(cause.code) ? cause.message : `${cause.code} ${cause.message ?? ''}`.trim();
-  if (cause?.message) return `${e.message}: ${cause.message}`;
-  return e.message ?? String(error);
+  const e = outcome.cause as Error & { code?: string; cause?: Cause };
+  const cause = e.cause?.errors?.[0] ?? e.cause ?? e;
+  if (cause.code && !cause.message?.includes(cause.code)) return `${cause.code} ${cause.message ?? ''}`.trim();
+  return cause.message ?? String(outcome.cause);
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
@@ -24,7 +24,7 @@ const MARK_BATCH = 500;
  * again: delivery stays at-least-once, and consumers dedupe.
  */
 @Injectable()
-export class CommitDispatcher implements OnModuleInit, OnModuleDestroy {
+export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(CommitDispatcher.name);
   private readonly published = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -41,7 +41,7 @@ export class CommitDispatcher implements OnModuleInit, OnModuleDestroy {
     onCommitHandOver<OutboxRow>(this.dataSource, CHANNEL, (rows) => rows.forEach((row) => this.track(this.dispatch(row))));
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
     await this.flush();
   }

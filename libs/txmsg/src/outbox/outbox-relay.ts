@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnModuleDestroy,
+  type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -38,7 +38,7 @@ interface ReadyRow extends OutboxRow {
  * consumers dedupe by message id.
  */
 @Injectable()
-export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly worker: PeriodicWorker;
 
@@ -61,7 +61,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, OnModu
     if (this.options.relay.enabled) this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ interface PreparedRow {
  * commit and a check-back can never both win, and a late or repeated decision is a no-op.
  */
 @Injectable()
-export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy {
+export class CheckBackService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CheckBackService.name);
   private readonly worker: PeriodicWorker;
 
@@ -53,7 +53,7 @@ export class CheckBackService implements OnApplicationBootstrap, OnModuleDestroy
     this.worker.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker.stop();
   }
 

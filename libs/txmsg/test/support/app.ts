@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TXMSG_MIGRATIONS, TxMsgModule, type TxMsgModuleOptions } from '../../src';
@@ -8,8 +8,12 @@ import { DB } from './infra';
 export interface TestAppOptions {
   database: string;
   uri: string;
+  /** Reach MariaDB on this port (a TCP proxy in front of it) instead of its own. */
+  dbPort?: number;
   consumer?: boolean;
   listen?: boolean;
+  /** More fixture modules to import. */
+  modules?: Type[];
   txmsg?: Partial<Omit<TxMsgModuleOptions, 'service' | 'broker'>> & { broker?: Partial<TxMsgModuleOptions['broker']> };
 }
 
@@ -30,6 +34,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
       TypeOrmModule.forRoot({
         type: 'mysql',
         ...DB,
+        port: options.dbPort ?? DB.port,
         username: DB.user,
         database: options.database,
         migrations: [...TXMSG_MIGRATIONS, TestTables1764000000001],
@@ -51,6 +56,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
       }),
       ProducerFixtureModule,
       ...(options.consumer ? [ConsumerFixtureModule] : []),
+      ...(options.modules ?? []),
     ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });

@@ -25,6 +25,20 @@ export class BrokerProbe {
     await this.channel.consume(queue, (message) => message && this.received.push(message), { noAck: true });
   }
 
+  /**
+   * Binds a queue that refuses every message (`x-max-length: 0`, `reject-publish`), so the broker
+   * nacks a publish routed only to it. Returns what removes it again.
+   */
+  async rejectAll(exchange: string, pattern = '#'): Promise<() => Promise<void>> {
+    await this.channel.assertExchange(exchange, 'topic', { durable: true });
+    const { queue } = await this.channel.assertQueue('', {
+      exclusive: true,
+      arguments: { 'x-max-length': 0, 'x-overflow': 'reject-publish' },
+    });
+    await this.channel.bindQueue(queue, exchange, pattern);
+    return () => this.channel.deleteQueue(queue).then(() => undefined);
+  }
+
   /** Payloads received so far, parsed. */
   payloads<T = any>(): T[] {
     return this.received.map((m) => JSON.parse(m.content.toString()));
@@ -34,6 +48,19 @@ export class BrokerProbe {
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     this.channel.publish(exchange, routingKey, content, { persistent: true, ...options });
     await (this.channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
+  }
+
+  /** Publishes many messages, then waits once for all their confirms. */
+  async publishMany(exchange: string, routingKey: string, messages: Array<{ body: object; options: Options.Publish }>) {
+    for (const { body, options } of messages) {
+      this.channel.publish(exchange, routingKey, Buffer.from(JSON.stringify(body)), { persistent: true, ...options });
+    }
+    await (this.channel as unknown as { waitForConfirms(): Promise<void> }).waitForConfirms();
+  }
+
+  /** Declares a queue as an application (or an earlier version of the library) would. */
+  async declareQueue(queue: string, options: Options.AssertQueue): Promise<void> {
+    await this.channel.assertQueue(queue, options);
   }
 
   async queueDepth(queue: string): Promise<number> {

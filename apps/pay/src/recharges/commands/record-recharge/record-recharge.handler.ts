@@ -1,5 +1,5 @@
 import { InjectServiceConfig } from '@app/common';
-import { HttpNotifier, isDuplicateKeyError, Outbox } from '@app/txmsg';
+import { HttpNotifier, isDuplicateKeyError, type NotifyUrlRefusalReason, Outbox } from '@app/txmsg';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ConflictException, UnprocessableEntityException } from '@nestjs/common';
@@ -7,7 +7,6 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PayConfig } from '../../../pay.config';
 import { Recharge } from '../../entities/recharge.entity';
 import { RechargeCompleted } from '../../events/recharge-completed.event';
-import { notifySecretFor } from '../../notify-secrets';
 import { decideResult, type RechargeRecord, sameRecharge, toRecord } from '../../recharge-record';
 import { type RecordedRecharge, RecordRechargeCommand } from './record-recharge.command';
 
@@ -24,11 +23,7 @@ export class RecordRechargeHandler implements ICommandHandler<RecordRechargeComm
   ) {}
 
   async execute(command: RecordRechargeCommand): Promise<RecordedRecharge> {
-    if (command.notifyUrl && !notifySecretFor(this.config, command.notifyUrl)) {
-      throw new UnprocessableEntityException(
-        `pay has no webhook key for ${new URL(command.notifyUrl).origin} (NOTIFY_SECRET or NOTIFY_SECRETS), so it cannot notify notifyUrl`,
-      );
-    }
+    if (command.notifyUrl) this.refuseUnknownReceiver(command.notifyUrl);
     try {
       return await this.record(command);
     } catch (error) {
@@ -58,6 +53,22 @@ export class RecordRechargeHandler implements ICommandHandler<RecordRechargeComm
       await this.notifier.enqueue({ url: command.notifyUrl, type: RECHARGE_COMPLETED, subject: record.txNo, data: record });
     }
     return { record, created: true };
+  }
+
+  /**
+   * A notifyUrl must name a receiver the operator allowed, checked before anything is recorded:
+   * otherwise anyone could make pay POST to whatever its network reaches.
+   */
+  private refuseUnknownReceiver(notifyUrl: string): void {
+    const refusal = this.notifier.refusalOf(notifyUrl);
+    if (!refusal) return;
+    const messages: Record<NotifyUrlRefusalReason, string> = {
+      not_http: 'notifyUrl must be an http:// or https:// URL',
+      userinfo: 'notifyUrl must not carry a user name or password',
+      not_allowed: `pay does not notify ${refusal.origin}: it is not an allowed receiver (NOTIFY_URL_ALLOW or NOTIFY_SECRETS)`,
+      no_secret: `pay has no webhook key for ${refusal.origin} (NOTIFY_SECRET or NOTIFY_SECRETS), so it cannot notify notifyUrl`,
+    };
+    throw new UnprocessableEntityException(messages[refusal.reason]);
   }
 
   private sameOrRefused(stored: Recharge, command: RecordRechargeCommand): RechargeRecord {

@@ -1,0 +1,67 @@
+import { Nack } from '@golevelup/nestjs-rabbitmq';
+import type { ConsumeMessage } from 'amqplib';
+import { withDefaults } from '../txmsg.options';
+import { ConsumerRuntime, type IdempotentDelivery } from './consumer-runtime';
+
+describe(ConsumerRuntime.name, () => {
+  const options = withDefaults({ service: 'svc', broker: { uri: 'amqp://localhost' }, consumer: { maxBatch: 1 } });
+  const consumed: string[] = [];
+  const metrics = { messageConsumed: (_: string, outcome: string) => consumed.push(outcome), batchCommitted: () => undefined };
+  const txHost = { withTransaction: (work: () => Promise<unknown>) => work(), tx: { query: async () => undefined } };
+  const cls = { set: () => undefined };
+  const failures = {};
+  const retries = {};
+
+  function runtime(overrides: Partial<typeof metrics> = {}) {
+    return new ConsumerRuntime(txHost as any, cls as any, failures as any, retries as any, { ...metrics, ...overrides } as any, options);
+  }
+
+  function delivery(invoke: () => Promise<unknown>): IdempotentDelivery {
+    const message = { content: Buffer.from('{}'), fields: {}, properties: { messageId: 'm1', headers: {} } } as unknown as ConsumeMessage;
+    return { consumer: 'C.m', queue: 'q', payload: {}, message, invoke };
+  }
+
+  beforeEach(() => consumed.splice(0));
+
+  it('hands deliveries back to the queue, untouched, once it drains', async () => {
+    const subject = runtime();
+    await subject.drain(10);
+    const invoke = jest.fn(async () => undefined);
+    await expect(subject.handle(delivery(invoke))).resolves.toEqual(new Nack(true));
+    expect(invoke).not.toHaveBeenCalled();
+  });
+
+  it('waits for deliveries in flight when it drains', async () => {
+    const subject = runtime();
+    let release!: () => void;
+    const handled = subject.handle(delivery(() => new Promise<void>((resolve) => (release = resolve))));
+    await new Promise((resolve) => setImmediate(resolve));
+    const draining = subject.drain(5000);
+    expect(subject.inFlightCount).toBe(1);
+    release();
+    await expect(draining).resolves.toBe(0);
+    await expect(handled).resolves.toBeUndefined();
+  });
+
+  it('reports what is still in flight when the drain times out', async () => {
+    const subject = runtime();
+    void subject.handle(delivery(() => new Promise(() => undefined)));
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(subject.drain(20)).resolves.toBe(1);
+  });
+
+  it('sends a delivery back to the queue, never rejects it, when something unforeseen fails', async () => {
+    const subject = runtime();
+    const malformed = delivery(async () => undefined);
+    malformed.message = { content: Buffer.from('{}'), fields: {}, properties: {} } as unknown as ConsumeMessage; // no id, no routing key
+    jest.useFakeTimers();
+    try {
+      const outcome = subject.handle(malformed);
+      await jest.advanceTimersByTimeAsync(1000);
+      await expect(outcome).resolves.toEqual(new Nack(true));
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(consumed).toEqual(['requeued']);
+  });
+});
