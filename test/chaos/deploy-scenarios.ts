@@ -8,10 +8,11 @@ import { during, type Scenario } from './support/run-scenario';
 // graceful stop must end in exit code 0 (the row fails otherwise), and the ledger must balance.
 
 /**
- * Transfers per second while the instances roll: the highest rate the services absorbed on this
- * project's shared 2-core machine, two instances each of bank1 and bank2, with no transfer's
- * request reaching its deadline. Measured with the load alone (no faults) at rising rates: above
- * it, answers fell behind the offered rate and requests began to time out and retry.
+ * Transfers per second offered while the instances roll: a deploy under real pressure, not a
+ * gentle trickle. 150/s is the middle of what bank1 and bank2 take on this project's 2-core machine
+ * (100 to 200/s). It is not yet a measured maximum: with the load alone (no faults) on the shared
+ * machine, busy with other test runs, neither 100/s nor 200/s was sustained (answers fell behind
+ * and some requests reached their deadline), so the number is to be confirmed on a quiet machine.
  */
 export const DEPLOY_TRANSFERS_PER_SECOND = 150;
 
