@@ -1,4 +1,5 @@
 import { ensureMariaDb, ensureRabbitMq } from '../support/servers';
+import { rollingRestart, sigtermWithBacklog } from './deploy-scenarios';
 import { printChaosTable, type ChaosRow } from './support/report';
 import { runScenario, type Scenario } from './support/run-scenario';
 import {
@@ -15,7 +16,14 @@ import {
 
 // Real services under a steady load of transfers and recharges, one fault family per scenario and
 // then a mix; after the load stops and the system is quiet, a ledger built from the load's own
-// records must balance: nothing lost, nothing applied twice.
+// records must balance: nothing lost, nothing applied twice. Then what a deploy does: SIGTERM to
+// every instance in turn under load, and to consumers draining a backlog.
+
+// A scenario's own deadlines (start-up, quiet) fail it first, with its logs saved; this only bounds
+// one that hangs. Generous: the rolling restart starts eighteen processes one after the other, and
+// on a busy shared machine each start can take tens of seconds.
+const SCENARIO_TIMEOUT_MS = 600_000;
+
 describe('chaos', () => {
   const rows: ChaosRow[] = [];
 
@@ -36,6 +44,8 @@ describe('chaos', () => {
     consumerStartsLate,
     duplicatesAndPoison,
     mixedRandom,
+    rollingRestart,
+    sigtermWithBacklog,
   ];
 
   it.each(scenarios.map((s) => [s.name, s] as const))('%s: loses nothing and applies nothing twice', async (_, scenario) => {
@@ -49,5 +59,5 @@ describe('chaos', () => {
       await ensureMariaDb();
       await ensureRabbitMq();
     }
-  }, 300_000);
+  }, SCENARIO_TIMEOUT_MS);
 });

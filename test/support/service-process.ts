@@ -77,6 +77,11 @@ export class ServiceProcess {
     return this.status === undefined;
   }
 
+  /** How the process ended (exit code or signal); undefined while it runs. */
+  get exitStatus(): ExitStatus | undefined {
+    return this.status;
+  }
+
   async get<T = any>(path: string): Promise<HttpReply<T>> {
     return this.request<T>('GET', path);
   }

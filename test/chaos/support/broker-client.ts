@@ -21,3 +21,17 @@ export async function publishRaw(
     await connection.close();
   }
 }
+
+/**
+ * Messages of a queue waiting for a consumer (not those delivered and unacknowledged), read with a
+ * passive declare: cheap enough to poll while a backlog drains, unlike `rabbitmqctl`.
+ */
+export async function readyMessages(uri: string, queue: string): Promise<number> {
+  const connection = await connect(uri);
+  try {
+    const channel = await connection.createChannel();
+    return (await channel.checkQueue(queue)).messageCount;
+  } finally {
+    await connection.close();
+  }
+}

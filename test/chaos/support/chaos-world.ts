@@ -1,6 +1,6 @@
 import type { ServiceName } from '../../support/built-service';
 import { freePort } from '../../support/free-port';
-import type { ServiceProcess } from '../../support/service-process';
+import type { ExitStatus, ServiceProcess } from '../../support/service-process';
 import { TestStack } from '../../support/test-stack';
 
 /** Settings that make every recovery path of the services fast enough for a test. */
@@ -21,6 +21,18 @@ export const CHAOS_ENV: Record<string, string> = {
 };
 
 /**
+ * How long an instance may take to become healthy. Longer than elsewhere: a scenario starts six
+ * processes at once, and on a shared 2-core machine their start-ups queue for the CPU.
+ */
+const START_DEADLINE_MS = 90_000;
+
+/**
+ * How long a SIGTERM'd instance may take to exit before it is killed: longer than the services' own
+ * grace period, so one that overruns it shows its own exit code rather than our SIGKILL.
+ */
+const STOP_DEADLINE_MS = 30_000;
+
+/**
  * The services of one chaos run, several instances of a service allowed, each in its own process,
  * all in one TestStack (fresh databases, fresh vhost). Instances can be killed and started again on
  * the same database.
@@ -32,6 +44,8 @@ export class ChaosWorld {
   private cursor = 0;
   /** The faults injected so far, with their times, for the record of a failed run. */
   readonly events: string[] = [];
+  /** Every graceful stop (SIGTERM) so far and how the process ended. */
+  readonly stops: { instance: string; status: ExitStatus | undefined }[] = [];
 
   private constructor(readonly stack: TestStack) {}
 
@@ -59,7 +73,9 @@ export class ChaosWorld {
   /** Starts instance `index` of a service (waiting until healthy), with extra env for this start only. */
   async start(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await this.port(service, index);
-    const process = await this.stack.start(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env }, port);
+    const process = await this.stack.spawn(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env }, port);
+    // Like a load balancer's readiness check: no load reaches it before it is healthy.
+    await process.waitHealthy(START_DEADLINE_MS);
     const list = this.instances.get(service) ?? [];
     list[index] = process;
     this.instances.set(service, list);
@@ -86,14 +102,47 @@ export class ChaosWorld {
     await this.instances.get(service)?.[index]?.kill('SIGKILL');
   }
 
+  /**
+   * SIGTERM to one instance, as a deploy does, and waits for it to exit. A graceful stop must end
+   * with exit code 0 within the grace period; anything else is recorded (see {@link uncleanStops})
+   * rather than thrown, so the run goes on to its ledger.
+   */
+  async stop(service: ServiceName, index = 0, graceMs = STOP_DEADLINE_MS): Promise<void> {
+    const instance = this.instances.get(service)?.[index];
+    if (!instance?.running) return;
+    this.note(`SIGTERM ${service}#${index}`);
+    // ServiceProcess.stop throws when the grace period ran out and it had to SIGKILL.
+    await instance.stop(graceMs).catch(() => undefined);
+    this.stops.push({ instance: `${service}#${index} ${instance.name}`, status: instance.exitStatus });
+  }
+
+  /** Graceful stop, then start again, waiting for health: one step of a rolling restart. */
+  async restart(service: ServiceName, index = 0): Promise<void> {
+    await this.stop(service, index);
+    await this.start(service, index);
+  }
+
+  /** The graceful stops that did not end with exit code 0, in words. */
+  uncleanStops(): string[] {
+    return this.stops
+      .filter(({ status }) => status?.code !== 0)
+      .map(({ instance, status }) =>
+        `${instance} ended with ${status?.signal ? `signal ${status.signal} (killed after the grace period)` : `exit code ${status?.code}`} after SIGTERM`,
+      );
+  }
+
   /** Running instances of a service. */
   running(service: ServiceName): ServiceProcess[] {
     return (this.instances.get(service) ?? []).filter((p): p is ServiceProcess => !!p && p.running);
   }
 
-  /** A running instance, round robin; undefined while none runs. */
-  pick(service: ServiceName): ServiceProcess | undefined {
-    const list = this.running(service);
+  /**
+   * A running instance, round robin; another one than `avoid` (the one that just failed a request)
+   * when there is another, as a load balancer retries elsewhere; undefined while none runs.
+   */
+  pick(service: ServiceName, avoid?: ServiceProcess): ServiceProcess | undefined {
+    const running = this.running(service);
+    const list = avoid && running.length > 1 ? running.filter((p) => p !== avoid) : running;
     return list.length === 0 ? undefined : list[this.cursor++ % list.length];
   }
 

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { randomUUID } from 'node:crypto';
 import type { ServiceName } from '../../support/built-service';
+import type { ServiceProcess } from '../../support/service-process';
 import type { ChaosWorld } from './chaos-world';
 
 export type Outcome = 'accepted' | 'refused' | 'unknown';
@@ -13,6 +14,8 @@ export interface TransferRecord {
   outcome: Outcome;
   txNo?: string;
   attempts: number;
+  /** From the first attempt to the answer that settled the outcome. */
+  answeredMs?: number;
 }
 
 export interface RechargeRecord {
@@ -22,6 +25,8 @@ export interface RechargeRecord {
   outcome: Outcome;
   txNo?: string;
   attempts: number;
+  /** From the first attempt to the answer that settled the outcome. */
+  answeredMs?: number;
 }
 
 export interface LoadOptions {
@@ -31,6 +36,8 @@ export interface LoadOptions {
   unknownAccountShare: number;
   /** How long a request is retried (same Idempotency-Key) before its outcome is left unknown. */
   requestDeadlineMs: number;
+  /** Every transfer of this amount (a decimal string) instead of a random one from 1 to 20. */
+  transferAmount?: string;
 }
 
 export const UNKNOWN_BANK2_ACCOUNT = '9999';
@@ -71,6 +78,21 @@ export class LoadDriver {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
+  /**
+   * Sends `count` transfers as fast as bank1 takes them, at most `concurrency` at a time, and
+   * resolves when each has an outcome (or its deadline passed).
+   */
+  async burst(count: number, concurrency: number): Promise<void> {
+    let left = count;
+    const worker = async () => {
+      while (left > 0) {
+        left--;
+        await this.transfer();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  }
+
   get operations(): number {
     return this.transfers.length + this.recharges.length;
   }
@@ -85,7 +107,7 @@ export class LoadDriver {
       key: randomUUID(),
       from: '1',
       to: Math.random() < this.options.unknownAccountShare ? UNKNOWN_BANK2_ACCOUNT : '2',
-      amount: randomAmount(1, 20),
+      amount: this.options.transferAmount ?? randomAmount(1, 20),
       outcome: 'unknown',
       attempts: 0,
     };
@@ -115,20 +137,26 @@ export class LoadDriver {
     service: ServiceName,
     path: string,
     body: object,
-    record: { key: string; attempts: number },
+    record: { key: string; attempts: number; answeredMs?: number },
     answered: (status: number, reply: any) => void,
   ): Promise<void> {
-    const deadline = Date.now() + this.options.requestDeadlineMs;
+    const sentAt = Date.now();
+    const deadline = sentAt + this.options.requestDeadlineMs;
+    let failed: ServiceProcess | undefined;
     while (Date.now() < deadline) {
-      const instance = this.world.pick(service);
+      const instance = this.world.pick(service, failed);
       if (instance) {
         record.attempts++;
         try {
           const reply = await instance.post(path, body, { 'Idempotency-Key': record.key });
-          if (reply.status < 500) return answered(reply.status, reply.body);
+          if (reply.status < 500) {
+            record.answeredMs = Date.now() - sentAt;
+            return answered(reply.status, reply.body);
+          }
         } catch {
-          // no answer: the instance died or the link is cut; ask again with the same key
+          // no answer: the instance died, is stopping or the link is cut; ask again with the same key
         }
+        failed = instance;
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -12,6 +12,8 @@ export interface Scenario {
   instances?: Partial<Record<'bank1' | 'bank2' | 'pay' | 'account', number>>;
   /** Extra environment per service for the whole run (proxies, crash points). */
   configure?: (world: ChaosWorld) => Promise<void>;
+  /** Runs once the services are up, before the starting balances are read (funding an account…). */
+  prepare?: (world: ChaosWorld) => Promise<void>;
   load?: Partial<LoadOptions>;
   /** Injects faults while the load runs; returns how many it injected. */
   faults: (world: ChaosWorld, load: LoadDriver) => Promise<number>;
@@ -42,17 +44,24 @@ export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000):
       for (let i = 0; i < count; i++) starts.push(world.start(service as keyof typeof counts, i));
     }
     await Promise.all(starts);
+    await scenario.prepare?.(world);
     const start = await startingBalances(world);
     const load = new LoadDriver(world, { ...DEFAULT_LOAD, ...scenario.load });
     load.start();
     let faults = 0;
     try {
       faults = await scenario.faults(world, load);
+    } catch (error) {
+      // an instance that never came back, a step that timed out: keep what explains it
+      await load.stop();
+      await saveLogs(world, scenario.name, [`the fault schedule failed: ${(error as Error).message.split('\n')[0]}`]);
+      throw error;
     } finally {
       await load.stop();
     }
     const stoppedAt = Date.now();
     let verdict: LedgerVerdict | undefined;
+    let settled = true;
     try {
       await waitFor(
         async () => {
@@ -62,17 +71,22 @@ export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000):
         { timeoutMs: quietDeadlineMs, intervalMs: 500, description: `${scenario.name}: system quiet and consistent` },
       );
     } catch {
-      // the row reports what is still wrong; the services' logs say why
-      await saveLogs(world, scenario.name, verdict?.problems ?? []);
+      settled = false;
     }
+    const quietMs = Date.now() - stoppedAt;
+    // A deploy's SIGTERM that does not end in exit code 0 is a failure even if nothing was lost:
+    // the supervisor sees a crash, or had to kill the instance mid-work.
+    const problems = [...(verdict?.problems ?? ['ledger could not be read']), ...world.uncleanStops()];
+    // the row reports what is wrong; the services' logs say why
+    if (!settled || problems.length > 0) await saveLogs(world, scenario.name, problems);
     return {
       scenario: scenario.name,
       operations: load.operations,
       faults,
       lost: verdict?.lost ?? -1,
       duplicated: verdict?.duplicated ?? -1,
-      quietMs: Date.now() - stoppedAt,
-      problems: verdict?.problems ?? ['ledger could not be read'],
+      quietMs,
+      problems,
     };
   } finally {
     await scenario.cleanup?.().catch(() => undefined);
@@ -85,7 +99,8 @@ export const during = (ms: number) => new Promise((resolve) => setTimeout(resolv
 
 /**
  * Writes what a failed scenario leaves behind to chaos-results/<scenario>.log: the problems, the
- * open transactions and connections of its databases, and the logs of every process it ran.
+ * faults and graceful stops, the open transactions and connections of its databases, and the logs
+ * of every process it ran.
  */
 async function saveLogs(world: ChaosWorld, scenario: string, problems: string[]): Promise<void> {
   const dir = join(__dirname, '..', '..', '..', 'chaos-results');
@@ -100,7 +115,7 @@ async function saveLogs(world: ChaosWorld, scenario: string, problems: string[])
   const json = (rows: unknown[]) => rows.map((row) => JSON.stringify(row));
   writeFileSync(
     file,
-    ['problems:', ...problems, '', 'faults:', ...world.events, '', 'connections:', ...json(database[0]), '', 'transactions:', ...json(database[1] ?? []), '', ...logs].join('\n'),
+    ['problems:', ...problems, '', 'faults:', ...world.events, '', 'graceful stops:', ...json(world.stops), '', 'connections:', ...json(database[0]), '', 'transactions:', ...json(database[1] ?? []), '', ...logs].join('\n'),
   );
-  process.stderr.write(`chaos: "${scenario}" did not settle; what it left behind is in ${file}\n`);
+  process.stderr.write(`chaos: "${scenario}" failed; what it left behind is in ${file}\n`);
 }
