@@ -41,10 +41,10 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
     it.each([
       ['__proto__', '{"fromAccountNo":"1","toAccountNo":"2","amount":"1.00","__proto__":{"balance":"1e9"}}'],
       ['constructor', '{"fromAccountNo":"1","toAccountNo":"2","amount":"1.00","constructor":{"prototype":{}}}'],
-      ['a nested __proto__', '{"fromAccountNo":"1","toAccountNo":"2","amount":{"__proto__":{}}}'],
+      ['amount.__proto__', '{"fromAccountNo":"1","toAccountNo":"2","amount":{"__proto__":{}}}'],
     ])('refuses a body naming %s with 400, as any unknown field', async (key, body) => {
       const reply = await banks.bank1.request('POST', '/transfers', body, { 'content-type': 'application/json' });
-      expectRefusal(reply, 400, new RegExp(`^property ${key.replace('a nested ', '')} should not exist$`));
+      expectRefusal(reply, 400, new RegExp(`^property ${key.replace('.', '\\.')} should not exist$`));
     });
 
     it.each(['0', '99999999999999999999'])('refuses a transfer from the unknown account %j with 404', async (fromAccountNo) => {

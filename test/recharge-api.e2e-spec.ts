@@ -36,6 +36,8 @@ describe('recharge APIs', () => {
 
     it('answers 201 with the record, then 200 with the same record for the same request, sending nothing new', async () => {
       const first = await pay.post('/recharges', request);
+      // A recharge made at pay is account's to apply too: let that settle before comparing.
+      await waitFor(async () => (await footprint()).accountRecharges === 1, { description: 'account applied the recharge' });
       const before = await footprint();
 
       const again = await pay.post('/recharges', { ...request, amount: 12.3 });

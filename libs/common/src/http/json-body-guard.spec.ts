@@ -20,8 +20,8 @@ describe('JSON body guard', () => {
   it.each([
     ['__proto__', JSON.parse('{"__proto__":{"admin":true}}')],
     ['constructor', { constructor: { prototype: {} } }],
-    ['prototype', { a: [{ prototype: 1 }] }],
-  ])('refuses a body naming %s, at any depth, as an unknown field', (key, body) => {
+    ['a.0.prototype', { a: [{ prototype: 1 }] }],
+  ])('refuses a body naming %s, at any depth, as an unknown field at that path', (key, body) => {
     const error = passed(body) as BadRequestException;
     expect(error).toBeInstanceOf(BadRequestException);
     expect(error.getResponse()).toMatchObject({ message: [`property ${key} should not exist`] });

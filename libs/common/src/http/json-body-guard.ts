@@ -50,20 +50,21 @@ function isContainer(value: unknown): value is object {
 
 /**
  * Express middleware for after the JSON body parser: refuses a body that names `__proto__`,
- * `constructor` or `prototype` at any depth, as validation refuses any other unknown field
- * (`property __proto__ should not exist`).
+ * `constructor` or `prototype` at any depth, as validation refuses any other unknown field, and
+ * names where it stood (`property amount.__proto__ should not exist`), so the answer points at
+ * the field the caller got wrong.
  */
 export function refusePrototypeKeys(req: Request, _res: Response, next: NextFunction): void {
-  const key = findForbiddenKey(req.body, 0);
-  next(key === undefined ? undefined : new BadRequestException([`property ${key} should not exist`]));
+  const path = findForbiddenKey(req.body, 0);
+  next(path === undefined ? undefined : new BadRequestException([`property ${path} should not exist`]));
 }
 
 function findForbiddenKey(value: unknown, depth: number): string | undefined {
-  if (typeof value !== 'object' || value === null || depth > 32) return undefined;
+  if (typeof value !== 'object' || value === null || depth > MAX_JSON_DEPTH) return undefined;
   for (const key of Object.keys(value)) {
     if (FORBIDDEN_KEYS.has(key)) return key;
     const nested = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1);
-    if (nested !== undefined) return nested;
+    if (nested !== undefined) return `${key}.${nested}`;
   }
   return undefined;
 }
