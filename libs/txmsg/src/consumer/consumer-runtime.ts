@@ -47,7 +47,8 @@ const REQUEUE_PAUSE_MS = 1000;
 export class ConsumerRuntime {
   private readonly logger = new Logger(ConsumerRuntime.name);
   private readonly groups = new Map<string, GroupCommit<Claimed, void | Nack>>();
-  private readonly inFlight = new Set<Promise<void | Nack>>();
+  /** Deliveries being handled, each with the way to let go of it (see {@link drain}). */
+  private readonly inFlight = new Map<Promise<void | Nack>, () => void>();
   private stopping = false;
 
   constructor(
@@ -71,8 +72,11 @@ export class ConsumerRuntime {
 
   /**
    * Stops taking deliveries (each new one is handed back to the queue) and resolves once those in
-   * flight have settled, or after `timeoutMs`. Returns how many were still in flight then: their
-   * channel closes with them unacknowledged, so the broker delivers them again.
+   * flight have settled, or after `timeoutMs`. Deliveries still running then are let go of: the
+   * broker gets them back (requeued) while their handler may still be running — a transaction
+   * stuck on a lock or a pool with no free connection must not hold the shutdown past its grace
+   * period. Should such a handler still commit, its dedup row makes the redelivery a duplicate;
+   * if it never does, the process exits and the database rolls it back. Returns how many were let go.
    */
   async drain(timeoutMs: number): Promise<number> {
     this.stopping = true;
@@ -80,19 +84,23 @@ export class ConsumerRuntime {
     while (this.inFlight.size > 0 && Date.now() < deadline) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise((resolve) => (timer = setTimeout(resolve, deadline - Date.now())));
-      await Promise.race([Promise.allSettled([...this.inFlight]), timeout]);
+      await Promise.race([Promise.allSettled([...this.inFlight.keys()]), timeout]);
       clearTimeout(timer);
     }
-    return this.inFlight.size;
+    const left = this.inFlight.size;
+    for (const letGo of [...this.inFlight.values()]) letGo();
+    return left;
   }
 
   /** Handles one delivery; resolves when it may be acknowledged, or to a Nack to requeue it. Never rejects. */
   async handle(delivery: IdempotentDelivery): Promise<void | Nack> {
     if (this.stopping) return this.handBack(delivery.consumer);
+    let letGo!: () => void;
+    const abandoned = new Promise<Nack>((resolve) => (letGo = () => resolve(new Nack(true))));
     const work = this.handleSafely(delivery);
-    this.inFlight.add(work);
+    this.inFlight.set(work, letGo);
     void work.finally(() => this.inFlight.delete(work));
-    return work;
+    return Promise.race([work, abandoned]);
   }
 
   private async handleSafely(delivery: IdempotentDelivery): Promise<void | Nack> {

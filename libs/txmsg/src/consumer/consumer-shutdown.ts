@@ -14,8 +14,8 @@ import { ConsumerRuntime } from './consumer-runtime';
  *    gives what is queued to the other instances.
  * 2. Deliveries that were already on their way are handed back to the queue untouched; handlers
  *    in flight finish, commit and are acknowledged — for at most `consumer.drainTimeoutMs`.
- * 3. Whatever is still running then stays unacknowledged; when the channel closes, the broker
- *    delivers it again, and the dedup row makes a second run harmless.
+ * 3. Whatever is still running then is let go of: it goes back to the queue, and the dedup row
+ *    makes a second run harmless (see {@link ConsumerRuntime.drain}); the shutdown goes on.
  */
 @Injectable()
 export class ConsumerShutdown implements OnModuleDestroy {
@@ -32,7 +32,7 @@ export class ConsumerShutdown implements OnModuleDestroy {
     await this.cancelConsumers(drainTimeoutMs);
     const left = await this.runtime.drain(drainTimeoutMs);
     if (left > 0) {
-      this.logger.warn(`${left} deliveries still in flight after ${drainTimeoutMs} ms; the broker will deliver them again`);
+      this.logger.warn(`${left} deliveries still in flight after ${drainTimeoutMs} ms; handed back to the queue, shutting down`);
     }
   }
 
