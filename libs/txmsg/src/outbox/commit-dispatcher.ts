@@ -4,12 +4,15 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { handOverAfterCommit, onCommitHandOver, withdrawAfterCommit } from '../support/after-commit';
 import { crashIf } from '../support/crash-point';
+import { withinMs } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
 
 const CHANNEL = 'txmsg.dispatch';
+/** How long the last marks may take on shutdown. */
+const SHUTDOWN_FLUSH_MS = 5000;
 /** Most message ids marked PUBLISHED by one statement. */
 const MARK_BATCH = 500;
 
@@ -45,9 +48,15 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
     onCommitHandOver<OutboxRow>(this.dataSource, CHANNEL, (rows) => rows.forEach((row) => this.track(this.dispatch(row))));
   }
 
+  /**
+   * Lets the publishes in flight end and marks what was published, for at most 5 s: rows left
+   * unmarked (the mark stuck in a lock wait) are published again by a relay, and consumers dedupe.
+   */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
-    await this.flush();
+    await withinMs(
+      Promise.allSettled([...this.inFlight]).then(() => this.flush()),
+      SHUTDOWN_FLUSH_MS,
+    );
   }
 
   /**

@@ -29,4 +29,18 @@ describe(PeriodicWorker.name, () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(log).toHaveBeenCalledWith(expect.stringContaining('recovered'));
   });
+
+  it('stops within its bound when the tick in progress never ends (a statement stuck in a lock wait)', async () => {
+    let ticking = false;
+    const worker = new PeriodicWorker(new Logger('test'), 1, async () => {
+      ticking = true;
+      return new Promise<boolean>(() => undefined);
+    });
+    worker.start();
+    await waitFor(() => ticking);
+    const started = Date.now();
+    await worker.stop(50);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(worker.isRunning).toBe(false);
+  });
 });

@@ -1,5 +1,15 @@
 import { Logger } from '@nestjs/common';
 
+/** How long {@link PeriodicWorker.stop} waits for the tick in progress by default. */
+const STOP_TIMEOUT_MS = 5000;
+
+/** Resolves when `work` settles or after `ms`, whichever comes first. */
+export async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /**
  * A background loop: runs `tick` whenever woken or every `intervalMs`, again at once while
  * `tick` reports it did a full batch, never two ticks at a time. Errors are logged and the loop
@@ -35,10 +45,16 @@ export class PeriodicWorker {
     this.wakeUp?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the loop and waits for the tick in progress, for at most `timeoutMs`: a statement stuck
+   * in a lock wait (up to the server's `innodb_lock_wait_timeout`, 50 s by default) must not hold
+   * a shutdown past its grace period. A tick given up on ends with the process; whatever it had
+   * leased becomes due again for another instance.
+   */
+  async stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
     this.running = false;
     this.wakeUp?.();
-    await this.loop;
+    await withinMs(this.loop ?? Promise.resolve(), timeoutMs);
   }
 
   private async run(): Promise<void> {

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { addVhost, deleteVhost } from '../../../../test/support/vhosts';
 
 const run = promisify(execFile);
 
@@ -39,12 +40,11 @@ export async function sql<T = any>(statement: string, params: unknown[] = [], da
 export async function createVhost(prefix: string) {
   const vhost = testName(prefix);
   assertTestName(vhost);
-  await run('rabbitmqctl', ['-q', 'add_vhost', vhost]);
-  await run('rabbitmqctl', ['-q', 'set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*']);
+  await addVhost(vhost);
   return {
     vhost,
     uri: `amqp://guest:guest@127.0.0.1:5672/${vhost}`,
-    remove: () => run('rabbitmqctl', ['-q', 'delete_vhost', vhost]).then(() => undefined),
+    remove: () => deleteVhost(vhost),
   };
 }
 
