@@ -3,7 +3,7 @@ import { type Connection, createConnection } from 'mysql2/promise';
 import type { ServiceName } from './built-service';
 import { forgetLogs } from './failure-logs';
 import { freePort } from './free-port';
-import { rabbitmqctl } from './rabbitmqctl';
+import { addVhost, deleteVhost } from './vhosts';
 import { ServiceProcess } from './service-process';
 
 /** Where the test servers are: the §6 variables of the environment, else the local defaults. */
@@ -39,8 +39,7 @@ export class TestStack {
   static async create(label = 'e2e'): Promise<TestStack> {
     const runId = `${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
     const stack = new TestStack(runId, `t_${runId}`);
-    await rabbitmqctl('add_vhost', stack.vhost);
-    await rabbitmqctl('set_permissions', '-p', stack.vhost, 'guest', '.*', '.*', '.*');
+    await addVhost(stack.vhost);
     return stack;
   }
 
@@ -114,9 +113,7 @@ export class TestStack {
     } finally {
       await connection.end();
     }
-    await rabbitmqctl('delete_vhost', this.vhost).catch((error: Error) => {
-      if (!/does not exist/.test(error.message)) throw error; // a test may have deleted it
-    });
+    await deleteVhost(this.vhost); // a test may have deleted it
   }
 
   private connect(database?: string): Promise<Connection> {
