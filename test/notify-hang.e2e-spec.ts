@@ -133,6 +133,8 @@ describe('webhook receiver that hangs', () => {
       { timeoutMs: 20_000, description: 'a timed-out attempt recorded' },
     );
     expect(longestOpenMs).toBeLessThan(1000);
-    expect(p99(duringHang)).toBeLessThanOrEqual(2 * Math.max(p99(responsive), p99(responsiveAgain)));
+    // A p99 of a few milliseconds is a handful of samples at the mercy of the scheduler on a 2-core
+    // machine: 25 ms on top of twice the baseline. A POST held in a transaction fails by seconds.
+    expect(p99(duringHang)).toBeLessThanOrEqual(2 * Math.max(p99(responsive), p99(responsiveAgain)) + 25);
   }, 120_000);
 });
