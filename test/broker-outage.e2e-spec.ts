@@ -147,7 +147,7 @@ describe('bank1 with RabbitMQ unreachable', () => {
     await stack?.destroy();
   });
 
-  it('keeps accepting transfers as fast, holds no transaction open over 1 s, and credits every transfer once after', async () => {
+  it('keeps accepting transfers without a stall, holds no transaction open over 1 s, and credits every transfer once after', async () => {
     const warmUp = await load(bank1, WARM_UP_MS);
     const baseline = await load(bank1, BASELINE_MS);
     link.cut();
