@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench` (SPEC §8): bank1 → bank2 transfers through the built services, against two
+// `npm run bench`: bank1 → bank2 transfers through the built services, against two
 // baselines measured in the same run on the same databases: the raw statements with mysql2, and
 // a naive publish-after-commit pipeline. Durability stays on (innodb_flush_log_at_trx_commit=1
 // is checked, messages are persistent, the services publish with confirms).

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds every app and library in one tsc pass (tsconfig.build.json includes them all; the Nest
-// CLI rewrites the @app/* path aliases), then gives each service the entry point SPEC §7 names:
+// CLI rewrites the @app/* path aliases), then gives each service the entry point the README names:
 // `node dist/apps/<service>/main.js`.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');

@@ -1,5 +1,5 @@
 'use strict';
-// Demo scenarios (seed 6.3), the two entry points of a recharge. `recharge`: account asks pay for
+// Demo scenarios, the two entry points of a recharge. `recharge`: account asks pay for
 // 50.00 on account 1. `rechargeAtPay`: the user recharges 20.00 at pay directly, as the seed's flow
 // starts; account first hears of it from pay's result. Either way pay records it and notifies the
 // result by MQ and by signed webhook, and account applies it exactly once. Each shows the balance
@@ -23,7 +23,7 @@ async function recharge({ http, say }) {
   say(`pay GET /recharges/${txNo} -> ${JSON.stringify((await http('pay', 'GET', `/recharges/${txNo}`)).body)}`);
   await showWebhooks({ http, say }, txNo);
 }
-Object.defineProperty(recharge, 'name', { value: 'recharge: account -> pay -> notification (seed 6.3)' });
+Object.defineProperty(recharge, 'name', { value: 'recharge: account -> pay -> notification' });
 
 /** A fixed txNo: pay is idempotent on it, so only the first run moves money; later runs show the replay (200). */
 const AT_PAY_TX_NO = 'demo-recharge-at-pay';
@@ -44,7 +44,7 @@ async function rechargeAtPay({ http, say, services }) {
   say(`account 1 balance: ${before} -> ${await balance()}`);
   await showWebhooks({ http, say }, AT_PAY_TX_NO);
 }
-Object.defineProperty(rechargeAtPay, 'name', { value: 'recharge at pay: user -> pay -> notification -> account (seed 6.3)' });
+Object.defineProperty(rechargeAtPay, 'name', { value: 'recharge at pay: user -> pay -> notification -> account' });
 
 async function showWebhooks({ http, say }, txNo) {
   const notifications = await poll(async () => {

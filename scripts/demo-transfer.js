@@ -1,5 +1,5 @@
 'use strict';
-// Demo scenario (seed 5.3): Zhang San (bank1 account 1) sends 100.00 to Li Si (bank2 account 2).
+// Demo scenario: Zhang San (bank1 account 1) sends 100.00 to Li Si (bank2 account 2).
 // bank1 debits and commits the transfer with its message; bank2 credits it once and tells bank1,
 // which marks it COMPLETED. Run by scripts/demo.js with its `{ http, say }`.
 //

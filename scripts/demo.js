@@ -34,8 +34,8 @@ const SERVICES = [
  * services keep running.
  */
 const scenarios = [
-  require('./demo-transfer'), // bank1 -> bank2 transfer (seed 5.3)
-  require('./demo-recharge'), // pay -> account recharge, notified and reconciled (seed 6.3)
+  require('./demo-transfer'), // bank1 -> bank2 transfer
+  require('./demo-recharge'), // pay -> account recharge, notified and reconciled
   require('./demo-recharge').atPay, // the same, made at pay directly: account hears of it from pay
 ];
 
@@ -122,7 +122,7 @@ function isOpen(host, port) {
 // ---- the services ------------------------------------------------------------------------
 
 function startService({ name, port }) {
-  // Each service takes its own defaults (SPEC §6): drop the variables that would make all four
+  // Each service takes its own defaults: drop the variables that would make all four
   // share one value.
   const env = { ...process.env };
   delete env.PORT;

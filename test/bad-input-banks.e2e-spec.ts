@@ -3,7 +3,7 @@ import { expectRefusal, snapshotDatabases } from './support/refusals';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
-// SPEC §9 for bank1 and bank2: every bad input gets a clear 4xx in the uniform error shape and
+// bank1 and bank2: every bad input gets a clear 4xx in the uniform error shape and
 // changes nothing. POST /transfers' body fields are covered in depth by transfer-input.e2e-spec.ts;
 // this file adds what it lacks (content types, unknown source accounts), the path parameters, the
 // library's admin API, and a before/after comparison of every table of both databases.

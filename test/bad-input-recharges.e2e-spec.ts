@@ -6,7 +6,7 @@ import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 import { signedWebhook } from './support/webhooks';
 
-// SPEC §9 for pay and account: every bad input gets a clear 4xx in the uniform error shape and
+// pay and account: every bad input gets a clear 4xx in the uniform error shape and
 // changes nothing. recharge-api.e2e-spec.ts has the basic body cases (negative, zero, 3 fraction
 // digits, one unknown field, a 65-character txNo, 413, truncated JSON); this file adds the rest of
 // the battery, the signed webhook, the admin API, and a before/after comparison of every table.

@@ -4,9 +4,9 @@ import { balanceOf, type Banks, minus, plus, postTransfer, seedAccounts, startBa
 import type { HttpReply, ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
-// Property-based SPEC §5/§9 checks of the amounts and account numbers that bank1 POST /transfers,
+// Property-based checks of the amounts and account numbers that bank1 POST /transfers,
 // pay POST /recharges and account POST /recharges accept, against the running services. The
-// oracle restates the contract (SPEC §5, README "Transfers", parseAmount's documentation in
+// oracle restates the contract (README "Transfers", parseAmount's documentation in
 // libs/common/src/money) independently of the code: an amount is a JSON string or number whose
 // text, exactly as sent, is digits with at most 2 fraction digits, above 0 and at most
 // 1000000000.00 — the same limit at all three (pay's RECHARGE_LIMIT decides the result, not the

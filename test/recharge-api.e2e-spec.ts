@@ -2,7 +2,7 @@ import { waitFor } from '@app/txmsg/testing';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
-// The recharge APIs of pay and account: idempotency on txNo, and SPEC §9 — every bad input gets
+// The recharge APIs of pay and account: idempotency on txNo, and every bad input gets
 // a clear 4xx in the uniform shape and changes nothing.
 describe('recharge APIs', () => {
   const ADMIN_TOKEN = 'recharge-api-admin-token';

@@ -3,7 +3,7 @@ import { balanceOf, type Banks, plus, postTransfer, seedAccounts, startBanks, to
 import { TestStack } from './support/test-stack';
 
 // Many transfers at once: no account ever overdrawn, every accepted transfer settles, and after
-// the system is quiet the money in bank1 and bank2 together is what it was (SPEC §2).
+// the system is quiet the money in bank1 and bank2 together is what it was.
 describe('concurrent transfers', () => {
   let stack: TestStack;
   let banks: Banks;

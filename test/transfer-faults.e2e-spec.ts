@@ -6,7 +6,7 @@ import { TestStack } from './support/test-stack';
 
 // The seed's test scenarios (5.3.8) with real faults: a local transaction that fails, a bank2
 // that is down or whose database refuses, and the same message arriving many times.
-describe('transfer faults (seed 5.3.8)', () => {
+describe('transfer faults', () => {
   let stack: TestStack;
   let banks: Banks;
   let broker: BrokerClient;

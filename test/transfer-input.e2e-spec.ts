@@ -2,7 +2,7 @@ import { balanceOf, postTransfer } from './support/banks';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
-// SPEC §9: every bad input gets a clear 4xx in the uniform error shape, and changes nothing.
+// Every bad input gets a clear 4xx in the uniform error shape, and changes nothing.
 describe('POST /transfers refuses bad input and changes nothing', () => {
   let stack: TestStack;
   let bank1: ServiceProcess;

@@ -2,7 +2,7 @@ import { waitFor } from '@app/txmsg/testing';
 import { balanceOf, type Banks, minus, plus, postTransfer, startBanks, waitForTransfer } from './support/banks';
 import { TestStack } from './support/test-stack';
 
-// bank1 → bank2 transfers end to end (seed 5.3): each bank its own process, database and the
+// bank1 → bank2 transfers end to end: each bank its own process, database and the
 // run's RabbitMQ vhost.
 describe('transfer bank1 → bank2', () => {
   let stack: TestStack;

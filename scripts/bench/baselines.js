@@ -1,5 +1,5 @@
 'use strict';
-// The two baselines of SPEC §8, in-process with mysql2 and amqplib (no Nest, no outbox):
+// The two baselines, in-process with mysql2 and amqplib (no Nest, no outbox):
 // - raw: the same statements, debit UPDATE + transfer INSERT in one transaction, then the credit
 //   UPDATE in another, at the same concurrency;
 // - naive: commit at "bank1", then publish without confirms; a consumer applies the credit.

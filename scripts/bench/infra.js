@@ -56,7 +56,7 @@ async function destroyWorld(world) {
   await rabbitmqctl('delete_vhost', world.vhost).catch(() => undefined);
 }
 
-/** What the servers are set to, for durability (SPEC §8) and the record. */
+/** What the servers are set to, for durability and the record. */
 async function serverFacts(pool) {
   const [vars] = await pool.query(
     `SHOW GLOBAL VARIABLES WHERE Variable_name IN

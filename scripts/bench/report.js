@@ -1,5 +1,5 @@
 'use strict';
-// The printed table, the targets of issue #4, and the JSON record.
+// The printed table, the performance targets, and the JSON record.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -71,7 +71,7 @@ function latencyTable(latency) {
   );
 }
 
-/** Each target of issue #4 with the measured value and whether it is met. */
+/** Each performance target with the measured value and whether it is met. */
 function targets(results) {
   const checks = [];
   for (const workload of ['many', 'hot']) {

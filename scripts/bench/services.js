@@ -1,5 +1,5 @@
 'use strict';
-// The built services as child processes (SPEC §7), and their memory.
+// The built services as child processes, and their memory.
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');

@@ -1,5 +1,5 @@
 'use strict';
-// The accounts the bench creates and the two workloads of SPEC §8.
+// The accounts the bench creates and the two workloads (many accounts, one hot account).
 const { random } = require('./stats');
 
 const ACCOUNTS = 200;

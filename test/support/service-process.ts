@@ -18,7 +18,7 @@ const MAX_LOG_LINES = 5000;
 
 /**
  * One built service (`node dist/apps/<service>/main.js`) running as a child process, the way
- * SPEC §7 says any tool may run it. Its stdout and stderr are kept and printed if a test fails
+ * Any tool may run it so. Its stdout and stderr are kept and printed if a test fails
  * (set E2E_LOGS=1 to stream them live).
  */
 export class ServiceProcess {

@@ -1,6 +1,6 @@
 import { ConfigError, type Env, EnvReader, loadServiceConfig, type ServiceConfig } from '@app/common';
 
-/** When and how long account reconciles pending recharges with pay (seed 6.1 "主动查询"). */
+/** When and how long account reconciles pending recharges with pay. */
 export interface ReconcileConfig {
   /** A recharge still PENDING this long after it was created is queried at pay (RECONCILE_AFTER). */
   afterMs: number;
@@ -12,7 +12,7 @@ export interface ReconcileConfig {
   pull: boolean;
 }
 
-/** The account system's configuration: SPEC §6 plus pay's address, webhooks and reconciliation. */
+/** The account system's configuration: the shared variables plus pay's address, webhooks and reconciliation. */
 export interface AccountConfig extends ServiceConfig {
   /** Base URL of pay (PAY_URL). */
   payUrl: string;

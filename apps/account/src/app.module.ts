@@ -20,7 +20,7 @@ import { Recharge } from './recharges/entities/recharge.entity';
 import { WebhookReceipt } from './recharges/entities/webhook-receipt.entity';
 import { RechargesModule } from './recharges/recharges.module';
 
-/** account — the account system (seed 6.3): applies recharge results, reconciles with pay. */
+/** account — the account system: applies recharge results, reconciles with pay. */
 @Module({})
 export class AppModule {
   static forRoot(config: AccountConfig): DynamicModule {

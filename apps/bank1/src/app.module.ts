@@ -19,7 +19,7 @@ import { IdempotencyKey } from './transfers/entities/idempotency-key.entity';
 import { Transfer } from './transfers/entities/transfer.entity';
 import { TransfersModule } from './transfers/transfers.module';
 
-/** bank1 — Zhang San's bank (seed 5.3): debits and announces transfers. */
+/** bank1 — Zhang San's bank: debits and announces transfers. */
 @Module({})
 export class AppModule {
   static forRoot(config: Bank1Config): DynamicModule {

@@ -1,7 +1,7 @@
 import { type Env, loadServiceConfig, type ServiceConfig } from '@app/common';
 
 /**
- * bank1's configuration: the shared variables of SPEC §6. The check-back timing of transfers
+ * bank1's configuration: the variables every service shares. The check-back timing of transfers
  * (TXMSG_CHECK_FIRST_AFTER, TXMSG_CHECK_INTERVAL, TXMSG_CHECK_MAX) is part of them.
  */
 export type Bank1Config = ServiceConfig;

@@ -18,7 +18,7 @@ import type { Bank2Config } from './bank2.config';
 import { IncomingTransfer } from './transfers/entities/incoming-transfer.entity';
 import { TransfersModule } from './transfers/transfers.module';
 
-/** bank2 — Li Si's bank (seed 5.3): credits transfers it receives. */
+/** bank2 — Li Si's bank: credits transfers it receives. */
 @Module({})
 export class AppModule {
   static forRoot(config: Bank2Config): DynamicModule {

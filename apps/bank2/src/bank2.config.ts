@@ -1,6 +1,6 @@
 import { type Env, loadServiceConfig, type ServiceConfig } from '@app/common';
 
-/** bank2's configuration: the shared variables of SPEC §6 only. */
+/** bank2's configuration: the variables every service shares only. */
 export type Bank2Config = ServiceConfig;
 
 /** Reads and validates bank2's configuration; throws a ConfigError naming the bad variable. */

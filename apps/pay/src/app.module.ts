@@ -16,7 +16,7 @@ import type { PayConfig } from './pay.config';
 import { Recharge } from './recharges/entities/recharge.entity';
 import { RechargesModule } from './recharges/recharges.module';
 
-/** pay — the recharge system (seed 6.3): records recharges and notifies their results. */
+/** pay — the recharge system: records recharges and notifies their results. */
 @Module({})
 export class AppModule {
   static forRoot(config: PayConfig): DynamicModule {

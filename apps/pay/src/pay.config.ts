@@ -2,7 +2,7 @@ import { ConfigError, type Env, EnvReader, loadServiceConfig, parseAmount, type 
 import type Decimal from 'decimal.js';
 import { parseNotifySecrets, parseOrigins } from './recharges/notify-secrets';
 
-/** pay's configuration: SPEC §6 plus webhook signing keys and the recharge limit. */
+/** pay's configuration: the shared variables plus webhook signing keys and the recharge limit. */
 export interface PayConfig extends ServiceConfig {
   /** HMAC-SHA256 key for every webhook receiver without its own (NOTIFY_SECRET). */
   notifySecret?: string;

@@ -14,7 +14,7 @@ export function parseDuration(text: string): number {
 
 /**
  * Parses a retry ladder such as `1m,5m,10m,30m` into milliseconds. Steps must not shrink: a
- * ladder that backs off is the contract (seed §6.2).
+ * ladder that backs off is the contract.
  * @throws Error with a sentence when a step is malformed or shorter than the one before.
  */
 export function parseLadder(text: string): number[] {

@@ -53,7 +53,7 @@ export interface TxMsgCheckOptions {
 
 /** Consumer retries: a failing handler gets the message again after each step, then it is parked. */
 export interface TxMsgRetryOptions {
-  /** Delays in ms. Default 1m,5m,10m,30m,1h,2h,5h,10h (seed §6.2). */
+  /** Delays in ms. Default 1m,5m,10m,30m,1h,2h,5h,10h. */
   ladderMs?: number[];
   /** How often due retries are looked for. Default 1000 ms. */
   scanIntervalMs?: number;
@@ -97,7 +97,7 @@ export interface TxMsgHousekeepingOptions {
   batchSize?: number;
 }
 
-/** Best-effort HTTP notification (seed §6.2 scheme 2): signed webhooks retried on a ladder. */
+/** Best-effort HTTP notification: signed webhooks retried on a ladder. */
 export interface TxMsgNotifyOptions {
   /**
    * HMAC key for the receivers of `allowedOrigins`. A `whsec_`-prefixed key is read as Standard

@@ -1,4 +1,4 @@
-// The naive baseline of `npm run bench` (SPEC §8): bank1 and bank2 as the same kind of Nest
+// The naive baseline of `npm run bench`: bank1 and bank2 as the same kind of Nest
 // service — same HTTP stack, validation, logging, CQRS, TypeORM and ambient transactions — but
 // publishing after the commit with no outbox, and consuming with no dedup. A crash or a broker
 // outage between commit and publish loses the transfer; a redelivery credits it twice. It exists

@@ -129,7 +129,7 @@ async function balanceIn(world: ChaosWorld, service: ServiceName, accountNo: str
   return new Decimal(row.balance);
 }
 
-/** The seed accounts of SPEC §5, as the migrations create them. */
+/** The seed accounts, as the migrations create them. */
 const SEED_BALANCES: Record<string, Decimal> = {
   'bank1#1': new Decimal('10000.00'),
   'bank2#2': new Decimal('0.00'),

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { ReceiveRechargeWebhookCommand, type WebhookAnswer } from './commands/receive-recharge-webhook/receive-recharge-webhook.command';
 import { RECHARGE_WEBHOOK_PATH } from './pay/recharge-submitter';
 
-/** pay's signed webhooks (seed 6.2 scheme 2). The signature covers the raw body, so the body is taken as received. */
+/** pay's signed webhooks (external receivers, over HTTP). The signature covers the raw body, so the body is taken as received. */
 @Controller()
 export class NotificationsController {
   constructor(private readonly commandBus: CommandBus) {}

@@ -13,7 +13,7 @@ import { RechargeReconciler } from './reconciler/recharge-reconciler';
 import { RechargesController } from './recharges.controller';
 
 /**
- * Recharges (seed 6.3): asks pay to perform them, applies results exactly once from MQ, signed
+ * Recharges: asks pay to perform them, applies results exactly once from MQ, signed
  * webhooks and reconciliation (also for recharges made at pay directly), reconciles late ones by
  * itself, and pulls pay's result list to find results it was never notified of.
  */

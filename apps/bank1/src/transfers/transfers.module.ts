@@ -7,7 +7,7 @@ import { Transfer } from './entities/transfer.entity';
 import { QueryHandlers } from './queries';
 import { TransfersController } from './transfers.controller';
 
-/** Transfers to bank2 (seed 5.3): start, follow, complete or refund. */
+/** Transfers to bank2: start, follow, complete or refund. */
 @Module({
   imports: [TypeOrmModule.forFeature([Transfer, IdempotencyKey])],
   controllers: [TransfersController],

@@ -6,7 +6,7 @@ import { RechargeSequencer } from './listing/recharge-sequencer';
 import { QueryHandlers } from './queries';
 import { RechargesController } from './recharges.controller';
 
-/** Recharges (seed 6.3): perform once per txNo, notify the result over MQ and signed webhooks, answer queries and list results in commit order. */
+/** Recharges: perform once per txNo, notify the result over MQ and signed webhooks, answer queries and list results in commit order. */
 @Module({
   imports: [TypeOrmModule.forFeature([Recharge])],
   controllers: [RechargesController],

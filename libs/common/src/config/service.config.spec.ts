@@ -2,7 +2,7 @@ import { ConfigError } from './config-error';
 import { loadServiceConfig } from './service.config';
 
 describe(loadServiceConfig.name, () => {
-  it('has defaults that work on a developer machine (SPEC §6)', () => {
+  it('has defaults that work on a developer machine', () => {
     expect(loadServiceConfig('bank1', 3001, {})).toEqual({
       service: 'bank1',
       host: '127.0.0.1',

@@ -17,7 +17,7 @@ export interface DatabaseConfig {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The settings every service shares (SPEC §6, plus HOST, STARTUP_WAIT and LOG_LEVEL). */
+/** The settings every service shares. */
 export interface ServiceConfig {
   service: string;
   /** Interface the HTTP server binds to. */
@@ -30,7 +30,7 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   /** How long start-up waits for MariaDB and RabbitMQ before giving up. */
   startupWaitMs: number;
-  /** `quorum` for a RabbitMQ cluster (SPEC §10). */
+  /** `quorum` for a RabbitMQ cluster. */
   queueType: 'classic' | 'quorum';
   /** Fault injection for the chaos tests only: the library kills the process at this point. */
   crashPoint?: CrashPoint;
@@ -55,7 +55,7 @@ export interface ServiceConfig {
 export const DEFAULT_RETRY_LADDER = '1m,5m,10m,30m,1h,2h,5h,10h';
 
 /**
- * Reads and validates the shared variables of SPEC §6. Throws a ConfigError naming the first
+ * Reads and validates the variables every service shares. Throws a ConfigError naming the first
  * bad variable; `bootstrapService` turns that into one log line and exit code 1.
  */
 export function loadServiceConfig(service: string, defaultPort: number, env: Env = process.env): ServiceConfig {

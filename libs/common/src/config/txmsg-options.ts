@@ -1,7 +1,7 @@
 import type { TxMsgModuleOptions } from '@app/txmsg';
 import type { ServiceConfig } from './service.config';
 
-/** The library's options from the shared service configuration (SPEC §6). */
+/** The library's options from the shared service configuration. */
 export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
   return {
     service: config.service,

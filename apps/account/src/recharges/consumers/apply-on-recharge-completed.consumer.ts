@@ -6,7 +6,7 @@ import { ApplyRechargeResultCommand } from '../commands/apply-recharge-result/ap
 import { PayRechargeResult } from '../domain/pay-recharge-result';
 
 /**
- * Applies pay's result notifications from the broker (seed 6.2 scheme 1). Deduped on txNo: the
+ * Applies pay's result notifications from the broker. Deduped on txNo: the
  * dedup row and the effect commit together; a result for a recharge made at pay records it. A
  * failing apply climbs the retry ladder; an invalid message, one that contradicts account's
  * record, or one for an account account does not hold is parked at once for an operator, who can

@@ -4,7 +4,7 @@ import { IntegrationEvent } from '@app/txmsg';
 export const TRANSFER_STARTED = 'bank1.transfer.started';
 
 /**
- * bank1 debited `fromAccountNo` and asks bank2 to credit `toAccountNo` (seed 5.3). Sent as a
+ * bank1 debited `fromAccountNo` and asks bank2 to credit `toAccountNo`. Sent as a
  * transactional message: it exists if and only if the debit committed. `amount` is a decimal
  * string with 2 fraction digits.
  */

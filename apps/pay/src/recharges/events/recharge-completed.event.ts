@@ -2,7 +2,7 @@ import { IntegrationEvent } from '@app/txmsg';
 import type { RechargeResult } from '../recharge-record';
 
 /**
- * pay finished a recharge (scheme 1 of seed 6.2: internal receivers listen on the broker). Sent
+ * pay finished a recharge (internal receivers listen on the broker). Sent
  * for "fail" results too: the receiver must learn the outcome either way.
  */
 @IntegrationEvent('pay.recharge.completed')

@@ -9,7 +9,7 @@ export interface WebhookAnswer {
 }
 
 /**
- * Verifies and applies pay's signed webhook (seed 6.2 scheme 2). Refused with 401: missing or bad
+ * Verifies and applies pay's signed webhook (external receivers, over HTTP). Refused with 401: missing or bad
  * signature, timestamp more than 5 minutes away. A replayed webhook id is answered 200 without
  * effect (pay re-sends the same id after a lost answer, and must stop). The receipt and the
  * effect commit together, so a webhook that failed is applied when pay tries again.

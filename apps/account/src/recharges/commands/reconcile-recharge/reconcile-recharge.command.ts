@@ -5,7 +5,7 @@ import type { RechargeView } from '../../recharge-view';
 export type ReconcileTrigger = 'reconcile' | 'reconciler';
 
 /**
- * Asks pay's query API about a PENDING recharge and acts on the answer (seed 6.1 "主动查询充值结果"):
+ * Asks pay's query API about a PENDING recharge and acts on the answer (the receiver's active query):
  * applies pay's result; re-sends a request pay never received; fails one pay still does not know
  * after RECONCILE_DEADLINE. A final recharge is answered as it is. Answers the recharge afterwards.
  * 404 for an unknown txNo; 503 (manual trigger only) when pay cannot be asked.

@@ -7,7 +7,7 @@ export interface TransferAccepted {
 }
 
 /**
- * Debit `fromAccountNo` and send the transfer to bank2, atomically (seed 5.3). `amount` is the
+ * Debit `fromAccountNo` and send the transfer to bank2, atomically. `amount` is the
  * JSON value as received (validated by the DTO, parsed again by the handler). With an
  * `idempotencyKey`, a repeat of the same request answers the first result and moves no money.
  */
