@@ -2,6 +2,7 @@ import { waitFor } from '@app/txmsg/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { builtEntry, type ServiceName } from './built-service';
+import { SERVICE_NODE_OPTIONS } from '../../scripts/service-node-options';
 import { captureLogsOnFailure } from './failure-logs';
 
 export interface ExitStatus {
@@ -52,7 +53,14 @@ export class ServiceProcess {
 
   /** Starts the service with exactly `env` (plus PATH and HOME); does not wait for it. */
   static spawn(service: ServiceName, port: number, env: Record<string, string>): ServiceProcess {
-    const fullEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) };
+    // The heap limits the services run with in production, so tests see the same memory behaviour.
+    const fullEnv = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+      ...env,
+      PORT: String(port),
+    };
     const child = spawn(process.execPath, [builtEntry(service)], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     return new ServiceProcess(service, port, fullEnv, child);
   }
