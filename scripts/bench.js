@@ -85,9 +85,19 @@ async function main() {
       await startService('bank1', env('bank1'), config.serviceNodeArgs),
       await startService('bank2', env('bank2'), config.serviceNodeArgs),
     );
-    const naiveEntry = (name) => ({ entry: path.join(root, 'dist', 'scripts', 'bench', 'naive', `${name}.js`), readyPath: null });
+    const naiveEntry = (name) => ({
+      entry: path.join(root, 'dist', 'scripts', 'bench', 'naive', `${name}.js`),
+      readyPath: null,
+    });
     for (const name of ['bank1', 'bank2']) {
-      services.push(await startService(`naive-${name}`, { ...env(name), DB_MIGRATE: 'false' }, config.serviceNodeArgs, naiveEntry(`naive-${name}`)));
+      services.push(
+        await startService(
+          `naive-${name}`,
+          { ...env(name), DB_MIGRATE: 'false' },
+          config.serviceNodeArgs,
+          naiveEntry(`naive-${name}`),
+        ),
+      );
     }
     const pairs = [
       { key: 'reliable', label: 'txmsg end to end', services: services.slice(0, 2) },
@@ -96,9 +106,14 @@ async function main() {
     const pool1 = pool(world.databases.bank1, config.concurrency + 4);
     const pool2 = pool(world.databases.bank2, config.concurrency + config.prefetch + 4);
     const facts = await serverFacts(pool1);
-    say(`MariaDB ${facts.mariadb.version}: innodb_flush_log_at_trx_commit=${facts.mariadb.innodb_flush_log_at_trx_commit}, log_bin=${facts.mariadb.log_bin}, sync_binlog=${facts.mariadb.sync_binlog}; RabbitMQ ${facts.rabbitmq}`);
-    if (facts.mariadb.innodb_flush_log_at_trx_commit !== '1') say('WARNING: innodb_flush_log_at_trx_commit is not 1: commits are not durable, figures are not comparable.');
-    say(`${config.accounts} accounts per bank, concurrency ${config.concurrency}, ${config.transfers} transfers (hot: ${config.hotTransfers}), latency at ${config.latencyRate}/s for ${config.latencySeconds} s\n`);
+    say(
+      `MariaDB ${facts.mariadb.version}: innodb_flush_log_at_trx_commit=${facts.mariadb.innodb_flush_log_at_trx_commit}, log_bin=${facts.mariadb.log_bin}, sync_binlog=${facts.mariadb.sync_binlog}; RabbitMQ ${facts.rabbitmq}`,
+    );
+    if (facts.mariadb.innodb_flush_log_at_trx_commit !== '1')
+      say('WARNING: innodb_flush_log_at_trx_commit is not 1: commits are not durable, figures are not comparable.');
+    say(
+      `${config.accounts} accounts per bank, concurrency ${config.concurrency}, ${config.transfers} transfers (hot: ${config.hotTransfers}), latency at ${config.latencyRate}/s for ${config.latencySeconds} s\n`,
+    );
     await seed(pool1, pool2);
 
     for (const pair of pairs) pair.client = httpClient(pair.services[0].url, config.concurrency);
@@ -111,14 +126,23 @@ async function main() {
 
     for (const pair of pairs) {
       step(`warm-up: ${pair.label}`);
-      await reliableThroughput({ client: pair.client, pool1, pool2, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
+      await reliableThroughput({
+        client: pair.client,
+        pool1,
+        pool2,
+        n: config.warmup,
+        concurrency: config.concurrency,
+        pick: workload('many', 1),
+      });
     }
     for (const kind of ['many', 'hot']) {
       // Every phase of a workload moves the same sequence of transfers.
       const args = () => ({ pool1, pool2, n: sizes[kind], concurrency: config.concurrency, pick: workload(kind) });
       for (const pair of pairs) {
         step(`${kind}: ${pair.label}`);
-        results[kind][pair.key] = await withCpu(pair.services, () => reliableThroughput({ ...args(), client: pair.client }));
+        results[kind][pair.key] = await withCpu(pair.services, () =>
+          reliableThroughput({ ...args(), client: pair.client }),
+        );
       }
       step(`${kind}: raw database`);
       // Raw SQL moves five times as many transfers: at its pace the same count lasts about one
@@ -128,7 +152,15 @@ async function main() {
     for (const pair of pairs) {
       step(`latency: ${pair.label} at ${config.latencyRate}/s`);
       results.latency[pair.key] = await withCpu(pair.services, () =>
-        reliableLatency({ client: pair.client, pool1, pool2, rate: config.latencyRate, count, pick: workload('many', 7), databases: world.databases }),
+        reliableLatency({
+          client: pair.client,
+          pool1,
+          pool2,
+          rate: config.latencyRate,
+          count,
+          pick: workload('many', 7),
+          databases: world.databases,
+        }),
       );
     }
     const rssPeakMb = memory.stop();
@@ -142,7 +174,13 @@ async function main() {
 
     // The in-process pipelines, with the services stopped.
     const inProcess = [
-      { key: 'naive', label: 'naive in-process', open: naivePipeline, throughput: naiveThroughput, latency: naiveLatency },
+      {
+        key: 'naive',
+        label: 'naive in-process',
+        open: naivePipeline,
+        throughput: naiveThroughput,
+        latency: naiveLatency,
+      },
       { key: 'floor', label: 'reliable floor in-process', open: floorPipeline, throughput: floorThroughput },
     ];
     for (const { key, label, open, throughput, latency } of inProcess) {
@@ -152,11 +190,15 @@ async function main() {
         await throughput({ pipeline, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
         for (const kind of ['many', 'hot']) {
           step(`${kind}: ${label}`);
-          results[kind][key] = await withCpu([], () => throughput({ pipeline, n: sizes[kind], concurrency: config.concurrency, pick: workload(kind) }));
+          results[kind][key] = await withCpu([], () =>
+            throughput({ pipeline, n: sizes[kind], concurrency: config.concurrency, pick: workload(kind) }),
+          );
         }
         if (latency) {
           step(`latency: ${label} at ${config.latencyRate}/s`);
-          results.latency[key] = await withCpu([], () => latency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) }));
+          results.latency[key] = await withCpu([], () =>
+            latency({ pipeline, rate: config.latencyRate, count, pick: workload('many', 7) }),
+          );
         }
       } finally {
         await pipeline.close();
@@ -166,10 +208,20 @@ async function main() {
 
     results.targets = report.targets(results);
     results.ceilings = report.ceilings(results);
-    say(`\n${report.throughputTable(results)}\n\n${report.cpuTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
+    say(
+      `\n${report.throughputTable(results)}\n\n${report.cpuTable(results)}\n\n${report.latencyTable(results.latency)}\n`,
+    );
     const mb = (name) => ['rssIdleMb', 'rssPeakMb', 'rssEndMb'].map((k) => results[k][name].toFixed(0)).join(' / ');
-    const naiveMb = Object.entries(results.naiveRssPeakMb).map(([name, peak]) => `${name} ${peak.toFixed(0)}`).join(', ');
-    say(`  RSS idle / peak / end of load (MB): ${Object.keys(results.rssPeakMb).map((name) => `${name} ${mb(name)}`).join(', ')}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`);
+    const naiveMb = Object.entries(results.naiveRssPeakMb)
+      .map(([name, peak]) => `${name} ${peak.toFixed(0)}`)
+      .join(', ');
+    say(
+      `  RSS idle / peak / end of load (MB): ${Object.keys(results.rssPeakMb)
+        .map((name) => `${name} ${mb(name)}`)
+        .join(
+          ', ',
+        )}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`,
+    );
     say(report.targetTable(results.targets));
     say(`\n${report.ceilingText(results.ceilings, config.cores)}`);
     say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);

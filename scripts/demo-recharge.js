@@ -31,7 +31,12 @@ const AT_PAY_TX_NO = 'demo-recharge-at-pay';
 async function rechargeAtPay({ http, say, services }) {
   const balance = async () => (await http('account', 'GET', '/accounts/1')).body.balance;
   const before = await balance();
-  const body = { txNo: AT_PAY_TX_NO, accountNo: '1', amount: '20.00', notifyUrl: `${services.account.url}/notifications/recharge` };
+  const body = {
+    txNo: AT_PAY_TX_NO,
+    accountNo: '1',
+    amount: '20.00',
+    notifyUrl: `${services.account.url}/notifications/recharge`,
+  };
   const made = await http('pay', 'POST', '/recharges', body);
   say(`pay POST /recharges ${JSON.stringify(body)} -> ${made.status} ${JSON.stringify(made.body)}`);
   if (made.status !== 201 && made.status !== 200) throw new Error('pay did not record the recharge');
@@ -54,7 +59,8 @@ async function showWebhooks({ http, say }, txNo) {
   }, `pay's webhook for ${txNo} to finish`);
   for (const n of notifications) {
     say(`pay webhook ${n.id} to ${n.url}: ${n.status}`);
-    for (const a of n.attempts) say(`  attempt ${a.attempt} at ${a.at}: ${a.statusCode ?? '-'}${a.error ? ` (${a.error})` : ''}`);
+    for (const a of n.attempts)
+      say(`  attempt ${a.attempt} at ${a.at}: ${a.statusCode ?? '-'}${a.error ? ` (${a.error})` : ''}`);
   }
 }
 

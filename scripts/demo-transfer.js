@@ -17,14 +17,18 @@ module.exports = async function transfer({ http, say }) {
   const body = { fromAccountNo: '1', toAccountNo: '2', amount: AMOUNT };
   const started = Date.now();
   const reply = await http('bank1', 'POST', '/transfers', body, { 'Idempotency-Key': IDEMPOTENCY_KEY });
-  say(`bank1 POST /transfers (Idempotency-Key: ${IDEMPOTENCY_KEY}) ${JSON.stringify(body)} -> ${reply.status} ${JSON.stringify(reply.body)}`);
+  say(
+    `bank1 POST /transfers (Idempotency-Key: ${IDEMPOTENCY_KEY}) ${JSON.stringify(body)} -> ${reply.status} ${JSON.stringify(reply.body)}`,
+  );
   if (reply.status !== 202) throw new Error(`bank1 refused the transfer: ${JSON.stringify(reply.body)}`);
 
   const transfer = await until(async () => {
     const status = await http('bank1', 'GET', `/transfers/${reply.body.txNo}`);
     return status.body.status === 'COMPLETED' ? status.body : undefined;
   }, `transfer ${reply.body.txNo} to be credited by bank2 and COMPLETED at bank1`);
-  say(`bank1 GET /transfers/${transfer.txNo} -> ${JSON.stringify(transfer)}  (${Date.now() - started} ms after the POST)`);
+  say(
+    `bank1 GET /transfers/${transfer.txNo} -> ${JSON.stringify(transfer)}  (${Date.now() - started} ms after the POST)`,
+  );
 
   const after = await balances(http);
   say(`after:  bank1 account 1 (张三) ${after.zhangSan}   bank2 account 2 (李四) ${after.liSi}`);
@@ -34,7 +38,10 @@ module.exports = async function transfer({ http, say }) {
 };
 
 async function balances(http) {
-  const [zhangSan, liSi] = await Promise.all([http('bank1', 'GET', '/accounts/1'), http('bank2', 'GET', '/accounts/2')]);
+  const [zhangSan, liSi] = await Promise.all([
+    http('bank1', 'GET', '/accounts/1'),
+    http('bank2', 'GET', '/accounts/2'),
+  ]);
   return { zhangSan: zhangSan.body.balance, liSi: liSi.body.balance };
 }
 

@@ -85,7 +85,9 @@ async function ensureServer(label, { host, port }, start) {
   if (await isOpen(host, port)) return say(`  ${label.padEnd(9)} ${host}:${port}  up`);
   const local = host === '127.0.0.1' || host === 'localhost';
   if (!local || !start()) {
-    throw new Error(`${label} is not reachable at ${host}:${port}. Start it (e.g. \`docker compose up -d\`) and retry.`);
+    throw new Error(
+      `${label} is not reachable at ${host}:${port}. Start it (e.g. \`docker compose up -d\`) and retry.`,
+    );
   }
   say(`  ${label.padEnd(9)} ${host}:${port}  was down; starting it ...`);
   await waitUntil(() => isOpen(host, port), 90_000, `${label} to accept connections on ${host}:${port}`);
@@ -96,7 +98,13 @@ function startMariaDb() {
   if (!fs.existsSync('/usr/sbin/mariadbd')) return false;
   fs.mkdirSync('/run/mysqld', { recursive: true });
   spawnSync('chown', ['mysql:mysql', '/run/mysqld']);
-  const started = spawnSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd']);
+  const started = spawnSync('start-stop-daemon', [
+    '--start',
+    '--oknodo',
+    '--background',
+    '--exec',
+    '/usr/sbin/mariadbd',
+  ]);
   return started.status === 0;
 }
 
@@ -132,7 +140,10 @@ function startService({ name, port }) {
   // pay signs its recharge webhooks with it and account verifies them; a demo value unless given.
   if (!env.NOTIFY_SECRET) env.NOTIFY_SECRET = 'txmsg-demo-notify-secret';
   // pay POSTs webhooks only to origins it was told of: account's, where account says it listens.
-  if (!env.NOTIFY_URL_ALLOW) env.NOTIFY_URL_ALLOW = new URL(env.ACCOUNT_PUBLIC_URL || `http://127.0.0.1:${SERVICES.find((s) => s.name === 'account').port}`).origin;
+  if (!env.NOTIFY_URL_ALLOW)
+    env.NOTIFY_URL_ALLOW = new URL(
+      env.ACCOUNT_PUBLIC_URL || `http://127.0.0.1:${SERVICES.find((s) => s.name === 'account').port}`,
+    ).origin;
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { name, port, child, lines: [], exited: undefined };
   children.set(name, state);
@@ -210,7 +221,9 @@ async function runScenarios() {
     say('\nDemo scenarios: none yet (the transfer and recharge demos are added in scripts/demo.js).');
     return;
   }
-  const services = Object.fromEntries(SERVICES.map((s) => [s.name, { port: s.port, url: `http://127.0.0.1:${s.port}` }]));
+  const services = Object.fromEntries(
+    SERVICES.map((s) => [s.name, { port: s.port, url: `http://127.0.0.1:${s.port}` }]),
+  );
   for (const scenario of scenarios) {
     say(`\n== ${scenario.name || 'scenario'} ==`);
     try {

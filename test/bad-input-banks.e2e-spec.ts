@@ -25,17 +25,28 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
 
   describe('POST /transfers', () => {
     const json = JSON.stringify({ fromAccountNo: '1', toAccountNo: '2', amount: '1.00' });
-    const fieldsMissing = /^fromAccountNo must be an account number.*; toAccountNo must be an account number.*; amount must be/;
+    const fieldsMissing =
+      /^fromAccountNo must be an account number.*; toAccountNo must be an account number.*; amount must be/;
 
     it.each([
       ['text/plain', 400, 'text/plain', json, fieldsMissing],
       ['a form', 400, 'application/x-www-form-urlencoded', 'fromAccountNo=1&toAccountNo=2&amount=1.00', fieldsMissing],
       ['XML', 400, 'application/xml', '<transfer><fromAccountNo>1</fromAccountNo></transfer>', fieldsMissing],
-      ['multipart', 400, 'multipart/form-data; boundary=x', '--x\r\ncontent-disposition: form-data; name="amount"\r\n\r\n1.00\r\n--x--', fieldsMissing],
+      [
+        'multipart',
+        400,
+        'multipart/form-data; boundary=x',
+        '--x\r\ncontent-disposition: form-data; name="amount"\r\n\r\n1.00\r\n--x--',
+        fieldsMissing,
+      ],
       ['an empty content type', 400, '', json, fieldsMissing],
       ['JSON in latin1', 415, 'application/json; charset=latin1', json, /^unsupported charset "LATIN1"$/],
     ])('does not read a body sent as %s: %d', async (_, status, contentType, body, message) => {
-      expectRefusal(await banks.bank1.request('POST', '/transfers', body, { 'content-type': contentType }), status, message);
+      expectRefusal(
+        await banks.bank1.request('POST', '/transfers', body, { 'content-type': contentType }),
+        status,
+        message,
+      );
     });
 
     it.each([
@@ -47,15 +58,30 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       expectRefusal(reply, 400, new RegExp(`^property ${key.replace('.', '\\.')} should not exist$`));
     });
 
-    it.each(['0', '99999999999999999999'])('refuses a transfer from the unknown account %j with 404', async (fromAccountNo) => {
-      const reply = await postTransfer(banks.bank1, { fromAccountNo, toAccountNo: '2', amount: '1.00' });
-      expectRefusal(reply, 404, new RegExp(`^account ${fromAccountNo} not found$`));
-    });
+    it.each(['0', '99999999999999999999'])(
+      'refuses a transfer from the unknown account %j with 404',
+      async (fromAccountNo) => {
+        const reply = await postTransfer(banks.bank1, { fromAccountNo, toAccountNo: '2', amount: '1.00' });
+        expectRefusal(reply, 404, new RegExp(`^account ${fromAccountNo} not found$`));
+      },
+    );
 
-    it.each(['fromAccountNo', 'toAccountNo'])('refuses "01", a second spelling of an account number, as %s with 400', async (field) => {
-      const reply = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '1.00', [field]: '01' });
-      expectRefusal(reply, 400, new RegExp(`^${field} must be an account number of 1 to 20 digits without leading zeros$`));
-    });
+    it.each(['fromAccountNo', 'toAccountNo'])(
+      'refuses "01", a second spelling of an account number, as %s with 400',
+      async (field) => {
+        const reply = await postTransfer(banks.bank1, {
+          fromAccountNo: '1',
+          toAccountNo: '2',
+          amount: '1.00',
+          [field]: '01',
+        });
+        expectRefusal(
+          reply,
+          400,
+          new RegExp(`^${field} must be an account number of 1 to 20 digits without leading zeros$`),
+        );
+      },
+    );
   });
 
   // Path parameters that are not an account number / a transfer number, as a client would send them.
@@ -82,12 +108,19 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
     const bank = () => banks[service];
 
     it.each(malicious)('refuses an account number that is %s with 400 naming accountNo', async (_, accountNo) => {
-      expectRefusal(await bank().get(`/accounts/${accountNo}`), 400, /^accountNo must be an account number of 1 to 20 digits without leading zeros$/);
+      expectRefusal(
+        await bank().get(`/accounts/${accountNo}`),
+        400,
+        /^accountNo must be an account number of 1 to 20 digits without leading zeros$/,
+      );
     });
 
-    it.each(['0', '99999999999999999999', foreignAccount])('answers 404 for the unknown account %j', async (accountNo) => {
-      expectRefusal(await bank().get(`/accounts/${accountNo}`), 404, new RegExp(`^account ${accountNo} not found$`));
-    });
+    it.each(['0', '99999999999999999999', foreignAccount])(
+      'answers 404 for the unknown account %j',
+      async (accountNo) => {
+        expectRefusal(await bank().get(`/accounts/${accountNo}`), 404, new RegExp(`^account ${accountNo} not found$`));
+      },
+    );
 
     it('refuses an invalid percent-encoding with 400', async () => {
       expectRefusal(await bank().get('/accounts/%E0%A4%A'), 400, /Failed to decode param/);
@@ -107,9 +140,12 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       expectRefusal(await banks.bank1.get(`/transfers/${txNo}`), 400, /^txNo must be a transfer number \(a UUID\)$/);
     });
 
-    it.each(['6f1c8a52-3f0e-4d6b-9a7e-2b5d4c3e1f00', '00000000-0000-0000-0000-000000000000'])('answers 404 for the unknown transfer %s', async (txNo) => {
-      expectRefusal(await banks.bank1.get(`/transfers/${txNo}`), 404, new RegExp(`^transfer ${txNo} not found$`));
-    });
+    it.each(['6f1c8a52-3f0e-4d6b-9a7e-2b5d4c3e1f00', '00000000-0000-0000-0000-000000000000'])(
+      'answers 404 for the unknown transfer %s',
+      async (txNo) => {
+        expectRefusal(await banks.bank1.get(`/transfers/${txNo}`), 404, new RegExp(`^transfer ${txNo} not found$`));
+      },
+    );
   });
 
   describe('the txmsg admin API', () => {
@@ -135,9 +171,14 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       return lines;
     };
 
-    it.each(['bank1', 'bank2'] as const)('%s admits the configured bearer token (so the refusals below are the guard)', async (service) => {
-      expect(await answers(banks[service], { authorization: `Bearer ${TOKEN}` })).toEqual(routes.map((route) => `${route} 200`));
-    });
+    it.each(['bank1', 'bank2'] as const)(
+      '%s admits the configured bearer token (so the refusals below are the guard)',
+      async (service) => {
+        expect(await answers(banks[service], { authorization: `Bearer ${TOKEN}` })).toEqual(
+          routes.map((route) => `${route} 200`),
+        );
+      },
+    );
 
     it.each([
       ['no Authorization header', {}],
@@ -146,32 +187,54 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       ['the token with a suffix', { authorization: `Bearer ${TOKEN}x` }],
       ['an empty bearer token', { authorization: 'Bearer ' }],
       ['the token without "Bearer "', { authorization: TOKEN }],
-      ['the token as Basic credentials', { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` }],
+      [
+        'the token as Basic credentials',
+        { authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}` },
+      ],
     ])('bank1 and bank2 answer every admin route 401 for %s', async (_, headers) => {
       for (const service of [banks.bank1, banks.bank2]) {
-        expect(await answers(service, headers)).toEqual(routes.map((route) => `${route} 401 a valid admin bearer token is required`));
+        expect(await answers(service, headers)).toEqual(
+          routes.map((route) => `${route} 401 a valid admin bearer token is required`),
+        );
       }
     });
 
     it.each([
       ['/txmsg/failures?status=NOPE', /^status must be one of WAITING, DISPATCHED, PARKED$/],
-      [`/txmsg/outbox?status=${encodeURIComponent("PUBLISHED' OR '1'='1")}`, /^status must be one of PREPARED, READY, PUBLISHED, DISCARDED$/],
+      [
+        `/txmsg/outbox?status=${encodeURIComponent("PUBLISHED' OR '1'='1")}`,
+        /^status must be one of PREPARED, READY, PUBLISHED, DISCARDED$/,
+      ],
       ['/txmsg/parked?limit=0', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=abc', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=99999999999999999999', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?after=1', /^after must be a nextCursor returned by a previous page$/],
-      [`/txmsg/failures?after=${encodeURIComponent("1' OR '1'='1")}`, /^after must be a nextCursor returned by a previous page$/],
+      [
+        `/txmsg/failures?after=${encodeURIComponent("1' OR '1'='1")}`,
+        /^after must be a nextCursor returned by a previous page$/,
+      ],
     ])('answers GET %s 401 without the token and 400 with it', async (path, message) => {
       expectRefusal(await banks.bank1.get(path), 401, /a valid admin bearer token is required/);
-      expectRefusal(await banks.bank1.request('GET', path, undefined, { authorization: `Bearer ${TOKEN}` }), 400, message);
+      expectRefusal(
+        await banks.bank1.request('GET', path, undefined, { authorization: `Bearer ${TOKEN}` }),
+        400,
+        message,
+      );
     });
 
     it.each(['abc', '-1', '1.5', encodeURIComponent('1 OR 1=1'), '1'.repeat(20)])(
       'answers 400 for the parked message id %j, with the token',
       async (id) => {
         const auth = { authorization: `Bearer ${TOKEN}` };
-        for (const [method, path] of [['POST', `/txmsg/parked/${id}/requeue`], ['DELETE', `/txmsg/parked/${id}`]]) {
-          expectRefusal(await banks.bank2.request(method, path, undefined, auth), 400, /^id must be a positive whole number$/);
+        for (const [method, path] of [
+          ['POST', `/txmsg/parked/${id}/requeue`],
+          ['DELETE', `/txmsg/parked/${id}`],
+        ]) {
+          expectRefusal(
+            await banks.bank2.request(method, path, undefined, auth),
+            400,
+            /^id must be a positive whole number$/,
+          );
         }
       },
     );
@@ -181,8 +244,12 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
   it('changed no row of either database, and both banks are still healthy', async () => {
     const after = await snapshot();
 
-    expect(Object.keys(before[banks.bank1.env.DB_NAME])).toEqual(expect.arrayContaining(['account_info', 'transfer', 'idempotency_key', 'txmsg_outbox', 'txmsg_dedup']));
-    expect(Object.keys(before[banks.bank2.env.DB_NAME])).toEqual(expect.arrayContaining(['account_info', 'incoming_transfer', 'txmsg_outbox', 'txmsg_dedup']));
+    expect(Object.keys(before[banks.bank1.env.DB_NAME])).toEqual(
+      expect.arrayContaining(['account_info', 'transfer', 'idempotency_key', 'txmsg_outbox', 'txmsg_dedup']),
+    );
+    expect(Object.keys(before[banks.bank2.env.DB_NAME])).toEqual(
+      expect.arrayContaining(['account_info', 'incoming_transfer', 'txmsg_outbox', 'txmsg_dedup']),
+    );
     expect(after).toEqual(before);
     for (const service of [banks.bank1, banks.bank2]) expect((await service.get('/health')).status).toBe(200);
   });

@@ -24,7 +24,11 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
     stack = await TestStack.create('bad_input_recharges');
     const accountPort = await freePort(); // pay notifies only origins it was told of
     [pay, payWithoutKey] = await Promise.all([
-      stack.start('pay', { NOTIFY_SECRET: SECRET, NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`, TXMSG_ADMIN_TOKEN: TOKEN }),
+      stack.start('pay', {
+        NOTIFY_SECRET: SECRET,
+        NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+        TXMSG_ADMIN_TOKEN: TOKEN,
+      }),
       stack.start('pay', { DB_NAME: stack.dbName('pay', '_nokey'), TXMSG_ADMIN_TOKEN: TOKEN }),
     ]);
     const reconcileLater = { RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h', RECONCILE_PULL: 'false' };
@@ -41,7 +45,8 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
         (await account.get(`/recharges/${known.txNo}`)).body.status === 'SUCCEEDED' &&
         (await pay.get(`/recharges/${known.txNo}/notifications`)).body.notifications[0]?.status === 'DELIVERED' &&
         (await stack.query(pay.env.DB_NAME, "SELECT 1 FROM txmsg_outbox WHERE status <> 'PUBLISHED'")).length === 0 &&
-        (await stack.query(account.env.DB_NAME, 'SELECT 1 FROM txmsg_dedup WHERE dedup_key = ?', [known.txNo])).length === 1,
+        (await stack.query(account.env.DB_NAME, 'SELECT 1 FROM txmsg_dedup WHERE dedup_key = ?', [known.txNo]))
+          .length === 1,
       { timeoutMs: 20_000, description: 'the seed recharge applied by MQ and by webhook' },
     );
     before = await snapshot();
@@ -49,7 +54,11 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
 
   afterAll(() => stack?.destroy());
 
-  const snapshot = () => snapshotDatabases(stack, [pay, payWithoutKey, account].map((service) => service.env.DB_NAME));
+  const snapshot = () =>
+    snapshotDatabases(
+      stack,
+      [pay, payWithoutKey, account].map((service) => service.env.DB_NAME),
+    );
 
   describe('POST /recharges', () => {
     const valid = { accountNo: '1', amount: '1.00' };
@@ -84,7 +93,11 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       ...[true, null, { no: '1' }, ['1'], 1.5],
     ];
     const bodies: [string, unknown, RegExp][] = [
-      ...amounts.map(([what, amount, message]): [string, unknown, RegExp] => [`${what} as the amount`, { ...valid, amount }, message]),
+      ...amounts.map(([what, amount, message]): [string, unknown, RegExp] => [
+        `${what} as the amount`,
+        { ...valid, amount },
+        message,
+      ]),
       ...accountNos.map((accountNo): [string, unknown, RegExp] => [
         `the accountNo ${JSON.stringify(accountNo).slice(0, 30)}`,
         { ...valid, accountNo },
@@ -101,12 +114,23 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
         { ...valid, txNo },
         /^txNo must be 1 to 64 letters, digits, "-" or "_"$/,
       ]),
-      ...[true, { url: 'http://x.example' }, ['http://x.example'], 'file:///etc/passwd', 'http://', 'gopher://x.example/'].map(
-        (notifyUrl): [string, unknown, RegExp] => [`the notifyUrl ${JSON.stringify(notifyUrl)}`, { ...valid, notifyUrl }, /notifyUrl must be/],
-      ),
+      ...[
+        true,
+        { url: 'http://x.example' },
+        ['http://x.example'],
+        'file:///etc/passwd',
+        'http://',
+        'gopher://x.example/',
+      ].map((notifyUrl): [string, unknown, RegExp] => [
+        `the notifyUrl ${JSON.stringify(notifyUrl)}`,
+        { ...valid, notifyUrl },
+        /notifyUrl must be/,
+      ]),
       ['a result to set', { ...valid, result: 'success' }, /^property result should not exist$/],
     ];
-    const accountOnly: [string, unknown, RegExp][] = [['a txNo to choose', { ...valid, txNo: 'mine' }, /^property txNo should not exist$/]];
+    const accountOnly: [string, unknown, RegExp][] = [
+      ['a txNo to choose', { ...valid, txNo: 'mine' }, /^property txNo should not exist$/],
+    ];
 
     it.each([
       ...[...bodies, ...payOnly].map(([what, body, message]) => ['pay', what, body, message] as const),
@@ -122,29 +146,65 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       ['a form', 400, 'application/x-www-form-urlencoded', 'accountNo=1&amount=1.00', FIELDS_MISSING],
       ['an empty content type', 400, '', json, FIELDS_MISSING],
       ['JSON in latin1', 415, 'application/json; charset=latin1', json, /^unsupported charset "LATIN1"$/],
-      ['JSON with a trailing comma', 400, 'application/json', '{"accountNo":"1","amount":"1.00",}', /^request body must be a valid JSON object$/],
-      ['JSON with single quotes', 400, 'application/json', "{'accountNo':'1','amount':'1.00'}", /^request body must be a valid JSON object$/],
-      ['JSON with a NaN literal', 400, 'application/json', '{"accountNo":"1","amount":NaN}', /^request body must be a valid JSON object$/],
+      [
+        'JSON with a trailing comma',
+        400,
+        'application/json',
+        '{"accountNo":"1","amount":"1.00",}',
+        /^request body must be a valid JSON object$/,
+      ],
+      [
+        'JSON with single quotes',
+        400,
+        'application/json',
+        "{'accountNo':'1','amount':'1.00'}",
+        /^request body must be a valid JSON object$/,
+      ],
+      [
+        'JSON with a NaN literal',
+        400,
+        'application/json',
+        '{"accountNo":"1","amount":NaN}',
+        /^request body must be a valid JSON object$/,
+      ],
       ['a bare JSON string', 400, 'application/json', '"1.00"', /^request body must be a valid JSON object$/],
       ['a bare JSON null', 400, 'application/json', 'null', /^request body must be a valid JSON object$/],
     ])('pay and account refuse a body sent as %s with %d', async (_, status, contentType, body, message) => {
       for (const service of [pay, account]) {
-        expectRefusal(await service.request('POST', '/recharges', body, { 'content-type': contentType }), status, message);
+        expectRefusal(
+          await service.request('POST', '/recharges', body, { 'content-type': contentType }),
+          status,
+          message,
+        );
       }
     });
 
-    it.each(['0', '99999999999999999999'])('account answers 404 for a recharge of the unknown account %j', async (accountNo) => {
-      expectRefusal(await account.post('/recharges', { ...valid, accountNo }), 404, new RegExp(`^account ${accountNo} not found$`));
-    });
+    it.each(['0', '99999999999999999999'])(
+      'account answers 404 for a recharge of the unknown account %j',
+      async (accountNo) => {
+        expectRefusal(
+          await account.post('/recharges', { ...valid, accountNo }),
+          404,
+          new RegExp(`^account ${accountNo} not found$`),
+        );
+      },
+    );
 
-    it.each(['', 'k'.repeat(65), 'a/b', "k' OR '1'='1", 'a b', 'clé'])('account refuses the Idempotency-Key %j with 400', async (key) => {
-      const reply = await account.post('/recharges', valid, { 'Idempotency-Key': key });
-      expectRefusal(reply, 400, /^Idempotency-Key must be 1 to 64 letters, digits, "-" or "_"$/);
-    });
+    it.each(['', 'k'.repeat(65), 'a/b', "k' OR '1'='1", 'a b', 'clé'])(
+      'account refuses the Idempotency-Key %j with 400',
+      async (key) => {
+        const reply = await account.post('/recharges', valid, { 'Idempotency-Key': key });
+        expectRefusal(reply, 400, /^Idempotency-Key must be 1 to 64 letters, digits, "-" or "_"$/);
+      },
+    );
 
     it('pay answers 422 for a notifyUrl of a receiver nobody allowed', async () => {
       const reply = await payWithoutKey.post('/recharges', { ...valid, notifyUrl: 'http://127.0.0.1:9/hook' });
-      expectRefusal(reply, 422, /^pay does not notify http:\/\/127\.0\.0\.1:9: it is not an allowed receiver \(NOTIFY_URL_ALLOW or NOTIFY_SECRETS\)$/);
+      expectRefusal(
+        reply,
+        422,
+        /^pay does not notify http:\/\/127\.0\.0\.1:9: it is not an allowed receiver \(NOTIFY_URL_ALLOW or NOTIFY_SECRETS\)$/,
+      );
     });
   });
 
@@ -173,23 +233,39 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
   const asked = (service: 'pay' | 'account', method: string, path: string) =>
     at(service).request(method, path, undefined, path.endsWith('/notify') ? { authorization: `Bearer ${TOKEN}` } : {});
 
-  it.each(txNoRoutes.flatMap(([service, method, path]) => malicious.map(([what, txNo]) => [service, method, path, what, txNo] as const)))(
-    '%s %s %s refuses a txNo that is %s with 400 naming txNo',
-    async (service, method, path, _, txNo) => {
-      expectRefusal(await asked(service, method, path.replace(':txNo', txNo)), 400, /^txNo must be 1 to 64 letters, digits, "-" or "_"$/);
+  it.each(
+    txNoRoutes.flatMap(([service, method, path]) =>
+      malicious.map(([what, txNo]) => [service, method, path, what, txNo] as const),
+    ),
+  )('%s %s %s refuses a txNo that is %s with 400 naming txNo', async (service, method, path, _, txNo) => {
+    expectRefusal(
+      await asked(service, method, path.replace(':txNo', txNo)),
+      400,
+      /^txNo must be 1 to 64 letters, digits, "-" or "_"$/,
+    );
+  });
+
+  it.each(txNoRoutes)(
+    '%s %s %s: 400 for an invalid percent-encoding, 404 for an unknown txNo of 64 characters',
+    async (service, method, path) => {
+      expectRefusal(await asked(service, method, path.replace(':txNo', '%E0%A4%A')), 400, /Failed to decode param/);
+      const unknown = 'u'.repeat(64);
+      expectRefusal(
+        await asked(service, method, path.replace(':txNo', unknown)),
+        404,
+        new RegExp(`^recharge ${unknown} not found$`),
+      );
     },
   );
-
-  it.each(txNoRoutes)('%s %s %s: 400 for an invalid percent-encoding, 404 for an unknown txNo of 64 characters', async (service, method, path) => {
-    expectRefusal(await asked(service, method, path.replace(':txNo', '%E0%A4%A')), 400, /Failed to decode param/);
-    const unknown = 'u'.repeat(64);
-    expectRefusal(await asked(service, method, path.replace(':txNo', unknown)), 404, new RegExp(`^recharge ${unknown} not found$`));
-  });
 
   it.each([...malicious, ['an exponent', '1e3'], ['21 digits', '1'.repeat(21)], ['zero-padded', '01']])(
     'account GET /accounts/:accountNo refuses an account number that is %s with 400',
     async (_, accountNo) => {
-      expectRefusal(await account.get(`/accounts/${accountNo}`), 400, /^accountNo must be an account number of 1 to 20 digits without leading zeros$/);
+      expectRefusal(
+        await account.get(`/accounts/${accountNo}`),
+        400,
+        /^accountNo must be an account number of 1 to 20 digits without leading zeros$/,
+      );
     },
   );
 
@@ -219,39 +295,104 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
     // Each case spoils a correct webhook of the known recharge.
     it.each([
       ['no signature headers at all', (w: Webhook) => ({ ...w, headers: {} }), MISSING],
-      ['no webhook-signature', (w: Webhook) => ({ ...w, headers: { [id]: w.headers[id], [timestamp]: w.headers[timestamp] } }), MISSING],
-      ['no webhook-id', (w: Webhook) => ({ ...w, headers: { [timestamp]: w.headers[timestamp], [signature]: w.headers[signature] } }), MISSING],
-      ['no webhook-timestamp', (w: Webhook) => ({ ...w, headers: { [id]: w.headers[id], [signature]: w.headers[signature] } }), MISSING],
+      [
+        'no webhook-signature',
+        (w: Webhook) => ({ ...w, headers: { [id]: w.headers[id], [timestamp]: w.headers[timestamp] } }),
+        MISSING,
+      ],
+      [
+        'no webhook-id',
+        (w: Webhook) => ({ ...w, headers: { [timestamp]: w.headers[timestamp], [signature]: w.headers[signature] } }),
+        MISSING,
+      ],
+      [
+        'no webhook-timestamp',
+        (w: Webhook) => ({ ...w, headers: { [id]: w.headers[id], [signature]: w.headers[signature] } }),
+        MISSING,
+      ],
       ['a signature made with another key', () => signedWebhook('another-secret', known), NO_MATCH],
-      ['a signature of another body', (w: Webhook) => ({ ...w, body: w.body.replace('"25.00"', '"9999.00"') }), NO_MATCH],
-      ['a signature for another webhook id', (w: Webhook) => ({ ...w, headers: { ...w.headers, [id]: 'other-id' } }), NO_MATCH],
-      ['a signature without "v1,"', (w: Webhook) => ({ ...w, headers: { ...w.headers, [signature]: w.headers[signature].slice(3) } }), NO_MATCH],
-      ['a garbage signature', (w: Webhook) => ({ ...w, headers: { ...w.headers, [signature]: "v1,' OR '1'='1" } }), NO_MATCH],
+      [
+        'a signature of another body',
+        (w: Webhook) => ({ ...w, body: w.body.replace('"25.00"', '"9999.00"') }),
+        NO_MATCH,
+      ],
+      [
+        'a signature for another webhook id',
+        (w: Webhook) => ({ ...w, headers: { ...w.headers, [id]: 'other-id' } }),
+        NO_MATCH,
+      ],
+      [
+        'a signature without "v1,"',
+        (w: Webhook) => ({ ...w, headers: { ...w.headers, [signature]: w.headers[signature].slice(3) } }),
+        NO_MATCH,
+      ],
+      [
+        'a garbage signature',
+        (w: Webhook) => ({ ...w, headers: { ...w.headers, [signature]: "v1,' OR '1'='1" } }),
+        NO_MATCH,
+      ],
       ['a timestamp 10 minutes old', () => signedWebhook(SECRET, known, { timestamp: now() - 600 }), STALE],
       ['a timestamp 10 minutes ahead', () => signedWebhook(SECRET, known, { timestamp: now() + 600 }), STALE],
-      ['a timestamp in milliseconds', () => signedWebhook(SECRET, known, { timestamp: Date.now() }), /webhook-timestamp is not a Unix time/],
-      ['a timestamp that is a word', (w: Webhook) => ({ ...w, headers: { ...w.headers, [timestamp]: 'yesterday' } }), /webhook-timestamp is not a Unix time/],
+      [
+        'a timestamp in milliseconds',
+        () => signedWebhook(SECRET, known, { timestamp: Date.now() }),
+        /webhook-timestamp is not a Unix time/,
+      ],
+      [
+        'a timestamp that is a word',
+        (w: Webhook) => ({ ...w, headers: { ...w.headers, [timestamp]: 'yesterday' } }),
+        /webhook-timestamp is not a Unix time/,
+      ],
     ])('refuses a webhook with %s with 401', async (_, spoil, message) => {
-      expectRefusal(await deliver(spoil(signedWebhook(SECRET, known))), 401, new RegExp(`^webhook refused: ${message.source}`));
+      expectRefusal(
+        await deliver(spoil(signedWebhook(SECRET, known))),
+        401,
+        new RegExp(`^webhook refused: ${message.source}`),
+      );
     });
 
-    const envelope = (change: object) => JSON.stringify({ id: 'wh-bad-input', type: 'pay.recharge.completed', data: known, ...change });
+    const envelope = (change: object) =>
+      JSON.stringify({ id: 'wh-bad-input', type: 'pay.recharge.completed', data: known, ...change });
     it.each([
       ['of another type', () => envelope({ type: 'pay.recharge.refunded' }), /type must be "pay.recharge.completed"/],
       ['without data', () => envelope({ data: undefined }), /data must be an object/],
-      ['with an amount of 3 fraction digits', () => envelope({ data: { ...known, amount: '25.001' } }), /amount must have at most 2 fraction digits/],
-      ['with a malicious accountNo', () => envelope({ data: { ...known, accountNo: "1' OR '1'='1" } }), /accountNo must be an account number/],
-      ['with an unknown result', () => envelope({ data: { ...known, result: 'maybe' } }), /result must be "success" or "fail"/],
-      ['with a path as txNo', () => envelope({ data: { ...known, txNo: '../recharges' } }), /txNo must be 1 to 64 letters/],
+      [
+        'with an amount of 3 fraction digits',
+        () => envelope({ data: { ...known, amount: '25.001' } }),
+        /amount must have at most 2 fraction digits/,
+      ],
+      [
+        'with a malicious accountNo',
+        () => envelope({ data: { ...known, accountNo: "1' OR '1'='1" } }),
+        /accountNo must be an account number/,
+      ],
+      [
+        'with an unknown result',
+        () => envelope({ data: { ...known, result: 'maybe' } }),
+        /result must be "success" or "fail"/,
+      ],
+      [
+        'with a path as txNo',
+        () => envelope({ data: { ...known, txNo: '../recharges' } }),
+        /txNo must be 1 to 64 letters/,
+      ],
       ['that is an array', () => JSON.stringify([known]), /must be a JSON object/],
-      ['whose id is not the webhook-id', () => envelope({ id: 'another-id' }), /^the body id differs from the webhook-id header$/],
+      [
+        'whose id is not the webhook-id',
+        () => envelope({ id: 'another-id' }),
+        /^the body id differs from the webhook-id header$/,
+      ],
     ])('refuses a correctly signed body %s with 400', async (_, body, message) => {
       expectRefusal(await deliver(sign(body())), 400, message);
     });
 
     it('refuses a correctly signed body that is not JSON with 400, and one over 16 kB with 413', async () => {
       expectRefusal(await deliver(sign('{"id":"wh-bad-input",')), 400, /^request body must be a valid JSON object$/);
-      expectRefusal(await deliver(sign(envelope({})), 'text/plain'), 400, /^a webhook body must be JSON \(content-type: application\/json\)$/);
+      expectRefusal(
+        await deliver(sign(envelope({})), 'text/plain'),
+        400,
+        /^a webhook body must be JSON \(content-type: application\/json\)$/,
+      );
       expectRefusal(await deliver(sign(envelope({ pad: 'x'.repeat(20_000) }))), 413, /^request body is too large$/);
     });
 
@@ -262,7 +403,13 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
   });
 
   describe('the txmsg admin API of pay and account', () => {
-    const routes = ['GET /txmsg/failures', 'GET /txmsg/parked', 'POST /txmsg/parked/requeue', 'DELETE /txmsg/parked/1', 'GET /txmsg/outbox'];
+    const routes = [
+      'GET /txmsg/failures',
+      'GET /txmsg/parked',
+      'POST /txmsg/parked/requeue',
+      'DELETE /txmsg/parked/1',
+      'GET /txmsg/outbox',
+    ];
     /** `<service> <route> <status> <message>` for every admin route of both, asked with `headers`. */
     const answers = async (headers: Record<string, string>) => {
       const lines: string[] = [];
@@ -275,7 +422,8 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       }
       return lines;
     };
-    const all = (answer: string) => ['pay', 'account'].flatMap((service) => routes.map((route) => `${service} ${route} ${answer}`));
+    const all = (answer: string) =>
+      ['pay', 'account'].flatMap((service) => routes.map((route) => `${service} ${route} ${answer}`));
 
     it('admits the configured bearer token (so the refusals below are the guard)', async () => {
       expect(await answers({ authorization: `Bearer ${TOKEN}` })).toEqual(all('200'));
@@ -296,9 +444,13 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
   it('changed no row of any database, and every service is still healthy', async () => {
     const after = await snapshot();
 
-    expect(Object.keys(before[pay.env.DB_NAME])).toEqual(expect.arrayContaining(['recharge', 'txmsg_outbox', 'txmsg_notification']));
+    expect(Object.keys(before[pay.env.DB_NAME])).toEqual(
+      expect.arrayContaining(['recharge', 'txmsg_outbox', 'txmsg_notification']),
+    );
     expect(before[pay.env.DB_NAME].recharge).toHaveLength(1);
-    expect(Object.keys(before[account.env.DB_NAME])).toEqual(expect.arrayContaining(['account_info', 'recharge', 'webhook_receipt', 'txmsg_dedup']));
+    expect(Object.keys(before[account.env.DB_NAME])).toEqual(
+      expect.arrayContaining(['account_info', 'recharge', 'webhook_receipt', 'txmsg_dedup']),
+    );
     expect(after).toEqual(before);
     for (const service of [pay, payWithoutKey, account]) expect((await service.get('/health')).status).toBe(200);
   });

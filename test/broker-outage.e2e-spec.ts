@@ -88,7 +88,12 @@ interface LongTransaction {
  */
 async function watchTransactions(service: ServiceProcess) {
   const { DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME } = service.env;
-  const connection = await createConnection({ host: DB_HOST, port: Number(DB_PORT), user: DB_USER, password: DB_PASSWORD });
+  const connection = await createConnection({
+    host: DB_HOST,
+    port: Number(DB_PORT),
+    user: DB_USER,
+    password: DB_PASSWORD,
+  });
   const seen = new Map<string, LongTransaction>();
   let running = true;
   const loop = (async () => {
@@ -139,7 +144,11 @@ describe('bank1 with RabbitMQ unreachable', () => {
       stack.start('bank1', { ...env, RABBITMQ_URL: stack.rabbitUrl.replace(':5672/', `:${link.port}/`) }),
       stack.start('bank2', env),
     ]);
-    await seedAccounts(stack, bank1.env.DB_NAME, SOURCES.map((no) => [no, '100000.00']));
+    await seedAccounts(
+      stack,
+      bank1.env.DB_NAME,
+      SOURCES.map((no) => [no, '100000.00']),
+    );
   });
 
   afterAll(async () => {
@@ -195,7 +204,10 @@ describe('bank1 with RabbitMQ unreachable', () => {
     );
     expect(credited.filter((row) => Number(row.n) !== 1)).toEqual([]);
     expect(credited.map((row) => row.tx_no).sort()).toEqual([...txNos].sort());
-    const [balance] = await stack.query(db2, "SELECT CAST(balance AS CHAR) AS balance FROM account_info WHERE account_no = '2'");
+    const [balance] = await stack.query(
+      db2,
+      "SELECT CAST(balance AS CHAR) AS balance FROM account_info WHERE account_no = '2'",
+    );
     expect(balance.balance).toBe(`${txNos.length}.00`);
   }, 240_000);
 });

@@ -41,15 +41,18 @@ describe('foundation', () => {
     expect(body).toEqual({ statusCode: 404, error: 'Not Found', message: 'account 9 not found' });
   });
 
-  it.each(['abc', '-1', '1.5', '123456789012345678901'])('answers 400 for the malformed account number %j', async (no) => {
-    const { status, body } = await running.bank2.get(`/accounts/${encodeURIComponent(no)}`);
-    expect(status).toBe(400);
-    expect(body).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: 'accountNo must be an account number of 1 to 20 digits without leading zeros',
-    });
-  });
+  it.each(['abc', '-1', '1.5', '123456789012345678901'])(
+    'answers 400 for the malformed account number %j',
+    async (no) => {
+      const { status, body } = await running.bank2.get(`/accounts/${encodeURIComponent(no)}`);
+      expect(status).toBe(400);
+      expect(body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'accountNo must be an account number of 1 to 20 digits without leading zeros',
+      });
+    },
+  );
 
   it('answers 413 for an oversized body and 400 for malformed JSON, never 500', async () => {
     const huge = await running.bank1.request('POST', '/accounts/1', { filler: 'x'.repeat(20_000) });
@@ -168,7 +171,9 @@ describe('start-up with bad configuration', () => {
     const port = await freePort();
     const { status, output, seconds } = await failedStart({ DB_PORT: String(port), STARTUP_WAIT: '2s' });
     expect(status.code).toBe(1);
-    expect(output).toMatch(new RegExp(`Cannot use database .* at 127\\.0\\.0\\.1:${port} \\(DB_HOST, DB_PORT.*ECONNREFUSED`));
+    expect(output).toMatch(
+      new RegExp(`Cannot use database .* at 127\\.0\\.0\\.1:${port} \\(DB_HOST, DB_PORT.*ECONNREFUSED`),
+    );
     expect(seconds).toBeLessThan(10);
     noStackTrace(output);
   });

@@ -18,7 +18,13 @@ describe('HTTP hardening of the four services', () => {
     stack = await TestStack.create('http_hardening');
     const hardened = { RATE_LIMIT: `${LIMIT}/1m`, HTTP_REQUEST_TIMEOUT: '2s', TXMSG_ADMIN_TOKEN: TOKEN };
     const [banks, pay] = await Promise.all([startBanks(stack, hardened), stack.start('pay', hardened)]);
-    const account = await stack.start('account', { ...hardened, PAY_URL: pay.url, NOTIFY_SECRET: 'hardening', RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' });
+    const account = await stack.start('account', {
+      ...hardened,
+      PAY_URL: pay.url,
+      NOTIFY_SECRET: 'hardening',
+      RECONCILE_AFTER: '1h',
+      RECONCILE_DEADLINE: '2h',
+    });
     services = { ...banks, pay, account };
   }, 120_000);
 
@@ -37,14 +43,21 @@ describe('HTTP hardening of the four services', () => {
       ['account', '/notifications/recharge', {}],
     ] as const;
 
-    it.each(posts)('%s POST %s refuses a body nested 5000 levels deep with 400 saying so', async (service, path, headers) => {
-      const reply = await services[service].request('POST', path, deep(5000), { 'content-type': 'application/json', ...headers });
-      expectRefusal(reply, 400, /^request body must not be nested more than 32 levels deep$/);
-    });
+    it.each(posts)(
+      '%s POST %s refuses a body nested 5000 levels deep with 400 saying so',
+      async (service, path, headers) => {
+        const reply = await services[service].request('POST', path, deep(5000), {
+          'content-type': 'application/json',
+          ...headers,
+        });
+        expectRefusal(reply, 400, /^request body must not be nested more than 32 levels deep$/);
+      },
+    );
 
     it('lets 32 levels through to the handler, and no more', async () => {
       // The webhook is not rate limited, and refuses an unsigned body with 401 once it gets it.
-      const post = (body: string) => services.account.request('POST', '/notifications/recharge', body, { 'content-type': 'application/json' });
+      const post = (body: string) =>
+        services.account.request('POST', '/notifications/recharge', body, { 'content-type': 'application/json' });
       expectRefusal(await post(deep(32)), 401, /^webhook refused: /);
       expectRefusal(await post(deep(33)), 400, /^request body must not be nested more than 32 levels deep$/);
     });
@@ -52,7 +65,12 @@ describe('HTTP hardening of the four services', () => {
 
   describe(`rate limits (RATE_LIMIT=${LIMIT}/1m)`, () => {
     const limited = [
-      ['bank1', '/transfers', { fromAccountNo: '1', toAccountNo: '2', amount: '1.00' }, 'SELECT COUNT(*) AS n FROM transfer'],
+      [
+        'bank1',
+        '/transfers',
+        { fromAccountNo: '1', toAccountNo: '2', amount: '1.00' },
+        'SELECT COUNT(*) AS n FROM transfer',
+      ],
       ['pay', '/recharges', { accountNo: '1', amount: '1.00' }, 'SELECT COUNT(*) AS n FROM recharge'],
       ['account', '/recharges', { accountNo: '1', amount: '1.00' }, 'SELECT COUNT(*) AS n FROM recharge'],
       ['account', '/recharges/no-such-tx/reconcile', undefined, 'SELECT COUNT(*) AS n FROM recharge'],
@@ -105,7 +123,10 @@ describe('HTTP hardening of the four services', () => {
       socket.write('POST /transfers HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
       const drip = setInterval(() => socket.writable && socket.write('a'), 1000);
       try {
-        await waitFor(() => state.closed, { timeoutMs: 10_000, description: `${service.service} closing a trickling connection` });
+        await waitFor(() => state.closed, {
+          timeoutMs: 10_000,
+          description: `${service.service} closing a trickling connection`,
+        });
       } finally {
         clearInterval(drip);
         socket.destroy();
@@ -113,10 +134,13 @@ describe('HTTP hardening of the four services', () => {
       return state;
     }
 
-    it.each(['bank1', 'bank2', 'pay', 'account'] as const)('%s answers 408 and closes a connection that trickles its headers', async (name) => {
-      const { received, closedAfterMs } = await trickle(services[name]);
-      expect(received).toMatch(/^HTTP\/1\.1 408 /);
-      expect(closedAfterMs).toBeGreaterThanOrEqual(1500);
-    });
+    it.each(['bank1', 'bank2', 'pay', 'account'] as const)(
+      '%s answers 408 and closes a connection that trickles its headers',
+      async (name) => {
+        const { received, closedAfterMs } = await trickle(services[name]);
+        expect(received).toMatch(/^HTTP\/1\.1 408 /);
+        expect(closedAfterMs).toBeGreaterThanOrEqual(1500);
+      },
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { waitFor } from '@app/txmsg/testing';
 import fc from 'fast-check';
-import { balanceOf, type Banks, minus, plus, postTransfer, seedAccounts, startBanks, totalBalance } from './support/banks';
+import {
+  balanceOf,
+  type Banks,
+  minus,
+  plus,
+  postTransfer,
+  seedAccounts,
+  startBanks,
+  totalBalance,
+} from './support/banks';
 import type { HttpReply, ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
@@ -26,7 +35,8 @@ const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify({ val
 
 /** The oracle: the cents a received JSON value stands for if it is a valid amount, else undefined. */
 function acceptedCents(value: unknown): bigint | undefined {
-  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
   const match = text === undefined ? null : /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) return undefined;
   const cents = BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
@@ -91,7 +101,20 @@ const malformedAccountNo = fc
     fc.stringMatching(/^[+-]?\d{0,25}(\.\d)?\s?$/),
     fc.integer(),
     fc.jsonValue({ maxDepth: 1 }),
-    fc.constantFrom("1' OR '1'='1", '1;--', '../..', '..%2F..', '１', '١', '1 ', '\u00001', '1'.repeat(21), '01', '00', '0001'),
+    fc.constantFrom(
+      "1' OR '1'='1",
+      '1;--',
+      '../..',
+      '..%2F..',
+      '１',
+      '١',
+      '1 ',
+      '\u00001',
+      '1'.repeat(21),
+      '01',
+      '00',
+      '0001',
+    ),
   )
   .filter((value) => {
     const received = overTheWire(value);
@@ -125,7 +148,9 @@ describe('amounts and account numbers, as properties of the running services', (
       );
       const counts = tables.map(({ name }) => `(SELECT COUNT(*) FROM \`${name}\`) AS \`${name}\``);
       if (tables.some(({ name }) => name === 'account_info')) {
-        counts.push("(SELECT GROUP_CONCAT(account_no, '=', balance ORDER BY account_no) FROM account_info) AS balances");
+        counts.push(
+          "(SELECT GROUP_CONCAT(account_no, '=', balance ORDER BY account_no) FROM account_info) AS balances",
+        );
       }
       footprintSql.set(database, `SELECT ${counts.join(', ')}`);
     }
@@ -139,11 +164,16 @@ describe('amounts and account numbers, as properties of the running services', (
 
   const targets = () => ({
     'bank1 POST /transfers': {
-      send: (body: object) => postTransfer(banks.bank1, { fromAccountNo: RICH, toAccountNo: '2', amount: '1.00', ...body }),
+      send: (body: object) =>
+        postTransfer(banks.bank1, { fromAccountNo: RICH, toAccountNo: '2', amount: '1.00', ...body }),
       accountField: 'fromAccountNo',
       touches: [banks.bank1, banks.bank2],
     },
-    'pay POST /recharges': { send: (body: object) => pay.post('/recharges', { accountNo: '1', amount: '1.00', ...body }), accountField: 'accountNo', touches: [pay] },
+    'pay POST /recharges': {
+      send: (body: object) => pay.post('/recharges', { accountNo: '1', amount: '1.00', ...body }),
+      accountField: 'accountNo',
+      touches: [pay],
+    },
     'account POST /recharges': {
       send: (body: object) => account.post('/recharges', { accountNo: '1', amount: '1.00', ...body }),
       accountField: 'accountNo',
@@ -155,34 +185,47 @@ describe('amounts and account numbers, as properties of the running services', (
 
   /** `reply` is a `status` refusal in the uniform shape whose message names `field`. */
   function expectRefusal(reply: HttpReply, status: number, field: string) {
-    expect(reply).toEqual({ status, body: { statusCode: status, error: expect.any(String), message: expect.anything() } });
+    expect(reply).toEqual({
+      status,
+      body: { statusCode: status, error: expect.any(String), message: expect.anything() },
+    });
     expect([reply.body.message].flat().join('; ')).toContain(field);
   }
 
-  it.each(TARGETS)('%s answers 400 naming amount to any JSON value that is not a valid amount, and changes nothing', async (name) => {
-    const { send, touches } = targets()[name];
-    await fc.assert(
-      fc.asyncProperty(invalidAmount, async (amount) => {
-        const before = await footprint(...touches);
-        expectRefusal(await send({ amount }), 400, 'amount must');
-        expect(await footprint(...touches)).toEqual(before);
-      }),
-      { numRuns: 75 },
-    );
-  });
+  it.each(TARGETS)(
+    '%s answers 400 naming amount to any JSON value that is not a valid amount, and changes nothing',
+    async (name) => {
+      const { send, touches } = targets()[name];
+      await fc.assert(
+        fc.asyncProperty(invalidAmount, async (amount) => {
+          const before = await footprint(...touches);
+          expectRefusal(await send({ amount }), 400, 'amount must');
+          expect(await footprint(...touches)).toEqual(before);
+        }),
+        { numRuns: 75 },
+      );
+    },
+  );
 
-  it.each(TARGETS)('%s answers 400 naming the field to any account number that is not 1 to 20 digits without leading zeros, and changes nothing', async (name) => {
-    const { send, accountField, touches } = targets()[name];
-    const fields = name.startsWith('bank1') ? ['fromAccountNo', 'toAccountNo'] : [accountField];
-    await fc.assert(
-      fc.asyncProperty(malformedAccountNo, fc.constantFrom(...fields), async (accountNo, field) => {
-        const before = await footprint(...touches);
-        expectRefusal(await send({ [field]: accountNo }), 400, `${field} must be an account number of 1 to 20 digits without leading zeros`);
-        expect(await footprint(...touches)).toEqual(before);
-      }),
-      { numRuns: 50 },
-    );
-  });
+  it.each(TARGETS)(
+    '%s answers 400 naming the field to any account number that is not 1 to 20 digits without leading zeros, and changes nothing',
+    async (name) => {
+      const { send, accountField, touches } = targets()[name];
+      const fields = name.startsWith('bank1') ? ['fromAccountNo', 'toAccountNo'] : [accountField];
+      await fc.assert(
+        fc.asyncProperty(malformedAccountNo, fc.constantFrom(...fields), async (accountNo, field) => {
+          const before = await footprint(...touches);
+          expectRefusal(
+            await send({ [field]: accountNo }),
+            400,
+            `${field} must be an account number of 1 to 20 digits without leading zeros`,
+          );
+          expect(await footprint(...touches)).toEqual(before);
+        }),
+        { numRuns: 50 },
+      );
+    },
+  );
 
   it.each(['bank1 POST /transfers', 'account POST /recharges'] as Target[])(
     '%s answers 404 to any well-formed account number it does not hold, and changes nothing',
@@ -192,7 +235,10 @@ describe('amounts and account numbers, as properties of the running services', (
         fc.asyncProperty(unknownAccountNo, async (accountNo) => {
           const before = await footprint(...touches);
           const reply = await send({ [accountField]: accountNo });
-          expect(reply).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: `account ${accountNo} not found` } });
+          expect(reply).toEqual({
+            status: 404,
+            body: { statusCode: 404, error: 'Not Found', message: `account ${accountNo} not found` },
+          });
           expect(await footprint(...touches)).toEqual(before);
         }),
         { numRuns: 30 },
@@ -202,7 +248,8 @@ describe('amounts and account numbers, as properties of the running services', (
 
   it('bank1 moves exactly any valid amount, however written, and conserves the sum of both banks once the transfer completes', async () => {
     const { bank1, bank2 } = banks;
-    const sum = async () => plus(await totalBalance(stack, bank1.env.DB_NAME), await totalBalance(stack, bank2.env.DB_NAME));
+    const sum = async () =>
+      plus(await totalBalance(stack, bank1.env.DB_NAME), await totalBalance(stack, bank2.env.DB_NAME));
     const conserved = await sum();
     await fc.assert(
       fc.asyncProperty(validAmount, async ({ cents, sent }) => {
@@ -245,7 +292,11 @@ describe('amounts and account numbers, as properties of the running services', (
           },
           { timeoutMs: 10_000, intervalMs: 10, description: `recharge ${reply.body.txNo} applied` },
         );
-        expect(applied).toMatchObject({ accountNo: '1', amount: format(cents), status: succeeds ? 'SUCCEEDED' : 'FAILED' });
+        expect(applied).toMatchObject({
+          accountNo: '1',
+          amount: format(cents),
+          status: succeeds ? 'SUCCEEDED' : 'FAILED',
+        });
         expect(await balanceOf(account, '1')).toBe(succeeds ? plus(balance, format(cents)) : balance);
         if (succeeds) credited = plus(credited, format(cents));
       }),
@@ -261,9 +312,18 @@ describe('amounts and account numbers, as properties of the running services', (
       fc.asyncProperty(validAmount, async ({ cents, sent }) => {
         const reply = await pay.post('/recharges', { accountNo: '1', amount: sent });
 
-        const record = { txNo: expect.any(String), accountNo: '1', amount: format(cents), result: cents <= LIMIT_CENTS ? 'success' : 'fail' };
+        const record = {
+          txNo: expect.any(String),
+          accountNo: '1',
+          amount: format(cents),
+          result: cents <= LIMIT_CENTS ? 'success' : 'fail',
+        };
         expect(reply).toEqual({ status: 201, body: record });
-        const stored = await stack.query(pay.env.DB_NAME, 'SELECT CAST(amount AS CHAR) AS amount FROM recharge WHERE tx_no = ?', [reply.body.txNo]);
+        const stored = await stack.query(
+          pay.env.DB_NAME,
+          'SELECT CAST(amount AS CHAR) AS amount FROM recharge WHERE tx_no = ?',
+          [reply.body.txNo],
+        );
         expect(stored).toEqual([{ amount: format(cents) }]);
         const again = await pay.post('/recharges', { txNo: reply.body.txNo, accountNo: '1', amount: format(cents) });
         expect(again).toEqual({ status: 200, body: reply.body });

@@ -34,7 +34,11 @@ describe('webhook receiver that hangs', () => {
     const origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     notifyUrl = `${origin}/hooks/recharge`;
     stack = await TestStack.create('notify_hang');
-    pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-hang-secret', NOTIFY_URL_ALLOW: origin, RETRY_LADDER: '1s,2s,5s' });
+    pay = await stack.start('pay', {
+      NOTIFY_SECRET: 'e2e-hang-secret',
+      NOTIFY_URL_ALLOW: origin,
+      RETRY_LADDER: '1s,2s,5s',
+    });
     // account is not started: a queue stands in for it, so pay's MQ notifications are routable
     // and its outbox relay does what it does in production, not a retry loop of unroutable messages.
     const broker = await connect(stack.rabbitUrl);
@@ -45,7 +49,12 @@ describe('webhook receiver that hangs', () => {
     } finally {
       await broker.close();
     }
-    probe = await createConnection({ host: pay.env.DB_HOST, port: Number(pay.env.DB_PORT), user: pay.env.DB_USER, password: pay.env.DB_PASSWORD });
+    probe = await createConnection({
+      host: pay.env.DB_HOST,
+      port: Number(pay.env.DB_PORT),
+      user: pay.env.DB_USER,
+      password: pay.env.DB_PASSWORD,
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -112,10 +121,14 @@ describe('webhook receiver that hangs', () => {
   it('keeps recharge latency and holds no transaction open while a receiver hangs for 30 s', async () => {
     await load(1); // warm-up, not measured
     const responsive = await load(5);
-    await waitFor(async () => (await stack.query(pay.env.DB_NAME, `SELECT 1 FROM txmsg_notification WHERE status = 'PENDING'`)).length === 0, {
-      timeoutMs: 20_000,
-      description: 'every webhook of the responsive phase delivered',
-    });
+    await waitFor(
+      async () =>
+        (await stack.query(pay.env.DB_NAME, `SELECT 1 FROM txmsg_notification WHERE status = 'PENDING'`)).length === 0,
+      {
+        timeoutMs: 20_000,
+        description: 'every webhook of the responsive phase delivered',
+      },
+    );
 
     hang = true;
     const longestTransaction = watchTransactions();
@@ -129,7 +142,9 @@ describe('webhook receiver that hangs', () => {
     expect(hungRequests).toBeGreaterThan(0);
     // Every attempt on the hanging receiver is recorded, as a timeout.
     await waitFor(
-      async () => (await stack.query(pay.env.DB_NAME, `SELECT 1 FROM txmsg_notification_attempt WHERE error = 'timed_out'`)).length > 0,
+      async () =>
+        (await stack.query(pay.env.DB_NAME, `SELECT 1 FROM txmsg_notification_attempt WHERE error = 'timed_out'`))
+          .length > 0,
       { timeoutMs: 20_000, description: 'a timed-out attempt recorded' },
     );
     expect(longestOpenMs).toBeLessThan(1000);

@@ -12,7 +12,11 @@ describe('recharge APIs', () => {
 
   beforeAll(async () => {
     stack = await TestStack.create('recharge_api');
-    pay = await stack.start('pay', { NOTIFY_SECRET: 'e2e-key', NOTIFY_URL_ALLOW: 'http://127.0.0.1:9', TXMSG_ADMIN_TOKEN: ADMIN_TOKEN });
+    pay = await stack.start('pay', {
+      NOTIFY_SECRET: 'e2e-key',
+      NOTIFY_URL_ALLOW: 'http://127.0.0.1:9',
+      TXMSG_ADMIN_TOKEN: ADMIN_TOKEN,
+    });
     account = await stack.start('account', { PAY_URL: pay.url, RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' });
   }, 120_000);
 
@@ -37,12 +41,17 @@ describe('recharge APIs', () => {
     it('answers 201 with the record, then 200 with the same record for the same request, sending nothing new', async () => {
       const first = await pay.post('/recharges', request);
       // A recharge made at pay is account's to apply too: let that settle before comparing.
-      await waitFor(async () => (await footprint()).accountRecharges === 1, { description: 'account applied the recharge' });
+      await waitFor(async () => (await footprint()).accountRecharges === 1, {
+        description: 'account applied the recharge',
+      });
       const before = await footprint();
 
       const again = await pay.post('/recharges', { ...request, amount: 12.3 });
 
-      expect(first).toEqual({ status: 201, body: { txNo: 'tx-idem-1', accountNo: '1', amount: '12.30', result: 'success' } });
+      expect(first).toEqual({
+        status: 201,
+        body: { txNo: 'tx-idem-1', accountNo: '1', amount: '12.30', result: 'success' },
+      });
       expect(again).toEqual({ status: 200, body: first.body });
       expect(await footprint()).toEqual(before);
       expect((await pay.get('/recharges/tx-idem-1')).body).toEqual(first.body);
@@ -59,7 +68,11 @@ describe('recharge APIs', () => {
 
       expect(reply).toEqual({
         status: 409,
-        body: { statusCode: 409, error: 'Conflict', message: 'txNo tx-idem-1 was already used for another recharge (account or amount differ)' },
+        body: {
+          statusCode: 409,
+          error: 'Conflict',
+          message: 'txNo tx-idem-1 was already used for another recharge (account or amount differ)',
+        },
       });
       expect(await footprint()).toEqual(before);
     });
@@ -103,7 +116,8 @@ describe('recharge APIs', () => {
     // Later tests compare balances: let these recharges finish first.
     afterEach(() =>
       waitFor(
-        async () => (await stack.query(account.env.DB_NAME, "SELECT 1 FROM recharge WHERE status = 'PENDING'")).length === 0,
+        async () =>
+          (await stack.query(account.env.DB_NAME, "SELECT 1 FROM recharge WHERE status = 'PENDING'")).length === 0,
         { description: 'every recharge final' },
       ),
     );
@@ -116,7 +130,10 @@ describe('recharge APIs', () => {
 
       expect(first).toEqual({ status: 202, body: { txNo: expect.any(String), status: 'PENDING' } });
       for (const retry of retries) {
-        expect(retry).toEqual({ status: 202, body: { txNo: first.body.txNo, status: expect.stringMatching(/^(PENDING|SUCCEEDED)$/) } });
+        expect(retry).toEqual({
+          status: 202,
+          body: { txNo: first.body.txNo, status: expect.stringMatching(/^(PENDING|SUCCEEDED)$/) },
+        });
       }
       const after = await footprint();
       expect([after.accountRecharges, after.payRecharges]).toEqual([before.accountRecharges, before.payRecharges]);
@@ -158,7 +175,11 @@ describe('recharge APIs', () => {
       });
       expect(malformed).toEqual({
         status: 400,
-        body: { statusCode: 400, error: 'Bad Request', message: 'Idempotency-Key must be 1 to 64 letters, digits, "-" or "_"' },
+        body: {
+          statusCode: 400,
+          error: 'Bad Request',
+          message: 'Idempotency-Key must be 1 to 64 letters, digits, "-" or "_"',
+        },
       });
       const after = await footprint();
       expect([after.accountRecharges, after.payRecharges]).toEqual([before.accountRecharges, before.payRecharges]);
@@ -172,14 +193,22 @@ describe('recharge APIs', () => {
     ['a non-numeric amount', { accountNo: '1', amount: 'ten' }, /amount must be a decimal number/],
     ['a NaN amount', { accountNo: '1', amount: 'NaN' }, /amount must be a decimal number/],
     ['an Infinity amount', { accountNo: '1', amount: 'Infinity' }, /amount must be a decimal number/],
-    ['an amount with 3 fraction digits', { accountNo: '1', amount: '1.001' }, /amount must have at most 2 fraction digits/],
+    [
+      'an amount with 3 fraction digits',
+      { accountNo: '1', amount: '1.001' },
+      /amount must have at most 2 fraction digits/,
+    ],
     ['a huge amount', { accountNo: '1', amount: '99999999999999' }, /amount must not exceed 1000000000.00/],
     ['an amount of the wrong type', { accountNo: '1', amount: true }, /amount must be a decimal string/],
     ['a missing amount', { accountNo: '1' }, /amount must be a decimal string/],
     ['a missing account number', { amount: '1.00' }, /accountNo must be an account number/],
     ['an account number that is a number', { accountNo: 1, amount: '1.00' }, /accountNo must be an account number/],
     ['a malformed account number', { accountNo: '12a', amount: '1.00' }, /accountNo must be an account number/],
-    ['an absurdly long account number', { accountNo: '1'.repeat(21), amount: '1.00' }, /accountNo must be an account number/],
+    [
+      'an absurdly long account number',
+      { accountNo: '1'.repeat(21), amount: '1.00' },
+      /accountNo must be an account number/,
+    ],
     ['an unknown field', { accountNo: '1', amount: '1.00', bonus: '5.00' }, /property bonus should not exist/],
     ['an array body', [], /accountNo must be an account number/],
   ];
@@ -188,10 +217,26 @@ describe('recharge APIs', () => {
     ['an absurdly long txNo', { accountNo: '1', amount: '1.00', txNo: 'x'.repeat(65) }, /txNo must be 1 to 64 letters/],
     ['an empty txNo', { accountNo: '1', amount: '1.00', txNo: '' }, /txNo must be 1 to 64 letters/],
     ['a txNo of the wrong type', { accountNo: '1', amount: '1.00', txNo: null }, /txNo must be 1 to 64 letters/],
-    ['a notifyUrl that is not http(s)', { accountNo: '1', amount: '1.00', notifyUrl: 'ftp://x.example/' }, /notifyUrl must be an http/],
-    ['a notifyUrl that is script', { accountNo: '1', amount: '1.00', notifyUrl: 'javascript:alert(1)' }, /notifyUrl must be an http/],
-    ['a notifyUrl that is not a URL', { accountNo: '1', amount: '1.00', notifyUrl: 'not a url' }, /notifyUrl must be an http/],
-    ['an absurdly long notifyUrl', { accountNo: '1', amount: '1.00', notifyUrl: tooLongUrl }, /notifyUrl must be at most 2048/],
+    [
+      'a notifyUrl that is not http(s)',
+      { accountNo: '1', amount: '1.00', notifyUrl: 'ftp://x.example/' },
+      /notifyUrl must be an http/,
+    ],
+    [
+      'a notifyUrl that is script',
+      { accountNo: '1', amount: '1.00', notifyUrl: 'javascript:alert(1)' },
+      /notifyUrl must be an http/,
+    ],
+    [
+      'a notifyUrl that is not a URL',
+      { accountNo: '1', amount: '1.00', notifyUrl: 'not a url' },
+      /notifyUrl must be an http/,
+    ],
+    [
+      'an absurdly long notifyUrl',
+      { accountNo: '1', amount: '1.00', notifyUrl: tooLongUrl },
+      /notifyUrl must be at most 2048/,
+    ],
     ['a notifyUrl of the wrong type', { accountNo: '1', amount: '1.00', notifyUrl: 42 }, /notifyUrl must be a string/],
   ];
 
@@ -222,7 +267,10 @@ describe('recharge APIs', () => {
 
     const reply = await account.post('/recharges', { accountNo: '999', amount: '1.00' });
 
-    expect(reply).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'account 999 not found' } });
+    expect(reply).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: 'account 999 not found' },
+    });
     expect(await footprint()).toEqual(before);
   });
 
@@ -252,14 +300,22 @@ describe('recharge APIs', () => {
 
     // The re-send is an operator action: past its admin guard, so that the txNo is what is judged.
     const headers: Record<string, string> = path.endsWith('/notify') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
-    const malformed = await target.request(method, path.replace(':txNo', encodeURIComponent('x'.repeat(65))), undefined, headers);
+    const malformed = await target.request(
+      method,
+      path.replace(':txNo', encodeURIComponent('x'.repeat(65))),
+      undefined,
+      headers,
+    );
     const unknown = await target.request(method, path.replace(':txNo', 'no-such-tx'), undefined, headers);
 
     expect(malformed).toEqual({
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: 'txNo must be 1 to 64 letters, digits, "-" or "_"' },
     });
-    expect(unknown).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'recharge no-such-tx not found' } });
+    expect(unknown).toEqual({
+      status: 404,
+      body: { statusCode: 404, error: 'Not Found', message: 'recharge no-such-tx not found' },
+    });
     expect(await footprint()).toEqual(before);
   });
 
@@ -268,7 +324,11 @@ describe('recharge APIs', () => {
 
     expect(reply).toEqual({
       status: 503,
-      body: { statusCode: 503, error: 'Service Unavailable', message: 'webhooks are not enabled here: NOTIFY_SECRET is not set' },
+      body: {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'webhooks are not enabled here: NOTIFY_SECRET is not set',
+      },
     });
   });
 });

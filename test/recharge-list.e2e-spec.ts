@@ -22,7 +22,8 @@ describe('recharge list: pay', () => {
     expect(reply.status).toBe(200);
     return reply.body as { results: { txNo: string }[]; nextCursor: string; hasMore: boolean };
   };
-  const recharge = (txNo: string, accountNo = '1', amount = '1.00') => pay.post('/recharges', { txNo, accountNo, amount });
+  const recharge = (txNo: string, accountNo = '1', amount = '1.00') =>
+    pay.post('/recharges', { txNo, accountNo, amount });
   /** Every result after `cursor`, page by page. */
   async function walk(cursor: string, limit: number, filter = ''): Promise<{ txNos: string[]; cursor: string }> {
     const txNos: string[] = [];
@@ -41,7 +42,9 @@ describe('recharge list: pay', () => {
     const slow = await createConnection({ host: '127.0.0.1', user: 'root', database: pay.env.DB_NAME });
     try {
       await slow.query('BEGIN');
-      await slow.query(`INSERT INTO recharge (tx_no, account_no, amount, result) VALUES ('late-commit', '1', '7.00', 'success')`);
+      await slow.query(
+        `INSERT INTO recharge (tx_no, account_no, amount, result) VALUES ('late-commit', '1', '7.00', 'success')`,
+      );
       for (const txNo of ['early-commit-1', 'early-commit-2']) expect((await recharge(txNo)).status).toBe(201);
 
       const first = await page(`after=${start}&limit=500`);
@@ -88,7 +91,11 @@ describe('recharge list: pay', () => {
     ];
     for (const query of refused) {
       const reply = await pay.get(`/recharges?${query}`);
-      expect({ query, status: reply.status, error: reply.body.error }).toEqual({ query, status: 400, error: 'Bad Request' });
+      expect({ query, status: reply.status, error: reply.body.error }).toEqual({
+        query,
+        status: 400,
+        error: 'Bad Request',
+      });
     }
     expect((await pay.get('/recharges?limit=500')).status).toBe(200);
   });

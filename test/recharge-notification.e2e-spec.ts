@@ -56,12 +56,16 @@ describe('recharge notification: pay -> account', () => {
       timeoutMs: 20_000,
       description: `recharge ${txNo} ${status}`,
     });
-  const notificationsAt = async (txNo: string) => (await pay.get(`/recharges/${txNo}/notifications`)).body.notifications;
+  const notificationsAt = async (txNo: string) =>
+    (await pay.get(`/recharges/${txNo}/notifications`)).body.notifications;
   const delivered = (txNo: string) =>
-    waitFor(async () => ((await notificationsAt(txNo))[0]?.status === 'DELIVERED' ? notificationsAt(txNo) : undefined), {
-      timeoutMs: 20_000,
-      description: `webhook of ${txNo} delivered`,
-    });
+    waitFor(
+      async () => ((await notificationsAt(txNo))[0]?.status === 'DELIVERED' ? notificationsAt(txNo) : undefined),
+      {
+        timeoutMs: 20_000,
+        description: `webhook of ${txNo} delivered`,
+      },
+    );
 
   /** A recharge account recorded while pay was out of reach: PENDING, unknown to pay. */
   async function pendingRecharge(amount: string): Promise<string> {
@@ -97,7 +101,8 @@ describe('recharge notification: pay -> account', () => {
     expect(webhook).toMatchObject({ url: `${account.url}/notifications/recharge`, type: 'pay.recharge.completed' });
     await waitFor(
       async () =>
-        (await stack.query(account.env.DB_NAME, 'SELECT 1 FROM txmsg_dedup WHERE dedup_key = ?', [body.txNo])).length === 1,
+        (await stack.query(account.env.DB_NAME, 'SELECT 1 FROM txmsg_dedup WHERE dedup_key = ?', [body.txNo]))
+          .length === 1,
       { description: 'MQ notification consumed' },
     );
     expect(await balance()).toEqual(before.plus('50.00'));
@@ -138,21 +143,35 @@ describe('recharge notification: pay -> account', () => {
       { timeoutMs: 15_000, description: 'every MQ copy consumed' },
     );
     expect(await balance()).toEqual(before.plus('7.77'));
-    const receipts = await stack.query(account.env.DB_NAME, 'SELECT webhook_id FROM webhook_receipt WHERE subject = ?', [txNo]);
+    const receipts = await stack.query(
+      account.env.DB_NAME,
+      'SELECT webhook_id FROM webhook_receipt WHERE subject = ?',
+      [txNo],
+    );
     expect(receipts).toHaveLength(3); // one id sent three times, two others once
   });
 
   it('retries a webhook answered 500 twice, records three attempts, applies it once, then stops', async () => {
-    const receiver = await webhookReceiver([500, 500], () => `${account.url}/notifications/recharge`, ports.receivers[0]);
+    const receiver = await webhookReceiver(
+      [500, 500],
+      () => `${account.url}/notifications/recharge`,
+      ports.receivers[0],
+    );
     try {
       const txNo = await pendingRecharge('3.00');
       const before = await balance();
 
-      expect((await pay.post('/recharges', { txNo, accountNo: '1', amount: '3.00', notifyUrl: receiver.url })).status).toBe(201);
+      expect(
+        (await pay.post('/recharges', { txNo, accountNo: '1', amount: '3.00', notifyUrl: receiver.url })).status,
+      ).toBe(201);
 
       const [notification] = await delivered(txNo);
       expect(notification.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([500, 500, 200]);
-      expect(notification.attempts.map((a: { error: string | null }) => a.error)).toEqual(['http_status', 'http_status', null]);
+      expect(notification.attempts.map((a: { error: string | null }) => a.error)).toEqual([
+        'http_status',
+        'http_status',
+        null,
+      ]);
       expect(notification).toMatchObject({ url: receiver.url, status: 'DELIVERED', nextAttemptAt: null });
       expect(receiver.received).toHaveLength(3);
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([notification.id]));
@@ -203,11 +222,17 @@ describe('recharge notification: pay -> account', () => {
     for (const attempt of [forged, stale, tampered, { body: genuine.body, headers: unsigned }]) {
       const reply = await account.post('/notifications/recharge', attempt.body, attempt.headers);
       expect(reply.status).toBe(401);
-      expect(reply.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.stringMatching(/^webhook refused: /) });
+      expect(reply.body).toMatchObject({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: expect.stringMatching(/^webhook refused: /),
+      });
     }
     expect(await recharge(txNo)).toMatchObject({ status: 'PENDING', appliedBy: null });
     expect(await balance()).toEqual(before);
-    expect(await stack.query(account.env.DB_NAME, 'SELECT 1 FROM webhook_receipt WHERE subject = ?', [txNo])).toHaveLength(0);
+    expect(
+      await stack.query(account.env.DB_NAME, 'SELECT 1 FROM webhook_receipt WHERE subject = ?', [txNo]),
+    ).toHaveLength(0);
 
     const accepted = await account.post('/notifications/recharge', genuine.body, genuine.headers);
     const replayed = await account.post('/notifications/recharge', genuine.body, genuine.headers);
@@ -235,7 +260,9 @@ describe('recharge notification: pay -> account', () => {
     const webhookUrl = `${account.url}/notifications/recharge`;
     await account.stop();
 
-    expect((await pay.post('/recharges', { txNo, accountNo: '1', amount: '5.00', notifyUrl: webhookUrl })).status).toBe(201);
+    expect((await pay.post('/recharges', { txNo, accountNo: '1', amount: '5.00', notifyUrl: webhookUrl })).status).toBe(
+      201,
+    );
     const failedAttempt = await waitFor(async () => (await notificationsAt(txNo))[0]?.attempts[0], {
       description: 'a webhook attempt while account is down',
     });

@@ -66,25 +66,61 @@ describe('recharge notifyUrl: only allowed receivers, never an internal address'
     Number((await stack.query(pay.env.DB_NAME, `SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
   it.each([
-    ['the plain loopback origin', (p: number) => `http://127.0.0.1:${p}/hook`, /^pay does not notify http:\/\/127\.0\.0\.1:\d+: it is not an allowed receiver/],
-    ['a hexadecimal IPv4', (p: number) => `http://0x7f000001:${p}/hook`, /^pay does not notify http:\/\/127\.0\.0\.1:\d+: it is not an allowed receiver/],
-    ['an IPv4-mapped IPv6', (p: number) => `http://[::ffff:127.0.0.1]:${p}/hook`, /^pay does not notify http:\/\/\[::ffff:7f00:1\]:\d+: it is not an allowed/],
-    ['the unspecified address', (p: number) => `http://0.0.0.0:${p}/hook`, /^pay does not notify http:\/\/0\.0\.0\.0:\d+: it is not an allowed receiver/],
-    ['an upper-case scheme', (p: number) => `HTTP://127.0.0.1:${p}/hook`, /^pay does not notify http:\/\/127\.0\.0\.1:\d+: it is not an allowed receiver/],
-    ['a backslash before @', (p: number) => `http://a\\@127.0.0.1:${p}/hook`, /^pay does not notify http:\/\/a: it is not an allowed receiver/],
-    ['userinfo on an allowed origin', (p: number) => `http://user:pw@localhost:${p}/hook`, /^notifyUrl must not carry a user name or password$/],
+    [
+      'the plain loopback origin',
+      (p: number) => `http://127.0.0.1:${p}/hook`,
+      /^pay does not notify http:\/\/127\.0\.0\.1:\d+: it is not an allowed receiver/,
+    ],
+    [
+      'a hexadecimal IPv4',
+      (p: number) => `http://0x7f000001:${p}/hook`,
+      /^pay does not notify http:\/\/127\.0\.0\.1:\d+: it is not an allowed receiver/,
+    ],
+    [
+      'an IPv4-mapped IPv6',
+      (p: number) => `http://[::ffff:127.0.0.1]:${p}/hook`,
+      /^pay does not notify http:\/\/\[::ffff:7f00:1\]:\d+: it is not an allowed/,
+    ],
+    [
+      'the unspecified address',
+      (p: number) => `http://0.0.0.0:${p}/hook`,
+      /^pay does not notify http:\/\/0\.0\.0\.0:\d+: it is not an allowed receiver/,
+    ],
+    [
+      'an upper-case scheme',
+      (p: number) => `HTTP://127.0.0.1:${p}/hook`,
+      /^pay does not notify http:\/\/127\.0\.0\.1:\d+: it is not an allowed receiver/,
+    ],
+    [
+      'a backslash before @',
+      (p: number) => `http://a\\@127.0.0.1:${p}/hook`,
+      /^pay does not notify http:\/\/a: it is not an allowed receiver/,
+    ],
+    [
+      'userinfo on an allowed origin',
+      (p: number) => `http://user:pw@localhost:${p}/hook`,
+      /^notifyUrl must not carry a user name or password$/,
+    ],
   ])('refuses %s with 422, records nothing and sends nothing', async (_, spell, message) => {
     const before = { recharges: await count('recharge'), notifications: await count('txmsg_notification') };
 
     const reply = await pay.post('/recharges', { accountNo: '1', amount: '1.00', notifyUrl: spell(loopback.port) });
 
     expect(reply.status).toBe(422);
-    expect(reply.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', message: expect.stringMatching(message) });
+    expect(reply.body).toMatchObject({
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: expect.stringMatching(message),
+    });
     expect({ recharges: await count('recharge'), notifications: await count('txmsg_notification') }).toEqual(before);
   });
 
   it('accepts an allowed name but never connects to the loopback address it resolves to', async () => {
-    const { status, body } = await pay.post('/recharges', { accountNo: '1', amount: '2.00', notifyUrl: `http://localhost:${loopback.port}/hook` });
+    const { status, body } = await pay.post('/recharges', {
+      accountNo: '1',
+      amount: '2.00',
+      notifyUrl: `http://localhost:${loopback.port}/hook`,
+    });
     expect(status).toBe(201);
 
     const attempts = await waitFor(
@@ -102,13 +138,24 @@ describe('recharge notifyUrl: only allowed receivers, never an internal address'
   });
 
   it('signs with a whsec_ secret so that the reference Standard Webhooks library verifies what pay sent', async () => {
-    const { body } = await pay.post('/recharges', { accountNo: '1', amount: '3.00', notifyUrl: `http://127.0.0.1:${standard.port}/hook` });
-
-    await waitFor(async () => (await pay.get(`/recharges/${body.txNo}/notifications`)).body.notifications[0]?.status === 'DELIVERED', {
-      timeoutMs: 15_000,
-      description: 'webhook delivered',
+    const { body } = await pay.post('/recharges', {
+      accountNo: '1',
+      amount: '3.00',
+      notifyUrl: `http://127.0.0.1:${standard.port}/hook`,
     });
+
+    await waitFor(
+      async () =>
+        (await pay.get(`/recharges/${body.txNo}/notifications`)).body.notifications[0]?.status === 'DELIVERED',
+      {
+        timeoutMs: 15_000,
+        description: 'webhook delivered',
+      },
+    );
     expect(standard.received.map((r) => r.status)).toEqual([200]);
-    expect(JSON.parse(standard.received[0].body)).toMatchObject({ type: 'pay.recharge.completed', data: { txNo: body.txNo, amount: '3.00' } });
+    expect(JSON.parse(standard.received[0].body)).toMatchObject({
+      type: 'pay.recharge.completed',
+      data: { txNo: body.txNo, amount: '3.00' },
+    });
   });
 });

@@ -25,7 +25,9 @@ describe('recharge reconciliation: account asks pay', () => {
   beforeAll(async () => {
     [payStack, accountStack] = await Promise.all([TestStack.create('recon_pay'), TestStack.create('recon_account')]);
     pay = await payStack.start('pay');
-    [manualLink, scheduledLink, refusedLink] = await Promise.all([1, 2, 3].map(() => TcpProxy.start('127.0.0.1', pay.port)));
+    [manualLink, scheduledLink, refusedLink] = await Promise.all(
+      [1, 2, 3].map(() => TcpProxy.start('127.0.0.1', pay.port)),
+    );
     const accountAt = (suffix: string, link: TcpProxy, env: Record<string, string>) =>
       accountStack.start('account', {
         DB_NAME: accountStack.dbName('account', suffix),
@@ -92,7 +94,12 @@ describe('recharge reconciliation: account asks pay', () => {
     const first = await manual.post(`/recharges/${txNo}/reconcile`, undefined);
 
     expect(first).toMatchObject({ status: 200, body: { status: 'PENDING', appliedBy: null } });
-    expect((await pay.get(`/recharges/${txNo}`)).body).toEqual({ txNo, accountNo: '1', amount: '30.00', result: 'success' });
+    expect((await pay.get(`/recharges/${txNo}`)).body).toEqual({
+      txNo,
+      accountNo: '1',
+      amount: '30.00',
+      result: 'success',
+    });
     const second = await manual.post(`/recharges/${txNo}/reconcile`, undefined);
     expect(second).toMatchObject({ status: 200, body: { status: 'SUCCEEDED', appliedBy: 'reconcile' } });
     expect(await balanceAt(manual)).toEqual(before.plus('30.00'));
@@ -105,7 +112,10 @@ describe('recharge reconciliation: account asks pay', () => {
       const reply = await manual.post(`/recharges/${txNo}/reconcile`, undefined);
 
       expect(reply.status).toBe(503);
-      expect(reply.body).toMatchObject({ error: 'Service Unavailable', message: expect.stringMatching(/^pay could not be asked/) });
+      expect(reply.body).toMatchObject({
+        error: 'Service Unavailable',
+        message: expect.stringMatching(/^pay could not be asked/),
+      });
       expect(await rechargeAt(manual, txNo)).toMatchObject({ status: 'PENDING' });
     } finally {
       await manualLink.up();
@@ -132,8 +142,11 @@ describe('recharge reconciliation: account asks pay', () => {
     await waitFor(
       async () =>
         (await scheduled.get(`/recharges/${body.txNo}`)).body.status === 'PENDING' &&
-        (await accountStack.query(scheduled.env.DB_NAME, 'SELECT checked_at FROM recharge WHERE tx_no = ?', [body.txNo]))[0]
-          ?.checked_at,
+        (
+          await accountStack.query(scheduled.env.DB_NAME, 'SELECT checked_at FROM recharge WHERE tx_no = ?', [
+            body.txNo,
+          ])
+        )[0]?.checked_at,
       { description: 'a reconciliation attempt while pay is down' },
     );
     expect((await pay.get(`/recharges/${body.txNo}`)).status).toBe(404);
@@ -141,7 +154,8 @@ describe('recharge reconciliation: account asks pay', () => {
     await scheduledLink.up();
 
     const done = await waitFor(
-      async () => ((await rechargeAt(scheduled, body.txNo)).status === 'SUCCEEDED' ? rechargeAt(scheduled, body.txNo) : undefined),
+      async () =>
+        (await rechargeAt(scheduled, body.txNo)).status === 'SUCCEEDED' ? rechargeAt(scheduled, body.txNo) : undefined,
       { timeoutMs: 15_000, description: 'recharge finished by the reconciler' },
     );
     expect(done).toMatchObject({ status: 'SUCCEEDED', appliedBy: 'reconciler' });
@@ -156,7 +170,8 @@ describe('recharge reconciliation: account asks pay', () => {
 
     expect(status).toBe(202);
     const failed = await waitFor(
-      async () => ((await rechargeAt(refused, body.txNo)).status === 'FAILED' ? rechargeAt(refused, body.txNo) : undefined),
+      async () =>
+        (await rechargeAt(refused, body.txNo)).status === 'FAILED' ? rechargeAt(refused, body.txNo) : undefined,
       { timeoutMs: 15_000, description: 'recharge failed at the deadline' },
     );
     expect(failed).toMatchObject({ status: 'FAILED', appliedBy: 'deadline' });

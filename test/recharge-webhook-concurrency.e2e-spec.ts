@@ -38,7 +38,12 @@ describe('concurrent signed webhooks for one account', () => {
     try {
       const channel = await connection.createConfirmChannel();
       for (const result of results) {
-        const options = { persistent: true, contentType: 'application/json', messageId: randomUUID(), type: 'pay.recharge.completed' };
+        const options = {
+          persistent: true,
+          contentType: 'application/json',
+          messageId: randomUUID(),
+          type: 'pay.recharge.completed',
+        };
         channel.publish('txmsg.events', 'pay.recharge.completed', Buffer.from(JSON.stringify(result)), options);
       }
       await channel.waitForConfirms();
@@ -74,7 +79,9 @@ describe('concurrent signed webhooks for one account', () => {
       description: 'every MQ copy consumed',
     });
 
-    expect(replies.map(({ status, body }) => `${status} ${body?.message ?? ''}`.trim())).toEqual(replies.map(() => '200'));
+    expect(replies.map(({ status, body }) => `${status} ${body?.message ?? ''}`.trim())).toEqual(
+      replies.map(() => '200'),
+    );
     const views = await Promise.all(recharges.map(({ txNo }) => account.get(`/recharges/${txNo}`)));
     expect(views.map(({ body }) => body.status)).toEqual(recharges.map(() => 'SUCCEEDED'));
     const sum = amounts.reduce((total, amount) => total.plus(amount), new Decimal(0));
@@ -91,11 +98,20 @@ describe('concurrent signed webhooks for one account', () => {
     const rival = await createConnection({ ...stackServer(), database: account.env.DB_NAME });
     try {
       await rival.query('BEGIN');
-      for (let i = 0; i < 20; i++) await rival.query("INSERT INTO webhook_receipt (webhook_id, type, subject) VALUES (?, 'rival', 'rival')", [`rival-${i}`]);
+      for (let i = 0; i < 20; i++)
+        await rival.query("INSERT INTO webhook_receipt (webhook_id, type, subject) VALUES (?, 'rival', 'rival')", [
+          `rival-${i}`,
+        ]);
       await rival.query("UPDATE account_info SET balance = balance + 0 WHERE account_no = '1'");
       const { headers, body } = signedWebhook(SECRET, result);
-      const answer = account.request('POST', '/notifications/recharge', body, { ...headers, 'content-type': 'application/json' });
-      await waitFor(async () => (await lockWaits()) > 0, { timeoutMs: 10_000, description: 'the webhook waiting for the account row' });
+      const answer = account.request('POST', '/notifications/recharge', body, {
+        ...headers,
+        'content-type': 'application/json',
+      });
+      await waitFor(async () => (await lockWaits()) > 0, {
+        timeoutMs: 10_000,
+        description: 'the webhook waiting for the account row',
+      });
       await rival.query('UPDATE recharge SET checked_at = NOW(3) WHERE tx_no = ?', [result.txNo]); // closes the cycle
       await rival.query('ROLLBACK');
 
@@ -103,7 +119,10 @@ describe('concurrent signed webhooks for one account', () => {
     } finally {
       await rival.end();
     }
-    expect((await account.get(`/recharges/${result.txNo}`)).body).toMatchObject({ status: 'SUCCEEDED', appliedBy: 'webhook' });
+    expect((await account.get(`/recharges/${result.txNo}`)).body).toMatchObject({
+      status: 'SUCCEEDED',
+      appliedBy: 'webhook',
+    });
     expect((await balance()).toFixed(2)).toBe(before.plus('7.00').toFixed(2));
   });
 

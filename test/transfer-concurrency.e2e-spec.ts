@@ -19,8 +19,10 @@ describe('concurrent transfers', () => {
 
   afterAll(() => stack?.destroy());
 
-  const pending = async () => Number((await stack.query(db1, "SELECT COUNT(*) AS n FROM transfer WHERE status = 'PENDING'"))[0].n);
-  const quiet = () => waitFor(async () => (await pending()) === 0, { timeoutMs: 30_000, description: 'every transfer settled' });
+  const pending = async () =>
+    Number((await stack.query(db1, "SELECT COUNT(*) AS n FROM transfer WHERE status = 'PENDING'"))[0].n);
+  const quiet = () =>
+    waitFor(async () => (await pending()) === 0, { timeoutMs: 30_000, description: 'every transfer settled' });
   const systemTotal = async () => [await totalBalance(stack, db1), await totalBalance(stack, db2)];
   const sum = ([a, b]: string[]) => plus(a, b);
 
@@ -28,7 +30,9 @@ describe('concurrent transfers', () => {
     const before = sum(await systemTotal());
 
     const replies = await Promise.all(
-      Array.from({ length: 120 }, () => postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '100.00' })),
+      Array.from({ length: 120 }, () =>
+        postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '100.00' }),
+      ),
     );
 
     const statuses = replies.map((r) => r.status);
@@ -45,8 +49,16 @@ describe('concurrent transfers', () => {
   it('conserves the sum over both banks with transfers spread over many accounts, some refused, some refunded', async () => {
     const sources = Array.from({ length: 20 }, (_, i) => String(100 + i));
     const targets = Array.from({ length: 20 }, (_, i) => String(200 + i));
-    await seedAccounts(stack, db1, sources.map((no) => [no, '100.00']));
-    await seedAccounts(stack, db2, targets.map((no) => [no, '0.00']));
+    await seedAccounts(
+      stack,
+      db1,
+      sources.map((no) => [no, '100.00']),
+    );
+    await seedAccounts(
+      stack,
+      db2,
+      targets.map((no) => [no, '0.00']),
+    );
     const before = sum(await systemTotal());
 
     // 8 transfers of 30.00 per source: 3 fit in its 100.00 (more once refunds come back), the
@@ -67,9 +79,14 @@ describe('concurrent transfers', () => {
     await quiet();
     const negative = await stack.query(db1, 'SELECT account_no FROM account_info WHERE balance < 0');
     expect(negative).toEqual([]);
-    const settled = await stack.query(db1, "SELECT COUNT(*) AS n FROM transfer WHERE from_account_no <> '1' AND status IN ('COMPLETED', 'REFUNDED')");
+    const settled = await stack.query(
+      db1,
+      "SELECT COUNT(*) AS n FROM transfer WHERE from_account_no <> '1' AND status IN ('COMPLETED', 'REFUNDED')",
+    );
     expect(Number(settled[0].n)).toBe(accepted);
-    expect(Number((await stack.query(db1, "SELECT COUNT(*) AS n FROM transfer WHERE status = 'REFUNDED'"))[0].n)).toBeGreaterThan(0);
+    expect(
+      Number((await stack.query(db1, "SELECT COUNT(*) AS n FROM transfer WHERE status = 'REFUNDED'"))[0].n),
+    ).toBeGreaterThan(0);
     expect(sum(await systemTotal())).toBe(before);
   });
 });

@@ -35,7 +35,9 @@ describe('transfer across a bank1 crash before its relay could publish', () => {
     const outbox = () => stack.query(bank1.env.DB_NAME, 'SELECT status, attempts, last_error FROM txmsg_outbox');
     const accepted = await postTransfer(bank1, body);
     expect(accepted.status).toBe(202);
-    await waitFor(async () => (await outbox())[0]?.attempts >= 1, { description: 'the relay tried and found no queue' });
+    await waitFor(async () => (await outbox())[0]?.attempts >= 1, {
+      description: 'the relay tried and found no queue',
+    });
     expect(await outbox()).toEqual([
       { status: 'READY', attempts: expect.any(Number), last_error: expect.stringContaining('no queue is bound') },
     ]);
@@ -99,7 +101,11 @@ describe('transfer across bank1 crashes and stalls', () => {
     );
 
   it('completes once a transfer whose local transaction stalled past the first check-back delay', async () => {
-    const [balance1, credits, messages] = [await balanceOf(banks.bank1, '1'), await creditCount(), (await outbox()).length];
+    const [balance1, credits, messages] = [
+      await balanceOf(banks.bank1, '1'),
+      await creditCount(),
+      (await outbox()).length,
+    ];
     const lock = await lockAccount(banks.bank1, '1');
     let reply: ReturnType<typeof postTransfer>;
     try {

@@ -1,6 +1,14 @@
 import { waitFor } from '@app/txmsg/testing';
 import { randomUUID } from 'node:crypto';
-import { balanceOf, type Banks, postTransfer, restart, startBanks, startedMessage, waitForTransfer } from './support/banks';
+import {
+  balanceOf,
+  type Banks,
+  postTransfer,
+  restart,
+  startBanks,
+  startedMessage,
+  waitForTransfer,
+} from './support/banks';
 import { BrokerClient, queueBacklog } from './support/broker-client';
 import { TestStack } from './support/test-stack';
 
@@ -33,15 +41,24 @@ describe('transfer faults', () => {
   const incoming = async (txNo: string) =>
     stack.query(db2(), 'SELECT status, CAST(amount AS CHAR) AS amount FROM incoming_transfer WHERE tx_no = ?', [txNo]);
   const drained = (queue: string) =>
-    waitFor(async () => (await queueBacklog(stack.vhost, queue)) === 0, { timeoutMs: 15_000, description: `${queue} drained` });
+    waitFor(async () => (await queueBacklog(stack.vhost, queue)) === 0, {
+      timeoutMs: 15_000,
+      description: `${queue} drained`,
+    });
 
   it("debits nothing and sends nothing when bank1's local transaction fails after the debit", async () => {
     // The database refuses the transfer row, i.e. after the debit ran in the same transaction.
-    await stack.query(db1(), `CREATE TRIGGER t_refuse_transfer BEFORE INSERT ON transfer FOR EACH ROW
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault: transfer row refused'`);
+    await stack.query(
+      db1(),
+      `CREATE TRIGGER t_refuse_transfer BEFORE INSERT ON transfer FOR EACH ROW
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault: transfer row refused'`,
+    );
     try {
       const reply = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '10.00' });
-      expect(reply).toEqual({ status: 500, body: { statusCode: 500, error: 'Internal Server Error', message: 'internal error' } });
+      expect(reply).toEqual({
+        status: 500,
+        body: { statusCode: 500, error: 'Internal Server Error', message: 'internal error' },
+      });
     } finally {
       await stack.query(db1(), 'DROP TRIGGER t_refuse_transfer');
     }
@@ -67,14 +84,18 @@ describe('transfer faults', () => {
   });
 
   it("redelivers a transfer bank2's database refused, and applies it once the fault is gone", async () => {
-    await stack.query(db2(), `CREATE TRIGGER t_refuse_credit BEFORE UPDATE ON account_info FOR EACH ROW
-      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault: credit refused'`);
+    await stack.query(
+      db2(),
+      `CREATE TRIGGER t_refuse_credit BEFORE UPDATE ON account_info FOR EACH ROW
+      SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected fault: credit refused'`,
+    );
     let txNo: string;
     try {
       txNo = await transfer('30.00');
       const { messageId } = await startedMessage(stack, banks.bank1, txNo);
       await waitFor(
-        async () => (await stack.query(db2(), 'SELECT attempts FROM txmsg_inbox_failure WHERE message_id = ?', [messageId]))[0],
+        async () =>
+          (await stack.query(db2(), 'SELECT attempts FROM txmsg_inbox_failure WHERE message_id = ?', [messageId]))[0],
         { description: 'bank2 failed on the message and scheduled a retry' },
       );
       expect(await incoming(txNo)).toEqual([]);
@@ -124,7 +145,11 @@ describe('transfer faults', () => {
       await broker.publish('bank2.transfer.rejected', rejected.payload, { messageId: rejected.message_id });
       await broker.publish('bank2.transfer.rejected', rejected.payload, { messageId: randomUUID() });
     }
-    await broker.publish('bank2.transfer.credited', { txNo, toAccountNo: '909', amount: '50.00' }, { messageId: randomUUID() });
+    await broker.publish(
+      'bank2.transfer.credited',
+      { txNo, toAccountNo: '909', amount: '50.00' },
+      { messageId: randomUUID() },
+    );
     await drained('bank1.refund-on-transfer-rejected');
     await drained('bank1.complete-on-transfer-credited');
 
@@ -133,22 +158,38 @@ describe('transfer faults', () => {
   });
 
   it.each([
-    ['a negative amount', Buffer.from(JSON.stringify({ txNo: randomUUID(), fromAccountNo: '1', toAccountNo: '2', amount: '-5.00' })), 'UNRECOVERABLE'],
-    ['no transfer number', Buffer.from(JSON.stringify({ fromAccountNo: '1', toAccountNo: '2', amount: '5.00' })), 'UNRECOVERABLE'],
+    [
+      'a negative amount',
+      Buffer.from(JSON.stringify({ txNo: randomUUID(), fromAccountNo: '1', toAccountNo: '2', amount: '-5.00' })),
+      'UNRECOVERABLE',
+    ],
+    [
+      'no transfer number',
+      Buffer.from(JSON.stringify({ fromAccountNo: '1', toAccountNo: '2', amount: '5.00' })),
+      'UNRECOVERABLE',
+    ],
     ['a body that is not JSON', Buffer.from('{"txNo": '), 'POISON'],
-  ])('parks a transfer message with %s at once, credits nothing, and keeps the queue moving', async (_, body, reason) => {
-    const balance2 = await balanceOf(banks.bank2, '2');
-    const messageId = randomUUID();
+  ])(
+    'parks a transfer message with %s at once, credits nothing, and keeps the queue moving',
+    async (_, body, reason) => {
+      const balance2 = await balanceOf(banks.bank2, '2');
+      const messageId = randomUUID();
 
-    await broker.publish('bank1.transfer.started', body, { messageId });
+      await broker.publish('bank1.transfer.started', body, { messageId });
 
-    const parked = await waitFor(
-      async () => (await stack.query(db2(), 'SELECT status, reason, attempts FROM txmsg_inbox_failure WHERE message_id = ?', [messageId]))[0],
-      { description: 'the message is parked' },
-    );
-    expect(parked).toEqual({ status: 'PARKED', reason, attempts: 1 });
-    expect(await balanceOf(banks.bank2, '2')).toBe(balance2);
-    const next = await transfer('1.00');
-    await waitForTransfer(banks.bank1, next, 'COMPLETED');
-  });
+      const parked = await waitFor(
+        async () =>
+          (
+            await stack.query(db2(), 'SELECT status, reason, attempts FROM txmsg_inbox_failure WHERE message_id = ?', [
+              messageId,
+            ])
+          )[0],
+        { description: 'the message is parked' },
+      );
+      expect(parked).toEqual({ status: 'PARKED', reason, attempts: 1 });
+      expect(await balanceOf(banks.bank2, '2')).toBe(balance2);
+      const next = await transfer('1.00');
+      await waitForTransfer(banks.bank1, next, 'COMPLETED');
+    },
+  );
 });

@@ -60,7 +60,10 @@ describe('POST /transfers refuses bad input and changes nothing', () => {
     ['null', null],
     ['an array', ['1']],
   ])('refuses a fromAccountNo that is %s with 400', async (_, fromAccountNo) => {
-    await expect400({ ...valid, fromAccountNo }, 'fromAccountNo must be an account number of 1 to 20 digits without leading zeros');
+    await expect400(
+      { ...valid, fromAccountNo },
+      'fromAccountNo must be an account number of 1 to 20 digits without leading zeros',
+    );
   });
 
   it.each([
@@ -69,7 +72,10 @@ describe('POST /transfers refuses bad input and changes nothing', () => {
     ['letters', 'li-si'],
     ['21 digits long', '9'.repeat(21)],
   ])('refuses a toAccountNo that is %s with 400', async (_, toAccountNo) => {
-    await expect400({ ...valid, toAccountNo }, 'toAccountNo must be an account number of 1 to 20 digits without leading zeros');
+    await expect400(
+      { ...valid, toAccountNo },
+      'toAccountNo must be an account number of 1 to 20 digits without leading zeros',
+    );
   });
 
   it('refuses unknown fields with 400 naming them', async () => {
@@ -92,7 +98,11 @@ describe('POST /transfers refuses bad input and changes nothing', () => {
   ])('refuses %s with 400 saying so, without quoting the body', async (_, raw) => {
     const reply = await bank1.request('POST', '/transfers', raw);
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body must be a valid JSON object' });
+    expect(reply.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'request body must be a valid JSON object',
+    });
   });
 
   it('refuses an oversized body with 413', async () => {

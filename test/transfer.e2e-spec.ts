@@ -19,7 +19,8 @@ describe('transfer bank1 → bank2', () => {
 
   afterAll(() => stack?.destroy());
 
-  const incomingCount = async () => Number((await stack.query(db2, 'SELECT COUNT(*) AS n FROM incoming_transfer'))[0].n);
+  const incomingCount = async () =>
+    Number((await stack.query(db2, 'SELECT COUNT(*) AS n FROM incoming_transfer'))[0].n);
 
   it('debits bank1 and credits bank2 exactly the amount, then shows the transfer COMPLETED', async () => {
     const before1 = await balanceOf(banks.bank1, '1');
@@ -34,8 +35,11 @@ describe('transfer bank1 → bank2', () => {
     const completed = await waitForTransfer(banks.bank1, txNo, 'COMPLETED');
     expect(completed).toEqual({ txNo, fromAccountNo: '1', toAccountNo: '2', amount: '100.10', status: 'COMPLETED' });
     expect(await balanceOf(banks.bank2, '2')).toBe(plus(before2, '100.10'));
-    expect(await stack.query(db2, 'SELECT status, CAST(amount AS CHAR) AS amount FROM incoming_transfer WHERE tx_no = ?', [txNo]))
-      .toEqual([{ status: 'CREDITED', amount: '100.10' }]);
+    expect(
+      await stack.query(db2, 'SELECT status, CAST(amount AS CHAR) AS amount FROM incoming_transfer WHERE tx_no = ?', [
+        txNo,
+      ]),
+    ).toEqual([{ status: 'CREDITED', amount: '100.10' }]);
   });
 
   it('accepts an amount given as a JSON number with at most 2 fraction digits', async () => {
@@ -53,9 +57,9 @@ describe('transfer bank1 → bank2', () => {
 
     expect(refunded).toMatchObject({ toAccountNo: '404404', amount: '250.00', status: 'REFUNDED' });
     expect(await balanceOf(banks.bank1, '1')).toBe(before);
-    expect(await stack.query(db2, 'SELECT status FROM incoming_transfer WHERE tx_no = ?', [accepted.body.txNo])).toEqual([
-      { status: 'REJECTED' },
-    ]);
+    expect(
+      await stack.query(db2, 'SELECT status FROM incoming_transfer WHERE tx_no = ?', [accepted.body.txNo]),
+    ).toEqual([{ status: 'REJECTED' }]);
     expect(await stack.query(db2, 'SELECT 1 FROM account_info WHERE account_no = ?', ['404404'])).toEqual([]);
   });
 
@@ -74,7 +78,13 @@ describe('transfer bank1 → bank2', () => {
 
   describe('Idempotency-Key', () => {
     const debitsOf = async (key: string) =>
-      (await stack.query(db1, 'SELECT t.tx_no FROM transfer t JOIN idempotency_key k ON k.tx_no = t.tx_no WHERE k.idempotency_key = ?', [key])).length;
+      (
+        await stack.query(
+          db1,
+          'SELECT t.tx_no FROM transfer t JOIN idempotency_key k ON k.tx_no = t.tx_no WHERE k.idempotency_key = ?',
+          [key],
+        )
+      ).length;
 
     it('answers a repeat of the same request with the first result and moves the money once', async () => {
       const before = await balanceOf(banks.bank1, '1');
@@ -106,12 +116,20 @@ describe('transfer bank1 → bank2', () => {
     });
 
     it('refuses the same key with a different request with 422, moving nothing', async () => {
-      const first = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '1.00' }, 'mismatch-1');
+      const first = await postTransfer(
+        banks.bank1,
+        { fromAccountNo: '1', toAccountNo: '2', amount: '1.00' },
+        'mismatch-1',
+      );
       expect(first.status).toBe(202);
       await waitForTransfer(banks.bank1, first.body.txNo, 'COMPLETED');
       const balance = await balanceOf(banks.bank1, '1');
 
-      const other = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '2.00' }, 'mismatch-1');
+      const other = await postTransfer(
+        banks.bank1,
+        { fromAccountNo: '1', toAccountNo: '2', amount: '2.00' },
+        'mismatch-1',
+      );
 
       expect(other).toEqual({
         status: 422,
@@ -126,10 +144,18 @@ describe('transfer bank1 → bank2', () => {
     });
 
     it('keeps no key for a refused request, so a corrected retry with it goes through', async () => {
-      const refused = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '999999999.00' }, 'retry-1');
+      const refused = await postTransfer(
+        banks.bank1,
+        { fromAccountNo: '1', toAccountNo: '2', amount: '999999999.00' },
+        'retry-1',
+      );
       expect(refused.status).toBe(422);
       expect(await debitsOf('retry-1')).toBe(0);
-      const accepted = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '1.00' }, 'retry-1');
+      const accepted = await postTransfer(
+        banks.bank1,
+        { fromAccountNo: '1', toAccountNo: '2', amount: '1.00' },
+        'retry-1',
+      );
       expect(accepted.status).toBe(202);
     });
   });
@@ -140,9 +166,12 @@ describe('transfer bank1 → bank2', () => {
     let credited2: number;
 
     beforeEach(async () => {
-      await waitFor(async () => (await stack.query(db1, "SELECT 1 FROM transfer WHERE status = 'PENDING'")).length === 0, {
-        description: 'earlier transfers settled',
-      });
+      await waitFor(
+        async () => (await stack.query(db1, "SELECT 1 FROM transfer WHERE status = 'PENDING'")).length === 0,
+        {
+          description: 'earlier transfers settled',
+        },
+      );
       balance1 = await balanceOf(banks.bank1, '1');
       lastOutboxId = (await stack.query(db1, 'SELECT COALESCE(MAX(id), 0) AS id FROM txmsg_outbox'))[0].id;
       credited2 = await incomingCount();
@@ -156,7 +185,11 @@ describe('transfer bank1 → bank2', () => {
     });
 
     it('answers 422 for insufficient funds', async () => {
-      const refused = await postTransfer(banks.bank1, { fromAccountNo: '1', toAccountNo: '2', amount: '1000000000.00' });
+      const refused = await postTransfer(banks.bank1, {
+        fromAccountNo: '1',
+        toAccountNo: '2',
+        amount: '1000000000.00',
+      });
       expect(refused).toEqual({
         status: 422,
         body: { statusCode: 422, error: 'Unprocessable Entity', message: 'insufficient funds in account 1' },
@@ -165,7 +198,10 @@ describe('transfer bank1 → bank2', () => {
 
     it('answers 404 for an unknown source account', async () => {
       const refused = await postTransfer(banks.bank1, { fromAccountNo: '77', toAccountNo: '2', amount: '1.00' });
-      expect(refused).toEqual({ status: 404, body: { statusCode: 404, error: 'Not Found', message: 'account 77 not found' } });
+      expect(refused).toEqual({
+        status: 404,
+        body: { statusCode: 404, error: 'Not Found', message: 'account 77 not found' },
+      });
     });
 
     it('answers 400 for a transfer to the source account itself', async () => {

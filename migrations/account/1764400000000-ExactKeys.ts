@@ -20,7 +20,11 @@ export class ExactKeys1764400000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const ci = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci';
-    await queryRunner.query(`ALTER TABLE webhook_receipt MODIFY webhook_id VARCHAR(64) ${ci} NOT NULL, MODIFY subject VARCHAR(64) ${ci} NOT NULL`);
-    await queryRunner.query(`ALTER TABLE recharge MODIFY tx_no VARCHAR(64) ${ci} NOT NULL, MODIFY idempotency_key VARCHAR(64) ${ci} NULL`);
+    await queryRunner.query(
+      `ALTER TABLE webhook_receipt MODIFY webhook_id VARCHAR(64) ${ci} NOT NULL, MODIFY subject VARCHAR(64) ${ci} NOT NULL`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE recharge MODIFY tx_no VARCHAR(64) ${ci} NOT NULL, MODIFY idempotency_key VARCHAR(64) ${ci} NULL`,
+    );
   }
 }

@@ -53,7 +53,12 @@ async function rawThroughput({ pool1, pool2, n, concurrency, pick }) {
       done++;
     }
   });
-  return { transfers: done, seconds: ms / 1000, perSecond: done / (ms / 1000), commitsPerSecond: (2 * done) / (ms / 1000) };
+  return {
+    transfers: done,
+    seconds: ms / 1000,
+    perSecond: done / (ms / 1000),
+    commitsPerSecond: (2 * done) / (ms / 1000),
+  };
 }
 
 /** A naive pipeline on its own queue: `send(transfer)` commits and publishes; the consumer credits. */
@@ -76,7 +81,8 @@ async function naivePipeline({ rabbitUrl, pool1, pool2, prefetch }) {
   const send = async (transfer) => {
     if (!(await debit(pool1, transfer))) return false;
     const body = Buffer.from(JSON.stringify({ ...transfer, committedAt: performance.timeOrigin + performance.now() }));
-    if (!publisher.sendToQueue(queue, body, { persistent: true, messageId: randomUUID() })) await once(publisher, 'drain');
+    if (!publisher.sendToQueue(queue, body, { persistent: true, messageId: randomUUID() }))
+      await once(publisher, 'drain');
     return true;
   };
   return { state, send, close: () => connection.close() };

@@ -37,7 +37,8 @@ function findServers() {
   for (const pid of entries) {
     const comm = read(`/proc/${pid}/comm`)?.trim();
     if (!found.MariaDB && (comm === 'mariadbd' || comm === 'mysqld')) found.MariaDB = Number(pid);
-    if (!found.RabbitMQ && comm === 'beam.smp' && read(`/proc/${pid}/cmdline`)?.includes('rabbit')) found.RabbitMQ = Number(pid);
+    if (!found.RabbitMQ && comm === 'beam.smp' && read(`/proc/${pid}/cmdline`)?.includes('rabbit'))
+      found.RabbitMQ = Number(pid);
   }
   return found;
 }

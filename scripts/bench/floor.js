@@ -101,8 +101,12 @@ async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
   const marks = { bank1: publishedMarker(pool1), bank2: publishedMarker(pool2) };
   const publish = (bank, routingKey, messageId, payload) =>
     new Promise((resolve, reject) =>
-      publisher.publish(EXCHANGE, routingKey, Buffer.from(payload), { persistent: true, messageId, contentType: 'application/json' }, (error) =>
-        error ? reject(error) : resolve(),
+      publisher.publish(
+        EXCHANGE,
+        routingKey,
+        Buffer.from(payload),
+        { persistent: true, messageId, contentType: 'application/json' },
+        (error) => (error ? reject(error) : resolve()),
       ),
     ).then(() => marks[bank](messageId));
   const state = { credited: 0, completed: 0, failed: 0 };
@@ -150,7 +154,10 @@ async function floorThroughput({ pipeline, n, concurrency, pick }) {
   });
   await until(() => state.failed > 0 || state.credited - base.credited >= sent, 'the floor to credit every transfer');
   const ms = performance.now() - started;
-  await until(() => state.failed > 0 || state.completed - base.completed >= sent, 'the floor to complete every transfer');
+  await until(
+    () => state.failed > 0 || state.completed - base.completed >= sent,
+    'the floor to complete every transfer',
+  );
   if (state.failed > 0) throw new Error(`the reliable floor failed ${state.failed} messages`);
   return { transfers: sent, seconds: ms / 1000, perSecond: sent / (ms / 1000) };
 }

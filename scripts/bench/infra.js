@@ -16,7 +16,8 @@ const server = {
 const amqpHostPort = process.env.BENCH_AMQP_HOST_PORT || '127.0.0.1:5672';
 
 function assertBenchDatabase(name) {
-  if (!/^bench_\w{1,58}$/.test(name)) throw new Error(`refusing to touch database "${name}": bench databases start with bench_`);
+  if (!/^bench_\w{1,58}$/.test(name))
+    throw new Error(`refusing to touch database "${name}": bench databases start with bench_`);
 }
 
 async function rabbitmqctl(...args) {

@@ -3,7 +3,8 @@
 const { closedLoop, openLoop, until } = require('./load');
 const { summary } = require('./stats');
 
-const maxId = async (pool, table) => Number((await pool.query(`SELECT COALESCE(MAX(id), 0) AS id FROM ${table}`))[0][0].id);
+const maxId = async (pool, table) =>
+  Number((await pool.query(`SELECT COALESCE(MAX(id), 0) AS id FROM ${table}`))[0][0].id);
 const countSince = async (pool, table, id) =>
   Number((await pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id > ?`, [id]))[0][0].n);
 
@@ -13,7 +14,11 @@ const countSince = async (pool, table, id) =>
  */
 const settle = (pool1, sinceId) =>
   until(
-    async () => Number((await pool1.query(`SELECT COUNT(*) AS n FROM transfer WHERE id > ? AND status = 'PENDING'`, [sinceId]))[0][0].n) === 0,
+    async () =>
+      Number(
+        (await pool1.query(`SELECT COUNT(*) AS n FROM transfer WHERE id > ? AND status = 'PENDING'`, [sinceId]))[0][0]
+          .n,
+      ) === 0,
     'bank1 to complete every transfer',
   );
 
@@ -32,7 +37,10 @@ async function reliableThroughput({ client, pool1, pool2, n, concurrency, pick }
     if (reply.status === 202) accepted++;
     else failures.set(reply.status, (failures.get(reply.status) ?? 0) + 1);
   });
-  await until(async () => (await countSince(pool2, 'incoming_transfer', base)) >= accepted, 'bank2 to credit every transfer');
+  await until(
+    async () => (await countSince(pool2, 'incoming_transfer', base)) >= accepted,
+    'bank2 to credit every transfer',
+  );
   const e2eMs = performance.now() - started;
   await settle(pool1, base1);
   return {
@@ -58,7 +66,10 @@ async function reliableLatency({ client, pool1, pool2, rate, count, pick, databa
     if (reply.status !== 202) throw new Error(`bank1 answered ${reply.status}: ${reply.body}`);
     responseMs.push(performance.now() - started);
   });
-  await until(async () => (await countSince(pool2, 'incoming_transfer', base2)) >= count, 'bank2 to credit every transfer');
+  await until(
+    async () => (await countSince(pool2, 'incoming_transfer', base2)) >= count,
+    'bank2 to credit every transfer',
+  );
   const [rows] = await pool1.query(
     `SELECT TIMESTAMPDIFF(MICROSECOND, t.created_at, c.processed_at) AS us
        FROM \`${databases.bank1}\`.transfer t JOIN \`${databases.bank2}\`.incoming_transfer c ON c.tx_no = t.tx_no

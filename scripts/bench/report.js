@@ -7,7 +7,8 @@ const fmt = (value, digits = 0) => (Number.isFinite(value) ? value.toFixed(digit
 
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => '  ' + cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    '  ' + cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -16,12 +17,47 @@ function throughputTable(results) {
   for (const workload of ['many', 'hot']) {
     const r = results[workload];
     const label = workload === 'many' ? 'many accounts' : 'hot account 1';
-    rows.push([label, 'raw DB, 2 tx per transfer', r.raw.transfers, fmt(r.raw.seconds, 2), fmt(r.raw.perSecond), fmt(r.raw.commitsPerSecond)]);
-    rows.push([label, 'naive in-process (mysql2 + amqplib)', r.naive.transfers, fmt(r.naive.seconds, 2), fmt(r.naive.perSecond), '']);
-    rows.push([label, "reliable floor in-process (txmsg's SQL + messages)", r.floor.transfers, fmt(r.floor.seconds, 2), fmt(r.floor.perSecond), '']);
+    rows.push([
+      label,
+      'raw DB, 2 tx per transfer',
+      r.raw.transfers,
+      fmt(r.raw.seconds, 2),
+      fmt(r.raw.perSecond),
+      fmt(r.raw.commitsPerSecond),
+    ]);
+    rows.push([
+      label,
+      'naive in-process (mysql2 + amqplib)',
+      r.naive.transfers,
+      fmt(r.naive.seconds, 2),
+      fmt(r.naive.perSecond),
+      '',
+    ]);
+    rows.push([
+      label,
+      "reliable floor in-process (txmsg's SQL + messages)",
+      r.floor.transfers,
+      fmt(r.floor.seconds, 2),
+      fmt(r.floor.perSecond),
+      '',
+    ]);
     const s = r.naiveService;
-    rows.push([label, 'naive Nest services (POST → credited)', s.transfers, fmt(s.seconds, 2), fmt(s.perSecond), `accepted ${fmt(s.acceptedPerSecond)}/s`]);
-    rows.push([label, 'txmsg e2e (POST → credited)', r.reliable.transfers, fmt(r.reliable.seconds, 2), fmt(r.reliable.perSecond), `accepted ${fmt(r.reliable.acceptedPerSecond)}/s`]);
+    rows.push([
+      label,
+      'naive Nest services (POST → credited)',
+      s.transfers,
+      fmt(s.seconds, 2),
+      fmt(s.perSecond),
+      `accepted ${fmt(s.acceptedPerSecond)}/s`,
+    ]);
+    rows.push([
+      label,
+      'txmsg e2e (POST → credited)',
+      r.reliable.transfers,
+      fmt(r.reliable.seconds, 2),
+      fmt(r.reliable.perSecond),
+      `accepted ${fmt(r.reliable.acceptedPerSecond)}/s`,
+    ]);
   }
   return table(['workload', 'path', 'transfers', 'seconds', 'transfers/s', 'commits/s / note'], rows);
 }
@@ -77,14 +113,30 @@ function targets(results) {
   for (const workload of ['many', 'hot']) {
     const r = results[workload];
     const vsRaw = r.reliable.perSecond / (r.raw.commitsPerSecond / 2);
-    checks.push({ target: `${workload}: e2e ≥ 50% of raw commit rate ÷ 2`, value: `${fmt(vsRaw * 100)}%`, met: vsRaw >= 0.5 });
+    checks.push({
+      target: `${workload}: e2e ≥ 50% of raw commit rate ÷ 2`,
+      value: `${fmt(vsRaw * 100)}%`,
+      met: vsRaw >= 0.5,
+    });
     const vsNaive = r.reliable.perSecond / r.naiveService.perSecond;
-    checks.push({ target: `${workload}: reliable ≥ 0.8 × naive services`, value: `${fmt(vsNaive, 2)}×`, met: vsNaive >= 0.8 });
+    checks.push({
+      target: `${workload}: reliable ≥ 0.8 × naive services`,
+      value: `${fmt(vsNaive, 2)}×`,
+      met: vsNaive >= 0.8,
+    });
     const vsBare = r.reliable.perSecond / r.naive.perSecond;
-    checks.push({ target: `${workload}: reliable ≥ 0.8 × naive in-process`, value: `${fmt(vsBare, 2)}×`, met: vsBare >= 0.8 });
+    checks.push({
+      target: `${workload}: reliable ≥ 0.8 × naive in-process`,
+      value: `${fmt(vsBare, 2)}×`,
+      met: vsBare >= 0.8,
+    });
   }
   const p99 = results.latency.reliable.commitToCredit.p99;
-  checks.push({ target: `p99 commit → credit ≤ 50 ms at ${results.config.latencyRate}/s`, value: `${fmt(p99, 1)} ms`, met: p99 <= 50 });
+  checks.push({
+    target: `p99 commit → credit ≤ 50 ms at ${results.config.latencyRate}/s`,
+    value: `${fmt(p99, 1)} ms`,
+    met: p99 <= 50,
+  });
   for (const [service, mb] of Object.entries(results.rssPeakMb)) {
     checks.push({ target: `${service} RSS < 200 MB (peak)`, value: `${fmt(mb)} MB`, met: mb < 200 });
   }
@@ -129,7 +181,10 @@ function ceilingText(rows, cores) {
 }
 
 function targetTable(checks) {
-  return table(['target', 'measured', ''], checks.map((c) => [c.target, c.value, c.met ? 'met' : 'MISSED']));
+  return table(
+    ['target', 'measured', ''],
+    checks.map((c) => [c.target, c.value, c.met ? 'met' : 'MISSED']),
+  );
 }
 
 function writeJson(root, results) {

@@ -23,7 +23,12 @@ function freePort() {
  * script, e.g. `--cpu-prof`); resolves once it answers HTTP (GET `readyPath`) with 200, or with
  * anything when `readyPath` is null (the naive services have no health endpoint).
  */
-async function startService(name, env, nodeArgs = [], { entry = path.join(root, 'dist', 'apps', name, 'main.js'), readyPath = '/health' } = {}) {
+async function startService(
+  name,
+  env,
+  nodeArgs = [],
+  { entry = path.join(root, 'dist', 'apps', name, 'main.js'), readyPath = '/health' } = {},
+) {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm run bench does).`);
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, entry], {

@@ -48,16 +48,20 @@ describe('chaos', () => {
     sigtermWithBacklog,
   ];
 
-  it.each(scenarios.map((s) => [s.name, s] as const))('%s: loses nothing and applies nothing twice', async (_, scenario) => {
-    try {
-      const row = await runScenario(scenario);
-      rows.push(row);
-      expect(row.problems).toEqual([]);
-      expect(row).toMatchObject({ lost: 0, duplicated: 0 });
-      expect(row.operations).toBeGreaterThan(0);
-    } finally {
-      await ensureMariaDb();
-      await ensureRabbitMq();
-    }
-  }, SCENARIO_TIMEOUT_MS);
+  it.each(scenarios.map((s) => [s.name, s] as const))(
+    '%s: loses nothing and applies nothing twice',
+    async (_, scenario) => {
+      try {
+        const row = await runScenario(scenario);
+        rows.push(row);
+        expect(row.problems).toEqual([]);
+        expect(row).toMatchObject({ lost: 0, duplicated: 0 });
+        expect(row.operations).toBeGreaterThan(0);
+      } finally {
+        await ensureMariaDb();
+        await ensureRabbitMq();
+      }
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

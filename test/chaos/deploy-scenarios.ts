@@ -73,7 +73,10 @@ export const sigtermWithBacklog: Scenario = {
     await load.burst(BACKLOG_TRANSFERS, BURST_CONCURRENCY);
     await waitFor(
       async () => {
-        const [row] = await world.query('bank1', "SELECT COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED')");
+        const [row] = await world.query(
+          'bank1',
+          "SELECT COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED')",
+        );
         return Number(row.n) === 0;
       },
       { timeoutMs: 60_000, intervalMs: 250, description: 'bank1 published the whole backlog' },
@@ -86,7 +89,9 @@ export const sigtermWithBacklog: Scenario = {
       const waiting = await readyMessages(world.stack.rabbitUrl, CREDIT_QUEUE);
       world.note(`${waiting} messages still waiting when bank2 is stopped`);
       if (round === 0 && waiting < backlog / 4) {
-        throw new Error(`bank2 drained ${backlog - waiting} of ${backlog} messages before it was healthy: the backlog is too small to stop it mid-drain`);
+        throw new Error(
+          `bank2 drained ${backlog - waiting} of ${backlog} messages before it was healthy: the backlog is too small to stop it mid-drain`,
+        );
       }
       await bank2Both(world, (s, i) => world.stop(s, i));
       faults += 2;

@@ -1,12 +1,7 @@
 import { waitFor } from '@app/txmsg/testing';
 import { randomUUID } from 'node:crypto';
 import type { ServiceName } from '../support/built-service';
-import {
-  closeAllBrokerConnections,
-  killDbConnections,
-  restartMariaDb,
-  restartRabbitMq,
-} from '../support/servers';
+import { closeAllBrokerConnections, killDbConnections, restartMariaDb, restartRabbitMq } from '../support/servers';
 import { TcpProxy } from '../support/tcp-proxy';
 import { publishRaw } from './support/broker-client';
 import type { ChaosWorld } from './support/chaos-world';
@@ -15,8 +10,16 @@ import { during, type Scenario } from './support/run-scenario';
 const FOUR: ServiceName[] = ['bank1', 'bank2', 'pay', 'account'];
 
 /** Waits until instance `index` of `service` has died (at a crash point), then starts it with `env`. */
-async function whenDeadRestart(world: ChaosWorld, service: ServiceName, env: Record<string, string>, spawnOnly: boolean) {
-  await waitFor(() => world.running(service).length === 0, { timeoutMs: 20_000, description: `${service} died at its crash point` });
+async function whenDeadRestart(
+  world: ChaosWorld,
+  service: ServiceName,
+  env: Record<string, string>,
+  spawnOnly: boolean,
+) {
+  await waitFor(() => world.running(service).length === 0, {
+    timeoutMs: 20_000,
+    description: `${service} died at its crash point`,
+  });
   if (spawnOnly) await world.spawn(service, 0, env);
   else await world.start(service, 0, env);
 }
@@ -159,7 +162,11 @@ export const duplicatesAndPoison: Scenario = {
     ]);
     const poison = [
       { routingKey: 'bank1.transfer.started', body: '{not json', messageId: randomUUID() },
-      { routingKey: 'bank1.transfer.started', body: JSON.stringify({ txNo: 'x', amount: 'lots' }), messageId: randomUUID() },
+      {
+        routingKey: 'bank1.transfer.started',
+        body: JSON.stringify({ txNo: 'x', amount: 'lots' }),
+        messageId: randomUUID(),
+      },
       { routingKey: 'pay.recharge.completed', body: Buffer.from([0xff, 0xfe, 0x00]), messageId: randomUUID() },
       { routingKey: 'pay.recharge.completed', body: JSON.stringify({ txNo: 42 }), messageId: randomUUID() },
     ];

@@ -67,7 +67,10 @@ export async function seedAccounts(stack: TestStack, database: string, accounts:
 
 /** SUM(balance) of every account of a bank's database, as a 2-digit string. */
 export async function totalBalance(stack: TestStack, database: string): Promise<string> {
-  const [row] = await stack.query(database, 'SELECT CAST(COALESCE(SUM(balance), 0) AS CHAR) AS total FROM account_info');
+  const [row] = await stack.query(
+    database,
+    'SELECT CAST(COALESCE(SUM(balance), 0) AS CHAR) AS total FROM account_info',
+  );
   return row.total;
 }
 

@@ -22,7 +22,11 @@ export class BrokerClient {
   /** Publishes one persistent message and waits for the broker's confirm. */
   async publish(routingKey: string, body: Buffer | string | object, options: Options.Publish = {}): Promise<void> {
     const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    this.channel.publish(EVENTS_EXCHANGE, routingKey, content, { persistent: true, contentType: 'application/json', ...options });
+    this.channel.publish(EVENTS_EXCHANGE, routingKey, content, {
+      persistent: true,
+      contentType: 'application/json',
+      ...options,
+    });
     await this.channel.waitForConfirms();
   }
 

@@ -11,7 +11,8 @@ export async function snapshotDatabases(stack: TestStack, databases: string[]) {
       [database],
     );
     rows[database] = {};
-    for (const { name } of tables) rows[database][name] = await stack.query(database, `SELECT * FROM \`${name}\` ORDER BY 1`);
+    for (const { name } of tables)
+      rows[database][name] = await stack.query(database, `SELECT * FROM \`${name}\` ORDER BY 1`);
   }
   return rows;
 }

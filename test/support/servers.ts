@@ -71,8 +71,16 @@ export async function closeAllBrokerConnections(): Promise<void> {
 /** Kills every MariaDB connection working in one of `databases`. Returns how many. */
 export async function killDbConnections(databases: string[]): Promise<number> {
   const list = databases.map((d) => `'${d.replace(/'/g, '')}'`).join(',');
-  const { stdout } = await run('mariadb', ['-uroot', '-N', '-e', `SELECT id FROM information_schema.processlist WHERE db IN (${list})`]);
-  const ids = stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  const { stdout } = await run('mariadb', [
+    '-uroot',
+    '-N',
+    '-e',
+    `SELECT id FROM information_schema.processlist WHERE db IN (${list})`,
+  ]);
+  const ids = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (const id of ids) await run('mariadb', ['-uroot', '-e', `KILL ${Number(id)}`]).catch(() => undefined);
   return ids.length;
 }
@@ -88,7 +96,15 @@ export interface QueueDepth {
 /** The depth of every queue of a vhost. */
 export async function queueDepths(vhost: string): Promise<Record<string, QueueDepth>> {
   const { stdout } = await run('rabbitmqctl', [
-    '-q', 'list_queues', '-p', vhost, 'name', 'messages', 'messages_ready', 'messages_unacknowledged', 'consumers',
+    '-q',
+    'list_queues',
+    '-p',
+    vhost,
+    'name',
+    'messages',
+    'messages_ready',
+    'messages_unacknowledged',
+    'consumers',
   ]);
   return Object.fromEntries(
     stdout
@@ -97,7 +113,10 @@ export async function queueDepths(vhost: string): Promise<Record<string, QueueDe
       .filter((l) => l && !/^name\s/.test(l))
       .map((line) => {
         const [name, messages, ready, unacked, consumers] = line.trim().split(/\s+/);
-        return [name, { messages: Number(messages), ready: Number(ready), unacked: Number(unacked), consumers: Number(consumers) }];
+        return [
+          name,
+          { messages: Number(messages), ready: Number(ready), unacked: Number(unacked), consumers: Number(consumers) },
+        ];
       }),
   );
 }

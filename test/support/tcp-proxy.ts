@@ -54,7 +54,8 @@ export class TcpProxy {
 
   /** Listens again after `down()`, on the same port. */
   async up(): Promise<void> {
-    if (!this.server.listening) await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
+    if (!this.server.listening)
+      await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
   }
 
   async close(): Promise<void> {

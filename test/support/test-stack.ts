@@ -100,9 +100,7 @@ export class TestStack {
 
   /** Stops every process of this run (SIGKILL if SIGTERM is not enough), drops its databases and vhost. */
   async destroy(): Promise<void> {
-    await Promise.all(
-      [...this.services].map((service) => service.stop().catch(() => service.kill('SIGKILL'))),
-    );
+    await Promise.all([...this.services].map((service) => service.stop().catch(() => service.kill('SIGKILL'))));
     this.services.forEach(forgetLogs);
     const connection = await this.connect();
     try {

@@ -27,7 +27,8 @@ async function api(method: 'PUT' | 'DELETE', path: string, body?: object): Promi
   }
   apiAvailable = true;
   if (method === 'DELETE' && response.status === 404) return true;
-  if (!response.ok) throw new Error(`RabbitMQ API ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`RabbitMQ API ${method} ${path} answered ${response.status}: ${await response.text()}`);
   return true;
 }
 

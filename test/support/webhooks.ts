@@ -11,7 +11,12 @@ export function signedWebhook(
 ): { headers: Record<string, string>; body: string } {
   const id = options.id ?? randomUUID();
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const body = JSON.stringify({ id, type: options.type ?? 'pay.recharge.completed', createdAt: new Date().toISOString(), data });
+  const body = JSON.stringify({
+    id,
+    type: options.type ?? 'pay.recharge.completed',
+    createdAt: new Date().toISOString(),
+    data,
+  });
   return {
     body,
     headers: {

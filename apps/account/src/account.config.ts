@@ -45,7 +45,9 @@ export function loadAccountConfig(env: Env = process.env): AccountConfig {
     payUrl: withoutTrailingSlash(read.url('PAY_URL', 'http://127.0.0.1:3003', ['http:', 'https:'])),
     payTimeoutMs: read.duration('PAY_TIMEOUT', '5s'),
     notifySecret: read.optional('NOTIFY_SECRET'),
-    publicUrl: withoutTrailingSlash(read.url('ACCOUNT_PUBLIC_URL', `http://127.0.0.1:${service.port}`, ['http:', 'https:'])),
+    publicUrl: withoutTrailingSlash(
+      read.url('ACCOUNT_PUBLIC_URL', `http://127.0.0.1:${service.port}`, ['http:', 'https:']),
+    ),
     reconcile,
   };
 }

@@ -11,12 +11,19 @@ describe(loadBank1Config.name, () => {
   });
 
   it('takes the check-back timing from the environment', () => {
-    const config = loadBank1Config({ TXMSG_CHECK_FIRST_AFTER: '500ms', TXMSG_CHECK_INTERVAL: '1s', TXMSG_CHECK_MAX: '3' });
+    const config = loadBank1Config({
+      TXMSG_CHECK_FIRST_AFTER: '500ms',
+      TXMSG_CHECK_INTERVAL: '1s',
+      TXMSG_CHECK_MAX: '3',
+    });
     expect(config.check).toEqual({ firstCheckAfterMs: 500, intervalMs: 1000, maxChecks: 3 });
   });
 
   it.each([
-    [{ TXMSG_CHECK_FIRST_AFTER: 'soon' }, 'TXMSG_CHECK_FIRST_AFTER is invalid: "soon" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [
+      { TXMSG_CHECK_FIRST_AFTER: 'soon' },
+      'TXMSG_CHECK_FIRST_AFTER is invalid: "soon" is not a duration like 500ms, 30s, 5m or 2h.',
+    ],
     [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
   ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
     expect(() => loadBank1Config(env)).toThrow(new ConfigError(sentence));

@@ -41,5 +41,8 @@ export class AppModule {
 
 /** The shared options plus the webhook keys and allowed receivers; notifications retry on RETRY_LADDER. */
 function payTxMsgOptions(config: PayConfig): TxMsgModuleOptions {
-  return { ...txMsgOptions(config), notify: { secret: config.notifySecret, secrets: config.notifySecrets, allowedOrigins: config.notifyUrlAllow } };
+  return {
+    ...txMsgOptions(config),
+    notify: { secret: config.notifySecret, secrets: config.notifySecrets, allowedOrigins: config.notifyUrlAllow },
+  };
 }

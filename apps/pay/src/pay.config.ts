@@ -20,7 +20,9 @@ export function loadPayConfig(env: Env = process.env): PayConfig {
   const notifySecret = read.optional('NOTIFY_SECRET');
   const notifyUrlAllow = parseOrigins('NOTIFY_URL_ALLOW', read.optional('NOTIFY_URL_ALLOW'));
   if (notifyUrlAllow.length > 0 && !notifySecret) {
-    throw new ConfigError('NOTIFY_URL_ALLOW lists receivers whose webhooks NOTIFY_SECRET signs, but NOTIFY_SECRET is not set.');
+    throw new ConfigError(
+      'NOTIFY_URL_ALLOW lists receivers whose webhooks NOTIFY_SECRET signs, but NOTIFY_SECRET is not set.',
+    );
   }
   return {
     ...loadServiceConfig('pay', 3003, env),
@@ -33,6 +35,7 @@ export function loadPayConfig(env: Env = process.env): PayConfig {
 
 function readLimit(text: string): Decimal {
   const parsed = parseAmount(text);
-  if ('error' in parsed) throw new ConfigError(`RECHARGE_LIMIT must be an amount such as 50000.00 (it ${parsed.error}), got "${text}".`);
+  if ('error' in parsed)
+    throw new ConfigError(`RECHARGE_LIMIT must be an amount such as 50000.00 (it ${parsed.error}), got "${text}".`);
   return parsed.amount;
 }

@@ -1,7 +1,11 @@
 import type { ConsumeMessage } from 'amqplib';
 import { envelopeOf, toPublishOptions } from './envelope';
 
-function consumed(content: string, properties: Partial<ConsumeMessage['properties']>, routingKey = 'bank1.transfer.started') {
+function consumed(
+  content: string,
+  properties: Partial<ConsumeMessage['properties']>,
+  routingKey = 'bank1.transfer.started',
+) {
   return {
     content: Buffer.from(content),
     fields: { routingKey, exchange: 'txmsg.events', deliveryTag: 1, redelivered: false, consumerTag: 'c' },
@@ -11,10 +15,29 @@ function consumed(content: string, properties: Partial<ConsumeMessage['propertie
 
 describe('message envelope', () => {
   it('travels in standard AMQP properties and reads back whole', () => {
-    const options = toPublishOptions({ id: 'm-1', type: 'bank1.transfer.started', source: 'bank1', time: 1_700_000_000_123, correlationId: 'c-1' });
-    expect(options).toMatchObject({ messageId: 'm-1', type: 'bank1.transfer.started', appId: 'bank1', correlationId: 'c-1', persistent: true });
+    const options = toPublishOptions({
+      id: 'm-1',
+      type: 'bank1.transfer.started',
+      source: 'bank1',
+      time: 1_700_000_000_123,
+      correlationId: 'c-1',
+    });
+    expect(options).toMatchObject({
+      messageId: 'm-1',
+      type: 'bank1.transfer.started',
+      appId: 'bank1',
+      correlationId: 'c-1',
+      persistent: true,
+    });
     const envelope = envelopeOf(consumed('{}', options as ConsumeMessage['properties']));
-    expect(envelope).toEqual({ id: 'm-1', type: 'bank1.transfer.started', source: 'bank1', time: 1_700_000_000_123, correlationId: 'c-1', attempt: 0 });
+    expect(envelope).toEqual({
+      id: 'm-1',
+      type: 'bank1.transfer.started',
+      source: 'bank1',
+      time: 1_700_000_000_123,
+      correlationId: 'c-1',
+      attempt: 0,
+    });
   });
 
   it('derives a stable id from routing key and body when a foreign message has none', () => {

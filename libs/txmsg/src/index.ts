@@ -40,7 +40,10 @@ export {
   type LocalTransactionListener,
   type TransactionMessage,
 } from './transaction/local-transaction-state';
-export { TransactionalListener, type TransactionalListenerOptions } from './transaction/transactional-listener.decorator';
+export {
+  TransactionalListener,
+  type TransactionalListenerOptions,
+} from './transaction/transactional-listener.decorator';
 export {
   TransactionProducer,
   type TransactionSendOptions,
@@ -72,11 +75,7 @@ export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 // Best-effort notification
 export { HttpNotifier, type NotificationRequest } from './notify/http-notifier';
-export {
-  type NotificationAttempt,
-  type NotificationRecord,
-  type NotificationStatus,
-} from './notify/notification-log';
+export { type NotificationAttempt, type NotificationRecord, type NotificationStatus } from './notify/notification-log';
 export { type AttemptFailure } from './notify/attempt-outcome';
 export { type NotifyUrlRefusal, type NotifyUrlRefusalReason } from './notify/notify-targets';
 export { isPublicAddress } from './notify/public-address';

@@ -42,8 +42,13 @@ describe('TxMsgModule options', () => {
     const short = withDefaults({ ...base, retry: { ladderMs: [100] }, housekeeping: { retentionMs: 60_000 } });
     expect(short.housekeeping.redispatchAfterMs).toBe(30_000);
     expect(() => assertValid(short)).not.toThrow();
-    const late = withDefaults({ ...base, housekeeping: { retentionMs: 8 * 24 * 3_600_000, redispatchAfterMs: 8 * 24 * 3_600_000 } });
-    expect(() => assertValid(late)).toThrow(/redispatchAfterMs \(691200000\) must be shorter than housekeeping\.retentionMs/);
+    const late = withDefaults({
+      ...base,
+      housekeeping: { retentionMs: 8 * 24 * 3_600_000, redispatchAfterMs: 8 * 24 * 3_600_000 },
+    });
+    expect(() => assertValid(late)).toThrow(
+      /redispatchAfterMs \(691200000\) must be shorter than housekeeping\.retentionMs/,
+    );
     const zero = withDefaults({ ...base, housekeeping: { redispatchAfterMs: 0 } });
     expect(() => assertValid(zero)).toThrow(/housekeeping\.redispatchAfterMs must be a positive whole number, got 0/);
   });
@@ -61,13 +66,20 @@ describe('TxMsgModule options', () => {
     'refuses the allowed origin %j',
     (origin) => {
       const options = withDefaults({ ...base, notify: { allowedOrigins: ['http://ok.example:8080', origin] } });
-      expect(() => assertValid(options)).toThrow(/notify\.allowedOrigins must hold origins such as "https:\/\/host:443"/);
+      expect(() => assertValid(options)).toThrow(
+        /notify\.allowedOrigins must hold origins such as "https:\/\/host:443"/,
+      );
     },
   );
 
   it('refuses a whsec_ key that is not base64, without repeating it', () => {
-    const options = withDefaults({ ...base, notify: { secret: 'whsec_not*base64', secrets: { 'https://a.example': 'whsec_' } } });
-    expect(() => assertValid(options)).toThrow(/notify\.secret: a whsec_ secret must be followed by base64.*https:\/\/a\.example: a whsec_ secret/);
+    const options = withDefaults({
+      ...base,
+      notify: { secret: 'whsec_not*base64', secrets: { 'https://a.example': 'whsec_' } },
+    });
+    expect(() => assertValid(options)).toThrow(
+      /notify\.secret: a whsec_ secret must be followed by base64.*https:\/\/a\.example: a whsec_ secret/,
+    );
     expect(() => assertValid(options)).not.toThrow(/not\*base64/);
     expect(() => assertValid(withDefaults({ ...base, notify: { secret: 'whsec_c2VjcmV0' } }))).not.toThrow();
   });

@@ -259,12 +259,17 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.notify.timeoutMs, 'notify.timeoutMs');
   positive(options.notify.scanIntervalMs, 'notify.scanIntervalMs');
   for (const origin of Object.keys(options.notify.secrets)) {
-    if (!isOrigin(origin)) problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+    if (!isOrigin(origin))
+      problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
   }
   for (const origin of options.notify.allowedOrigins) {
-    if (!isOrigin(origin)) problems.push(`notify.allowedOrigins must hold origins such as "https://host:443", got "${origin}".`);
+    if (!isOrigin(origin))
+      problems.push(`notify.allowedOrigins must hold origins such as "https://host:443", got "${origin}".`);
   }
-  const secrets: [string, string | undefined][] = [['notify.secret', options.notify.secret], ...Object.entries(options.notify.secrets)];
+  const secrets: [string, string | undefined][] = [
+    ['notify.secret', options.notify.secret],
+    ...Object.entries(options.notify.secrets),
+  ];
   for (const [name, secret] of secrets) {
     if (secret === undefined) continue;
     try {

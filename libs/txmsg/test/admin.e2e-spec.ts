@@ -49,7 +49,10 @@ describe('Admin API over many parked messages', () => {
     const query = jest.spyOn(app.get<DataSource>(getDataSourceToken()), 'query');
     try {
       await work();
-      return query.mock.calls.map(([statement, params]) => ({ statement: String(statement), params: params as unknown[] }));
+      return query.mock.calls.map(([statement, params]) => ({
+        statement: String(statement),
+        params: params as unknown[],
+      }));
     } finally {
       query.mockRestore();
     }
@@ -76,7 +79,11 @@ describe('Admin API over many parked messages', () => {
 
     // The same paging on /txmsg/failures, and a cursor is nothing a client should build.
     const first = await admin().get('/txmsg/failures?status=PARKED&limit=5').set(auth).expect(200);
-    const second = await admin().get('/txmsg/failures').query({ status: 'PARKED', limit: 5, after: first.body.nextCursor }).set(auth).expect(200);
+    const second = await admin()
+      .get('/txmsg/failures')
+      .query({ status: 'PARKED', limit: 5, after: first.body.nextCursor })
+      .set(auth)
+      .expect(200);
     expect(second.body.items.map((i: { id: string }) => i.id)).toEqual(seen.slice(5, 10));
     for (const after of ['1', 'abc', Buffer.from('failure:x').toString('base64url'), 'a'.repeat(100)]) {
       const { body } = await admin().get('/txmsg/parked').query({ after }).set(auth).expect(400);
@@ -85,7 +92,9 @@ describe('Admin API over many parked messages', () => {
   });
 
   it('requeues all parked messages in statements of at most 500 rows', async () => {
-    const statements = await statementsDuring(() => admin().post('/txmsg/parked/requeue').set(auth).expect(200, { requeued: PARKED }));
+    const statements = await statementsDuring(() =>
+      admin().post('/txmsg/parked/requeue').set(auth).expect(200, { requeued: PARKED }),
+    );
     const updates = statements.filter((s) => /^\s*UPDATE txmsg_inbox_failure/.test(s.statement));
     expect(updates.map((u) => (u.params[0] as string[]).length)).toEqual([500, 500, 500, 500, 100]);
     expect(await count('PARKED')).toBe(0);
@@ -93,7 +102,9 @@ describe('Admin API over many parked messages', () => {
   });
 
   it('purges all parked messages in statements of at most 500 rows', async () => {
-    const statements = await statementsDuring(() => admin().delete('/txmsg/parked').set(auth).expect(200, { purged: PARKED }));
+    const statements = await statementsDuring(() =>
+      admin().delete('/txmsg/parked').set(auth).expect(200, { purged: PARKED }),
+    );
     const deletes = statements.filter((s) => /^\s*DELETE FROM txmsg_inbox_failure/.test(s.statement));
     expect(deletes.map((d) => (d.params[0] as string[]).length)).toEqual([500, 500, 500, 500, 100]);
     expect(await count('PARKED')).toBe(0);

@@ -2,7 +2,15 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
-import { EXCHANGE, OTHER_HAPPENED, OTHERS_QUEUE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';
+import {
+  EXCHANGE,
+  OTHER_HAPPENED,
+  OTHERS_QUEUE,
+  THING_HAPPENED,
+  THINGS_QUEUE,
+  ThingConsumer,
+  ThingService,
+} from './support/fixtures';
 import { closeConnections, createTestDatabase, createVhost, sql } from './support/infra';
 import { BrokerProbe } from './support/probe';
 
@@ -31,7 +39,11 @@ describe('Idempotent consumers, retry ladder and parking', () => {
   const times = async (effect: string) =>
     Number((await sql('SELECT times FROM t_effects WHERE k = ?', [effect], db.name))[0]?.times ?? 0);
   const failures = (status?: string) =>
-    sql<any[]>(`SELECT * FROM txmsg_inbox_failure ${status ? 'WHERE status = ?' : ''}`, status ? [status] : [], db.name);
+    sql<any[]>(
+      `SELECT * FROM txmsg_inbox_failure ${status ? 'WHERE status = ?' : ''}`,
+      status ? [status] : [],
+      db.name,
+    );
   const admin = () => request(app.getHttpServer());
   const auth = { Authorization: 'Bearer test-admin-token' };
 
@@ -57,7 +69,9 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     });
     // The handler runs inside the consumer's transaction: its dedup row is there once that commits.
     const dedupKeys = async () =>
-      (await sql<{ dedup_key: string }[]>('SELECT dedup_key FROM txmsg_dedup ORDER BY dedup_key', [], db.name)).map((k) => k.dedup_key);
+      (await sql<{ dedup_key: string }[]>('SELECT dedup_key FROM txmsg_dedup ORDER BY dedup_key', [], db.name)).map(
+        (k) => k.dedup_key,
+      );
     await waitFor(async () => (await dedupKeys()).length === 2, { description: 'both committed' });
     expect(await dedupKeys()).toEqual(['Order-7', 'order-7']);
   });
@@ -84,7 +98,9 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     await probe.publish(EXCHANGE, THING_HAPPENED, { id: hold }, { messageId: `${hold}-msg` });
     await waitFor(() => consumer.deliveries.some((d) => d.id === hold), { description: `${hold} in its handler` });
     for (const id of ids) await probe.publish(EXCHANGE, THING_HAPPENED, { id }, { messageId: `${id}-msg` });
-    await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0, { description: 'all delivered to the consumer' });
+    await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0, {
+      description: 'all delivered to the consumer',
+    });
     release();
   };
   const metric = (text: string, name: string) =>
@@ -114,7 +130,9 @@ describe('Idempotent consumers, retry ladder and parking', () => {
     await waitFor(async () => (await probe.queueDepth(THINGS_QUEUE)) === 0);
     // The others' reruns may still be committing once the queue is empty.
     const applied = () => Promise.all(ids.map((id) => times(`thing:${id}`)));
-    await waitFor(async () => (await applied()).filter((n) => n === 1).length === ids.length - 1, { description: 'the others applied' });
+    await waitFor(async () => (await applied()).filter((n) => n === 1).length === ids.length - 1, {
+      description: 'the others applied',
+    });
     for (const id of ids) expect(await times(`thing:${id}`)).toBe(id === 'h-5' ? 0 : 1);
     // The others were applied on their first delivery, not sent to the retry ladder.
     expect(consumer.deliveries.filter((d) => d.id !== 'h-5' && d.attempt !== 0)).toEqual([]);
@@ -135,7 +153,10 @@ describe('Idempotent consumers, retry ladder and parking', () => {
       await probe.close();
       await closeConnections(vhost.vhost);
       release();
-      await waitFor(async () => (await times('thing:c1')) === 1, { timeoutMs: 20_000, description: 'applied after reconnect' });
+      await waitFor(async () => (await times('thing:c1')) === 1, {
+        timeoutMs: 20_000,
+        description: 'applied after reconnect',
+      });
       probe = await BrokerProbe.open(vhost.uri);
       // The first ack was lost with the channel: the queue drains only once the message came again
       // and was acknowledged as a duplicate.

@@ -15,7 +15,12 @@ describe('Housekeeping', () => {
     vhost = await createVhost('housekeeping');
     // Retention 60 s (FAST), batches of 2: every purge below takes several DELETEs. Lost retries
     // are sent again after 30 s (half the retention, by default).
-    app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true, txmsg: { relay: { enabled: false } } });
+    app = await startTestApp({
+      database: db.name,
+      uri: vhost.uri,
+      consumer: true,
+      txmsg: { relay: { enabled: false } },
+    });
   });
 
   afterAll(async () => {
@@ -47,9 +52,18 @@ describe('Housekeeping', () => {
     for (let i = 0; i < 3; i++) await dedup(`old-${i}`, 3600);
     await dedup('recent', 10);
 
-    expect(await app.get(Housekeeper).purgeOnce()).toEqual({ outbox: 6, dedup: 3, notifications: 0, notificationAttempts: 0 });
+    expect(await app.get(Housekeeper).purgeOnce()).toEqual({
+      outbox: 6,
+      dedup: 3,
+      notifications: 0,
+      notificationAttempts: 0,
+    });
 
-    const left = await sql<{ message_id: string }[]>('SELECT message_id FROM txmsg_outbox ORDER BY message_id', [], db.name);
+    const left = await sql<{ message_id: string }[]>(
+      'SELECT message_id FROM txmsg_outbox ORDER BY message_id',
+      [],
+      db.name,
+    );
     expect(left.map((r) => r.message_id)).toEqual(['prepared', 'ready', 'recent-pub']);
     expect(await sql('SELECT dedup_key FROM txmsg_dedup', [], db.name)).toEqual([{ dedup_key: 'recent' }]);
   });
@@ -80,14 +94,22 @@ describe('Housekeeping', () => {
 
     expect(await app.get(Housekeeper).purgeOnce()).toMatchObject({ notifications: 4, notificationAttempts: 9 });
 
-    const left = await sql<{ notification_id: string }[]>('SELECT notification_id FROM txmsg_notification ORDER BY notification_id', [], db.name);
+    const left = await sql<{ notification_id: string }[]>(
+      'SELECT notification_id FROM txmsg_notification ORDER BY notification_id',
+      [],
+      db.name,
+    );
     expect(left.map((r) => r.notification_id)).toEqual(['pending', 'recent-delivered', 'recent-failed']);
     const attempts = await sql<{ notification_id: string; n: number }[]>(
       'SELECT notification_id, COUNT(*) AS n FROM txmsg_notification_attempt GROUP BY notification_id ORDER BY notification_id',
       [],
       db.name,
     );
-    expect(attempts.map((r) => `${r.notification_id}:${r.n}`)).toEqual(['pending:2', 'recent-delivered:1', 'recent-failed:2']);
+    expect(attempts.map((r) => `${r.notification_id}:${r.n}`)).toEqual([
+      'pending:2',
+      'recent-delivered:1',
+      'recent-failed:2',
+    ]);
   });
 
   const dispatched = (consumer: string, messageId: string, queue: string, id: string, dispatchedAgoSeconds: number) =>
@@ -120,10 +142,16 @@ describe('Housekeeping', () => {
     const effect = async (id: string) =>
       Number((await sql('SELECT times FROM t_effects WHERE k = ?', [`thing:${id}`], db.name))[0]?.times ?? 0);
     await waitFor(async () => (await effect('lost-1')) === 1, { description: 'the lost retry applied' });
-    await waitFor(async () => (await sql('SELECT 1 FROM txmsg_inbox_failure WHERE message_id = ?', ['lost-msg'], db.name)).length === 0, {
-      description: 'its failure row cleared',
-    });
-    expect(await sql('SELECT status FROM txmsg_inbox_failure WHERE message_id = ?', ['recent-msg'], db.name)).toEqual([{ status: 'DISPATCHED' }]);
+    await waitFor(
+      async () =>
+        (await sql('SELECT 1 FROM txmsg_inbox_failure WHERE message_id = ?', ['lost-msg'], db.name)).length === 0,
+      {
+        description: 'its failure row cleared',
+      },
+    );
+    expect(await sql('SELECT status FROM txmsg_inbox_failure WHERE message_id = ?', ['recent-msg'], db.name)).toEqual([
+      { status: 'DISPATCHED' },
+    ]);
     expect(await effect('recent-1')).toBe(0);
   });
 });

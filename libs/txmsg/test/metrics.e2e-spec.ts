@@ -15,7 +15,13 @@ describe('Metrics when the database is down', () => {
     db = await createTestDatabase('metrics');
     vhost = await createVhost('metrics');
     proxy = await TcpProxy.start(DB.host, DB.port);
-    app = await startTestApp({ database: db.name, uri: vhost.uri, dbPort: proxy.port, listen: true, txmsg: { relay: { enabled: false } } });
+    app = await startTestApp({
+      database: db.name,
+      uri: vhost.uri,
+      dbPort: proxy.port,
+      listen: true,
+      txmsg: { relay: { enabled: false } },
+    });
   });
 
   afterAll(async () => {

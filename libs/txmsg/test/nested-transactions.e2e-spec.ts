@@ -40,7 +40,11 @@ describe('Messages written in nested transactions', () => {
 
     // The relay never polls on its own here: whatever goes out was handed over or woken by a commit.
     beforeAll(async () => {
-      app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { relay: { pollIntervalMs: 600_000, ...relay } } });
+      app = await startTestApp({
+        database: db.name,
+        uri: vhost.uri,
+        txmsg: { relay: { pollIntervalMs: 600_000, ...relay } },
+      });
       txHost = app.get(TransactionHost);
       outbox = app.get(Outbox);
     });

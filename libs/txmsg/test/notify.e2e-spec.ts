@@ -92,7 +92,8 @@ describe('Best-effort HTTP notification', () => {
     await db?.drop();
   });
 
-  const record = (id: string, url: string, failAfterWrite = false) => app.get(NotifyingService).record(id, url, failAfterWrite);
+  const record = (id: string, url: string, failAfterWrite = false) =>
+    app.get(NotifyingService).record(id, url, failAfterWrite);
   const notificationsOf = async (subject: string) =>
     sql<unknown[]>('SELECT * FROM txmsg_notification WHERE subject = ?', [subject], db.name);
 
@@ -136,7 +137,9 @@ describe('Best-effort HTTP notification', () => {
     try {
       const url = stranger.use([]);
       expect(notifier.refusalOf(url)).toMatchObject({ reason: 'not_allowed', origin: stranger.origin });
-      expect(notifier.refusalOf(`http://user:pw@${target.origin.slice('http://'.length)}/`)).toMatchObject({ reason: 'userinfo' });
+      expect(notifier.refusalOf(`http://user:pw@${target.origin.slice('http://'.length)}/`)).toMatchObject({
+        reason: 'userinfo',
+      });
       await expect(record('n5', url)).rejects.toThrow(`${stranger.origin} is not an allowed notification receiver`);
       await expect(record('n6', `http://user:pw@${target.origin.slice('http://'.length)}/`)).rejects.toThrow(
         /must not carry a user name or password/,
@@ -154,7 +157,9 @@ describe('Best-effort HTTP notification', () => {
   it('never connects to a loopback address behind an allowed name, and records refused_address', async () => {
     loopback.use([]);
     await record('n7', `http://localhost:${loopback.port}/notify`);
-    await waitFor(async () => ((await notifier.list('n7'))[0]?.attempts.length ?? 0) >= 2, { description: 'two attempts' });
+    await waitFor(async () => ((await notifier.list('n7'))[0]?.attempts.length ?? 0) >= 2, {
+      description: 'two attempts',
+    });
     const [refused] = await notifier.list('n7');
     expect(refused.status).toBe('PENDING');
     expect(refused.attempts[0]).toMatchObject({ statusCode: null, error: 'refused_address' });
@@ -164,7 +169,9 @@ describe('Best-effort HTTP notification', () => {
   it('does not follow a redirect: a 3xx is a failed attempt recorded as redirect', async () => {
     const away = elsewhere.use([]);
     await record('n8', target.use([{ redirectTo: away }]));
-    await waitFor(async () => (await notifier.list('n8'))[0]?.status === 'DELIVERED', { description: 'delivered after the 302' });
+    await waitFor(async () => (await notifier.list('n8'))[0]?.status === 'DELIVERED', {
+      description: 'delivered after the 302',
+    });
     const [delivered] = await notifier.list('n8');
     expect(delivered.attempts.map((a) => [a.statusCode, a.error])).toEqual([
       [302, 'redirect'],
@@ -179,10 +186,13 @@ describe('Best-effort HTTP notification', () => {
     await record('hanging', target.use(['hang', 'hang', 'hang', 'hang']));
     await record('database', `${database}/`);
     const firstAttempt = async (subject: string) => (await notifier.list(subject))[0]?.attempts[0];
-    await waitFor(async () => (await firstAttempt('closed')) && (await firstAttempt('hanging')) && (await firstAttempt('database')), {
-      timeoutMs: 10_000,
-      description: 'one attempt each',
-    });
+    await waitFor(
+      async () => (await firstAttempt('closed')) && (await firstAttempt('hanging')) && (await firstAttempt('database')),
+      {
+        timeoutMs: 10_000,
+        description: 'one attempt each',
+      },
+    );
     expect(await firstAttempt('closed')).toMatchObject({ statusCode: null, error: 'connect_failed' });
     expect(await firstAttempt('hanging')).toMatchObject({ statusCode: null, error: 'timed_out' });
     expect(await firstAttempt('database')).toMatchObject({ statusCode: null, error: 'not_http' });

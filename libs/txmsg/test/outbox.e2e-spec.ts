@@ -119,10 +119,13 @@ describe('Outbox and relay', () => {
     await probe.close(); // no watcher: nothing is bound to the exchange
     app = await startTestApp({ database: db.name, uri: vhost.uri });
     await app.get(ThingService).create('u1', 'early');
-    await waitFor(async () => {
-      const [row] = await sql(`SELECT status, attempts, last_error FROM txmsg_outbox`, [], db.name);
-      return row.status === 'READY' && row.attempts >= 1 && /no queue is bound/.test(row.last_error);
-    }, { description: 'publish refused as unroutable, row kept' });
+    await waitFor(
+      async () => {
+        const [row] = await sql(`SELECT status, attempts, last_error FROM txmsg_outbox`, [], db.name);
+        return row.status === 'READY' && row.attempts >= 1 && /no queue is bound/.test(row.last_error);
+      },
+      { description: 'publish refused as unroutable, row kept' },
+    );
     await app.close();
     // The consumer's service starts for the first time: its queue and binding appear.
     app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true });

@@ -47,11 +47,13 @@ describe('Publishing with confirms: timeouts and nacks', () => {
       txmsg: { relay: { publishTimeoutMs, retryBaseMs: 100, retryMaxMs: 200, pollIntervalMs: 100 } },
     });
   const outbox = async () =>
-    (await sql<{ status: string; attempts: number; last_error: string | null }[]>(
-      'SELECT status, attempts, last_error FROM txmsg_outbox',
-      [],
-      db.name,
-    ))[0];
+    (
+      await sql<{ status: string; attempts: number; last_error: string | null }[]>(
+        'SELECT status, attempts, last_error FROM txmsg_outbox',
+        [],
+        db.name,
+      )
+    )[0];
 
   it('forgets a publish that timed out, so a late return never marks the next publish of the same message', async () => {
     app = await start(1000);
@@ -59,7 +61,9 @@ describe('Publishing with confirms: timeouts and nacks', () => {
     const body = Buffer.from('{"id":"late"}');
     const routingKey = 'test.late.returned';
     // The publisher's channel opens on its first publish: open it before the network slows down.
-    await expect(publisher.publish(EXCHANGE, routingKey, body, { messageId: 'warm-up' })).rejects.toThrow(UnroutableMessageError);
+    await expect(publisher.publish(EXCHANGE, routingKey, body, { messageId: 'warm-up' })).rejects.toThrow(
+      UnroutableMessageError,
+    );
     // The first publish is unroutable, and its return and confirm come only after it timed out.
     proxy.slow(1300);
     await expect(publisher.publish(EXCHANGE, routingKey, body, { messageId: 'same-id' })).rejects.toThrow('timeout');
@@ -88,7 +92,9 @@ describe('Publishing with confirms: timeouts and nacks', () => {
     app = await start(3000);
     const publisher = app.get(ConfirmedPublisher);
     const allow = await probe.rejectAll(EXCHANGE);
-    await expect(publisher.publish(EXCHANGE, THING_HAPPENED, Buffer.from('{}'), { messageId: 'nacked' })).rejects.toThrow(/nack/i);
+    await expect(
+      publisher.publish(EXCHANGE, THING_HAPPENED, Buffer.from('{}'), { messageId: 'nacked' }),
+    ).rejects.toThrow(/nack/i);
     expect(publisher.pending).toBe(0);
     await allow();
     await probe.watch(EXCHANGE, THING_HAPPENED);
@@ -100,10 +106,13 @@ describe('Publishing with confirms: timeouts and nacks', () => {
     app = await start(3000);
     const allow = await probe.rejectAll(EXCHANGE);
     await app.get(ThingService).create('n1', 'nacked');
-    await waitFor(async () => {
-      const row = await outbox();
-      return row.status === 'READY' && row.attempts >= 1 && /nack/i.test(row.last_error ?? '');
-    }, { description: 'publish refused by a nack, row kept' });
+    await waitFor(
+      async () => {
+        const row = await outbox();
+        return row.status === 'READY' && row.attempts >= 1 && /nack/i.test(row.last_error ?? '');
+      },
+      { description: 'publish refused by a nack, row kept' },
+    );
     expect(probe.received).toHaveLength(0);
 
     await allow();
@@ -124,13 +133,19 @@ describe('Publishing with confirms: timeouts and nacks', () => {
     // The broker gets the message and routes it, but its confirm arrives after the timeout.
     proxy.slow(1300);
     await things.create('late', 'confirmed too late');
-    await waitFor(async () => {
-      const row = await outbox();
-      return row?.status === 'READY' && row.attempts >= 1 && /timeout/i.test(row.last_error ?? '');
-    }, { description: 'confirm timed out, row kept' });
+    await waitFor(
+      async () => {
+        const row = await outbox();
+        return row?.status === 'READY' && row.attempts >= 1 && /timeout/i.test(row.last_error ?? '');
+      },
+      { description: 'confirm timed out, row kept' },
+    );
 
     proxy.heal();
-    await waitFor(async () => (await outbox()).status === 'PUBLISHED', { timeoutMs: 15_000, description: 'published again' });
+    await waitFor(async () => (await outbox()).status === 'PUBLISHED', {
+      timeoutMs: 15_000,
+      description: 'published again',
+    });
     // At least once: the copy that was confirmed too late, and the one published again.
     const copies = () => probe.received.filter((m) => JSON.parse(m.content.toString()).id === 'late');
     await waitFor(() => copies().length >= 2, { description: 'both copies delivered' });
@@ -143,14 +158,20 @@ describe('Publishing with confirms: timeouts and nacks', () => {
     await probe.watch(EXCHANGE, THING_HAPPENED);
     proxy.cut();
     await app.get(ThingService).create('t1', 'timed out');
-    await waitFor(async () => {
-      const row = await outbox();
-      return row.status === 'READY' && row.attempts >= 1 && /timeout/i.test(row.last_error ?? '');
-    }, { description: 'publish timed out, row kept' });
+    await waitFor(
+      async () => {
+        const row = await outbox();
+        return row.status === 'READY' && row.attempts >= 1 && /timeout/i.test(row.last_error ?? '');
+      },
+      { description: 'publish timed out, row kept' },
+    );
     expect(probe.received).toHaveLength(0);
 
     proxy.heal();
-    await waitFor(async () => (await outbox()).status === 'PUBLISHED', { timeoutMs: 15_000, description: 'published after reconnect' });
+    await waitFor(async () => (await outbox()).status === 'PUBLISHED', {
+      timeoutMs: 15_000,
+      description: 'published after reconnect',
+    });
     await waitFor(() => probe.received.length >= 1, { description: 'delivered' });
     expect(new Set(probe.payloads().map((p) => p.id))).toEqual(new Set(['t1']));
     expect(app.get(ConfirmedPublisher).pending).toBe(0);

@@ -17,7 +17,12 @@ describe('Quorum queues', () => {
   beforeAll(async () => {
     db = await createTestDatabase('quorum');
     vhost = await createVhost('quorum');
-    app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true, txmsg: { broker: { queueType: 'quorum' } } });
+    app = await startTestApp({
+      database: db.name,
+      uri: vhost.uri,
+      consumer: true,
+      txmsg: { broker: { queueType: 'quorum' } },
+    });
   });
 
   afterAll(async () => {
@@ -28,7 +33,12 @@ describe('Quorum queues', () => {
 
   it('declares subscription queues as quorum queues by configuration alone, and consumes from them', async () => {
     const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', '-p', vhost.vhost, 'name', 'type']);
-    const types = Object.fromEntries(stdout.trim().split('\n').map((line) => line.trim().split(/\s+/)));
+    const types = Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/)),
+    );
     expect(types[THINGS_QUEUE]).toBe('quorum');
     const probe = await BrokerProbe.open(vhost.uri);
     try {

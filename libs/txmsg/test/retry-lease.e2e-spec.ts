@@ -31,14 +31,18 @@ describe('Retry scheduler outcomes recorded after the publish', () => {
     app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true });
     const consumer = app.get(ThingConsumer);
     const dataSource = app.get<DataSource>(getDataSourceToken());
-    const attempts = async () => Number((await sql('SELECT attempts FROM txmsg_inbox_failure', [], db.name))[0]?.attempts ?? 0);
+    const attempts = async () =>
+      Number((await sql('SELECT attempts FROM txmsg_inbox_failure', [], db.name))[0]?.attempts ?? 0);
     const query = dataSource.query.bind(dataSource);
     let held = false;
     jest.spyOn(dataSource, 'query').mockImplementation(async (statement: string, ...rest: unknown[]) => {
       if (!held && /SET status = 'DISPATCHED'/.test(statement)) {
         // Hold the first mark until the retry it is about has come back and failed a second time.
         held = true;
-        await waitFor(async () => (await attempts()) >= 2, { timeoutMs: 10_000, description: 'second failure recorded' });
+        await waitFor(async () => (await attempts()) >= 2, {
+          timeoutMs: 10_000,
+          description: 'second failure recorded',
+        });
       }
       return query(statement, ...(rest as [unknown[]]));
     });

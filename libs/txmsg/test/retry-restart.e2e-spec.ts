@@ -27,9 +27,12 @@ describe('Retry ladder across a restart', () => {
     await db.drop();
   });
 
-  const start = () => startTestApp({ database: db.name, uri: vhost.uri, consumer: true, txmsg: { retry: { ladderMs: LADDER_MS } } });
+  const start = () =>
+    startTestApp({ database: db.name, uri: vhost.uri, consumer: true, txmsg: { retry: { ladderMs: LADDER_MS } } });
   const failure = async () =>
-    (await sql<{ attempts: number; status: string }[]>('SELECT attempts, status FROM txmsg_inbox_failure', [], db.name))[0];
+    (
+      await sql<{ attempts: number; status: string }[]>('SELECT attempts, status FROM txmsg_inbox_failure', [], db.name)
+    )[0];
 
   it('retries on the next rung after a restart, carrying the attempt count on, and applies once', async () => {
     app = await start();
@@ -45,10 +48,14 @@ describe('Retry ladder across a restart', () => {
     // A new process on the same database and vhost, whose handler no longer fails.
     app = await start();
     const after = app.get(ThingConsumer);
-    await waitFor(async () => Number((await sql('SELECT times FROM t_effects WHERE k = ?', ['thing:r1'], db.name))[0]?.times ?? 0) === 1, {
-      timeoutMs: 15_000,
-      description: 'applied by the new process',
-    });
+    await waitFor(
+      async () =>
+        Number((await sql('SELECT times FROM t_effects WHERE k = ?', ['thing:r1'], db.name))[0]?.times ?? 0) === 1,
+      {
+        timeoutMs: 15_000,
+        description: 'applied by the new process',
+      },
+    );
     expect(after.deliveries.map((d) => d.attempt)).toEqual([2]);
     expect(after.deliveries[0].at - before.deliveries[1].at).toBeGreaterThanOrEqual(LADDER_MS[1]);
     await waitFor(async () => (await failure()) === undefined, { description: 'failure record cleared' });

@@ -27,7 +27,14 @@ describe('Shutdown and dead letters', () => {
   });
 
   async function start(consumer: Parameters<typeof startTestApp>[0]['txmsg'] = {}) {
-    const app = await startTestApp({ database: db.name, uri: vhost.uri, consumer: true, listen: true, modules: [PlainConsumerModule], txmsg: consumer });
+    const app = await startTestApp({
+      database: db.name,
+      uri: vhost.uri,
+      consumer: true,
+      listen: true,
+      modules: [PlainConsumerModule],
+      txmsg: consumer,
+    });
     apps.push(app);
     return app;
   }
@@ -36,34 +43,45 @@ describe('Shutdown and dead letters', () => {
     await app.close();
   }
   const applied = async () => Number((await sql('SELECT COUNT(*) AS n FROM t_effects', [], db.name))[0].n);
-  const appliedTwice = async () => Number((await sql('SELECT COUNT(*) AS n FROM t_effects WHERE times > 1', [], db.name))[0].n);
+  const appliedTwice = async () =>
+    Number((await sql('SELECT COUNT(*) AS n FROM t_effects WHERE times > 1', [], db.name))[0].n);
   const failures = async () => Number((await sql('SELECT COUNT(*) AS n FROM txmsg_inbox_failure', [], db.name))[0].n);
 
   it.each([
     ['one transaction per delivery', 1],
     ['group commit', 50],
-  ])('loses no delivery when the application closes while it drains a backlog (%s)', async (_, maxBatch) => {
-    const total = 1000;
-    let app = await start({ consumer: { maxBatch } });
-    await close(app); // the queue exists and is bound; the backlog waits in it
-    await probe.publishMany(
-      EXCHANGE,
-      THING_HAPPENED,
-      Array.from({ length: total }, (_, i) => ({ body: { id: `b${i}` }, options: { messageId: `backlog-${i}` } })),
-    );
-    app = await start({ consumer: { maxBatch } });
-    await waitFor(async () => (await applied()) >= total / 5, { timeoutMs: 30_000, description: 'a fifth of the backlog applied' });
-    await close(app); // mid-drain: consumers cancelled first, deliveries in flight finish or go back
-    const afterClose = await applied();
-    expect(afterClose).toBeLessThan(total);
-    expect(await probe.queueDepth(THINGS_QUEUE)).toBe(total - afterClose); // everything else is still queued
-    expect(await probe.queueDepth(`${THINGS_QUEUE}.parked`)).toBe(0);
+  ])(
+    'loses no delivery when the application closes while it drains a backlog (%s)',
+    async (_, maxBatch) => {
+      const total = 1000;
+      let app = await start({ consumer: { maxBatch } });
+      await close(app); // the queue exists and is bound; the backlog waits in it
+      await probe.publishMany(
+        EXCHANGE,
+        THING_HAPPENED,
+        Array.from({ length: total }, (_, i) => ({ body: { id: `b${i}` }, options: { messageId: `backlog-${i}` } })),
+      );
+      app = await start({ consumer: { maxBatch } });
+      await waitFor(async () => (await applied()) >= total / 5, {
+        timeoutMs: 30_000,
+        description: 'a fifth of the backlog applied',
+      });
+      await close(app); // mid-drain: consumers cancelled first, deliveries in flight finish or go back
+      const afterClose = await applied();
+      expect(afterClose).toBeLessThan(total);
+      expect(await probe.queueDepth(THINGS_QUEUE)).toBe(total - afterClose); // everything else is still queued
+      expect(await probe.queueDepth(`${THINGS_QUEUE}.parked`)).toBe(0);
 
-    await start({ consumer: { maxBatch } });
-    await waitFor(async () => (await applied()) === total, { timeoutMs: 60_000, description: 'whole backlog applied' });
-    expect(await appliedTwice()).toBe(0);
-    expect(await failures()).toBe(0);
-  }, 120_000);
+      await start({ consumer: { maxBatch } });
+      await waitFor(async () => (await applied()) === total, {
+        timeoutMs: 60_000,
+        description: 'whole backlog applied',
+      });
+      expect(await appliedTwice()).toBe(0);
+      expect(await failures()).toBe(0);
+    },
+    120_000,
+  );
 
   it('lets a delivery in flight finish and commit before the application closes', async () => {
     const app = await start();
@@ -85,7 +103,9 @@ describe('Shutdown and dead letters', () => {
     const app = await start();
     await probe.publish(EXCHANGE, PLAIN_HAPPENED, { id: 'p1', fail: true }, { messageId: 'plain-1' });
     await probe.publish(EXCHANGE, PLAIN_HAPPENED, { id: 'p2' }, { messageId: 'plain-2' });
-    await waitFor(async () => (await probe.queueDepth(`${PLAIN_QUEUE}.parked`)) === 1, { description: 'failed message parked' });
+    await waitFor(async () => (await probe.queueDepth(`${PLAIN_QUEUE}.parked`)) === 1, {
+      description: 'failed message parked',
+    });
     await waitFor(() => app.get(PlainConsumer).handled.includes('p2'), { description: 'the next message handled' });
     expect(await probe.queueDepth(PLAIN_QUEUE)).toBe(0);
 
@@ -105,6 +125,8 @@ describe('Shutdown and dead letters', () => {
     await probe.declareQueue(THINGS_QUEUE, { durable: true });
     const app = await start();
     await probe.publish(EXCHANGE, THING_HAPPENED, { id: 'legacy' }, { messageId: 'legacy-1' });
-    await waitFor(() => app.get(ThingConsumer).deliveries.length === 1, { description: 'consumed from the legacy queue' });
+    await waitFor(() => app.get(ThingConsumer).deliveries.length === 1, {
+      description: 'consumed from the legacy queue',
+    });
   });
 });

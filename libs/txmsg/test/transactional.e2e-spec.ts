@@ -34,7 +34,9 @@ describe('Transactional messages (RocketMQ parity)', () => {
   const send = (id: string, execute: ExecuteScript) =>
     producer.sendMessageInTransaction('test-group', THING_HAPPENED, { id }, { execute });
   const row = async (messageId: string) =>
-    (await sql('SELECT status, check_count, last_error FROM txmsg_outbox WHERE message_id = ?', [messageId], db.name))[0];
+    (
+      await sql('SELECT status, check_count, last_error FROM txmsg_outbox WHERE message_id = ?', [messageId], db.name)
+    )[0];
   const ledger = async (id: string) => (await sql('SELECT id FROM t_ledger WHERE id = ?', [id], db.name)).length;
 
   it('delivers the message when the local transaction commits', async () => {
@@ -72,7 +74,9 @@ describe('Transactional messages (RocketMQ parity)', () => {
     await waitFor(() => probe.received.length === 1, { description: 'delivery after check-back' });
     expect(listener.checks.map((c) => c.checkCount)).toEqual([1, 2]);
     // Marked once the broker confirms, which may come after the delivery.
-    await waitFor(async () => (await row(result.messageId)).status === 'PUBLISHED', { description: 'marked published' });
+    await waitFor(async () => (await row(result.messageId)).status === 'PUBLISHED', {
+      description: 'marked published',
+    });
     expect(await row(result.messageId)).toMatchObject({ status: 'PUBLISHED', check_count: 2 });
   });
 
@@ -88,7 +92,10 @@ describe('Transactional messages (RocketMQ parity)', () => {
     listener.checkAnswers.set('u3', ['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'UNKNOWN']);
     const result = await send('u3', 'UNKNOWN');
     await waitFor(async () => (await row(result.messageId)).status === 'DISCARDED', { description: 'exhausted' });
-    expect(await row(result.messageId)).toMatchObject({ check_count: 3, last_error: 'check-back exhausted after 3 checks' });
+    expect(await row(result.messageId)).toMatchObject({
+      check_count: 3,
+      last_error: 'check-back exhausted after 3 checks',
+    });
     expect(listener.checks).toHaveLength(3);
     expect(probe.received).toHaveLength(0);
   });
@@ -97,7 +104,9 @@ describe('Transactional messages (RocketMQ parity)', () => {
     listener.checkAnswers.set('race', ['COMMIT', 'COMMIT', 'COMMIT']);
     const result = await send('race', 'UNKNOWN');
     const checker = app.get(CheckBackService);
-    await waitFor(async () => (await sql("SELECT 1 FROM txmsg_outbox WHERE next_attempt_at <= NOW(3)", [], db.name)).length === 1);
+    await waitFor(
+      async () => (await sql('SELECT 1 FROM txmsg_outbox WHERE next_attempt_at <= NOW(3)', [], db.name)).length === 1,
+    );
     // Two more checkers (other instances) race the running one; then one comes after it all.
     await Promise.all([checker.checkOnce(), checker.checkOnce()]);
     await waitFor(() => probe.received.length === 1, { description: 'delivery' });
@@ -114,8 +123,15 @@ describe('Transactional messages (RocketMQ parity)', () => {
     // half-sent state anywhere, so a stall can neither be cancelled nor delivered by a check-back.
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const stalled = producer.sendMessageInTransaction('test-group', THING_HAPPENED, { id: 'stall' }, { execute: 'COMMIT', gate });
-    await waitFor(() => listener.written.includes('stall'), { description: 'the local transaction holding its business row' });
+    const stalled = producer.sendMessageInTransaction(
+      'test-group',
+      THING_HAPPENED,
+      { id: 'stall' },
+      { execute: 'COMMIT', gate },
+    );
+    await waitFor(() => listener.written.includes('stall'), {
+      description: 'the local transaction holding its business row',
+    });
     const checker = app.get(CheckBackService);
     expect(await checker.checkOnce()).toBe(0);
     expect(await sql('SELECT 1 FROM txmsg_outbox', [], db.name)).toEqual([]);

@@ -126,8 +126,9 @@ export class ChaosWorld {
   uncleanStops(): string[] {
     return this.stops
       .filter(({ status }) => status?.code !== 0)
-      .map(({ instance, status }) =>
-        `${instance} ended with ${status?.signal ? `signal ${status.signal} (killed after the grace period)` : `exit code ${status?.code}`} after SIGTERM`,
+      .map(
+        ({ instance, status }) =>
+          `${instance} ended with ${status?.signal ? `signal ${status.signal} (killed after the grace period)` : `exit code ${status?.code}`} after SIGTERM`,
       );
   }
 

@@ -49,9 +49,16 @@ export async function checkLedger(
   const unfinished = transfers.filter((t) => !['COMPLETED', 'REFUNDED'].includes(t.status));
   if (unfinished.length > 0) {
     lost += unfinished.length;
-    problems.push(`${unfinished.length} transfers not final: ${unfinished.slice(0, 3).map((t) => `${t.tx_no}=${t.status}`).join(', ')}`);
+    problems.push(
+      `${unfinished.length} transfers not final: ${unfinished
+        .slice(0, 3)
+        .map((t) => `${t.tx_no}=${t.status}`)
+        .join(', ')}`,
+    );
   }
-  const completed = transfers.filter((t) => t.status === 'COMPLETED').reduce((sum, t) => sum.plus(t.amount), new Decimal(0));
+  const completed = transfers
+    .filter((t) => t.status === 'COMPLETED')
+    .reduce((sum, t) => sum.plus(t.amount), new Decimal(0));
 
   const balance = (service: ServiceName, accountNo: string) => balanceIn(world, service, accountNo);
   const compare = (what: string, actual: Decimal, expected: Decimal) => {
@@ -63,7 +70,11 @@ export async function checkLedger(
   const bank1 = await balance('bank1', '1');
   const bank2 = await balance('bank2', '2');
   compare('bank2 account 2 (credited once per COMPLETED transfer)', bank2, start.bank2.plus(completed));
-  compare('bank1 account 1 (debited once per COMPLETED transfer, refunds returned)', bank1, start.bank1.minus(completed));
+  compare(
+    'bank1 account 1 (debited once per COMPLETED transfer, refunds returned)',
+    bank1,
+    start.bank1.minus(completed),
+  );
   compare('sum over both banks', bank1.plus(bank2), start.bank1.plus(start.bank2));
 
   // Recharges: the account table is the truth.
@@ -81,26 +92,45 @@ export async function checkLedger(
   const pending = recharges.filter((r) => !['SUCCEEDED', 'FAILED'].includes(r.status));
   if (pending.length > 0) {
     lost += pending.length;
-    problems.push(`${pending.length} recharges not final: ${pending.slice(0, 3).map((r) => `${r.tx_no}=${r.status}`).join(', ')}`);
+    problems.push(
+      `${pending.length} recharges not final: ${pending
+        .slice(0, 3)
+        .map((r) => `${r.tx_no}=${r.status}`)
+        .join(', ')}`,
+    );
   }
-  const succeeded = recharges.filter((r) => r.status === 'SUCCEEDED').reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
-  compare('account service account 1 (credited once per SUCCEEDED recharge)', await balance('account', '1'), start.account.plus(succeeded));
+  const succeeded = recharges
+    .filter((r) => r.status === 'SUCCEEDED')
+    .reduce((sum, r) => sum.plus(r.amount), new Decimal(0));
+  compare(
+    'account service account 1 (credited once per SUCCEEDED recharge)',
+    await balance('account', '1'),
+    start.account.plus(succeeded),
+  );
 
   // The library's own books.
   let parked = 0;
   for (const service of SERVICES) {
-    const [outbox] = await world.query(service, "SELECT COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED')");
+    const [outbox] = await world.query(
+      service,
+      "SELECT COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED')",
+    );
     if (Number(outbox.n) > 0) problems.push(`${service}: ${outbox.n} outbox rows not yet published`);
-    const [retrying] = await world.query(service, "SELECT COUNT(*) AS n FROM txmsg_inbox_failure WHERE status <> 'PARKED'");
+    const [retrying] = await world.query(
+      service,
+      "SELECT COUNT(*) AS n FROM txmsg_inbox_failure WHERE status <> 'PARKED'",
+    );
     if (Number(retrying.n) > 0) problems.push(`${service}: ${retrying.n} messages still on the retry ladder`);
     const [p] = await world.query(service, "SELECT COUNT(*) AS n FROM txmsg_inbox_failure WHERE status = 'PARKED'");
     parked += Number(p.n);
   }
-  if (parked !== expectedParked) problems.push(`${parked} messages parked, expected ${expectedParked} (the malformed ones)`);
+  if (parked !== expectedParked)
+    problems.push(`${parked} messages parked, expected ${expectedParked} (the malformed ones)`);
   const depths = await queueDepths(world.stack.vhost);
   const undrained = Object.entries(depths).filter(([, d]) => d.messages > 0);
   if (undrained.length > 0) {
-    const describe = ([q, d]: [string, QueueDepth]) => `${q}=${d.messages} (${d.ready} ready, ${d.unacked} unacked, ${d.consumers} consumers)`;
+    const describe = ([q, d]: [string, QueueDepth]) =>
+      `${q}=${d.messages} (${d.ready} ready, ${d.unacked} unacked, ${d.consumers} consumers)`;
     problems.push(`queues not drained: ${undrained.map(describe).join(', ')}`);
   }
 
@@ -120,12 +150,20 @@ export async function startingBalances(world: ChaosWorld) {
       return SEED_BALANCES[`${service}#${accountNo}`];
     }
   };
-  return { bank1: await balance('bank1', '1'), bank2: await balance('bank2', '2'), account: await balance('account', '1') };
+  return {
+    bank1: await balance('bank1', '1'),
+    bank2: await balance('bank2', '2'),
+    account: await balance('account', '1'),
+  };
 }
 
 /** The balance of one account in a service's database. */
 async function balanceIn(world: ChaosWorld, service: ServiceName, accountNo: string): Promise<Decimal> {
-  const [row] = await world.query<{ balance: string }>(service, 'SELECT balance FROM account_info WHERE account_no = ?', [accountNo]);
+  const [row] = await world.query<{ balance: string }>(
+    service,
+    'SELECT balance FROM account_info WHERE account_no = ?',
+    [accountNo],
+  );
   return new Decimal(row.balance);
 }
 

@@ -122,7 +122,13 @@ export class LoadDriver {
   }
 
   private async recharge(): Promise<void> {
-    const record: RechargeRecord = { key: randomUUID(), accountNo: '1', amount: randomAmount(1, 50), outcome: 'unknown', attempts: 0 };
+    const record: RechargeRecord = {
+      key: randomUUID(),
+      accountNo: '1',
+      amount: randomAmount(1, 50),
+      outcome: 'unknown',
+      attempts: 0,
+    };
     this.recharges.push(record);
     const body = { accountNo: record.accountNo, amount: record.amount };
     await this.untilAnswered('account', '/recharges', body, record, (status, reply) => {

@@ -14,9 +14,17 @@ export interface ChaosRow {
 /** Prints the chaos table and writes it as JSON to chaos-results/. */
 export function printChaosTable(rows: ChaosRow[]): void {
   const header = ['scenario', 'operations', 'faults injected', 'lost', 'duplicated effects', 'time to quiet'];
-  const lines = rows.map((r) => [r.scenario, String(r.operations), String(r.faults), String(r.lost), String(r.duplicated), `${(r.quietMs / 1000).toFixed(1)} s`]);
+  const lines = rows.map((r) => [
+    r.scenario,
+    String(r.operations),
+    String(r.faults),
+    String(r.lost),
+    String(r.duplicated),
+    `${(r.quietMs / 1000).toFixed(1)} s`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
   const table = [format(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...lines.map(format)].join('\n');
   process.stdout.write(`\nChaos results\n${table}\n\n`);
   const dir = join(__dirname, '..', '..', '..', 'chaos-results');

@@ -108,14 +108,38 @@ async function saveLogs(world: ChaosWorld, scenario: string, problems: string[])
   const file = join(dir, `${scenario.replace(/\W+/g, '_')}.log`);
   const databases = (['bank1', 'bank2', 'pay', 'account'] as const).map((s) => world.db(s));
   const database = await Promise.all([
-    world.query('bank1', 'SELECT id, db, command, time, state, LEFT(info, 200) AS info FROM information_schema.processlist WHERE db IN (?)', [databases]),
-    world.query('bank1', 'SELECT trx_mysql_thread_id, trx_state, trx_started, trx_wait_started, trx_rows_locked, LEFT(trx_query, 200) AS query FROM information_schema.innodb_trx'),
+    world.query(
+      'bank1',
+      'SELECT id, db, command, time, state, LEFT(info, 200) AS info FROM information_schema.processlist WHERE db IN (?)',
+      [databases],
+    ),
+    world.query(
+      'bank1',
+      'SELECT trx_mysql_thread_id, trx_state, trx_started, trx_wait_started, trx_rows_locked, LEFT(trx_query, 200) AS query FROM information_schema.innodb_trx',
+    ),
   ]).catch((error: Error) => [[`could not read: ${error.message}`]]);
   const logs = [...world.stack.services].map((p) => `----- ${p.name} -----\n${p.logs()}`);
   const json = (rows: unknown[]) => rows.map((row) => JSON.stringify(row));
   writeFileSync(
     file,
-    ['problems:', ...problems, '', 'faults:', ...world.events, '', 'graceful stops:', ...json(world.stops), '', 'connections:', ...json(database[0]), '', 'transactions:', ...json(database[1] ?? []), '', ...logs].join('\n'),
+    [
+      'problems:',
+      ...problems,
+      '',
+      'faults:',
+      ...world.events,
+      '',
+      'graceful stops:',
+      ...json(world.stops),
+      '',
+      'connections:',
+      ...json(database[0]),
+      '',
+      'transactions:',
+      ...json(database[1] ?? []),
+      '',
+      ...logs,
+    ].join('\n'),
   );
   process.stderr.write(`chaos: "${scenario}" failed; what it left behind is in ${file}\n`);
 }

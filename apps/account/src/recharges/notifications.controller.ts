@@ -1,7 +1,10 @@
 import { Controller, HttpCode, HttpStatus, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Request } from 'express';
-import { ReceiveRechargeWebhookCommand, type WebhookAnswer } from './commands/receive-recharge-webhook/receive-recharge-webhook.command';
+import {
+  ReceiveRechargeWebhookCommand,
+  type WebhookAnswer,
+} from './commands/receive-recharge-webhook/receive-recharge-webhook.command';
 import { RECHARGE_WEBHOOK_PATH } from './pay/recharge-submitter';
 
 /** pay's signed webhooks (external receivers, over HTTP). The signature covers the raw body, so the body is taken as received. */

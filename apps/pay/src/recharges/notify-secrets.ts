@@ -28,7 +28,8 @@ export function parseNotifySecrets(name: string, text: string | undefined): Reco
 function normalisedOrigin(text: string): string | undefined {
   try {
     const url = new URL(text);
-    const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !text.endsWith('/');
+    const bare =
+      url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password && !text.endsWith('/');
     return ['http:', 'https:'].includes(url.protocol) && bare ? url.origin : undefined;
   } catch {
     return undefined;
@@ -44,7 +45,10 @@ export function parseOrigins(name: string, text: string | undefined): string[] {
   if (text === undefined) return [];
   const origins = text.split(',').map((entry, index) => {
     const origin = normalisedOrigin(entry.trim());
-    if (!origin) throw new ConfigError(`${name} entry ${index + 1} must be an http(s) origin with no path, such as https://merchant.example:8443, got "${entry.trim()}".`);
+    if (!origin)
+      throw new ConfigError(
+        `${name} entry ${index + 1} must be an http(s) origin with no path, such as https://merchant.example:8443, got "${entry.trim()}".`,
+      );
     return origin;
   });
   return [...new Set(origins)];

@@ -28,7 +28,14 @@ describe(sameRecharge.name, () => {
 
 describe(toRecord.name, () => {
   it('shows the amount as a 2-digit decimal string and nothing else of the row', () => {
-    const row = { id: '7', txNo: 't1', accountNo: '1', amount: new Decimal('5.5'), result: 'success' as const, notifyUrl: 'http://x' };
+    const row = {
+      id: '7',
+      txNo: 't1',
+      accountNo: '1',
+      amount: new Decimal('5.5'),
+      result: 'success' as const,
+      notifyUrl: 'http://x',
+    };
     expect(toRecord(row)).toEqual({ txNo: 't1', accountNo: '1', amount: '5.50', result: 'success' });
   });
 });

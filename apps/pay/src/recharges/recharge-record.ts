@@ -22,11 +22,24 @@ export function decideResult(amount: Decimal, limit: Decimal): RechargeResult {
 }
 
 /** The record of a stored recharge. */
-export function toRecord(recharge: { txNo: string; accountNo: string; amount: Decimal; result: RechargeResult }): RechargeRecord {
-  return { txNo: recharge.txNo, accountNo: recharge.accountNo, amount: formatAmount(recharge.amount), result: recharge.result };
+export function toRecord(recharge: {
+  txNo: string;
+  accountNo: string;
+  amount: Decimal;
+  result: RechargeResult;
+}): RechargeRecord {
+  return {
+    txNo: recharge.txNo,
+    accountNo: recharge.accountNo,
+    amount: formatAmount(recharge.amount),
+    result: recharge.result,
+  };
 }
 
 /** Whether a repeated request (same txNo) asks for the same recharge; the notifyUrl may differ. */
-export function sameRecharge(stored: { accountNo: string; amount: Decimal }, asked: { accountNo: string; amount: Decimal }): boolean {
+export function sameRecharge(
+  stored: { accountNo: string; amount: Decimal },
+  asked: { accountNo: string; amount: Decimal },
+): boolean {
   return stored.accountNo === asked.accountNo && stored.amount.eq(asked.amount);
 }

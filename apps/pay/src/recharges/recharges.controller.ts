@@ -6,11 +6,17 @@ import type Decimal from 'decimal.js';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { RecordRechargeCommand } from './commands/record-recharge/record-recharge.command';
-import { ResendNotificationsCommand, type ResentNotifications } from './commands/resend-notifications/resend-notifications.command';
+import {
+  ResendNotificationsCommand,
+  type ResentNotifications,
+} from './commands/resend-notifications/resend-notifications.command';
 import { CreateRechargeDto } from './dto/create-recharge.dto';
 import { LIST_LIMIT_DEFAULT, ListRechargesDto } from './dto/list-recharges.dto';
 import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
-import { ListNotificationsQuery, type RechargeNotifications } from './queries/list-notifications/list-notifications.query';
+import {
+  ListNotificationsQuery,
+  type RechargeNotifications,
+} from './queries/list-notifications/list-notifications.query';
 import { ListRechargesQuery, type RechargePage } from './queries/list-recharges/list-recharges.query';
 import type { RechargeRecord } from './recharge-record';
 
@@ -24,7 +30,10 @@ export class RechargesController {
   /** 201 with the new record, or 200 with the stored one when the txNo was seen before. */
   @Post()
   @RateLimited()
-  async create(@Body() body: CreateRechargeDto, @Res({ passthrough: true }) response: Response): Promise<RechargeRecord> {
+  async create(
+    @Body() body: CreateRechargeDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<RechargeRecord> {
     const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
     const command = new RecordRechargeCommand(body.txNo ?? randomUUID(), body.accountNo, amount, body.notifyUrl);
     const { record, created } = await this.commandBus.execute(command);
@@ -35,7 +44,9 @@ export class RechargesController {
   /** Results in commit order after `after`: what a receiver pulls to find results it was never told of. */
   @Get()
   list(@Query() query: ListRechargesDto): Promise<RechargePage> {
-    return this.queryBus.execute(new ListRechargesQuery(query.after, query.limit ?? LIST_LIMIT_DEFAULT, query.accountNo));
+    return this.queryBus.execute(
+      new ListRechargesQuery(query.after, query.limit ?? LIST_LIMIT_DEFAULT, query.accountNo),
+    );
   }
 
   @Get(':txNo')

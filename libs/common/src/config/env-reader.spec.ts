@@ -25,11 +25,14 @@ describe(EnvReader.name, () => {
     expect(failure(() => reader({}).string('NEEDED'))).toBe('NEEDED is required but not set.');
   });
 
-  it.each(['abc', '-1', '0', '65536', '1.5', '3e3'])('refuses the port %j with a sentence naming the variable', (value) => {
-    expect(failure(() => reader({ DB_PORT: value }).int('DB_PORT', 3306, 1, 65535))).toBe(
-      `DB_PORT must be a whole number from 1 to 65535, got "${value}".`,
-    );
-  });
+  it.each(['abc', '-1', '0', '65536', '1.5', '3e3'])(
+    'refuses the port %j with a sentence naming the variable',
+    (value) => {
+      expect(failure(() => reader({ DB_PORT: value }).int('DB_PORT', 3306, 1, 65535))).toBe(
+        `DB_PORT must be a whole number from 1 to 65535, got "${value}".`,
+      );
+    },
+  );
 
   it('reads booleans in the usual spellings and refuses others', () => {
     expect(reader({ A: 'TRUE', B: '0', C: 'yes' }).bool('A', false)).toBe(true);

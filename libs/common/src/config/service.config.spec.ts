@@ -76,11 +76,17 @@ describe(loadServiceConfig.name, () => {
     [{ STARTUP_WAIT: '30' }, 'STARTUP_WAIT is invalid: "30" is not a duration like 500ms, 30s, 5m or 2h.'],
     [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
     [{ TXMSG_CONSUMER_MAX_BATCH: '0' }, 'TXMSG_CONSUMER_MAX_BATCH must be a whole number from 1 to 1000, got "0".'],
-    [{ TXMSG_RELAY_RETRY_MAX: 'never' }, 'TXMSG_RELAY_RETRY_MAX is invalid: "never" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [
+      { TXMSG_RELAY_RETRY_MAX: 'never' },
+      'TXMSG_RELAY_RETRY_MAX is invalid: "never" is not a duration like 500ms, 30s, 5m or 2h.',
+    ],
     [{ RATE_LIMIT: 'many' }, 'RATE_LIMIT is invalid: "many" is not a limit like 100/1s (requests per window) or off.'],
     [{ RATE_LIMIT: '0/1s' }, 'RATE_LIMIT is invalid: "0/1s" is not a limit like 100/1s (requests per window) or off.'],
     [{ RATE_LIMIT: '10/soon' }, 'RATE_LIMIT is invalid: "soon" is not a duration like 500ms, 30s, 5m or 2h.'],
-    [{ HTTP_REQUEST_TIMEOUT: '60' }, 'HTTP_REQUEST_TIMEOUT is invalid: "60" is not a duration like 500ms, 30s, 5m or 2h.'],
+    [
+      { HTTP_REQUEST_TIMEOUT: '60' },
+      'HTTP_REQUEST_TIMEOUT is invalid: "60" is not a duration like 500ms, 30s, 5m or 2h.',
+    ],
     [{ RABBITMQ_QUEUE_TYPE: 'stream' }, 'RABBITMQ_QUEUE_TYPE must be one of classic, quorum, got "stream".'],
     [
       { TXMSG_CRASH_POINT: 'whenever' },

@@ -95,6 +95,9 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
     },
     rateLimit: read.parsed('RATE_LIMIT', DEFAULT_RATE_LIMIT, parseRateLimit),
     httpRequestTimeoutMs: read.duration('HTTP_REQUEST_TIMEOUT', '60s'),
-    crashPoint: read.optional('TXMSG_CRASH_POINT') === undefined ? undefined : read.oneOf('TXMSG_CRASH_POINT', CRASH_POINTS[0], CRASH_POINTS),
+    crashPoint:
+      read.optional('TXMSG_CRASH_POINT') === undefined
+        ? undefined
+        : read.oneOf('TXMSG_CRASH_POINT', CRASH_POINTS[0], CRASH_POINTS),
   };
 }

@@ -17,7 +17,10 @@ export async function withMigrationLock<T>(db: DatabaseConfig, waitMs: number, s
   try {
     // Lock names are limited to 64 characters; database names may be 64 on their own.
     const name = `txmsg-migrate-${createHash('sha1').update(db.database).digest('hex')}`;
-    const [rows] = await connection.query('SELECT GET_LOCK(?, ?) AS locked', [name, Math.max(1, Math.ceil(waitMs / 1000))]);
+    const [rows] = await connection.query('SELECT GET_LOCK(?, ?) AS locked', [
+      name,
+      Math.max(1, Math.ceil(waitMs / 1000)),
+    ]);
     if ((rows as { locked: number | null }[])[0]?.locked !== 1) {
       throw new Error(`another instance kept migrating database "${db.database}" for longer than STARTUP_WAIT`);
     }

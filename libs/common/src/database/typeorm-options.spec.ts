@@ -3,7 +3,14 @@ import type { ServiceConfig } from '../config/service.config';
 import { TypeOrmNestLogger } from './typeorm-logger';
 import { typeOrmOptions } from './typeorm-options';
 
-const db: ServiceConfig['db'] = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'bank1', migrate: true };
+const db: ServiceConfig['db'] = {
+  host: '127.0.0.1',
+  port: 3306,
+  user: 'root',
+  password: '',
+  database: 'bank1',
+  migrate: true,
+};
 
 describe('typeOrmOptions: query logging', () => {
   afterEach(() => jest.restoreAllMocks());

@@ -37,11 +37,13 @@ describe(HttpErrorFilter.name, () => {
   });
 
   it('keeps the list of validation messages', () => {
-    expect(answer(new BadRequestException(['amount must be greater than 0', 'accountNo should not be empty']))).toEqual({
-      statusCode: 400,
-      error: 'Bad Request',
-      message: ['amount must be greater than 0', 'accountNo should not be empty'],
-    });
+    expect(answer(new BadRequestException(['amount must be greater than 0', 'accountNo should not be empty']))).toEqual(
+      {
+        statusCode: 400,
+        error: 'Bad Request',
+        message: ['amount must be greater than 0', 'accountNo should not be empty'],
+      },
+    );
   });
 
   it('passes on the details an exception chose to expose', () => {
@@ -56,9 +58,17 @@ describe(HttpErrorFilter.name, () => {
 
   it('keeps the 4xx of body-parser errors instead of turning them into 500', () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { status: 413, type: 'entity.too.large' });
-    expect(answer(tooLarge)).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request body is too large' });
+    expect(answer(tooLarge)).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'request body is too large',
+    });
     const malformed = Object.assign(new SyntaxError('Unexpected token'), { status: 400, type: 'entity.parse.failed' });
-    expect(answer(malformed)).toEqual({ statusCode: 400, error: 'Bad Request', message: 'request body must be a valid JSON object' });
+    expect(answer(malformed)).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'request body must be a valid JSON object',
+    });
   });
 
   it('answers anything unexpected with a bare 500 that reveals no internals, and logs it', () => {

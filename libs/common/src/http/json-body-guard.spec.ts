@@ -29,7 +29,12 @@ describe('JSON body guard', () => {
 
   it('turns a JSON parse failure into a 400 that does not quote the body', () => {
     const next = jest.fn();
-    malformedJsonAsBadRequest(Object.assign(new SyntaxError('Unexpected token s in "secret"'), { type: 'entity.parse.failed', status: 400 }), {} as Request, {} as Response, next);
+    malformedJsonAsBadRequest(
+      Object.assign(new SyntaxError('Unexpected token s in "secret"'), { type: 'entity.parse.failed', status: 400 }),
+      {} as Request,
+      {} as Response,
+      next,
+    );
     const error = next.mock.calls[0][0] as BadRequestException;
     expect(error).toBeInstanceOf(BadRequestException);
     expect(error.message).toBe('request body must be a valid JSON object');

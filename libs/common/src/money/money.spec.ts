@@ -38,12 +38,26 @@ describe(parseAmount.name, () => {
     expect(refusal(input)).toBe('must be greater than 0');
   });
 
-  it.each([['abc'], [''], ['12abc'], [' 1.00 '], ['1.00 '], ['\t1'], ['1\n'], ['1e2'], ['1.0e2'], ['1,000.00'], ['.5'], ['5.'], ['+5'], ['0x10'], ['NaN'], ['Infinity']])(
-    'refuses the non-numeric string %j',
-    (input) => {
-      expect(refusal(input)).toBe('must be a decimal number such as "100.50"');
-    },
-  );
+  it.each([
+    ['abc'],
+    [''],
+    ['12abc'],
+    [' 1.00 '],
+    ['1.00 '],
+    ['\t1'],
+    ['1\n'],
+    ['1e2'],
+    ['1.0e2'],
+    ['1,000.00'],
+    ['.5'],
+    ['5.'],
+    ['+5'],
+    ['0x10'],
+    ['NaN'],
+    ['Infinity'],
+  ])('refuses the non-numeric string %j', (input) => {
+    expect(refusal(input)).toBe('must be a decimal number such as "100.50"');
+  });
 
   it.each([[NaN], [Infinity], [-Infinity], [null], [undefined], [true], [{}], [[]], [{ amount: '1' }]])(
     'refuses %p, which is not a finite number or a string',

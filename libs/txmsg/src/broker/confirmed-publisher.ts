@@ -59,7 +59,9 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
         timeout: this.options.relay.publishTimeoutMs,
       } as Options.Publish);
       if (this.inFlight.get(token)) {
-        throw new UnroutableMessageError(`no queue is bound to ${exchange || '(default exchange)'} for "${routingKey}"`);
+        throw new UnroutableMessageError(
+          `no queue is bound to ${exchange || '(default exchange)'} for "${routingKey}"`,
+        );
       }
     } finally {
       this.inFlight.delete(token);

@@ -51,7 +51,8 @@ export class DeadLetterQueues {
    */
   async requeue(queue: string, limit: number): Promise<number> {
     const topology = this.topologies.get(queue);
-    if (!topology) throw new NotFoundException(`${queue} is not a queue this application consumes with a parking queue`);
+    if (!topology)
+      throw new NotFoundException(`${queue} is not a queue this application consumes with a parking queue`);
     return this.withChannel(async (channel) => {
       let moved = 0;
       while (moved < limit) {
@@ -59,7 +60,10 @@ export class DeadLetterQueues {
         if (!message) break;
         try {
           const properties = withoutEmpty(message.properties);
-          await this.publisher.publish('', queue, message.content, { ...properties, messageId: envelopeOf(message).id });
+          await this.publisher.publish('', queue, message.content, {
+            ...properties,
+            messageId: envelopeOf(message).id,
+          });
         } catch (error) {
           channel.nack(message, false, true);
           throw error;

@@ -30,7 +30,11 @@ export function deadLetterArguments(topology: DeadLetterTopology, quorum: boolea
 }
 
 /** Declares the dead-letter exchange, the parking queue and its binding. */
-export async function declareDeadLetterTopology(channel: Channel, topology: DeadLetterTopology, quorum: boolean): Promise<void> {
+export async function declareDeadLetterTopology(
+  channel: Channel,
+  topology: DeadLetterTopology,
+  quorum: boolean,
+): Promise<void> {
   await channel.assertExchange(topology.exchange, 'direct', { durable: true });
   await channel.assertQueue(topology.parkingQueue, {
     durable: true,
@@ -50,7 +54,11 @@ export interface ChannelSource {
  * changes the arguments of an existing queue). Declares it when it does not exist yet. Uses a
  * channel of its own, since a refused declaration closes the channel.
  */
-export async function canDeclareQueue(connection: ChannelSource, queue: string, options: Options.AssertQueue): Promise<boolean> {
+export async function canDeclareQueue(
+  connection: ChannelSource,
+  queue: string,
+  options: Options.AssertQueue,
+): Promise<boolean> {
   const channel = await connection.createChannel();
   channel.on('error', () => undefined);
   try {

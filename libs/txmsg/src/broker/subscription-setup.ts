@@ -13,7 +13,13 @@ import { bindRuntime, IDEMPOTENT_HANDLER } from '../consumer/runtime-binding';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { DeadLetterQueues } from './dead-letter-queues';
-import { type ChannelSource, canDeclareQueue, deadLetterArguments, deadLetterTopologyOf, declareDeadLetterTopology } from './dead-letter';
+import {
+  type ChannelSource,
+  canDeclareQueue,
+  deadLetterArguments,
+  deadLetterTopologyOf,
+  declareDeadLetterTopology,
+} from './dead-letter';
 
 /**
  * Adjusts every `@RabbitSubscribe` subscription of the application before golevelup registers it
@@ -74,8 +80,17 @@ export class SubscriptionSetup implements OnModuleInit {
     const topology = deadLetterTopologyOf(this.options.broker.exchange, subscription.queue);
     const queueArgs = adjusted.queueOptions?.arguments ?? {};
     if (queueArgs['x-dead-letter-exchange'] !== undefined) return adjusted; // the application chose its own
-    const withDeadLetter = withDefaultArguments(adjusted, deadLetterArguments(topology, queueArgs['x-queue-type'] === 'quorum'));
-    if (!(await canDeclareQueue(this.amqp.connection as unknown as ChannelSource, subscription.queue, withDeadLetter.queueOptions ?? {}))) {
+    const withDeadLetter = withDefaultArguments(
+      adjusted,
+      deadLetterArguments(topology, queueArgs['x-queue-type'] === 'quorum'),
+    );
+    if (
+      !(await canDeclareQueue(
+        this.amqp.connection as unknown as ChannelSource,
+        subscription.queue,
+        withDeadLetter.queueOptions ?? {},
+      ))
+    ) {
       this.logger.warn(
         `queue ${subscription.queue} exists without the library's dead-letter exchange (declared by an earlier version); ` +
           `messages the broker rejects there are not parked. Delete the queue once drained, or add a policy: ` +
@@ -89,7 +104,9 @@ export class SubscriptionSetup implements OnModuleInit {
   }
 
   private settleSafely(subscription: RabbitHandlerConfig): MessageErrorHandler {
-    const own = subscription.errorHandler ?? (subscription.errorBehavior && getHandlerForLegacyBehavior(subscription.errorBehavior));
+    const own =
+      subscription.errorHandler ??
+      (subscription.errorBehavior && getHandlerForLegacyBehavior(subscription.errorBehavior));
     const requeue = getHandlerForLegacyBehavior(MessageHandlerErrorBehavior.REQUEUE);
     const park = getHandlerForLegacyBehavior(MessageHandlerErrorBehavior.NACK);
     const where = subscription.queue || subscription.routingKey;
@@ -98,10 +115,14 @@ export class SubscriptionSetup implements OnModuleInit {
         if (own) return await own(channel, message, error);
         const id = (Array.isArray(message) ? message[0] : message)?.properties.messageId ?? '(no id)';
         if (this.runtime.isStopping) {
-          this.logger.warn(`handler of ${where} failed on message ${id} while stopping; back to the queue: ${describe(error)}`);
+          this.logger.warn(
+            `handler of ${where} failed on message ${id} while stopping; back to the queue: ${describe(error)}`,
+          );
           return await requeue(channel, message, error);
         }
-        this.logger.error(`handler of ${where} failed on message ${id}; dead-lettered to its parking queue: ${describe(error)}`);
+        this.logger.error(
+          `handler of ${where} failed on message ${id}; dead-lettered to its parking queue: ${describe(error)}`,
+        );
         await park(channel, message, error);
       } catch (settleError) {
         const id = (Array.isArray(message) ? message[0] : message)?.properties.messageId ?? '(no id)';

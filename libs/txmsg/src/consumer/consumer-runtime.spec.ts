@@ -6,18 +6,32 @@ import { ConsumerRuntime, type IdempotentDelivery } from './consumer-runtime';
 describe(ConsumerRuntime.name, () => {
   const options = withDefaults({ service: 'svc', broker: { uri: 'amqp://localhost' }, consumer: { maxBatch: 1 } });
   const consumed: string[] = [];
-  const metrics = { messageConsumed: (_: string, outcome: string) => consumed.push(outcome), batchCommitted: () => undefined };
+  const metrics = {
+    messageConsumed: (_: string, outcome: string) => consumed.push(outcome),
+    batchCommitted: () => undefined,
+  };
   const txHost = { withTransaction: (work: () => Promise<unknown>) => work(), tx: { query: async () => undefined } };
   const cls = { set: () => undefined };
   const failures = {};
   const retries = {};
 
   function runtime(overrides: Partial<typeof metrics> = {}) {
-    return new ConsumerRuntime(txHost as any, cls as any, failures as any, retries as any, { ...metrics, ...overrides } as any, options);
+    return new ConsumerRuntime(
+      txHost as any,
+      cls as any,
+      failures as any,
+      retries as any,
+      { ...metrics, ...overrides } as any,
+      options,
+    );
   }
 
   function delivery(invoke: () => Promise<unknown>): IdempotentDelivery {
-    const message = { content: Buffer.from('{}'), fields: {}, properties: { messageId: 'm1', headers: {} } } as unknown as ConsumeMessage;
+    const message = {
+      content: Buffer.from('{}'),
+      fields: {},
+      properties: { messageId: 'm1', headers: {} },
+    } as unknown as ConsumeMessage;
     return { consumer: 'C.m', queue: 'q', payload: {}, message, invoke };
   }
 

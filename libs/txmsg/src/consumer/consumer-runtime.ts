@@ -110,13 +110,21 @@ export class ConsumerRuntime {
       // Not even the envelope may be readable here: name the message by what the broker gave.
       const id = String(delivery.message?.properties?.messageId ?? '(no message id)');
       const envelope = { id, type: '', source: '', time: 0, correlationId: id, attempt: 0 };
-      return this.requeue({ consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope }, error);
+      return this.requeue(
+        { consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope },
+        error,
+      );
     }
   }
 
   private async process(delivery: IdempotentDelivery): Promise<void | Nack> {
     const envelope = envelopeOf(delivery.message);
-    const failed: FailedDelivery = { consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope };
+    const failed: FailedDelivery = {
+      consumer: delivery.consumer,
+      queue: delivery.queue,
+      message: delivery.message,
+      envelope,
+    };
     if (delivery.payload instanceof PoisonMessage) {
       return this.park(failed, new UnrecoverableMessageError(delivery.payload.reason), 'POISON');
     }
@@ -162,7 +170,9 @@ export class ConsumerRuntime {
 
   private async applyAlone(item: Claimed): Promise<void | Nack> {
     try {
-      const [applied] = await withDeadlockRetry(() => this.txHost.withTransaction(() => this.applyInTransaction([item])));
+      const [applied] = await withDeadlockRetry(() =>
+        this.txHost.withTransaction(() => this.applyInTransaction([item])),
+      );
       this.metrics.batchCommitted(item.delivery.consumer, 1);
       return await this.settled(item, applied);
     } catch (error) {
@@ -189,7 +199,8 @@ export class ConsumerRuntime {
   private async settled({ key, failed }: Claimed, applied: boolean): Promise<void> {
     if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
     this.metrics.messageConsumed(failed.consumer, applied ? 'applied' : 'duplicate');
-    if (!applied) this.logger.debug(`${failed.consumer}: duplicate ${key} (message ${failed.envelope.id}) acknowledged`);
+    if (!applied)
+      this.logger.debug(`${failed.consumer}: duplicate ${key} (message ${failed.envelope.id}) acknowledged`);
     if (failed.message.properties.headers?.[REDELIVERED_HEADER]) {
       await this.failures.resolved(failed.consumer, failed.envelope.id).catch(() => undefined);
     }

@@ -32,7 +32,9 @@ export class ConsumerShutdown implements OnModuleDestroy {
     await this.cancelConsumers(drainTimeoutMs);
     const left = await this.runtime.drain(drainTimeoutMs);
     if (left > 0) {
-      this.logger.warn(`${left} deliveries still in flight after ${drainTimeoutMs} ms; handed back to the queue, shutting down`);
+      this.logger.warn(
+        `${left} deliveries still in flight after ${drainTimeoutMs} ms; handed back to the queue, shutting down`,
+      );
     }
   }
 
@@ -44,6 +46,7 @@ export class ConsumerShutdown implements OnModuleDestroy {
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     const outcome = await Promise.race([cancelled, timeout]);
     clearTimeout(timer);
-    if (outcome === 'timeout') this.logger.warn(`the broker did not confirm the consumers' cancellation within ${timeoutMs} ms`);
+    if (outcome === 'timeout')
+      this.logger.warn(`the broker did not confirm the consumers' cancellation within ${timeoutMs} ms`);
   }
 }

@@ -21,6 +21,7 @@ export function encodeFailureCursor(id: string): string {
 export function decodeFailureCursor(cursor: string): string {
   const decoded = /^[A-Za-z0-9_-]{1,64}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   const id = decoded.startsWith(PREFIX) ? decoded.slice(PREFIX.length) : '';
-  if (!/^[1-9]\d{0,18}$/.test(id)) throw new InvalidCursorError('after must be a nextCursor returned by a previous page');
+  if (!/^[1-9]\d{0,18}$/.test(id))
+    throw new InvalidCursorError('after must be a nextCursor returned by a previous page');
   return id;
 }

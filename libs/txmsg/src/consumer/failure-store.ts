@@ -75,10 +75,10 @@ export class FailureStore {
 
   /** Forgets the failures of a message that has now been handled. */
   async resolved(consumer: string, messageId: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND status <> 'PARKED'`, [
-      consumer,
-      messageId,
-    ]);
+    await this.dataSource.query(
+      `DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND status <> 'PARKED'`,
+      [consumer, messageId],
+    );
   }
 
   /**

@@ -32,7 +32,11 @@ describe(Idempotent.name, () => {
   it('hands a delivery back to the queue when no application bound its runtime', async () => {
     jest.useFakeTimers();
     try {
-      const message = { content: Buffer.from('{}'), fields: {}, properties: { messageId: 'm1' } } as unknown as ConsumeMessage;
+      const message = {
+        content: Buffer.from('{}'),
+        fields: {},
+        properties: { messageId: 'm1' },
+      } as unknown as ConsumeMessage;
       const outcome = (new Below().handle as (...args: unknown[]) => Promise<unknown>)({}, message);
       await jest.advanceTimersByTimeAsync(1000);
       await expect(outcome).resolves.toEqual(new Nack(true));

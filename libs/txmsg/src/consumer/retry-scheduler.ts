@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageProperties } from 'amqplib';
 import type { DataSource } from 'typeorm';
@@ -46,7 +52,11 @@ export class RetryScheduler implements OnApplicationBootstrap, BeforeApplication
     private readonly publisher: ConfirmedPublisher,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
-    this.worker = new PeriodicWorker(this.logger, options.retry.scanIntervalMs, async () => (await this.dispatchDue()) >= BATCH);
+    this.worker = new PeriodicWorker(
+      this.logger,
+      options.retry.scanIntervalMs,
+      async () => (await this.dispatchDue()) >= BATCH,
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -21,5 +21,7 @@ export function bindRuntime(instance: object, runtime: ConsumerRuntime): void {
 
 /** The runtime bound to `instance`, if its application imported TxMsgModule. */
 export function runtimeOf(instance: unknown): ConsumerRuntime | undefined {
-  return instance && typeof instance === 'object' ? (instance as Record<symbol, ConsumerRuntime | undefined>)[RUNTIME] : undefined;
+  return instance && typeof instance === 'object'
+    ? (instance as Record<symbol, ConsumerRuntime | undefined>)[RUNTIME]
+    : undefined;
 }

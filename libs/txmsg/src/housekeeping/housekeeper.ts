@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
@@ -110,8 +116,12 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
         [micros, batchSize],
         async (em, rows) => {
           const ids = rows.map((row) => row.notification_id);
-          notificationAttempts += affectedRows(await em.query('DELETE FROM txmsg_notification_attempt WHERE notification_id IN (?)', [ids]));
-          notifications += affectedRows(await em.query('DELETE FROM txmsg_notification WHERE notification_id IN (?)', [ids]));
+          notificationAttempts += affectedRows(
+            await em.query('DELETE FROM txmsg_notification_attempt WHERE notification_id IN (?)', [ids]),
+          );
+          notifications += affectedRows(
+            await em.query('DELETE FROM txmsg_notification WHERE notification_id IN (?)', [ids]),
+          );
         },
       );
       if (claimed < batchSize) return { notifications, notificationAttempts };

@@ -91,10 +91,16 @@ export function registerBacklogGauges(dataSource: DataSource, registers: Registr
 async function readAll(dataSource: DataSource): Promise<Read> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from the database within ${READ_TIMEOUT_MS} ms`)), READ_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`no answer from the database within ${READ_TIMEOUT_MS} ms`)),
+      READ_TIMEOUT_MS,
+    );
   });
   try {
-    const counts = await Promise.race([Promise.all(BACKLOGS.map(({ sql }) => dataSource.query(sql) as Promise<Counts>)), timeout]);
+    const counts = await Promise.race([
+      Promise.all(BACKLOGS.map(({ sql }) => dataSource.query(sql) as Promise<Counts>)),
+      timeout,
+    ]);
     return { ok: true, counts };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };

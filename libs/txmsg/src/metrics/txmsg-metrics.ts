@@ -26,10 +26,7 @@ export class TxMsgMetrics {
   private readonly batches: Histogram<'consumer'>;
   private readonly notified: Counter<'outcome'>;
 
-  constructor(
-    @InjectDataSource() dataSource: DataSource,
-    @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions,
-  ) {
+  constructor(@InjectDataSource() dataSource: DataSource, @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ service: options.service });
     collectDefaultMetrics({ register: this.registry });

@@ -13,13 +13,7 @@ import { REFUSED_ADDRESS } from './public-address';
  * - `not_allowed`: the URL's origin is no longer allowed (the configuration changed since it was enqueued)
  */
 export type AttemptFailure =
-  | 'connect_failed'
-  | 'timed_out'
-  | 'not_http'
-  | 'refused_address'
-  | 'redirect'
-  | 'http_status'
-  | 'not_allowed';
+  'connect_failed' | 'timed_out' | 'not_http' | 'refused_address' | 'redirect' | 'http_status' | 'not_allowed';
 
 /** The failure a received HTTP status means; null for 2xx. */
 export function failureOfStatus(statusCode: number): AttemptFailure | null {
@@ -27,8 +21,18 @@ export function failureOfStatus(statusCode: number): AttemptFailure | null {
   return statusCode >= 300 && statusCode < 400 ? 'redirect' : 'http_status';
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
-const NOT_HTTP_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH', 'UND_ERR_INFO', 'HPE_INVALID_CONSTANT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
+const NOT_HTTP_CODES = new Set([
+  'UND_ERR_SOCKET',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_INFO',
+  'HPE_INVALID_CONSTANT',
+]);
 
 /** The failure a thrown error of the HTTP client means. */
 export function failureOfError(error: unknown): AttemptFailure {
@@ -36,6 +40,7 @@ export function failureOfError(error: unknown): AttemptFailure {
   const code = e?.code ?? e?.cause?.code;
   if (code === REFUSED_ADDRESS) return 'refused_address';
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || (code && TIMEOUT_CODES.has(code))) return 'timed_out';
-  if (e?.name === 'HTTPParserError' || (code && (NOT_HTTP_CODES.has(code) || code.startsWith('HPE_')))) return 'not_http';
+  if (e?.name === 'HTTPParserError' || (code && (NOT_HTTP_CODES.has(code) || code.startsWith('HPE_'))))
+    return 'not_http';
   return 'connect_failed';
 }

@@ -1,6 +1,13 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ladderDelay } from '../duration';
@@ -66,7 +73,11 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
   ) {
     this.targets = new NotifyTargets(options.notify);
     this.poster = new WebhookPoster(options.notify.timeoutMs);
-    this.worker = new PeriodicWorker(this.logger, options.notify.scanIntervalMs, async () => (await this.deliverDue()) >= BATCH);
+    this.worker = new PeriodicWorker(
+      this.logger,
+      options.notify.scanIntervalMs,
+      async () => (await this.deliverDue()) >= BATCH,
+    );
   }
 
   onModuleInit(): void {
@@ -99,7 +110,9 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
   async enqueue<T>(request: NotificationRequest<T>): Promise<string> {
     const { url } = this.targets.resolve(request.url);
     if (!this.txHost.isTransactionActive()) {
-      throw new OutsideTransactionError(`notification "${request.type}" must be enqueued inside the business transaction`);
+      throw new OutsideTransactionError(
+        `notification "${request.type}" must be enqueued inside the business transaction`,
+      );
     }
     const id = request.id ?? newMessageId();
     const body = JSON.stringify({ id, type: request.type, createdAt: new Date().toISOString(), data: request.data });

@@ -30,9 +30,10 @@ export interface NotificationRecord {
 
 /** The notifications of a subject with all their attempts, oldest first. Reads outside any transaction. */
 export async function listNotifications(dataSource: DataSource, subject: string): Promise<NotificationRecord[]> {
-  const rows: Record<string, any>[] = await dataSource.query(`SELECT * FROM txmsg_notification WHERE subject = ? ORDER BY id`, [
-    subject,
-  ]);
+  const rows: Record<string, any>[] = await dataSource.query(
+    `SELECT * FROM txmsg_notification WHERE subject = ? ORDER BY id`,
+    [subject],
+  );
   if (rows.length === 0) return [];
   const attempts: Record<string, any>[] = await dataSource.query(
     `SELECT * FROM txmsg_notification_attempt WHERE notification_id IN (?) ORDER BY id`,

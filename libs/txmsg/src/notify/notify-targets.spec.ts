@@ -39,6 +39,9 @@ describe(NotifyTargets.name, () => {
 
   it('refuses an allowed origin it has no key for', () => {
     const keyless = new NotifyTargets({ secrets: {}, allowedOrigins: ['http://a.example'] });
-    expect(keyless.refusalOf('http://a.example/hook')).toMatchObject({ reason: 'no_secret', origin: 'http://a.example' });
+    expect(keyless.refusalOf('http://a.example/hook')).toMatchObject({
+      reason: 'no_secret',
+      origin: 'http://a.example',
+    });
   });
 });

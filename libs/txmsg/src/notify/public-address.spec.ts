@@ -29,9 +29,12 @@ describe(isPublicAddress.name, () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '2001:4860:4860::8888', '::ffff:8.8.8.8'])('accepts the public address %s', (address) => {
-    expect(isPublicAddress(address)).toBe(true);
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '2001:4860:4860::8888', '::ffff:8.8.8.8'])(
+    'accepts the public address %s',
+    (address) => {
+      expect(isPublicAddress(address)).toBe(true);
+    },
+  );
 });
 
 describe(publicOnlyLookup.name, () => {
@@ -58,12 +61,16 @@ describe(publicOnlyLookup.name, () => {
     'fails the connection when the name resolves to %s',
     async (...addresses) => {
       const { error } = await resolve(publicOnlyLookup(resolver(...addresses)), true);
-      expect(error).toMatchObject({ code: REFUSED_ADDRESS, message: expect.stringMatching(/^receiver\.example resolves to .+, which is not a public address$/) });
+      expect(error).toMatchObject({
+        code: REFUSED_ADDRESS,
+        message: expect.stringMatching(/^receiver\.example resolves to .+, which is not a public address$/),
+      });
     },
   );
 
   it('passes resolver errors on unchanged', async () => {
-    const failing: LookupFunction = (_h, _o, callback) => callback(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), '', 4);
+    const failing: LookupFunction = (_h, _o, callback) =>
+      callback(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), '', 4);
     expect((await resolve(publicOnlyLookup(failing), true)).error).toMatchObject({ code: 'ENOTFOUND' });
   });
 });

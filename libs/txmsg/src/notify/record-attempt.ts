@@ -27,7 +27,11 @@ export interface RecordedAttempt {
  * count): if the lease ran out and another instance attempted it meanwhile, that instance's
  * outcome stands, and this attempt is only logged.
  */
-export async function recordAttempt(dataSource: DataSource, row: LeasedNotification, attempt: RecordedAttempt): Promise<void> {
+export async function recordAttempt(
+  dataSource: DataSource,
+  row: LeasedNotification,
+  attempt: RecordedAttempt,
+): Promise<void> {
   const { statusCode, failure, durationMs, retryInMs } = attempt;
   const [next, params] =
     failure === null

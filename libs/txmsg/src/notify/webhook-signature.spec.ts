@@ -56,9 +56,16 @@ describe('webhook signatures', () => {
 
     it('produces webhooks the reference library verifies', () => {
       const timestamp = Math.floor(Date.now() / 1000);
-      const signed = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(whsec, id, timestamp, body) };
+      const signed = {
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(whsec, id, timestamp, body),
+      };
       expect(new Webhook(whsec).verify(body, signed)).toEqual(JSON.parse(body));
-      const forged = { ...signed, 'webhook-signature': signWebhook(`whsec_${randomBytes(24).toString('base64')}`, id, timestamp, body) };
+      const forged = {
+        ...signed,
+        'webhook-signature': signWebhook(`whsec_${randomBytes(24).toString('base64')}`, id, timestamp, body),
+      };
       expect(() => new Webhook(whsec).verify(body, forged)).toThrow();
     });
 
@@ -70,12 +77,18 @@ describe('webhook signatures', () => {
         'webhook-signature': new Webhook(whsec).sign(id, at, body),
       };
       expect(verifyWebhook(whsec, headers, body)).toEqual({ id, timestamp: Math.floor(at.getTime() / 1000) });
-      expect(() => verifyWebhook('whsec_' + randomBytes(24).toString('base64'), headers, body)).toThrow(WebhookVerificationError);
+      expect(() => verifyWebhook('whsec_' + randomBytes(24).toString('base64'), headers, body)).toThrow(
+        WebhookVerificationError,
+      );
     });
 
     it('interoperates with a raw secret given to the reference library in raw format', () => {
       const timestamp = Math.floor(Date.now() / 1000);
-      const signed = { 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signWebhook(secret, id, timestamp, body) };
+      const signed = {
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(secret, id, timestamp, body),
+      };
       expect(() => new Webhook(secret, { format: 'raw' }).verify(body, signed)).not.toThrow();
     });
   });

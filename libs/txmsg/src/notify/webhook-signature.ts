@@ -67,9 +67,12 @@ export function verifyWebhook(
   const timestampText = header(WEBHOOK_HEADERS.timestamp);
   const signatures = header(WEBHOOK_HEADERS.signature);
   if (!id || !timestampText || !signatures) {
-    throw new WebhookVerificationError(`missing ${WEBHOOK_HEADERS.id}, ${WEBHOOK_HEADERS.timestamp} or ${WEBHOOK_HEADERS.signature} header`);
+    throw new WebhookVerificationError(
+      `missing ${WEBHOOK_HEADERS.id}, ${WEBHOOK_HEADERS.timestamp} or ${WEBHOOK_HEADERS.signature} header`,
+    );
   }
-  if (!/^\d{1,12}$/.test(timestampText)) throw new WebhookVerificationError('webhook-timestamp is not a Unix time in seconds');
+  if (!/^\d{1,12}$/.test(timestampText))
+    throw new WebhookVerificationError('webhook-timestamp is not a Unix time in seconds');
   const timestamp = Number(timestampText);
   const now = Math.floor((options.now ?? Date.now()) / 1000);
   const tolerance = options.toleranceSeconds ?? WEBHOOK_TOLERANCE_SECONDS;

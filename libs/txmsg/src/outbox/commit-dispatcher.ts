@@ -45,7 +45,9 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
   ) {}
 
   onModuleInit(): void {
-    onCommitHandOver<OutboxRow>(this.dataSource, CHANNEL, (rows) => rows.forEach((row) => this.track(this.dispatch(row))));
+    onCommitHandOver<OutboxRow>(this.dataSource, CHANNEL, (rows) =>
+      rows.forEach((row) => this.track(this.dispatch(row))),
+    );
   }
 
   /**
@@ -101,7 +103,9 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
             [ids],
           )
           .catch((error: Error) =>
-            this.logger.warn(`could not mark ${ids.length} published messages (${error.message}); the relay will publish them again`),
+            this.logger.warn(
+              `could not mark ${ids.length} published messages (${error.message}); the relay will publish them again`,
+            ),
           );
       }
     } finally {

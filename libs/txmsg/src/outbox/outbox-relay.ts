@@ -142,7 +142,11 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
    * after its next back-off step (`retryBaseMs` doubling per attempt, up to `retryMaxMs`). A row
    * published or postponed by someone else meanwhile is left as it is.
    */
-  async postpone(db: Pick<EntityManager, 'query'>, rows: (OutboxRow & { attempts: number })[], reason: unknown): Promise<void> {
+  async postpone(
+    db: Pick<EntityManager, 'query'>,
+    rows: (OutboxRow & { attempts: number })[],
+    reason: unknown,
+  ): Promise<void> {
     const { retryBaseMs, retryMaxMs } = this.options.relay;
     const message = reasonOf(reason);
     const unroutable = reason instanceof UnroutableMessageError;
@@ -154,7 +158,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
       this.metrics.publishFailed(unroutable ? 'unroutable' : 'error');
     }
     for (const [delayMs, same] of byDelay) {
-      const what = same.length === 1 ? `message ${same[0].message_id} (${same[0].routing_key})` : `${same.length} messages`;
+      const what =
+        same.length === 1 ? `message ${same[0].message_id} (${same[0].routing_key})` : `${same.length} messages`;
       const log = `${what} not published, retrying in ${delayMs} ms: ${message}`;
       if (unroutable) this.logger.warn(log);
       else this.logger.error(log);

@@ -1,5 +1,11 @@
 import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
-import { handOverAfterCommit, onCommitHandOver, onCommitWake, wakeAfterCommit, withdrawAfterCommit } from './after-commit';
+import {
+  handOverAfterCommit,
+  onCommitHandOver,
+  onCommitWake,
+  wakeAfterCommit,
+  withdrawAfterCommit,
+} from './after-commit';
 
 /** A query runner as TypeORM drives it: depth up on start, down before the commit/rollback event. */
 function fakeTransaction() {

@@ -8,7 +8,8 @@ import { Logger } from '@nestjs/common';
  * - `consumer-before-commit`: after a handler ran, before its transaction commits;
  * - `consumer-before-ack`: after a handler's transaction committed, before the delivery is acked.
  */
-export type CrashPoint = 'relay-before-publish' | 'relay-after-publish' | 'consumer-before-commit' | 'consumer-before-ack';
+export type CrashPoint =
+  'relay-before-publish' | 'relay-after-publish' | 'consumer-before-commit' | 'consumer-before-ack';
 
 /** Every {@link CrashPoint}, for validating configuration. */
 export const CRASH_POINTS: readonly CrashPoint[] = [

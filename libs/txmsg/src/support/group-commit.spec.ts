@@ -20,7 +20,13 @@ describe(GroupCommit.name, () => {
     expect(runs).toEqual([[1, 2, 3]]);
     release();
 
-    await expect(Promise.all([...first, ...second])).resolves.toEqual(['done 1', 'done 2', 'done 3', 'done 4', 'done 5']);
+    await expect(Promise.all([...first, ...second])).resolves.toEqual([
+      'done 1',
+      'done 2',
+      'done 3',
+      'done 4',
+      'done 5',
+    ]);
     expect(runs).toEqual([
       [1, 2, 3],
       [4, 5],

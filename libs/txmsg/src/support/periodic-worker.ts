@@ -6,7 +6,13 @@ const STOP_TIMEOUT_MS = 5000;
 /** Resolves when `work` settles or after `ms`, whichever comes first. */
 export async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work.then(() => undefined, () => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
   clearTimeout(timer);
 }
 
@@ -79,7 +85,8 @@ export class PeriodicWorker {
       this.lastError.repeats++;
       return;
     }
-    const repeats = this.lastError?.message === message ? ` (${this.lastError.repeats} more times since the last report)` : '';
+    const repeats =
+      this.lastError?.message === message ? ` (${this.lastError.repeats} more times since the last report)` : '';
     this.logger.warn(`tick failed, retrying every ${this.intervalMs} ms: ${message}${repeats}`);
     this.lastError = { message, loggedAt: now, repeats: 0 };
   }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
@@ -46,7 +52,11 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     private readonly cls: ClsService,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
-    this.worker = new PeriodicWorker(this.logger, options.check.scanIntervalMs, async () => (await this.checkOnce()) > 0);
+    this.worker = new PeriodicWorker(
+      this.logger,
+      options.check.scanIntervalMs,
+      async () => (await this.checkOnce()) > 0,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -89,7 +99,8 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
         `UPDATE txmsg_outbox SET status = 'READY', next_attempt_at = NOW(3) WHERE id = ? AND status = 'PREPARED'`,
         [row.id],
       );
-      if (affectedRows(result) === 1) this.logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
+      if (affectedRows(result) === 1)
+        this.logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
       return true;
     }
     if (state === 'ROLLBACK' || checks >= this.options.check.maxChecks) {
@@ -110,7 +121,9 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
   private async ask(row: PreparedRow, checks: number): Promise<LocalTransactionState> {
     const listener = this.listeners.find(row.tx_group);
     if (!listener) {
-      this.logger.error(`no @TransactionalListener for group "${row.tx_group}"; message ${row.message_id} stays UNKNOWN`);
+      this.logger.error(
+        `no @TransactionalListener for group "${row.tx_group}"; message ${row.message_id} stays UNKNOWN`,
+      );
       return 'UNKNOWN';
     }
     const message: TransactionMessage = {

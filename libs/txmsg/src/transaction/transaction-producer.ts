@@ -79,7 +79,8 @@ export class TransactionProducer {
           await this.outbox.insert(outgoing, 'READY', group);
           const outcome = await listener.execute(message, arg as A);
           if (outcome === 'ROLLBACK') throw new RollbackSignal();
-          if (outcome === 'UNKNOWN') await this.outbox.holdForCheck(id, destination, this.options.check.firstCheckAfterMs);
+          if (outcome === 'UNKNOWN')
+            await this.outbox.holdForCheck(id, destination, this.options.check.firstCheckAfterMs);
           return outcome;
         }),
       );

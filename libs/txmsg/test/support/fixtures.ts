@@ -135,9 +135,10 @@ export class ThingConsumer {
     const envelope = envelopeOf(message);
     this.deliveries.push({ id: payload.id, messageId: envelope.id, attempt: envelope.attempt, at: Date.now() });
     // The effect is written before the failure, so a retry proves the failed attempt rolled back.
-    await this.txHost.tx.query('INSERT INTO t_effects (k, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1', [
-      effect,
-    ]);
+    await this.txHost.tx.query(
+      'INSERT INTO t_effects (k, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1',
+      [effect],
+    );
     await this.gates.get(payload.id);
     const failing = this.failures.get(payload.id);
     if (failing === 'unrecoverable') throw new UnrecoverableMessageError(`payload ${payload.id} is not acceptable`);

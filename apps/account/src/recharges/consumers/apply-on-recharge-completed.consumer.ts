@@ -25,9 +25,12 @@ export class ApplyOnRechargeCompleted {
   async handle(payload: unknown): Promise<void> {
     const result = validateMessage(PayRechargeResult, payload);
     const outcome = await this.commandBus.execute(new ApplyRechargeResultCommand(result, 'mq'));
-    if (outcome === 'mismatch') throw new UnrecoverableMessageError(`recharge ${result.txNo} differs from account's record`);
+    if (outcome === 'mismatch')
+      throw new UnrecoverableMessageError(`recharge ${result.txNo} differs from account's record`);
     if (outcome === 'unknown-account') {
-      throw new UnrecoverableMessageError(`recharge ${result.txNo} is for account ${result.accountNo}, which account does not hold`);
+      throw new UnrecoverableMessageError(
+        `recharge ${result.txNo} is for account ${result.accountNo}, which account does not hold`,
+      );
     }
   }
 }

@@ -6,9 +6,7 @@ import { PayRechargeResult } from '../domain/pay-recharge-result';
 
 /** pay's answer to a query: its record, "never heard of it" (404), or no usable answer. */
 export type PayAnswer =
-  | { kind: 'found'; recharge: PayRechargeResult }
-  | { kind: 'unknown' }
-  | { kind: 'unreachable'; reason: string };
+  { kind: 'found'; recharge: PayRechargeResult } | { kind: 'unknown' } | { kind: 'unreachable'; reason: string };
 
 /** pay's answer to a recharge request: accepted (its record), refused (4xx), or no usable answer. */
 export type PaySubmission =
@@ -59,7 +57,8 @@ export class PayClient {
       const message = (reply.body as { message?: unknown } | undefined)?.message;
       return { kind: 'refused', status: reply.status, reason: JSON.stringify(message ?? reply.body) };
     }
-    if (reply.status !== 200 && reply.status !== 201) return { kind: 'unreachable', reason: `pay answered ${reply.status}` };
+    if (reply.status !== 200 && reply.status !== 201)
+      return { kind: 'unreachable', reason: `pay answered ${reply.status}` };
     const answer = this.recordOf(reply.body, request.txNo);
     return answer.kind === 'found' ? { kind: 'accepted', recharge: answer.recharge } : answer;
   }
@@ -78,21 +77,29 @@ export class PayClient {
       const results = body.results.map((result) => validateMessage(PayRechargeResult, result));
       return { kind: 'page', page: { results, nextCursor: body.nextCursor, hasMore: body.hasMore } };
     } catch (error) {
-      return { kind: 'unreachable', reason: `pay's page holds a result that is not a recharge record: ${(error as Error).message}` };
+      return {
+        kind: 'unreachable',
+        reason: `pay's page holds a result that is not a recharge record: ${(error as Error).message}`,
+      };
     }
   }
 
   private recordOf(body: unknown, txNo: string): PayAnswer & { kind: 'found' | 'unreachable' } {
     try {
       const recharge = validateMessage(PayRechargeResult, body);
-      if (recharge.txNo !== txNo) return { kind: 'unreachable', reason: `pay answered about ${recharge.txNo}, not ${txNo}` };
+      if (recharge.txNo !== txNo)
+        return { kind: 'unreachable', reason: `pay answered about ${recharge.txNo}, not ${txNo}` };
       return { kind: 'found', recharge };
     } catch (error) {
       return { kind: 'unreachable', reason: `pay's answer is not a recharge record: ${(error as Error).message}` };
     }
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown } | { reason: string }> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown } | { reason: string }> {
     try {
       const response = await fetch(`${this.config.payUrl}${path}`, {
         method,

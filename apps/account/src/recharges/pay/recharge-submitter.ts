@@ -36,11 +36,15 @@ export class RechargeSubmitter {
     if (submission.kind === 'accepted') {
       // Bookkeeping for operators only: losing it loses nothing.
       await this.recharges.update({ txNo: recharge.txNo }, { submittedAt: () => 'NOW(3)' }).catch(() => undefined);
-      this.logger.log(`recharge ${recharge.txNo} accepted by pay (result ${submission.recharge.result}); awaiting its notification`);
+      this.logger.log(
+        `recharge ${recharge.txNo} accepted by pay (result ${submission.recharge.result}); awaiting its notification`,
+      );
     } else if (submission.kind === 'refused') {
       this.logger.error(`pay refused recharge ${recharge.txNo} (${submission.status}): ${submission.reason}`);
     } else {
-      this.logger.warn(`pay unreachable for recharge ${recharge.txNo} (${submission.reason}); it stays PENDING for the reconciler`);
+      this.logger.warn(
+        `pay unreachable for recharge ${recharge.txNo} (${submission.reason}); it stays PENDING for the reconciler`,
+      );
     }
     return submission;
   }

@@ -23,6 +23,7 @@ export class CompleteOnTransferCreditedConsumer {
     const outcome = await this.commandBus.execute(new CompleteTransferCommand(txNo));
     if (outcome === 'UNKNOWN_TRANSFER') throw new UnrecoverableMessageError(`no transfer ${txNo} at bank1`);
     // bank2 answers each transfer once, credited or rejected; both arriving means a bug there.
-    if (outcome === 'ALREADY_REFUNDED') this.logger.error(`transfer ${txNo} was credited by bank2 but already refunded`);
+    if (outcome === 'ALREADY_REFUNDED')
+      this.logger.error(`transfer ${txNo} was credited by bank2 but already refunded`);
   }
 }

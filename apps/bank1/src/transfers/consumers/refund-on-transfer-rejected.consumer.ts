@@ -24,6 +24,7 @@ export class RefundOnTransferRejectedConsumer {
     if (outcome === 'UNKNOWN_TRANSFER') throw new UnrecoverableMessageError(`no transfer ${txNo} at bank1`);
     if (outcome === 'SETTLED') this.logger.log(`transfer ${txNo} refunded: ${reason ?? 'rejected by bank2'}`);
     // A rejection of a transfer bank2 also credited would mean a bug there; never refund it.
-    if (outcome === 'ALREADY_COMPLETED') this.logger.error(`transfer ${txNo} was rejected by bank2 but already completed`);
+    if (outcome === 'ALREADY_COMPLETED')
+      this.logger.error(`transfer ${txNo} was rejected by bank2 but already completed`);
   }
 }

@@ -49,7 +49,10 @@ export class RechargeSequencer {
     const last = BigInt(counter.last_position);
     const first = BigInt(ids[0]);
     const offset = last + 1n - first;
-    await em.query(`UPDATE recharge SET commit_position = id + CAST(? AS SIGNED) WHERE id IN (?)`, [offset.toString(), ids]);
+    await em.query(`UPDATE recharge SET commit_position = id + CAST(? AS SIGNED) WHERE id IN (?)`, [
+      offset.toString(),
+      ids,
+    ]);
     const newLast = last + BigInt(ids[ids.length - 1]) - first + 1n;
     await em.query(`UPDATE recharge_sequence SET last_position = ? WHERE name = 'recharge'`, [newLast.toString()]);
     return ids.length;

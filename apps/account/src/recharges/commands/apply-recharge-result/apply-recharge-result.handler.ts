@@ -8,7 +8,11 @@ import { Account } from '../../../accounts/entities/account.entity';
 import type { AppliedBy } from '../../domain/recharge-state';
 import { transitionFor } from '../../domain/recharge-state';
 import { Recharge } from '../../entities/recharge.entity';
-import { ApplyRechargeResultCommand, type ApplyOutcome, type RechargeResultFact } from './apply-recharge-result.command';
+import {
+  ApplyRechargeResultCommand,
+  type ApplyOutcome,
+  type RechargeResultFact,
+} from './apply-recharge-result.command';
 
 @CommandHandler(ApplyRechargeResultCommand)
 export class ApplyRechargeResultHandler implements ICommandHandler<ApplyRechargeResultCommand, ApplyOutcome> {
@@ -54,9 +58,14 @@ export class ApplyRechargeResultHandler implements ICommandHandler<ApplyRecharge
    */
   private async recordFromResult(fact: RechargeResultFact, appliedBy: AppliedBy): Promise<ApplyOutcome> {
     const em = this.txHost.tx;
-    const held = await em.findOne(Account, { where: { accountNo: fact.accountNo }, lock: { mode: 'pessimistic_write' } });
+    const held = await em.findOne(Account, {
+      where: { accountNo: fact.accountNo },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!held) {
-      this.logger.error(`recharge ${fact.txNo}: ${appliedBy} reports account ${fact.accountNo}, which account does not hold; not applied`);
+      this.logger.error(
+        `recharge ${fact.txNo}: ${appliedBy} reports account ${fact.accountNo}, which account does not hold; not applied`,
+      );
       return 'unknown-account';
     }
     // A locking read sees what committed while this transaction waited for the account lock.

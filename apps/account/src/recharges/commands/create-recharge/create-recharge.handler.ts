@@ -49,9 +49,14 @@ export class CreateRechargeHandler implements ICommandHandler<CreateRechargeComm
   }
 
   /** A retried request: the recharge its key made, asked of pay again if still pending (pay is idempotent). */
-  private async repeat(earlier: Recharge, { accountNo, amount, idempotencyKey }: CreateRechargeCommand): Promise<AcceptedRecharge> {
+  private async repeat(
+    earlier: Recharge,
+    { accountNo, amount, idempotencyKey }: CreateRechargeCommand,
+  ): Promise<AcceptedRecharge> {
     if (earlier.accountNo !== accountNo || !earlier.amount.eq(amount)) {
-      throw new ConflictException(`Idempotency-Key ${idempotencyKey} was already used for another recharge (account or amount differ)`);
+      throw new ConflictException(
+        `Idempotency-Key ${idempotencyKey} was already used for another recharge (account or amount differ)`,
+      );
     }
     if (earlier.status === 'PENDING') await this.submitter.submit(earlier);
     return { txNo: earlier.txNo, status: earlier.status };

@@ -53,7 +53,8 @@ export class PullRechargeResultsHandler implements ICommandHandler<PullRechargeR
       if (outcome === 'applied') applied++;
     }
     await em.query('UPDATE reconcile_cursor SET position = ? WHERE source = ?', [page.nextCursor, SOURCE]);
-    if (applied > 0) this.logger.log(`pulled ${page.results.length} results from pay; ${applied} applied here for the first time`);
+    if (applied > 0)
+      this.logger.log(`pulled ${page.results.length} results from pay; ${applied} applied here for the first time`);
     return { kind: 'pulled', results: page.results.length, applied, hasMore: page.hasMore };
   }
 }

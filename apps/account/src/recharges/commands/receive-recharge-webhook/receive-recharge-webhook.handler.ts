@@ -40,7 +40,8 @@ export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRec
     try {
       webhookId = verifyWebhook(this.config.notifySecret, headers, rawBody).id;
     } catch (error) {
-      if (error instanceof WebhookVerificationError) throw new UnauthorizedException(`webhook refused: ${error.message}`);
+      if (error instanceof WebhookVerificationError)
+        throw new UnauthorizedException(`webhook refused: ${error.message}`);
       throw error;
     }
     const { envelope, result } = this.parse(rawBody);
@@ -55,9 +56,12 @@ export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRec
     if (!(await this.remember(envelope, result.txNo))) return { received: true, applied: false, replay: true };
     const outcome = await this.commandBus.execute(new ApplyRechargeResultCommand(result, 'webhook'));
     // Rolls the receipt back too, so pay keeps trying (and the mismatch stays visible in its attempts).
-    if (outcome === 'mismatch') throw new UnprocessableEntityException(`recharge ${result.txNo} differs from account's record`);
+    if (outcome === 'mismatch')
+      throw new UnprocessableEntityException(`recharge ${result.txNo} differs from account's record`);
     if (outcome === 'unknown-account') {
-      throw new UnprocessableEntityException(`recharge ${result.txNo} is for account ${result.accountNo}, which account does not hold`);
+      throw new UnprocessableEntityException(
+        `recharge ${result.txNo} is for account ${result.accountNo}, which account does not hold`,
+      );
     }
     return { received: true, applied: outcome === 'applied', replay: false };
   }

@@ -37,17 +37,27 @@ export class ReconcileRechargeHandler implements ICommandHandler<ReconcileRechar
     const step = reconcileStep(answer.kind, ageMs, this.config.reconcile.deadlineMs);
     if (answer.kind === 'found') {
       const outcome = await this.apply(answer.recharge, trigger);
-      if (outcome === 'mismatch') throw new ConflictException(`pay's record of recharge ${txNo} differs from account's; not applied`);
+      if (outcome === 'mismatch')
+        throw new ConflictException(`pay's record of recharge ${txNo} differs from account's; not applied`);
     } else if (step === 'resubmit') {
       this.logger.warn(`pay does not know recharge ${txNo}; sending it again`);
       await this.submitter.submit(recharge);
     } else if (step === 'expire') {
-      this.logger.warn(`pay still does not know recharge ${txNo} after ${this.config.reconcile.deadlineMs} ms; it FAILED`);
-      const fact = { txNo, accountNo: recharge.accountNo, amount: formatAmount(recharge.amount), result: 'fail' as const };
+      this.logger.warn(
+        `pay still does not know recharge ${txNo} after ${this.config.reconcile.deadlineMs} ms; it FAILED`,
+      );
+      const fact = {
+        txNo,
+        accountNo: recharge.accountNo,
+        amount: formatAmount(recharge.amount),
+        result: 'fail' as const,
+      };
       await this.apply(fact, 'deadline');
     } else if (answer.kind === 'unreachable') {
       if (trigger === 'reconcile') {
-        throw new ServiceUnavailableException(`pay could not be asked about recharge ${txNo} (${answer.reason}); it stays PENDING`);
+        throw new ServiceUnavailableException(
+          `pay could not be asked about recharge ${txNo} (${answer.reason}); it stays PENDING`,
+        );
       }
       this.logger.warn(`pay could not be asked about recharge ${txNo} (${answer.reason}); trying again later`);
     }

@@ -31,7 +31,8 @@ export class RefundTransferHandler implements ICommandHandler<RefundTransferComm
       [txNo],
     );
     // The source account was debited by this very transfer; if it is gone, stop and retry later.
-    if (affectedRows(credited) !== 1) throw new Error(`source account of transfer ${txNo} not found; refund not applied`);
+    if (affectedRows(credited) !== 1)
+      throw new Error(`source account of transfer ${txNo} not found; refund not applied`);
     return 'SETTLED';
   }
 }

@@ -48,7 +48,8 @@ describe(StartTransferHandler.name, () => {
     producer.sendMessageInTransaction.mockRejectedValueOnce(duplicateKey);
 
     await expect(handler.execute(command('k'))).resolves.toEqual({ txNo: 'winner', status: 'PENDING' });
-    expect(producer.sendMessageInTransaction.mock.calls[0][3]).toEqual({ idempotency: { key: 'k', requestHash: hash } });
+    expect(producer.sendMessageInTransaction.mock.calls[0][3]).toEqual({
+      idempotency: { key: 'k', requestHash: hash },
+    });
   });
-
 });

@@ -25,14 +25,19 @@ describe(StartTransferTxListener.name, () => {
 
     const [key, transfer, debit] = em.query.mock.calls;
     expect(key).toEqual([expect.stringContaining('INSERT INTO idempotency_key'), ['k', 'h', 'tx-1']]);
-    expect(debit[0]).toMatch(/SET balance = balance - CAST\(\? AS DECIMAL\(18,2\)\)[\s\S]*AND balance >= CAST\(\? AS DECIMAL\(18,2\)\)/);
+    expect(debit[0]).toMatch(
+      /SET balance = balance - CAST\(\? AS DECIMAL\(18,2\)\)[\s\S]*AND balance >= CAST\(\? AS DECIMAL\(18,2\)\)/,
+    );
     expect(debit[1]).toEqual(['100.00', '1', '100.00']);
     expect(transfer[0]).toMatch(/INSERT INTO transfer[\s\S]*CAST\(\? AS DECIMAL\(18,2\)\), 'PENDING'/);
     expect(transfer[1]).toEqual(['tx-1', '1', '2', '100.00']);
   });
 
   it('throws 422 when the account exists but cannot pay (the throw rolls the transfer row back)', async () => {
-    em.query.mockResolvedValueOnce([]).mockResolvedValueOnce({ affectedRows: 0 }).mockResolvedValueOnce([{ 1: 1 }]);
+    em.query
+      .mockResolvedValueOnce([])
+      .mockResolvedValueOnce({ affectedRows: 0 })
+      .mockResolvedValueOnce([{ 1: 1 }]);
     await expect(listener.execute(message(), {})).rejects.toThrow(
       new UnprocessableEntityException('insufficient funds in account 1'),
     );

@@ -3,7 +3,8 @@ import { StartTransferCommand } from './start-transfer.command';
 import { toTransferRequest } from './transfer-request';
 
 describe(toTransferRequest.name, () => {
-  const request = (amount: string | number, from = '1', to = '2') => toTransferRequest(new StartTransferCommand(from, to, amount));
+  const request = (amount: string | number, from = '1', to = '2') =>
+    toTransferRequest(new StartTransferCommand(from, to, amount));
 
   it('normalises the amount to 2 fraction digits', () => {
     expect(request('100').amount).toBe('100.00');
@@ -18,7 +19,12 @@ describe(toTransferRequest.name, () => {
   });
 
   it('gives different hashes to requests that differ in amount or accounts', () => {
-    const hashes = new Set([request('100.00').hash, request('100.01').hash, request('100.00', '3').hash, request('100.00', '1', '3').hash]);
+    const hashes = new Set([
+      request('100.00').hash,
+      request('100.01').hash,
+      request('100.00', '3').hash,
+      request('100.00', '1', '3').hash,
+    ]);
     expect(hashes.size).toBe(4);
   });
 
@@ -27,7 +33,9 @@ describe(toTransferRequest.name, () => {
   });
 
   it('refuses a transfer to the source account itself', () => {
-    expect(() => request('1.00', '7', '7')).toThrow(new BadRequestException('toAccountNo must differ from fromAccountNo'));
+    expect(() => request('1.00', '7', '7')).toThrow(
+      new BadRequestException('toAccountNo must differ from fromAccountNo'),
+    );
   });
 
   it.each([['0'], ['-1'], ['1.001'], ['abc']])('refuses the amount %p even when the DTO was bypassed', (amount) => {

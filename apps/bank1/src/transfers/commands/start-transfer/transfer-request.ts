@@ -27,6 +27,8 @@ export function toTransferRequest({ fromAccountNo, toAccountNo, amount }: StartT
     throw new BadRequestException('toAccountNo must differ from fromAccountNo');
   }
   const normalised = formatAmount(parsed.amount);
-  const hash = createHash('sha256').update(JSON.stringify([fromAccountNo, toAccountNo, normalised])).digest('hex');
+  const hash = createHash('sha256')
+    .update(JSON.stringify([fromAccountNo, toAccountNo, normalised]))
+    .digest('hex');
   return { fromAccountNo, toAccountNo, amount: normalised, hash };
 }

@@ -50,7 +50,12 @@ export class RecordRechargeHandler implements ICommandHandler<RecordRechargeComm
     const record = toRecord(recharge);
     await this.outbox.publish(new RechargeCompleted(record.txNo, record.accountNo, record.amount, record.result));
     if (command.notifyUrl) {
-      await this.notifier.enqueue({ url: command.notifyUrl, type: RECHARGE_COMPLETED, subject: record.txNo, data: record });
+      await this.notifier.enqueue({
+        url: command.notifyUrl,
+        type: RECHARGE_COMPLETED,
+        subject: record.txNo,
+        data: record,
+      });
     }
     return { record, created: true };
   }
@@ -73,7 +78,9 @@ export class RecordRechargeHandler implements ICommandHandler<RecordRechargeComm
 
   private sameOrRefused(stored: Recharge, command: RecordRechargeCommand): RechargeRecord {
     if (!sameRecharge(stored, command)) {
-      throw new ConflictException(`txNo ${command.txNo} was already used for another recharge (account or amount differ)`);
+      throw new ConflictException(
+        `txNo ${command.txNo} was already used for another recharge (account or amount differ)`,
+      );
     }
     return toRecord(stored);
   }
