@@ -2,12 +2,25 @@ import { affectedRows, bootstrapService } from '@app/common';
 import { AmqpConnection, RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Body, Controller, type DynamicModule, HttpCode, HttpStatus, Injectable, Module, Post, UnprocessableEntityException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  type DynamicModule,
+  HttpCode,
+  HttpStatus,
+  Injectable,
+  Module,
+  Post,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { CommandBus, CommandHandler, CqrsModule, type ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Account } from '../../../apps/bank1/src/accounts/entities/account.entity';
 import { type Bank1Config, loadBank1Config } from '../../../apps/bank1/src/bank1.config';
-import { StartTransferCommand, type TransferAccepted } from '../../../apps/bank1/src/transfers/commands/start-transfer/start-transfer.command';
+import {
+  StartTransferCommand,
+  type TransferAccepted,
+} from '../../../apps/bank1/src/transfers/commands/start-transfer/start-transfer.command';
 import { toTransferRequest } from '../../../apps/bank1/src/transfers/commands/start-transfer/transfer-request';
 import { StartTransferDto } from '../../../apps/bank1/src/transfers/dto/start-transfer.dto';
 import { Transfer } from '../../../apps/bank1/src/transfers/entities/transfer.entity';
@@ -77,4 +90,8 @@ class NaiveBank1Module {
   }
 }
 
-void bootstrapService({ name: 'naive-bank1', loadConfig: loadBank1Config, rootModule: (config) => NaiveBank1Module.forRoot(config) });
+void bootstrapService({
+  name: 'naive-bank1',
+  loadConfig: loadBank1Config,
+  rootModule: (config) => NaiveBank1Module.forRoot(config),
+});

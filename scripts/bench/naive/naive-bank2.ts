@@ -24,10 +24,10 @@ class NaiveCreditConsumer {
          VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`,
         [txNo, fromAccountNo, toAccountNo, amount],
       );
-      await this.txHost.tx.query('UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?', [
-        amount,
-        toAccountNo,
-      ]);
+      await this.txHost.tx.query(
+        'UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?',
+        [amount, toAccountNo],
+      );
     });
     await this.amqp.publish(NAIVE_EXCHANGE, NAIVE_CREDITED, { txNo }, { persistent: true });
   }
@@ -36,8 +36,16 @@ class NaiveCreditConsumer {
 @Module({})
 class NaiveBank2Module {
   static forRoot(config: Bank2Config): DynamicModule {
-    return { module: NaiveBank2Module, imports: naiveInfrastructure(config, [Account, IncomingTransfer]), providers: [NaiveCreditConsumer] };
+    return {
+      module: NaiveBank2Module,
+      imports: naiveInfrastructure(config, [Account, IncomingTransfer]),
+      providers: [NaiveCreditConsumer],
+    };
   }
 }
 
-void bootstrapService({ name: 'naive-bank2', loadConfig: loadBank2Config, rootModule: (config) => NaiveBank2Module.forRoot(config) });
+void bootstrapService({
+  name: 'naive-bank2',
+  loadConfig: loadBank2Config,
+  rootModule: (config) => NaiveBank2Module.forRoot(config),
+});

@@ -32,7 +32,11 @@ export function naiveInfrastructure(config: ServiceConfig, entities: Function[])
     ClsModule.forRoot({
       global: true,
       middleware: { mount: true },
-      plugins: [new ClsPluginTransactional({ adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }) })],
+      plugins: [
+        new ClsPluginTransactional({
+          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+        }),
+      ],
     }),
     RabbitMQModule.forRoot({
       uri: config.rabbitUrl,
