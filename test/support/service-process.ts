@@ -74,7 +74,7 @@ export class ServiceProcess {
         description: `${this.name} GET /health 200`,
       });
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${this.logs()}`);
+      throw new Error(`${(error as Error).message}\n${this.logs()}`, { cause: error });
     }
     if (this.status) {
       throw new Error(`${this.name} exited (${describe(this.status)}) before it was healthy:\n${this.logs()}`);

@@ -17,11 +17,12 @@ export class TcpProxy {
   ) {}
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
-    let proxy!: TcpProxy;
-    const server = createServer((client) => proxy.accept(client, targetHost, targetPort));
+    // The connection handler needs the proxy, which needs the listening server's port.
+    const created: { proxy?: TcpProxy } = {};
+    const server = createServer((client) => created.proxy!.accept(client, targetHost, targetPort));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
-    return proxy;
+    created.proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
+    return created.proxy;
   }
 
   /** Drops every open connection and refuses new ones. */

@@ -13,7 +13,7 @@ export { txMsgOptions } from './config/txmsg-options';
 export { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './config/rate-limit';
 export { affectedRows } from './database/affected-rows';
 export { ensureDatabase } from './database/ensure-database';
-export { typeOrmOptions } from './database/typeorm-options';
+export { typeOrmOptions, type EntityClass } from './database/typeorm-options';
 export { TypeOrmNestLogger } from './database/typeorm-logger';
 export { HealthModule } from './health/health.module';
 export { AccountNoPipe } from './http/account-no.pipe';

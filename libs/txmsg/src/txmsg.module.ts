@@ -34,6 +34,7 @@ import { assertValid, type ResolvedTxMsgOptions, type TxMsgModuleOptions, withDe
 
 /** Options of {@link TxMsgModule.forRootAsync}. */
 export interface TxMsgModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest passes whatever `inject` lists, as in its own modules
   useFactory: (...args: any[]) => TxMsgModuleOptions | Promise<TxMsgModuleOptions>;
   inject?: InjectionToken[];
 }

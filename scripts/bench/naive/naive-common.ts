@@ -3,7 +3,7 @@
 // publishing after the commit with no outbox, and consuming with no dedup. A crash or a broker
 // outage between commit and publish loses the transfer; a redelivery credits it twice. It exists
 // only to be measured against.
-import { LoggingModule, type ServiceConfig, ServiceConfigModule, typeOrmOptions } from '@app/common';
+import { type EntityClass, LoggingModule, type ServiceConfig, ServiceConfigModule, typeOrmOptions } from '@app/common';
 import { MessageHandlerErrorBehavior, RabbitMQModule } from '@golevelup/nestjs-rabbitmq';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -24,7 +24,7 @@ export interface NaiveTransfer {
 }
 
 /** Logging, the database (tables made by the real service's migrations), CLS transactions, the broker. */
-export function naiveInfrastructure(config: ServiceConfig, entities: Function[]): DynamicModule[] {
+export function naiveInfrastructure(config: ServiceConfig, entities: EntityClass[]): DynamicModule[] {
   return [
     ServiceConfigModule.forRoot(config),
     LoggingModule.forRoot(config),

@@ -3,6 +3,8 @@ import type { ServiceConfig } from '../config/service.config';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
 type MigrationClass = new () => unknown;
+/** An entity class, as TypeORM takes it. */
+export type EntityClass = abstract new (...args: never[]) => object;
 
 /**
  * TypeORM options for a service database: explicit entity and migration classes (no globs, so
@@ -13,7 +15,7 @@ type MigrationClass = new () => unknown;
  */
 export function typeOrmOptions(
   { db, logLevel }: Pick<ServiceConfig, 'db' | 'logLevel'>,
-  entities: Function[],
+  entities: EntityClass[],
   migrations: MigrationClass[],
 ): TypeOrmModuleOptions {
   const logQueries = logLevel === 'trace';
@@ -26,7 +28,7 @@ export function typeOrmOptions(
     database: db.database,
     entities,
     autoLoadEntities: true,
-    migrations: migrations as Function[],
+    migrations,
     migrationsRun: db.migrate,
     migrationsTransactionMode: 'each',
     synchronize: false,

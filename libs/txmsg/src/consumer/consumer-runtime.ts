@@ -22,7 +22,7 @@ export interface IdempotentDelivery {
   queue: string | undefined;
   payload: unknown;
   message: ConsumeMessage;
-  key?: (payload: any, envelope: MessageEnvelope) => string;
+  key?: (payload: unknown, envelope: MessageEnvelope) => string;
   invoke: () => Promise<unknown>;
 }
 

@@ -8,6 +8,7 @@ import { IDEMPOTENT_HANDLER, runtimeOf } from './runtime-binding';
 const UNBOUND_PAUSE_MS = 1000;
 
 /** Options of {@link Idempotent}. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default so `key: (p) => p.txNo` compiles; pass T for checking
 export interface IdempotentOptions<T = any> {
   /**
    * The dedup key: a payload property name (`'txNo'`), or a function of payload and envelope.
@@ -35,6 +36,7 @@ export interface IdempotentOptions<T = any> {
  * consumer runtime to the instance at bootstrap. A delivery that finds no runtime is never
  * dropped: it goes back to the queue.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as IdempotentOptions
 export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodDecorator {
   return (target, propertyKey, descriptor: PropertyDescriptor) => {
     const original = descriptor.value as (...args: unknown[]) => Promise<unknown>;
@@ -57,7 +59,10 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
         queue: subscription?.queue || undefined,
         payload: args[0],
         message,
-        key: typeof key === 'string' ? (payload) => String((payload as Record<string, unknown>)?.[key] ?? '') : key,
+        key:
+          typeof key === 'string'
+            ? (payload) => String((payload as Record<string, unknown>)?.[key] ?? '')
+            : (key as ((payload: unknown, envelope: MessageEnvelope) => string) | undefined),
         invoke: () => original.apply(this, args),
       });
     };

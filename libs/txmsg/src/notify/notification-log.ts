@@ -28,14 +28,34 @@ export interface NotificationRecord {
   finishedAt: Date | null;
 }
 
+interface NotificationRow {
+  notification_id: string;
+  subject: string | null;
+  type: string;
+  target_url: string;
+  status: NotificationStatus;
+  next_attempt_at: Date | null;
+  created_at: Date;
+  finished_at: Date | null;
+}
+
+interface AttemptRow {
+  notification_id: string;
+  attempt: number;
+  attempted_at: Date;
+  status_code: number | null;
+  error: AttemptFailure | null;
+  duration_ms: number;
+}
+
 /** The notifications of a subject with all their attempts, oldest first. Reads outside any transaction. */
 export async function listNotifications(dataSource: DataSource, subject: string): Promise<NotificationRecord[]> {
-  const rows: Record<string, any>[] = await dataSource.query(
+  const rows: NotificationRow[] = await dataSource.query(
     `SELECT * FROM txmsg_notification WHERE subject = ? ORDER BY id`,
     [subject],
   );
   if (rows.length === 0) return [];
-  const attempts: Record<string, any>[] = await dataSource.query(
+  const attempts: AttemptRow[] = await dataSource.query(
     `SELECT * FROM txmsg_notification_attempt WHERE notification_id IN (?) ORDER BY id`,
     [rows.map((r) => r.notification_id)],
   );
