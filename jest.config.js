@@ -10,8 +10,8 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
-    '^@app/txmsg$': '<rootDir>/libs/txmsg/src',
-    '^@app/txmsg/(.*)$': '<rootDir>/libs/txmsg/src/$1',
+    '^@txmsg/nestjs$': '<rootDir>/libs/txmsg/src',
+    '^@txmsg/nestjs/(.*)$': '<rootDir>/libs/txmsg/src/$1',
     '^@app/common$': '<rootDir>/libs/common/src',
     '^@app/common/(.*)$': '<rootDir>/libs/common/src/$1',
   },

@@ -1,5 +1,5 @@
-import { signWebhook, WEBHOOK_HEADERS } from '@app/txmsg';
-import { waitFor } from '@app/txmsg/testing';
+import { signWebhook, WEBHOOK_HEADERS } from '@txmsg/nestjs';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { freePort } from './support/free-port';
 import { expectRefusal, snapshotDatabases } from './support/refusals';
 import type { ServiceProcess } from './support/service-process';

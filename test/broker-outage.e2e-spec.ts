@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
 import { FAST_BANK_ENV, seedAccounts } from './support/banks';

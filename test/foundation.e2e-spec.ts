@@ -1,5 +1,5 @@
 import { SERVICES, type ServiceName } from './support/built-service';
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { freePort } from './support/free-port';
 import { rabbitmqctl } from './support/rabbitmqctl';
 import type { ServiceProcess } from './support/service-process';

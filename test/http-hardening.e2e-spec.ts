@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { connect } from 'node:net';
 import { startBanks } from './support/banks';
 import { expectRefusal } from './support/refusals';

@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import fc from 'fast-check';
 import {
   balanceOf,

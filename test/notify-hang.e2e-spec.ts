@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { connect } from 'amqplib';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { createServer, type Server } from 'node:http';

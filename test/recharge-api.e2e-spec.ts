@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 

@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import Decimal from 'decimal.js';
 import { publishRaw, queueDepth } from './support/broker';
 import { freePort } from './support/free-port';

@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import Decimal from 'decimal.js';
 import type { ServiceProcess } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';

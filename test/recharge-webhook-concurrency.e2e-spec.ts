@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { connect } from 'amqplib';
 import Decimal from 'decimal.js';
 import { createConnection } from 'mysql2/promise';

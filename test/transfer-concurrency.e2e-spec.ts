@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { balanceOf, type Banks, plus, postTransfer, seedAccounts, startBanks, totalBalance } from './support/banks';
 import { TestStack } from './support/test-stack';
 

@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { balanceOf, type Banks, minus, plus, postTransfer, startBanks, waitForTransfer } from './support/banks';
 import { TestStack } from './support/test-stack';
 

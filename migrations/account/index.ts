@@ -1,4 +1,4 @@
-import { TXMSG_MIGRATIONS } from '@app/txmsg';
+import { TXMSG_MIGRATIONS } from '@txmsg/nestjs';
 import { CreateAccountInfo1764100000000 } from './1764100000000-CreateAccountInfo';
 import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
 import { CreateRecharge1764300000000 } from './1764300000000-CreateRecharge';

@@ -1,4 +1,4 @@
-import { TXMSG_MIGRATIONS } from '@app/txmsg';
+import { TXMSG_MIGRATIONS } from '@txmsg/nestjs';
 import { CreateAccountInfo1764100000000 } from './1764100000000-CreateAccountInfo';
 import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
 import { CreateIncomingTransfer1764200000000 } from './1764200000000-CreateIncomingTransfer';

@@ -1,4 +1,4 @@
-import { TXMSG_MIGRATIONS } from '@app/txmsg';
+import { TXMSG_MIGRATIONS } from '@txmsg/nestjs';
 import { CreateRecharge1764300000000 } from './1764300000000-CreateRecharge';
 import { ExactTxNo1764400000000 } from './1764400000000-ExactTxNo';
 import { RechargeCommitPosition1764500000000 } from './1764500000000-RechargeCommitPosition';

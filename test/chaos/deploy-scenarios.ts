@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import type { ServiceName } from '../support/built-service';
 import { readyMessages } from './support/broker-client';
 import type { ChaosWorld } from './support/chaos-world';

@@ -1,4 +1,4 @@
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { type Connection, createConnection } from 'mysql2/promise';
 import type { ServiceProcess } from './service-process';
 import type { TestStack } from './test-stack';

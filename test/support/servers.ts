@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { waitFor } from '@app/txmsg/testing';
+import { waitFor } from '@txmsg/nestjs/testing';
 import { rabbitmqctl } from './rabbitmqctl';
 
 const run = promisify(execFile);

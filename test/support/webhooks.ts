@@ -1,4 +1,4 @@
-import { signWebhook, WEBHOOK_HEADERS } from '@app/txmsg';
+import { signWebhook, WEBHOOK_HEADERS } from '@txmsg/nestjs';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

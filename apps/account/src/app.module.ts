@@ -8,7 +8,7 @@ import {
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
-import { TxMsgModule } from '@app/txmsg';
+import { TxMsgModule } from '@txmsg/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';

@@ -1,5 +1,5 @@
 import { parseAmount, RateLimited, TxNoPipe } from '@app/common';
-import { AdminTokenGuard } from '@app/txmsg';
+import { AdminTokenGuard } from '@txmsg/nestjs';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type Decimal from 'decimal.js';

@@ -1,4 +1,4 @@
-import { parseDuration, parseLadder } from '@app/txmsg';
+import { parseDuration, parseLadder } from '@txmsg/nestjs';
 import { ConfigError } from './config-error';
 
 /** The environment, or any stand-in for it in tests. */

@@ -1,4 +1,4 @@
-import { parseDuration } from '@app/txmsg';
+import { parseDuration } from '@txmsg/nestjs';
 
 /** At most `limit` requests per `windowMs` from one client address, per endpoint. */
 export interface RateLimit {

@@ -1,4 +1,4 @@
-import { CRASH_POINTS, type CrashPoint } from '@app/txmsg';
+import { CRASH_POINTS, type CrashPoint } from '@txmsg/nestjs';
 import { type Env, EnvReader } from './env-reader';
 import { ConfigError } from './config-error';
 import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './rate-limit';

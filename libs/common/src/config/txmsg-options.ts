@@ -1,4 +1,4 @@
-import type { TxMsgModuleOptions } from '@app/txmsg';
+import type { TxMsgModuleOptions } from '@txmsg/nestjs';
 import type { ServiceConfig } from './service.config';
 
 /** The library's options from the shared service configuration. */

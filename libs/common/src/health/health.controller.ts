@@ -1,6 +1,6 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { BrokerHealthIndicator } from '@app/txmsg';
+import { BrokerHealthIndicator } from '@txmsg/nestjs';
 
 /** `GET /health`: 200 when the database answers and the broker connection is open, else 503. */
 @Controller('health')

@@ -1,5 +1,5 @@
 import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
-import { Idempotent, UnrecoverableMessageError, validateMessage } from '@app/txmsg';
+import { Idempotent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApplyRechargeResultCommand } from '../commands/apply-recharge-result/apply-recharge-result.command';

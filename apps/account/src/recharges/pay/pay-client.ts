@@ -1,5 +1,5 @@
 import { InjectServiceConfig } from '@app/common';
-import { validateMessage } from '@app/txmsg';
+import { validateMessage } from '@txmsg/nestjs';
 import { Injectable } from '@nestjs/common';
 import type { AccountConfig } from '../../account.config';
 import { PayRechargeResult } from '../domain/pay-recharge-result';

@@ -1,4 +1,4 @@
-import { IntegrationEvent } from '@app/txmsg';
+import { IntegrationEvent } from '@txmsg/nestjs';
 
 /** Routing key of {@link TransferStarted}. */
 export const TRANSFER_STARTED = 'bank1.transfer.started';

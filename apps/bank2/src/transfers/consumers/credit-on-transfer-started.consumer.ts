@@ -1,4 +1,4 @@
-import { Idempotent, validateMessage } from '@app/txmsg';
+import { Idempotent, validateMessage } from '@txmsg/nestjs';
 import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';

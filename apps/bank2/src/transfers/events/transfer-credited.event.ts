@@ -1,4 +1,4 @@
-import { IntegrationEvent } from '@app/txmsg';
+import { IntegrationEvent } from '@txmsg/nestjs';
 
 /** Routing key of {@link TransferCredited}. */
 export const TRANSFER_CREDITED = 'bank2.transfer.credited';

@@ -1,4 +1,4 @@
-import { IntegrationEvent } from '@app/txmsg';
+import { IntegrationEvent } from '@txmsg/nestjs';
 
 /** Routing key of {@link TransferRejected}. */
 export const TRANSFER_REJECTED = 'bank2.transfer.rejected';

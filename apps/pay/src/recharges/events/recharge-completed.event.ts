@@ -1,4 +1,4 @@
-import { IntegrationEvent } from '@app/txmsg';
+import { IntegrationEvent } from '@txmsg/nestjs';
 import type { RechargeResult } from '../recharge-record';
 
 /**

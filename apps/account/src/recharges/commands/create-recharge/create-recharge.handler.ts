@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '@app/txmsg';
+import { isDuplicateKeyError } from '@txmsg/nestjs';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ConflictException, NotFoundException } from '@nestjs/common';

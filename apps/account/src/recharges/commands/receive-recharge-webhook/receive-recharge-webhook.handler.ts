@@ -6,7 +6,7 @@ import {
   verifyWebhook,
   WebhookVerificationError,
   withDeadlockRetry,
-} from '@app/txmsg';
+} from '@txmsg/nestjs';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import {

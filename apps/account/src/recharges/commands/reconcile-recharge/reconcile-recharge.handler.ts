@@ -1,6 +1,6 @@
 import { formatAmount, InjectServiceConfig } from '@app/common';
 import { ConflictException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
-import { withDeadlockRetry } from '@app/txmsg';
+import { withDeadlockRetry } from '@txmsg/nestjs';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';

@@ -1,4 +1,4 @@
-import type { TransactionProducer } from '@app/txmsg';
+import type { TransactionProducer } from '@txmsg/nestjs';
 import { UnprocessableEntityException } from '@nestjs/common';
 import type { Repository } from 'typeorm';
 import type { IdempotencyKey } from '../../entities/idempotency-key.entity';

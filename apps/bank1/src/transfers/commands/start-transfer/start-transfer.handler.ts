@@ -1,4 +1,4 @@
-import { isDuplicateKeyError, TransactionProducer } from '@app/txmsg';
+import { isDuplicateKeyError, TransactionProducer } from '@txmsg/nestjs';
 import { UnprocessableEntityException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';

@@ -1,4 +1,4 @@
-import type { TransactionMessage } from '@app/txmsg';
+import type { TransactionMessage } from '@txmsg/nestjs';
 import type { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';

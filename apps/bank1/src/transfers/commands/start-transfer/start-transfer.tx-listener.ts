@@ -4,7 +4,7 @@ import {
   LocalTransactionState,
   type TransactionMessage,
   TransactionalListener,
-} from '@app/txmsg';
+} from '@txmsg/nestjs';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';

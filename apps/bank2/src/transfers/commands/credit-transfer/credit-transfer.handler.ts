@@ -1,5 +1,5 @@
 import { affectedRows, formatAmount, parseAmount } from '@app/common';
-import { isDuplicateKeyError, Outbox } from '@app/txmsg';
+import { isDuplicateKeyError, Outbox } from '@txmsg/nestjs';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';

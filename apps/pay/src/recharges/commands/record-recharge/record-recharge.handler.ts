@@ -1,5 +1,5 @@
 import { InjectServiceConfig } from '@app/common';
-import { HttpNotifier, isDuplicateKeyError, type NotifyUrlRefusalReason, Outbox } from '@app/txmsg';
+import { HttpNotifier, isDuplicateKeyError, type NotifyUrlRefusalReason, Outbox } from '@txmsg/nestjs';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ConflictException, UnprocessableEntityException } from '@nestjs/common';

@@ -1,4 +1,4 @@
-import { HttpNotifier, Outbox } from '@app/txmsg';
+import { HttpNotifier, Outbox } from '@txmsg/nestjs';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundException } from '@nestjs/common';

@@ -1,4 +1,4 @@
-import { HttpNotifier } from '@app/txmsg';
+import { HttpNotifier } from '@txmsg/nestjs';
 import { NotFoundException } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';

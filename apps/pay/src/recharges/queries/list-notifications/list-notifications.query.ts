@@ -1,4 +1,4 @@
-import type { NotificationRecord } from '@app/txmsg';
+import type { NotificationRecord } from '@txmsg/nestjs';
 import { Query } from '@nestjs/cqrs';
 
 /** A recharge's webhook notifications with every delivery attempt. */
