@@ -1,11 +1,10 @@
-import { parseAmount, RateLimited, TxNoPipe } from '@app/common';
+import { IdempotencyKeyHeader, parseAmount, RateLimited, TxNoPipe } from '@app/common';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type Decimal from 'decimal.js';
 import { type AcceptedRecharge, CreateRechargeCommand } from './commands/create-recharge/create-recharge.command';
 import { ReconcileRechargeCommand } from './commands/reconcile-recharge/reconcile-recharge.command';
 import { CreateRechargeDto } from './dto/create-recharge.dto';
-import { IdempotencyKey } from './idempotency-key.decorator';
 import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
 import type { RechargeView } from './recharge-view';
 
@@ -20,13 +19,13 @@ export class RechargesController {
   @Post()
   @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
-  create(@Body() body: CreateRechargeDto, @IdempotencyKey() idempotencyKey?: string): Promise<AcceptedRecharge> {
+  create(@Body() body: CreateRechargeDto, @IdempotencyKeyHeader() idempotencyKey?: string): Promise<AcceptedRecharge> {
     const amount = (parseAmount(body.amount) as { amount: Decimal }).amount; // validated by the DTO
     return this.commandBus.execute(new CreateRechargeCommand(body.accountNo, amount, idempotencyKey));
   }
 
   @Get(':txNo')
-  get(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeView> {
+  get(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeView> {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
 
@@ -34,7 +33,7 @@ export class RechargesController {
   @Post(':txNo/reconcile')
   @RateLimited()
   @HttpCode(HttpStatus.OK)
-  reconcile(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeView> {
+  reconcile(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeView> {
     return this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconcile'));
   }
 }

@@ -1,10 +1,9 @@
-import { RateLimited } from '@app/common';
+import { IdempotencyKeyHeader, RateLimited, TxNoPipe } from '@app/common';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { StartTransferCommand, type TransferAccepted } from './commands/start-transfer/start-transfer.command';
 import { StartTransferDto } from './dto/start-transfer.dto';
-import { IdempotencyKeyHeader } from './http/idempotency-key.decorator';
-import { TxNoPipe } from './http/tx-no.pipe';
+import { TRANSFER_IDEMPOTENCY_KEY, TRANSFER_NO } from './transfer-formats';
 import { GetTransferQuery, type TransferView } from './queries/get-transfer/get-transfer.query';
 
 @Controller('transfers')
@@ -18,14 +17,17 @@ export class TransfersController {
   @Post()
   @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
-  start(@Body() body: StartTransferDto, @IdempotencyKeyHeader() idempotencyKey?: string): Promise<TransferAccepted> {
+  start(
+    @Body() body: StartTransferDto,
+    @IdempotencyKeyHeader(TRANSFER_IDEMPOTENCY_KEY) idempotencyKey?: string,
+  ): Promise<TransferAccepted> {
     return this.commandBus.execute(
       new StartTransferCommand(body.fromAccountNo, body.toAccountNo, body.amount, idempotencyKey),
     );
   }
 
   @Get(':txNo')
-  get(@Param('txNo', TxNoPipe) txNo: string): Promise<TransferView> {
+  get(@Param('txNo', new TxNoPipe(TRANSFER_NO)) txNo: string): Promise<TransferView> {
     return this.queryBus.execute(new GetTransferQuery(txNo));
   }
 }

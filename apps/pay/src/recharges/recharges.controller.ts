@@ -50,12 +50,12 @@ export class RechargesController {
   }
 
   @Get(':txNo')
-  get(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeRecord> {
+  get(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeRecord> {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
 
   @Get(':txNo/notifications')
-  notifications(@Param('txNo', TxNoPipe) txNo: string): Promise<RechargeNotifications> {
+  notifications(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeNotifications> {
     return this.queryBus.execute(new ListNotificationsQuery(txNo));
   }
 
@@ -63,7 +63,7 @@ export class RechargesController {
   @Post(':txNo/notify')
   @UseGuards(AdminTokenGuard)
   @HttpCode(HttpStatus.ACCEPTED)
-  resend(@Param('txNo', TxNoPipe) txNo: string): Promise<ResentNotifications> {
+  resend(@Param('txNo', new TxNoPipe()) txNo: string): Promise<ResentNotifications> {
     return this.commandBus.execute(new ResendNotificationsCommand(txNo));
   }
 }

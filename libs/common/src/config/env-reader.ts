@@ -1,4 +1,5 @@
 import { parseDuration, parseLadder } from '@txmsg/nestjs';
+import { errorText } from '../errors/error-text';
 import { ConfigError } from './config-error';
 
 /** The environment, or any stand-in for it in tests. */
@@ -78,7 +79,7 @@ export class EnvReader {
     try {
       return parse(value);
     } catch (error) {
-      throw new ConfigError(`${name} is invalid: ${(error as Error).message}`);
+      throw new ConfigError(`${name} is invalid: ${errorText(error)}`);
     }
   }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { Logger as TypeOrmLogger } from 'typeorm';
+import { errorText } from '../errors/error-text';
 
 /**
  * Routes TypeORM's messages into the Nest logger (TypeORM's own loggers write to the console).
@@ -21,7 +22,7 @@ export class TypeOrmNestLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    this.logger.debug(`query failed (${error instanceof Error ? error.message : error}): ${query}`);
+    this.logger.debug(`query failed (${errorText(error)}): ${query}`);
   }
 
   logQuerySlow(time: number, query: string): void {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigError } from '../config/config-error';
+import { errorText } from '../errors/error-text';
 import type { ServiceConfig } from '../config/service.config';
 import { ensureDatabase } from '../database/ensure-database';
 import { withMigrationLock } from '../database/migration-lock';
@@ -110,8 +111,8 @@ function closeOnSignals(app: INestApplication, logger: Logger): void {
     app.getHttpServer().close();
     app.close().then(
       () => process.exit(0),
-      (error: Error) => {
-        logger.error(`shutdown failed: ${error.message}`);
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${errorText(error)}`);
         process.exit(1);
       },
     );
@@ -122,6 +123,5 @@ function closeOnSignals(app: INestApplication, logger: Logger): void {
 
 function startupFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof StartupError) return error.message;
-  const message = error instanceof Error ? error.message : String(error);
-  return `Start-up failed: ${message.replace(/\s+/g, ' ').trim()}`;
+  return `Start-up failed: ${errorText(error).replace(/\s+/g, ' ').trim()}`;
 }

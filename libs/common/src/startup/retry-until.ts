@@ -1,4 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
+import { errorText } from '../errors/error-text';
 import { StartupError } from './startup-error';
 
 /** Errors that retrying cannot fix (bad credentials, unknown database, refused vhost). */
@@ -32,7 +33,7 @@ export async function retryUntil(
 }
 
 function describe(error: unknown): string {
-  const e = error as { code?: string; message?: string };
-  const message = (e?.message || String(error)).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  return e?.code && !message.includes(e.code) ? `${e.code} ${message}` : message;
+  const code = (error as { code?: string } | null | undefined)?.code;
+  const message = errorText(error).replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return code && !message.includes(code) ? `${code} ${message}` : message;
 }

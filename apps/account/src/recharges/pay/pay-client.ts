@@ -1,4 +1,4 @@
-import { InjectServiceConfig } from '@app/common';
+import { errorText, InjectServiceConfig } from '@app/common';
 import { validateMessage } from '@txmsg/nestjs';
 import { Injectable } from '@nestjs/common';
 import type { AccountConfig } from '../../account.config';
@@ -126,5 +126,5 @@ export class PayClient {
 function describe(error: unknown, timeoutMs: number): string {
   const e = error as Error & { cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`;
-  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(error);
+  return e.cause?.code ?? e.cause?.message ?? errorText(error);
 }

@@ -1,4 +1,4 @@
-import { InjectServiceConfig } from '@app/common';
+import { errorText, InjectServiceConfig } from '@app/common';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -15,8 +15,8 @@ const MAX_PAGES = 10;
 
 /**
  * Every RECONCILE_INTERVAL, asks pay about recharges still PENDING RECONCILE_AFTER after they
- * were created (and not asked within the last interval), as the seed's account system does when
- * a notification is late; then (unless RECONCILE_PULL is false) pulls pay's result list from its
+ * were created (and not asked within the last interval): a late notification may never come, and
+ * pay's query API always knows the result. Then (unless RECONCILE_PULL is false) pulls pay's result list from its
  * stored cursor, to find results account was never notified of at all. Rounds never overlap; a
  * failing round is logged and the next one runs. Several instances may run: applying a result is
  * idempotent, and only one of them moves the cursor past a page.
@@ -57,8 +57,8 @@ export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestr
     );
     for (const { tx_no: txNo } of due) {
       if (this.stopped) break;
-      await this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconciler')).catch((error: Error) => {
-        this.logger.warn(`reconciling recharge ${txNo} failed: ${error.message}`);
+      await this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconciler')).catch((error: unknown) => {
+        this.logger.warn(`reconciling recharge ${txNo} failed: ${errorText(error)}`);
       });
     }
     return due.length;
@@ -86,7 +86,7 @@ export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestr
       this.round = this.reconcileDue()
         .then(() => (this.config.reconcile.pull ? this.pullResults() : undefined))
         .then(() => undefined)
-        .catch((error: Error) => this.logger.warn(`reconciliation round failed: ${error.message}`))
+        .catch((error: unknown) => this.logger.warn(`reconciliation round failed: ${errorText(error)}`))
         .finally(() => this.schedule());
     }, this.config.reconcile.intervalMs);
   }

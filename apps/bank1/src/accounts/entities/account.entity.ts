@@ -2,7 +2,7 @@ import { decimalTransformer } from '@app/common';
 import Decimal from 'decimal.js';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** One row of the seed's `account_info` table. */
+/** One account and its balance (table `account_info`). */
 @Entity({ name: 'account_info' })
 export class Account {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })

@@ -6,9 +6,8 @@ import { CreditTransferCommand } from '../commands/credit-transfer/credit-transf
 import { TRANSFER_STARTED, TransferStarted } from '../events/transfer-started.event';
 
 /**
- * bank1 started a transfer: credit it here, once per `txNo` however often it arrives (the
- * seed's TxmsgConsumer, without its hard-coded destination account). An invalid message is
- * parked at once; a failure is retried on the ladder.
+ * bank1 started a transfer: credit its `toAccountNo` here, once per `txNo` however often it
+ * arrives. An invalid message is parked at once; a failure is retried on the ladder.
  */
 @Injectable()
 export class CreditOnTransferStartedConsumer {

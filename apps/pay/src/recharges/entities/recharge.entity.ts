@@ -3,7 +3,7 @@ import Decimal from 'decimal.js';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { RechargeResult } from '../recharge-record';
 
-/** One recharge pay performed (the seed's `account_pay`). Written once; only its list position is filled in later. */
+/** One recharge pay performed. Written once; only its list position is filled in later. */
 @Entity({ name: 'recharge' })
 export class Recharge {
   @PrimaryGeneratedColumn({ type: 'bigint', unsigned: true })

@@ -12,8 +12,8 @@ export type PulledPage =
 
 /**
  * Pulls the next page of pay's result list from account's stored cursor and applies every result
- * it has not applied yet (`appliedBy: "reconciler"`), the seed's result reconciliation (消息校对):
- * it finds results account was never notified of, including recharges made at pay directly.
+ * it has not applied yet (`appliedBy: "reconciler"`). Asking about known recharges cannot find
+ * those account never heard of; the list does: it finds results account was never notified of, including recharges made at pay directly.
  * The new cursor commits in the transaction of the page's effects, so a crash neither skips nor
  * repeats a result; several instances may pull at once (the stored cursor is compared under its
  * row lock, and only one of them moves it).

@@ -20,7 +20,7 @@ export interface TransferDebit {
 }
 
 /**
- * The local transaction of a transfer (the seed's ProducerTxmsgListener): records the
+ * The local transaction of a transfer: records the
  * Idempotency-Key, debits the source account and writes the transfer row, in the library's
  * ambient transaction, which also makes the `bank1.transfer.started` message deliverable.
  * Anything it throws rolls all of that back and discards the message.
