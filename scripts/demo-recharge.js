@@ -1,7 +1,7 @@
 'use strict';
 // Demo scenarios, the two entry points of a recharge. `recharge`: account asks pay for
-// 50.00 on account 1. `rechargeAtPay`: the user recharges 20.00 at pay directly, as the seed's flow
-// starts; account first hears of it from pay's result. Either way pay records it and notifies the
+// 50.00 on account 1. `rechargeAtPay`: the user recharges 20.00 at pay directly, as a user
+// would; account first hears of it from pay's result. Either way pay records it and notifies the
 // result by MQ and by signed webhook, and account applies it exactly once. Each shows the balance
 // before and after and pay's delivery attempts.
 

@@ -7,7 +7,7 @@ import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 import { signedWebhook } from './support/webhooks';
 
-// Seed 6.3 as the seed runs it: the user recharges at pay, pay notifies account (MQ and signed
+// The recharge as a user starts it at pay: pay notifies account (MQ and signed
 // webhook), and account, which never heard of the recharge, records and credits it once. When no
 // notification ever arrives, account's reconciler finds the result in pay's list. Each service
 // runs in its own process; account reconciles every 200 ms here.

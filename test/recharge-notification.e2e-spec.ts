@@ -7,7 +7,7 @@ import { TcpProxy } from './support/tcp-proxy';
 import { TestStack } from './support/test-stack';
 import { signedWebhook, webhookReceiver } from './support/webhooks';
 
-// Seed 6.3: pay performs a recharge and notifies account by MQ (scheme 1) and signed webhook
+// pay performs a recharge and notifies account by MQ (scheme 1) and signed webhook
 // (scheme 2); account applies each result exactly once, whichever path brings it, however often.
 // account reaches pay through a proxy the tests cut to leave a recharge PENDING at will.
 describe('recharge notification: pay -> account', () => {

@@ -4,7 +4,7 @@ import type { ServiceProcess } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';
 import { TestStack } from './support/test-stack';
 
-// Seed 6.1/6.3: when no notification arrives, account asks pay's query API (主动查询充值结果).
+// When no notification arrives, account asks pay's query API: pay always knows the result.
 // To prove that path alone applied a result, account runs on another RabbitMQ vhost than pay and
 // gives pay no notifyUrl: pay's MQ notifications never reach it and no webhook is sent. Each
 // account instance has its own database; they reach pay through proxies the tests cut.

@@ -12,7 +12,7 @@ import {
 import { BrokerClient, queueBacklog } from './support/broker-client';
 import { TestStack } from './support/test-stack';
 
-// The seed's test scenarios (5.3.8) with real faults: a local transaction that fails, a bank2
+// What a transfer must survive, with real faults: a local transaction that fails, a bank2
 // that is down or whose database refuses, and the same message arriving many times.
 describe('transfer faults', () => {
   let stack: TestStack;

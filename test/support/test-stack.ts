@@ -6,7 +6,7 @@ import { freePort } from './free-port';
 import { addVhost, deleteVhost } from './vhosts';
 import { ServiceProcess } from './service-process';
 
-/** Where the test servers are: the §6 variables of the environment, else the local defaults. */
+/** Where the test servers are: the services' own DB_* variables from the environment, else the local defaults. */
 const server = {
   host: process.env.DB_HOST ?? '127.0.0.1',
   port: Number(process.env.DB_PORT ?? 3306),
