@@ -99,6 +99,11 @@ export class BrokerTestClient {
     await this.channel.assertQueue(queue, options);
   }
 
+  /** Binds `queue` to `exchange` with `pattern`, e.g. to make an application's messages routable. */
+  async bindQueue(queue: string, exchange: string, pattern: string): Promise<void> {
+    await this.channel.bindQueue(queue, exchange, pattern);
+  }
+
   /**
    * Messages of a queue waiting for a consumer (not those delivered and unacknowledged), read
    * with a passive declare: cheap enough to poll.
