@@ -2,6 +2,9 @@
 // specs start the BUILT services from dist/, so `npm test` builds first).
 // ts-jest only transpiles (isolatedModules is on in tsconfig.json); `npm run typecheck` and the
 // build are where types are checked.
+// Tests import @txmsg/nestjs from the library's sources (as tsconfig.json's paths do), so a test run
+// needs no library build and a failure points at a source line; the BUILT services the cross-service
+// specs start use the built package (libs/txmsg/dist) through node_modules.
 const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }];
 
 const shared = {
@@ -11,11 +14,18 @@ const shared = {
   transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
     '^@txmsg/nestjs$': '<rootDir>/libs/txmsg/src',
-    '^@txmsg/nestjs/(.*)$': '<rootDir>/libs/txmsg/src/$1',
+    '^@txmsg/nestjs/testing$': '<rootDir>/libs/txmsg/src/testing',
     '^@app/common$': '<rootDir>/libs/common/src',
     '^@app/common/(.*)$': '<rootDir>/libs/common/src/$1',
   },
-  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+  // examples/ are separate npm projects with their own node_modules and tests.
+  modulePathIgnorePatterns: [
+    '<rootDir>/dist/',
+    '<rootDir>/libs/txmsg/dist/',
+    '<rootDir>/examples/',
+    '<rootDir>/.pack/',
+  ],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
 };
 
 /** @type {import('jest').Config} */

@@ -1,5 +1,4 @@
-import { waitFor } from '@txmsg/nestjs/testing';
-import { connect } from 'amqplib';
+import { BrokerTestClient, waitFor } from '@txmsg/nestjs/testing';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -41,11 +40,10 @@ describe('webhook receiver that hangs', () => {
     });
     // account is not started: a queue stands in for it, so pay's MQ notifications are routable
     // and its outbox relay does what it does in production, not a retry loop of unroutable messages.
-    const broker = await connect(stack.rabbitUrl);
+    const broker = await BrokerTestClient.open(stack.rabbitUrl);
     try {
-      const channel = await broker.createChannel();
-      await channel.assertQueue('notify-hang.results');
-      await channel.bindQueue('notify-hang.results', 'txmsg.events', 'pay.recharge.completed');
+      await broker.declareQueue('notify-hang.results', {});
+      await broker.bindQueue('notify-hang.results', 'txmsg.events', 'pay.recharge.completed');
     } finally {
       await broker.close();
     }

@@ -1,5 +1,4 @@
-import { waitFor } from '@txmsg/nestjs/testing';
-import { connect } from 'amqplib';
+import { BrokerTestClient, waitFor } from '@txmsg/nestjs/testing';
 import Decimal from 'decimal.js';
 import { createConnection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
@@ -34,21 +33,17 @@ describe('concurrent signed webhooks for one account', () => {
 
   /** pay's MQ notifications of `results` (routing key pay.recharge.completed), all at once. */
   async function publishResults(results: object[]): Promise<void> {
-    const connection = await connect(stack.rabbitUrl);
+    const broker = await BrokerTestClient.open(stack.rabbitUrl);
     try {
-      const channel = await connection.createConfirmChannel();
-      for (const result of results) {
-        const options = {
-          persistent: true,
-          contentType: 'application/json',
-          messageId: randomUUID(),
-          type: 'pay.recharge.completed',
-        };
-        channel.publish('txmsg.events', 'pay.recharge.completed', Buffer.from(JSON.stringify(result)), options);
-      }
-      await channel.waitForConfirms();
+      const options = () => ({
+        contentType: 'application/json',
+        messageId: randomUUID(),
+        type: 'pay.recharge.completed',
+      });
+      const messages = results.map((result) => ({ body: result, options: options() }));
+      await broker.publishMany('txmsg.events', 'pay.recharge.completed', messages);
     } finally {
-      await connection.close();
+      await broker.close();
     }
   }
 

@@ -1,37 +1,29 @@
-import { type ChannelModel, type ConfirmChannel, connect, type Options } from 'amqplib';
+import { BrokerTestClient, DEFAULT_EVENTS_EXCHANGE, type RawBody } from '@txmsg/nestjs/testing';
+import type { Options } from 'amqplib';
 import { rabbitmqctl } from './rabbitmqctl';
 
 /** The library's topic exchange, where every integration event is published. */
-export const EVENTS_EXCHANGE = 'txmsg.events';
+export const EVENTS_EXCHANGE = DEFAULT_EVENTS_EXCHANGE;
 
 /**
- * A raw AMQP client for tests: publishes bytes straight to the broker (duplicates, replays,
- * poison) with confirms, the way a misbehaving producer or a redelivery would.
+ * The raw AMQP client of the tests (`BrokerTestClient`), aimed at the services' exchange: publishes
+ * JSON bytes straight to the broker (duplicates, replays, poison) with confirms, the way a
+ * misbehaving producer or a redelivery would.
  */
 export class BrokerClient {
-  private constructor(
-    private readonly connection: ChannelModel,
-    private readonly channel: ConfirmChannel,
-  ) {}
+  private constructor(private readonly client: BrokerTestClient) {}
 
   static async open(uri: string): Promise<BrokerClient> {
-    const connection = await connect(uri);
-    return new BrokerClient(connection, await connection.createConfirmChannel());
+    return new BrokerClient(await BrokerTestClient.open(uri));
   }
 
   /** Publishes one persistent message and waits for the broker's confirm. */
-  async publish(routingKey: string, body: Buffer | string | object, options: Options.Publish = {}): Promise<void> {
-    const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-    this.channel.publish(EVENTS_EXCHANGE, routingKey, content, {
-      persistent: true,
-      contentType: 'application/json',
-      ...options,
-    });
-    await this.channel.waitForConfirms();
+  async publish(routingKey: string, body: RawBody, options: Options.Publish = {}): Promise<void> {
+    await this.client.publish(EVENTS_EXCHANGE, routingKey, body, { contentType: 'application/json', ...options });
   }
 
   async close(): Promise<void> {
-    await this.connection.close().catch(() => undefined);
+    await this.client.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { connect } from 'amqplib';
+import { BrokerTestClient, DEFAULT_EVENTS_EXCHANGE } from '@txmsg/nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { rabbitmqctl } from './rabbitmqctl';
 
@@ -7,21 +7,15 @@ import { rabbitmqctl } from './rabbitmqctl';
  * message id), as a duplicate, a replay or a rogue producer would. Waits for the broker's confirms.
  */
 export async function publishRaw(url: string, routingKey: string, payload: unknown, times = 1): Promise<void> {
-  const connection = await connect(url);
+  const broker = await BrokerTestClient.open(url);
   try {
-    const channel = await connection.createConfirmChannel();
-    for (let i = 0; i < times; i++) {
-      channel.publish('txmsg.events', routingKey, Buffer.from(JSON.stringify(payload)), {
-        persistent: true,
-        contentType: 'application/json',
-        messageId: randomUUID(),
-        type: routingKey,
-        appId: 'e2e-replay',
-      });
-    }
-    await channel.waitForConfirms();
+    const message = () => ({
+      body: JSON.stringify(payload),
+      options: { contentType: 'application/json', messageId: randomUUID(), type: routingKey, appId: 'e2e-replay' },
+    });
+    await broker.publishMany(DEFAULT_EVENTS_EXCHANGE, routingKey, Array.from({ length: times }, message));
   } finally {
-    await connection.close();
+    await broker.close();
   }
 }
 

@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { INestApplication } from '@nestjs/common';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer } from './support/fixtures';
-import { createTestDatabase, createVhost } from './support/infra';
+import { createTestDatabase, createVhost, rabbitmqctl } from './support/infra';
 import { BrokerProbe } from './support/probe';
-
-const run = promisify(execFile);
 
 describe('Quorum queues', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -32,7 +28,7 @@ describe('Quorum queues', () => {
   });
 
   it('declares subscription queues as quorum queues by configuration alone, and consumes from them', async () => {
-    const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', '-p', vhost.vhost, 'name', 'type']);
+    const stdout = await rabbitmqctl('-q', 'list_queues', '-p', vhost.vhost, 'name', 'type');
     const types = Object.fromEntries(
       stdout
         .trim()

@@ -1,24 +1,21 @@
-import { connect } from 'amqplib';
+import { BrokerTestClient, DEFAULT_EVENTS_EXCHANGE } from '@txmsg/nestjs/testing';
 
 /** Publishes raw messages straight to the broker of a vhost (replays, duplicates, poison). */
 export async function publishRaw(
   uri: string,
   messages: { routingKey: string; body: Buffer | string; messageId?: string }[],
-  exchange = 'txmsg.events',
+  exchange = DEFAULT_EVENTS_EXCHANGE,
 ): Promise<void> {
-  const connection = await connect(uri);
+  const broker = await BrokerTestClient.open(uri);
   try {
-    const channel = await connection.createConfirmChannel();
-    for (const m of messages) {
-      channel.publish(exchange, m.routingKey, Buffer.isBuffer(m.body) ? m.body : Buffer.from(m.body), {
-        persistent: true,
-        messageId: m.messageId,
-        contentType: 'application/json',
-      });
-    }
-    await channel.waitForConfirms();
+    // Every publish goes out before the first confirm is awaited, as one batch.
+    await Promise.all(
+      messages.map((m) =>
+        broker.publish(exchange, m.routingKey, m.body, { messageId: m.messageId, contentType: 'application/json' }),
+      ),
+    );
   } finally {
-    await connection.close();
+    await broker.close();
   }
 }
 
@@ -27,11 +24,10 @@ export async function publishRaw(
  * passive declare: cheap enough to poll while a backlog drains, unlike `rabbitmqctl`.
  */
 export async function readyMessages(uri: string, queue: string): Promise<number> {
-  const connection = await connect(uri);
+  const broker = await BrokerTestClient.open(uri);
   try {
-    const channel = await connection.createChannel();
-    return (await channel.checkQueue(queue)).messageCount;
+    return await broker.queueDepth(queue);
   } finally {
-    await connection.close();
+    await broker.close();
   }
 }

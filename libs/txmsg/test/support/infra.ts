@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { rabbitmqctl } from '../../../../test/support/rabbitmqctl';
 import { addVhost, deleteVhost } from '../../../../test/support/vhosts';
 
-const run = promisify(execFile);
+// rabbitmqctl() honours RABBITMQCTL (e.g. a broker in Docker), as the cross-service tests do.
+export { rabbitmqctl };
 
 export const DB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
@@ -51,5 +51,5 @@ export async function createVhost(prefix: string) {
 /** Forces every client connection of a vhost closed, as a broker restart or a network cut would. */
 export async function closeConnections(vhost: string): Promise<void> {
   assertTestName(vhost);
-  await run('rabbitmqctl', ['-q', 'close_all_connections', '--vhost', vhost, 'test: forced close']);
+  await rabbitmqctl('-q', 'close_all_connections', '--vhost', vhost, 'test: forced close');
 }

@@ -1,0 +1,6 @@
+import { TXMSG_MIGRATIONS } from '@txmsg/nestjs';
+import { CreateOrders1765000000000 } from './1765000000000-create-orders';
+import { CreateStock1765000000001 } from './1765000000001-create-stock';
+
+/** The library's tables (outbox, dedup, failures), then ours. */
+export const MIGRATIONS = [...TXMSG_MIGRATIONS, CreateOrders1765000000000, CreateStock1765000000001];
