@@ -34,6 +34,8 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
   private readonly inFlight = new Map<string, boolean>();
   private sequence = 0;
   private channel?: ChannelWrapper;
+  /** The last publish that ended failed for want of the broker (timed out, nacked, channel lost). */
+  private failing = false;
 
   constructor(
     private readonly amqp: AmqpConnection,
@@ -51,13 +53,19 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
     const token = String(++this.sequence);
     this.inFlight.set(token, false);
     try {
-      await this.getChannel().publish(exchange, routingKey, body, {
-        ...options,
-        headers: { ...options.headers, [PUBLISH_TOKEN_HEADER]: token },
-        persistent: true,
-        mandatory: true,
-        timeout: this.options.relay.publishTimeoutMs,
-      } as Options.Publish);
+      await this.getChannel()
+        .publish(exchange, routingKey, body, {
+          ...options,
+          headers: { ...options.headers, [PUBLISH_TOKEN_HEADER]: token },
+          persistent: true,
+          mandatory: true,
+          timeout: this.options.relay.publishTimeoutMs,
+        } as Options.Publish)
+        .catch((error: unknown) => {
+          this.failing = true;
+          throw error;
+        });
+      this.failing = false;
       if (this.inFlight.get(token)) {
         throw new UnroutableMessageError(
           `no queue is bound to ${exchange || '(default exchange)'} for "${routingKey}"`,
@@ -66,6 +74,21 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
     } finally {
       this.inFlight.delete(token);
     }
+  }
+
+  /** Whether the connection to the broker is up (it may still be unable to confirm, see {@link reachable}). */
+  get connected(): boolean {
+    return this.amqp.managedConnection?.isConnected() === true;
+  }
+
+  /**
+   * Whether a publish can be expected to go through now: the connection is up and the last publish
+   * did not fail for want of the broker. Once one failed, only a publish that succeeds (a relay's
+   * probe) makes this true again, so callers that can leave their message for later stop queueing
+   * publishes that would each wait out the confirm timeout.
+   */
+  get reachable(): boolean {
+    return this.connected && !this.failing;
   }
 
   /** Publishes awaiting their confirm right now (diagnostics, and proof that none is leaked). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ConfirmedPublisher } from '../broker/confirmed-publisher';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { handOverAfterCommit, onCommitHandOver, withdrawAfterCommit } from '../support/after-commit';
 import { crashIf } from '../support/crash-point';
@@ -40,6 +41,7 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
+    private readonly publisher: ConfirmedPublisher,
     private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
@@ -63,10 +65,13 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
 
   /**
    * Takes a READY row written in the transaction of `manager` for dispatch after its commit.
+   * While the broker is unreachable nothing is taken: the row is due at once, for the relay, which
+   * probes the broker at its own pace instead of every commit waiting out a confirm timeout.
    * @returns how long the row must stay out of the relay's reach (0: not taken, the relay sends it).
    */
   take(manager: EntityManager, row: OutboxRow): number {
     if (!this.options.relay.dispatchOnCommit || !this.relay.running || !manager.queryRunner) return 0;
+    if (!this.publisher.reachable) return 0;
     handOverAfterCommit(manager, CHANNEL, row);
     return this.relay.publishLeaseMs;
   }
@@ -77,6 +82,9 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
   }
 
   private async dispatch(row: OutboxRow): Promise<void> {
+    // The broker went away between the write and the commit: the row is the relay's once its
+    // lease runs out, with no publish queued here and no UPDATE to postpone it.
+    if (!this.publisher.reachable) return;
     try {
       crashIf(this.options.crashPoint, 'relay-before-publish');
       await this.relay.publish(row);

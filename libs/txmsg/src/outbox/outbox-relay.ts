@@ -69,9 +69,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     await this.worker.stop();
   }
 
-  /** Runs a round soon; called right after a transaction that wrote READY rows commits. */
+  /**
+   * Runs a round soon; called right after a transaction that wrote READY rows commits. Ignored
+   * while the broker is unreachable: the poll interval then paces the relay's probes.
+   */
   wake(): void {
-    this.worker.wake();
+    if (this.publisher.reachable) this.worker.wake();
   }
 
   /** Whether the relay runs in this process (it may be disabled, or stopped). */
@@ -97,8 +100,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     return this.options.relay.publishTimeoutMs + 1000;
   }
 
-  /** One round: lease, publish, record. Returns how many rows were leased. */
+  /**
+   * One round: lease, publish, record. Returns how many rows were leased. With no connection to
+   * the broker it leases nothing: a publish could only wait out its timeout, then be postponed.
+   */
   async relayOnce(): Promise<number> {
+    if (!this.publisher.connected) return 0;
     const select = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
                       FROM txmsg_outbox
                      WHERE status = 'READY' AND next_attempt_at <= NOW(3)
