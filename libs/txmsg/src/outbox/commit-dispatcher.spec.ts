@@ -1,8 +1,8 @@
 import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
-import type { ConfirmedPublisher } from '../broker/confirmed-publisher';
-import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { withDefaults } from '../txmsg.options';
 import { CommitDispatcher } from './commit-dispatcher';
+import type { OutboxPublisher } from './outbox-publisher';
 import type { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
 
@@ -18,28 +18,21 @@ const row: OutboxRow = {
 };
 
 function setUp() {
-  const dataSource = {
-    subscribers: [] as EntitySubscriberInterface[],
-    query: jest.fn().mockResolvedValue({ affectedRows: 1 }),
-    manager: { query: jest.fn() },
-  };
-  const relay = {
-    running: true,
-    publishLeaseMs: 6000,
+  const dataSource = { subscribers: [] as EntitySubscriberInterface[] };
+  const relay = { running: true, publishLeaseMs: 6000 };
+  const publisher = {
+    reachable: true,
     publish: jest.fn().mockResolvedValue(undefined),
     postpone: jest.fn().mockResolvedValue(undefined),
+    markPublished: jest.fn().mockResolvedValue(undefined),
   };
-  const publisher = { reachable: true };
-  const metrics = { messagePublished: jest.fn(), publishFailed: jest.fn() };
   const options = withDefaults({ service: 'bank1', broker: { uri: 'amqp://localhost' } });
   const dispatcher = new CommitDispatcher(
-    dataSource as unknown as DataSource,
+    new TransactionHooks(dataSource as unknown as DataSource),
     relay as unknown as OutboxRelay,
-    publisher as unknown as ConfirmedPublisher,
-    metrics as unknown as TxMsgMetrics,
+    publisher as unknown as OutboxPublisher,
     options,
   );
-  dispatcher.onModuleInit();
   const runner = { data: {} as Record<string, unknown>, transactionDepth: 1 };
   const manager = { queryRunner: runner } as unknown as EntityManager;
   const commit = async () => {
@@ -47,15 +40,16 @@ function setUp() {
     dataSource.subscribers[0].afterTransactionCommit?.({ queryRunner: runner } as unknown as TransactionCommitEvent);
     await dispatcher.beforeApplicationShutdown();
   };
-  return { dispatcher, relay, publisher, manager, commit };
+  return { dispatcher, publisher, manager, commit };
 }
 
 describe(CommitDispatcher.name, () => {
   it('publishes a row taken in a transaction once that transaction commits', async () => {
-    const { dispatcher, relay, manager, commit } = setUp();
+    const { dispatcher, publisher, manager, commit } = setUp();
     expect(dispatcher.take(manager, row)).toBe(6000);
     await commit();
-    expect(relay.publish).toHaveBeenCalledWith(row);
+    expect(publisher.publish).toHaveBeenCalledWith(row);
+    expect(publisher.markPublished).toHaveBeenCalledWith([row.message_id]);
   });
 
   it('takes nothing while the broker is unreachable, so the relay sends the row at once', () => {
@@ -65,11 +59,11 @@ describe(CommitDispatcher.name, () => {
   });
 
   it('attempts no publish and postpones nothing when the broker went away before the commit', async () => {
-    const { dispatcher, relay, publisher, manager, commit } = setUp();
+    const { dispatcher, publisher, manager, commit } = setUp();
     dispatcher.take(manager, row);
     publisher.reachable = false;
     await commit();
-    expect(relay.publish).not.toHaveBeenCalled();
-    expect(relay.postpone).not.toHaveBeenCalled();
+    expect(publisher.publish).not.toHaveBeenCalled();
+    expect(publisher.postpone).not.toHaveBeenCalled();
   });
 });

@@ -2,7 +2,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { newMessageId } from '../envelope';
-import { Outbox, type OutgoingMessage } from '../outbox/outbox';
+import type { OutgoingMessage } from '../outbox/outbox-message';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { withDeadlockRetry } from '../support/deadlock';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -43,7 +44,7 @@ class RollbackSignal extends Error {}
 export class TransactionProducer {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxWriter,
     private readonly listeners: ListenerRegistry,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
@@ -76,11 +77,10 @@ export class TransactionProducer {
         this.txHost.withTransaction(async () => {
           // The message first and the local transaction last, so the rows it locks (a busy
           // account, say) stay locked only until the commit, not across this insert as well.
-          await this.outbox.insert(outgoing, 'READY', group);
+          await this.outbox.write(outgoing, 'READY', group);
           const outcome = await listener.execute(message, arg as A);
           if (outcome === 'ROLLBACK') throw new RollbackSignal();
-          if (outcome === 'UNKNOWN')
-            await this.outbox.holdForCheck(id, destination, this.options.check.firstCheckAfterMs);
+          if (outcome === 'UNKNOWN') await this.outbox.hold(id, destination, this.options.check.firstCheckAfterMs);
           return outcome;
         }),
       );
