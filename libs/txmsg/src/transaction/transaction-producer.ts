@@ -1,6 +1,6 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import { newMessageId } from '../envelope';
 import type { OutgoingMessage } from '../outbox/outbox-message';
 import { OutboxWriter } from '../outbox/outbox-writer';
@@ -9,6 +9,7 @@ import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
 import type { LocalTransactionState, TransactionMessage } from './local-transaction-state';
+import { type AnyListener, type ArgOf, groupOf, type PayloadOf } from './listener-types';
 
 /** Result of {@link TransactionProducer.sendMessageInTransaction}. */
 export interface TransactionSendResult {
@@ -50,27 +51,44 @@ export class TransactionProducer {
   ) {}
 
   /**
-   * Sends `payload` to `destination` (a routing key) if and only if the local transaction of
-   * `group`'s listener commits.
+   * Sends `payload` to `destination` (a routing key) if and only if the local transaction of the
+   * listener commits. Name the listener by its class — `payload` and `arg` are then typed by it,
+   * `sendMessageInTransaction(StartTransferTxListener, 'bank1.transfer.started', event, debit)` —
+   * or by its group string.
    *
    * Transaction contract: opens its own transaction (retried whole on a deadlock); must not be
    * called inside one.
    * @returns the message id and the listener's state (ROLLBACK included).
    * @throws whatever `execute` threw, after rolling everything back.
    */
-  async sendMessageInTransaction<T, A = unknown>(
+  sendMessageInTransaction<L extends AnyListener>(
+    listener: Type<L>,
+    destination: string,
+    payload: PayloadOf<L>,
+    arg: ArgOf<L>,
+    options?: TransactionSendOptions,
+  ): Promise<TransactionSendResult>;
+  sendMessageInTransaction<T, A = unknown>(
     group: string,
     destination: string,
     payload: T,
     arg?: A,
+    options?: TransactionSendOptions,
+  ): Promise<TransactionSendResult>;
+  async sendMessageInTransaction(
+    listenerOrGroup: string | Type<AnyListener>,
+    destination: string,
+    payload: unknown,
+    arg?: unknown,
     options: TransactionSendOptions = {},
   ): Promise<TransactionSendResult> {
+    const group = typeof listenerOrGroup === 'string' ? listenerOrGroup : groupOf(listenerOrGroup);
     const listener = this.listeners.get(group);
     if (this.txHost.isTransactionActive()) {
       throw new Error('sendMessageInTransaction opens its own transaction; call it outside @Transactional()');
     }
     const id = options.messageId ?? newMessageId();
-    const message: TransactionMessage<T> = { id, destination, payload, group, checkCount: 0 };
+    const message: TransactionMessage = { id, destination, payload, group, checkCount: 0 };
     const outgoing = { ...options, routingKey: destination, payload, messageId: id };
     try {
       const state = await withDeadlockRetry(() =>
@@ -78,7 +96,7 @@ export class TransactionProducer {
           // The message first and the local transaction last, so the rows it locks (a busy
           // account, say) stay locked only until the commit, not across this insert as well.
           await this.outbox.write(outgoing, 'READY', group);
-          const outcome = await listener.execute(message, arg as A);
+          const outcome = await listener.execute(message, arg);
           if (outcome === 'ROLLBACK') throw new RollbackSignal();
           if (outcome === 'UNKNOWN') await this.outbox.hold(id, destination, this.options.check.firstCheckAfterMs);
           return outcome;
