@@ -29,6 +29,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import { OutboxPublisher } from './outbox/outbox-publisher';
 import { OutboxWriter } from './outbox/outbox-writer';
 import { TransactionHooks } from './transaction-hooks/transaction-hooks';
+import { CqrsOutbox } from './outbox/cqrs/cqrs-outbox';
 import { CheckBackService } from './transaction/check-back';
 import { ListenerRegistry } from './transaction/listener-registry';
 import { TransactionProducer } from './transaction/transaction-producer';
@@ -133,6 +134,7 @@ export class TxMsgModule {
         OutboxWriter,
         OutboxPublisher,
         TransactionHooks,
+        CqrsOutbox,
         CheckBackService,
         ListenerRegistry,
         TransactionProducer,
