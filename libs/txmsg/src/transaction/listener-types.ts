@@ -3,6 +3,7 @@ import { TRANSACTIONAL_LISTENER } from '../txmsg.constants';
 import type { LocalTransactionListener } from './local-transaction-state';
 import type { TransactionalListenerOptions } from './transactional-listener.decorator';
 
+/** A listener of any payload and arg: what `sendMessageInTransaction` accepts as a class. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any listener, whatever its types
 export type AnyListener = LocalTransactionListener<any, any>;
 

@@ -2,27 +2,16 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable, type Type } from '@nestjs/common';
 import { newMessageId } from '../envelope';
-import type { OutgoingMessage } from '../outbox/outbox-message';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { withDeadlockRetry } from '../support/deadlock';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
-import type { LocalTransactionState, TransactionMessage } from './local-transaction-state';
+import type { TransactionMessage } from './local-transaction-state';
 import { type AnyListener, type ArgOf, groupOf, type PayloadOf } from './listener-types';
+import { RollbackSignal, type TransactionSendOptions, type TransactionSendResult } from './transaction-send';
 
-/** Result of {@link TransactionProducer.sendMessageInTransaction}. */
-export interface TransactionSendResult {
-  messageId: string;
-  /** What the local transaction returned; a throw is rethrown instead. */
-  state: LocalTransactionState;
-}
-
-/** Options of one transactional send. */
-export type TransactionSendOptions = Pick<OutgoingMessage, 'messageId' | 'correlationId' | 'headers' | 'type'>;
-
-/** The local transaction was refused by its listener (ROLLBACK). */
-class RollbackSignal extends Error {}
+export type { TransactionSendOptions, TransactionSendResult } from './transaction-send';
 
 /**
  * Transactional messages with RocketMQ's semantics, on the outbox table.
@@ -36,10 +25,9 @@ class RollbackSignal extends Error {}
  *   check-back resolves later by asking the listener's `check()`.
  * - ROLLBACK, or a throw: everything rolls back; no message exists, nothing is sent.
  *
- * RocketMQ commits a half message at the broker before the local transaction, because broker
- * and database are two systems; here both are one database transaction, so a crash at any
- * point leaves either the change with its message, or neither — there is no half-sent state to
- * repair, and a stalled local transaction never races a check-back.
+ * Unlike RocketMQ's half message at the broker, here message and change are one database
+ * transaction: a crash leaves both or neither, and a stalled local transaction never races a
+ * check-back.
  */
 @Injectable()
 export class TransactionProducer {
@@ -56,8 +44,7 @@ export class TransactionProducer {
    * `sendMessageInTransaction(StartTransferTxListener, 'bank1.transfer.started', event, debit)` —
    * or by its group string.
    *
-   * Transaction contract: opens its own transaction (retried whole on a deadlock); must not be
-   * called inside one.
+   * Transaction contract: opens its own (retried whole on a deadlock); never call it inside one.
    * @returns the message id and the listener's state (ROLLBACK included).
    * @throws whatever `execute` threw, after rolling everything back.
    */
