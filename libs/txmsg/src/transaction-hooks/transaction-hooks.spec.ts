@@ -99,3 +99,41 @@ describe(TransactionHooks.name, () => {
     expect(received).toEqual(['kept']);
   });
 });
+
+describe('TransactionHooks.beforeCommit', () => {
+  function setUp() {
+    const tx = fakeTransaction();
+    const hooks = new TransactionHooks(tx.dataSource);
+    const runner = (tx.manager as unknown as { queryRunner: object }).queryRunner;
+    const event = { queryRunner: runner } as unknown as TransactionCommitEvent;
+    return { tx, hooks, event };
+  }
+
+  it('makes the commit wait for work a caller could not await', async () => {
+    const { tx, hooks, event } = setUp();
+    let finish!: () => void;
+    let done = false;
+    hooks.beforeCommit(
+      tx.manager,
+      new Promise<void>((resolve) => (finish = resolve)).then(() => void (done = true)),
+    );
+    const commit = hooks.beforeTransactionCommit(event);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    finish();
+    await commit;
+    expect(done).toBe(true);
+  });
+
+  it('fails the commit when that work failed', async () => {
+    const { tx, hooks, event } = setUp();
+    hooks.beforeCommit(tx.manager, Promise.reject(new Error('insert failed')));
+    await expect(hooks.beforeTransactionCommit(event)).rejects.toThrow('insert failed');
+  });
+
+  it('lets a rollback wait for the work without failing', async () => {
+    const { tx, hooks, event } = setUp();
+    hooks.beforeCommit(tx.manager, Promise.reject(new Error('insert failed')));
+    await expect(hooks.beforeTransactionRollback(event)).resolves.toBeUndefined();
+  });
+});
