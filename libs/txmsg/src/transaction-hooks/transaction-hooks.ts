@@ -43,6 +43,7 @@ export class TransactionHooks implements EntitySubscriberInterface {
     ((runner.data.txmsgBeforeCommit ??= []) as Promise<unknown>[]).push(work);
   }
 
+  /** Awaits the work handed to {@link beforeCommit}; a failure fails the commit. */
   async beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     await Promise.all(this.takeWork(event.queryRunner));
   }
@@ -52,6 +53,7 @@ export class TransactionHooks implements EntitySubscriberInterface {
     await Promise.allSettled(this.takeWork(event.queryRunner));
   }
 
+  /** Runs the hooks at the outermost commit; a nested commit passes them to its parent. */
   afterTransactionCommit(event: TransactionCommitEvent): void {
     const runner = event.queryRunner;
     const list = runner.data?.txmsgPending as PendingItem[] | undefined;
@@ -63,10 +65,14 @@ export class TransactionHooks implements EntitySubscriberInterface {
     }
     runner.data.txmsgPending = undefined;
     const byHook = new Map<AfterCommitHook<unknown>, unknown[]>();
-    for (const p of list) byHook.set(p.hook, [...(byHook.get(p.hook) ?? []), p.item]);
+    for (const p of list) {
+      if (byHook.has(p.hook)) byHook.get(p.hook)?.push(p.item);
+      else byHook.set(p.hook, [p.item]);
+    }
     for (const [hook, items] of byHook) hook.handle(items);
   }
 
+  /** Forgets what the rolled-back transaction (or savepoint) added. */
   afterTransactionRollback(event: TransactionRollbackEvent): void {
     const runner = event.queryRunner;
     const list = runner.data?.txmsgPending as PendingItem[] | undefined;
