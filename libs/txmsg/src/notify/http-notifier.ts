@@ -17,7 +17,7 @@ import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
 import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
 import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
-import { leaseRows } from '../outbox/claim-rows';
+import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
