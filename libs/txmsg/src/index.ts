@@ -49,6 +49,7 @@ export {
   type TransactionSendOptions,
   type TransactionSendResult,
 } from './transaction/transaction-producer';
+export type { ArgOf, PayloadOf } from './transaction/listener-types';
 export { CheckBackService } from './transaction/check-back';
 
 // Consumer

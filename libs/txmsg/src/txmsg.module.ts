@@ -26,6 +26,10 @@ import { HttpNotifier } from './notify/http-notifier';
 import { Outbox } from './outbox/outbox';
 import { CommitDispatcher } from './outbox/commit-dispatcher';
 import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxPublisher } from './outbox/outbox-publisher';
+import { OutboxWriter } from './outbox/outbox-writer';
+import { TransactionHooks } from './transaction-hooks/transaction-hooks';
+import { CqrsOutbox } from './outbox/cqrs/cqrs-outbox';
 import { CheckBackService } from './transaction/check-back';
 import { ListenerRegistry } from './transaction/listener-registry';
 import { TransactionProducer } from './transaction/transaction-producer';
@@ -127,6 +131,10 @@ export class TxMsgModule {
         Outbox,
         OutboxRelay,
         CommitDispatcher,
+        OutboxWriter,
+        OutboxPublisher,
+        TransactionHooks,
+        CqrsOutbox,
         CheckBackService,
         ListenerRegistry,
         TransactionProducer,

@@ -1,14 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import {
-  ConfirmedPublisher,
-  OutboxRelay,
-  OutsideTransactionError,
-  type ResolvedTxMsgOptions,
-  TXMSG_OPTIONS,
-  TxMsgMetrics,
-} from '../src';
+import { OutboxRelay, OutsideTransactionError, type ResolvedTxMsgOptions, TXMSG_OPTIONS } from '../src';
+import { OutboxPublisher } from '../src/outbox/outbox-publisher';
+import { TransactionHooks } from '../src/transaction-hooks/transaction-hooks';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';
@@ -146,8 +141,8 @@ describe('Outbox and relay', () => {
     for (let i = 0; i < 300; i++) await things.create(`m${i}`, 'bulk');
     const second = new OutboxRelay(
       app.get<DataSource>(getDataSourceToken()),
-      app.get(ConfirmedPublisher),
-      app.get(TxMsgMetrics),
+      app.get(OutboxPublisher),
+      app.get(TransactionHooks),
       app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS),
     );
     const drain = async (r: OutboxRelay) => {

@@ -1,21 +1,15 @@
 import { AmqpConnection } from '@golevelup/nestjs-rabbitmq';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { ConsumeMessage, Options } from 'amqplib';
 import type { ChannelWrapper } from 'amqp-connection-manager';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { openPublisherChannel } from './publisher-channel';
+import { PUBLISH_TOKEN_HEADER, ReturnedPublishes } from './returned-publishes';
+import { UnroutableMessageError } from './unroutable-message.error';
 
-/** The broker confirmed the message but no queue was bound to receive it. */
-export class UnroutableMessageError extends Error {
-  override readonly name = 'UnroutableMessageError';
-}
-
-/**
- * Header carrying a token unique to one publish call. A returned message names no delivery tag,
- * and the same message id is published again on every retry, so only a token of the attempt
- * itself tells which publish a late return belongs to.
- */
-export const PUBLISH_TOKEN_HEADER = 'x-txmsg-publish';
+export { PUBLISH_TOKEN_HEADER } from './returned-publishes';
+export { UnroutableMessageError } from './unroutable-message.error';
 
 /**
  * Publishes on a dedicated confirm channel with `mandatory`, so a message counts as sent only
@@ -26,14 +20,10 @@ export const PUBLISH_TOKEN_HEADER = 'x-txmsg-publish';
 @Injectable()
 export class ConfirmedPublisher implements OnApplicationShutdown {
   private readonly logger = new Logger(ConfirmedPublisher.name);
-  /**
-   * Publishes in flight, by token: `true` once the broker returned that publish. An entry lives
-   * exactly as long as its publish call, so a return that comes after its publish gave up (timed
-   * out, nacked) finds nothing and cannot mark a later publish of the same message.
-   */
-  private readonly inFlight = new Map<string, boolean>();
-  private sequence = 0;
+  private readonly returns = new ReturnedPublishes();
   private channel?: ChannelWrapper;
+  /** The last publish that ended failed for want of the broker (timed out, nacked, channel lost). */
+  private failing = false;
 
   constructor(
     private readonly amqp: AmqpConnection,
@@ -41,36 +31,52 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
   ) {}
 
   /**
-   * Publishes one persistent message and resolves once the broker confirmed and routed it.
-   * Not transactional: call it outside any database transaction, or inside one that is ready to
-   * keep the row if this throws.
+   * Publishes one persistent message and resolves once the broker confirmed and routed it. Not
+   * transactional: call it outside any transaction, or in one ready to keep the row if this throws.
    * @throws UnroutableMessageError when no queue is bound for it; a timeout or nack error otherwise.
    */
   async publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish): Promise<void> {
     if (!options.messageId) throw new Error('ConfirmedPublisher needs a messageId to match returns to confirms');
-    const token = String(++this.sequence);
-    this.inFlight.set(token, false);
+    const token = this.returns.begin();
     try {
-      await this.getChannel().publish(exchange, routingKey, body, {
-        ...options,
-        headers: { ...options.headers, [PUBLISH_TOKEN_HEADER]: token },
-        persistent: true,
-        mandatory: true,
-        timeout: this.options.relay.publishTimeoutMs,
-      } as Options.Publish);
-      if (this.inFlight.get(token)) {
+      const headers = { ...options.headers, [PUBLISH_TOKEN_HEADER]: token };
+      const timeout = this.options.relay.publishTimeoutMs;
+      const publishing = { ...options, headers, persistent: true, mandatory: true, timeout } as Options.Publish;
+      await this.getChannel()
+        .publish(exchange, routingKey, body, publishing)
+        .catch((error: unknown) => {
+          this.failing = true;
+          throw error;
+        });
+      this.failing = false;
+      if (this.returns.wasReturned(token)) {
         throw new UnroutableMessageError(
           `no queue is bound to ${exchange || '(default exchange)'} for "${routingKey}"`,
         );
       }
     } finally {
-      this.inFlight.delete(token);
+      this.returns.end(token);
     }
+  }
+
+  /** Whether the connection to the broker is up (publishes may still fail: {@link reachable}). */
+  get connected(): boolean {
+    return this.amqp.managedConnection?.isConnected() === true;
+  }
+
+  /**
+   * Whether a publish can be expected to go through: connected, and the last publish did not fail
+   * for want of the broker. After a failure only a reconnection or a publish that succeeds (a
+   * relay's probe) makes it true again, so callers that can leave a message for later stop
+   * waiting out timeouts.
+   */
+  get reachable(): boolean {
+    return this.connected && !this.failing;
   }
 
   /** Publishes awaiting their confirm right now (diagnostics, and proof that none is leaked). */
   get pending(): number {
-    return this.inFlight.size;
+    return this.returns.size;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -79,21 +85,11 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
 
   private getChannel(): ChannelWrapper {
     if (this.channel) return this.channel;
-    const exchange = this.options.broker.exchange;
-    this.channel = this.amqp.managedConnection.createChannel({
-      name: 'txmsg-publisher',
-      confirm: true,
-      publishTimeout: this.options.relay.publishTimeoutMs,
-      setup: async (channel: ConfirmChannel) => {
-        // Declared here too: publishing to a missing exchange would close the whole connection.
-        await channel.assertExchange(exchange, 'topic', { durable: true });
-        channel.on('return', (message: ConsumeMessage) => {
-          const token = message.properties.headers?.[PUBLISH_TOKEN_HEADER];
-          if (typeof token === 'string' && this.inFlight.has(token)) this.inFlight.set(token, true);
-        });
-      },
-    });
-    this.channel.on('error', (error: Error) => this.logger.warn(`publisher channel error: ${error.message}`));
+    const { broker, relay } = this.options;
+    const onReturn = (message: ConsumeMessage) => this.returns.returned(message);
+    this.channel = openPublisherChannel(this.amqp, broker.exchange, relay.publishTimeoutMs, onReturn, this.logger);
+    // A fresh connection is worth a try: callers need not wait for a probe to succeed first.
+    this.amqp.managedConnection.on('connect', () => (this.failing = false));
     return this.channel;
   }
 }

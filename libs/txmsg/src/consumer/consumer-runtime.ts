@@ -9,7 +9,7 @@ import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
 import { crashIf } from '../support/crash-point';
 import { isDuplicateKeyError, withDeadlockRetry } from '../support/deadlock';
-import { GroupCommit } from '../support/group-commit';
+import { GroupCommit } from './group-commit';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { FailureStore, type FailedDelivery } from './failure-store';

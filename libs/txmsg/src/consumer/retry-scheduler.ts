@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { MessageProperties } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
-import { leaseRows } from '../support/claim-rows';
+import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { ATTEMPT_HEADER, TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';

@@ -8,7 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
-import { claimRows } from '../support/claim-rows';
+import { claimRows } from '../outbox/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';

@@ -15,8 +15,9 @@ import { newMessageId } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
-import { onCommitWake, wakeAfterCommit } from '../support/after-commit';
-import { leaseRows } from '../support/claim-rows';
+import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
+import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
+import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -26,7 +27,6 @@ import { type LeasedNotification, recordAttempt } from './record-attempt';
 import { type PostOutcome, WebhookPoster } from './webhook-poster';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature';
 
-const NOTIFY_WORKER = 'notify';
 const BATCH = 20;
 
 /** A notification to send. */
@@ -64,12 +64,14 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
   private readonly worker: PeriodicWorker;
   private readonly targets: NotifyTargets;
   private readonly poster: WebhookPoster;
+  private wakeAfterCommit!: AfterCommitHook<void>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+    private readonly hooks: TransactionHooks,
   ) {
     this.targets = new NotifyTargets(options.notify);
     this.poster = new WebhookPoster(options.notify.timeoutMs);
@@ -81,7 +83,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
   }
 
   onModuleInit(): void {
-    onCommitWake(this.dataSource, NOTIFY_WORKER, () => this.worker.wake());
+    this.wakeAfterCommit = this.hooks.afterCommit(() => this.worker.wake());
   }
 
   onApplicationBootstrap(): void {
@@ -121,7 +123,7 @@ export class HttpNotifier implements OnModuleInit, OnApplicationBootstrap, Befor
       `INSERT INTO txmsg_notification (notification_id, subject, type, target_url, body, status) VALUES (?, ?, ?, ?, ?, 'PENDING')`,
       [id, request.subject ?? null, request.type, url, body],
     );
-    wakeAfterCommit(em, NOTIFY_WORKER);
+    this.wakeAfterCommit.add(em);
     return id;
   }
 

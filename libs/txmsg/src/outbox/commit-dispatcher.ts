@@ -1,20 +1,18 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { TxMsgMetrics } from '../metrics/txmsg-metrics';
-import { handOverAfterCommit, onCommitHandOver, withdrawAfterCommit } from '../support/after-commit';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { crashIf } from '../support/crash-point';
 import { withinMs } from '../support/periodic-worker';
+import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
+import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { OutboxPublisher } from './outbox-publisher';
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
+import { PublishedMarks } from './published-marks';
 
-const CHANNEL = 'txmsg.dispatch';
 /** How long the last marks may take on shutdown. */
 const SHUTDOWN_FLUSH_MS = 5000;
-/** Most message ids marked PUBLISHED by one statement. */
-const MARK_BATCH = 500;
 
 /**
  * Publishes each outbox message right after the transaction that wrote it commits, in the process
@@ -31,23 +29,20 @@ const MARK_BATCH = 500;
  * the marks are conditional autocommit UPDATEs (`WHERE status = 'READY'`).
  */
 @Injectable()
-export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown {
+export class CommitDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CommitDispatcher.name);
-  private readonly published = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
-  private flushing?: Promise<void>;
+  private readonly marks: PublishedMarks;
+  private readonly committed: AfterCommitHook<OutboxRow>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    hooks: TransactionHooks,
     private readonly relay: OutboxRelay,
-    private readonly metrics: TxMsgMetrics,
+    private readonly publisher: OutboxPublisher,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
-  ) {}
-
-  onModuleInit(): void {
-    onCommitHandOver<OutboxRow>(this.dataSource, CHANNEL, (rows) =>
-      rows.forEach((row) => this.track(this.dispatch(row))),
-    );
+  ) {
+    this.marks = new PublishedMarks(this.logger, (ids) => publisher.markPublished(ids));
+    this.committed = hooks.afterCommit<OutboxRow>((rows) => rows.forEach((row) => this.track(this.dispatch(row))));
   }
 
   /**
@@ -56,61 +51,42 @@ export class CommitDispatcher implements OnModuleInit, BeforeApplicationShutdown
    */
   async beforeApplicationShutdown(): Promise<void> {
     await withinMs(
-      Promise.allSettled([...this.inFlight]).then(() => this.flush()),
+      Promise.allSettled([...this.inFlight]).then(() => this.marks.flush()),
       SHUTDOWN_FLUSH_MS,
     );
   }
 
   /**
    * Takes a READY row written in the transaction of `manager` for dispatch after its commit.
+   * While the broker is unreachable nothing is taken: the row is due at once, for the relay, which
+   * probes the broker at its own pace instead of every commit waiting out a confirm timeout.
    * @returns how long the row must stay out of the relay's reach (0: not taken, the relay sends it).
    */
   take(manager: EntityManager, row: OutboxRow): number {
     if (!this.options.relay.dispatchOnCommit || !this.relay.running || !manager.queryRunner) return 0;
-    handOverAfterCommit(manager, CHANNEL, row);
+    if (!this.publisher.reachable) return 0;
+    this.committed.add(manager, row);
     return this.relay.publishLeaseMs;
   }
 
   /** Gives back a row {@link take}n in the transaction of `manager`: it is not to be sent after all. */
   release(manager: EntityManager, messageId: string): void {
-    withdrawAfterCommit<OutboxRow>(manager, CHANNEL, (row) => row.message_id === messageId);
+    this.committed.withdraw(manager, (row) => row.message_id === messageId);
   }
 
   private async dispatch(row: OutboxRow): Promise<void> {
+    // The broker went away between the write and the commit: the row is the relay's once its
+    // lease runs out, with no publish queued here and no UPDATE to postpone it.
+    if (!this.publisher.reachable) return;
     try {
       crashIf(this.options.crashPoint, 'relay-before-publish');
-      await this.relay.publish(row);
+      await this.publisher.publish(row);
       crashIf(this.options.crashPoint, 'relay-after-publish');
     } catch (error) {
       // Still READY: the relay publishes it after the first back-off step (the grace period at most).
-      return this.relay.postpone(this.dataSource.manager, [{ ...row, attempts: 0 }], error).catch(() => undefined);
+      return this.publisher.postpone([{ ...row, attempts: 0 }], error).catch(() => undefined);
     }
-    this.metrics.messagePublished(row.routing_key, row.created_at);
-    this.published.add(row.message_id);
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
-  }
-
-  /** Marks what was published, many rows per statement. */
-  private async flush(): Promise<void> {
-    try {
-      while (this.published.size > 0) {
-        const ids = [...this.published].slice(0, MARK_BATCH);
-        ids.forEach((id) => this.published.delete(id));
-        await this.dataSource
-          .query(
-            `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
-              WHERE message_id IN (?) AND status = 'READY'`,
-            [ids],
-          )
-          .catch((error: Error) =>
-            this.logger.warn(
-              `could not mark ${ids.length} published messages (${error.message}); the relay will publish them again`,
-            ),
-          );
-      }
-    } finally {
-      this.flushing = undefined;
-    }
+    this.marks.add(row.message_id);
   }
 
   private track(work: Promise<void>): void {

@@ -2,63 +2,54 @@ import {
   Inject,
   Injectable,
   Logger,
-  type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
-  type OnModuleInit,
+  type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
-import { TxMsgMetrics } from '../metrics/txmsg-metrics';
-import { onCommitWake } from '../support/after-commit';
-import { leaseRows } from '../support/claim-rows';
-import { crashIf } from '../support/crash-point';
 import { PeriodicWorker } from '../support/periodic-worker';
+import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
+import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { type OutboxRow, publishOptionsOf } from './outbox-row';
+import { leaseRows } from './lease-rows';
+import { type AttemptedRow, OutboxPublisher } from './outbox-publisher';
+import { publishBatch } from './publish-batch';
 
-/** Name under which transactions that wrote READY rows ask for the relay. */
-export const RELAY_WORKER = 'relay';
+type ReadyRow = AttemptedRow & { id: string };
 
-interface ReadyRow extends OutboxRow {
-  id: string;
-  attempts: number;
-}
+const SELECT_DUE = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
+                      FROM txmsg_outbox
+                     WHERE status = 'READY' AND next_attempt_at <= NOW(3)
+                     ORDER BY id
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED`;
 
 /**
- * Moves committed outbox rows to the broker.
- *
- * Transaction contract: never publishes inside a transaction. Each round leases up to
- * `batchSize` due READY rows in one short transaction (`SELECT … FOR UPDATE SKIP LOCKED`, then
- * `next_attempt_at` moved {@link publishLeaseMs} ahead, then COMMIT), publishes them in parallel
- * with confirms and no transaction or row lock held, and records the outcomes afterwards with
- * conditional updates (`WHERE status = 'READY'`): one UPDATE marks every published row, failed
- * ones are postponed on a back-off. A broker that is down or slow therefore holds neither row
- * locks nor a pooled connection, whatever the publish timeout.
- *
- * The lease outlasts the publish timeout, so two relays never publish the same row while one is
- * at it; a lease that runs out because its relay died (before or after publishing) makes the row
- * due again for any relay: delivery is at-least-once, and consumers dedupe by message id.
+ * Moves committed outbox rows to the broker. Transaction contract: never publishes inside a
+ * transaction. Each round leases up to `batchSize` due READY rows in one short transaction (`FOR
+ * UPDATE SKIP LOCKED`, then `next_attempt_at` moved {@link publishLeaseMs} ahead), publishes them
+ * with no transaction or row lock held, and records the outcomes afterwards ({@link publishBatch}):
+ * a broker that is down or slow holds neither row locks nor a pooled connection. The lease outlasts
+ * the publish timeout, so two relays never publish the same row at once; a lease that runs out
+ * (its relay died) makes the row due again: at-least-once, and consumers dedupe by message id.
  */
 @Injectable()
-export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly worker: PeriodicWorker;
+  private readonly woken: AfterCommitHook<void>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly publisher: ConfirmedPublisher,
-    private readonly metrics: TxMsgMetrics,
+    private readonly publisher: OutboxPublisher,
+    hooks: TransactionHooks,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.relay.pollIntervalMs, async () => {
       return (await this.relayOnce()) >= options.relay.batchSize;
     });
-  }
-
-  onModuleInit(): void {
-    onCommitWake(this.dataSource, RELAY_WORKER, () => this.wake());
+    this.woken = hooks.afterCommit(() => this.wake());
   }
 
   onApplicationBootstrap(): void {
@@ -69,9 +60,14 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     await this.worker.stop();
   }
 
-  /** Runs a round soon; called right after a transaction that wrote READY rows commits. */
+  /** Runs a round soon; ignored while the broker is unreachable (the poll then paces the probes). */
   wake(): void {
-    this.worker.wake();
+    if (this.publisher.reachable) this.worker.wake();
+  }
+
+  /** Asks for a {@link wake} right after the outermost transaction of `manager` commits. */
+  wakeAfterCommit(manager: EntityManager): void {
+    this.woken.add(manager);
   }
 
   /** Whether the relay runs in this process (it may be disabled, or stopped). */
@@ -79,100 +75,26 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     return this.worker.isRunning;
   }
 
-  /** Stops the loop (tests use it to simulate a relay that is down). */
+  /** Stops the loop (tests use it to simulate a relay that is down); {@link start} starts it again. */
   async stop(): Promise<void> {
     await this.worker.stop();
   }
 
-  /** Starts the loop again after {@link stop}. */
   start(): void {
     this.worker.start();
   }
 
-  /**
-   * How long a leased row stays out of other relays' reach: longer than any publish can take
-   * (the confirm timeout), plus a margin for the round's own database work.
-   */
+  /** How long a leased row stays out of other relays' reach: the confirm timeout plus 1 s. */
   get publishLeaseMs(): number {
     return this.options.relay.publishTimeoutMs + 1000;
   }
 
-  /** One round: lease, publish, record. Returns how many rows were leased. */
+  /** One round: lease, publish, record; returns how many rows were leased. Also the broker's probe. */
   async relayOnce(): Promise<number> {
-    const select = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
-                      FROM txmsg_outbox
-                     WHERE status = 'READY' AND next_attempt_at <= NOW(3)
-                     ORDER BY id
-                     LIMIT ?
-                     FOR UPDATE SKIP LOCKED`;
     const params = [this.options.relay.batchSize];
-    const rows = await leaseRows<ReadyRow>(this.dataSource, 'txmsg_outbox', select, params, this.publishLeaseMs);
+    const rows = await leaseRows<ReadyRow>(this.dataSource, 'txmsg_outbox', SELECT_DUE, params, this.publishLeaseMs);
     if (rows.length === 0) return 0;
-    crashIf(this.options.crashPoint, 'relay-before-publish');
-    const results = await Promise.allSettled(rows.map((row) => this.publish(row)));
-    const sent = rows.filter((_, i) => results[i].status === 'fulfilled');
-    if (sent.length > 0) crashIf(this.options.crashPoint, 'relay-after-publish');
-    sent.forEach((row) => this.metrics.messagePublished(row.routing_key, row.created_at));
-    if (sent.length > 0) {
-      await this.dataSource.query(
-        `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
-          WHERE id IN (?) AND status = 'READY'`,
-        [sent.map((row) => row.id)],
-      );
-    }
-    const failed = new Map<string, { reason: unknown; rows: ReadyRow[] }>();
-    results.forEach((result, i) => {
-      if (result.status === 'fulfilled') return;
-      const key = reasonOf(result.reason);
-      if (failed.has(key)) failed.get(key)?.rows.push(rows[i]);
-      else failed.set(key, { reason: result.reason, rows: [rows[i]] });
-    });
-    for (const { reason, rows: same } of failed.values()) await this.postpone(this.dataSource, same, reason);
+    await publishBatch(this.publisher, rows, this.options.crashPoint);
     return rows.length;
   }
-
-  /** Internal: publishes one row with its envelope, confirmed and routed (the commit dispatcher uses it too). */
-  async publish(row: OutboxRow): Promise<void> {
-    const options = publishOptionsOf(row, this.options.service);
-    await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), options);
-  }
-
-  /**
-   * Internal: records that READY rows failed to publish for `reason`, and makes each due again
-   * after its next back-off step (`retryBaseMs` doubling per attempt, up to `retryMaxMs`). A row
-   * published or postponed by someone else meanwhile is left as it is.
-   */
-  async postpone(
-    db: Pick<EntityManager, 'query'>,
-    rows: (OutboxRow & { attempts: number })[],
-    reason: unknown,
-  ): Promise<void> {
-    const { retryBaseMs, retryMaxMs } = this.options.relay;
-    const message = reasonOf(reason);
-    const unroutable = reason instanceof UnroutableMessageError;
-    const byDelay = new Map<number, OutboxRow[]>();
-    for (const row of rows) {
-      const delayMs = Math.min(retryBaseMs * 2 ** Math.min(row.attempts, 20), retryMaxMs);
-      if (byDelay.has(delayMs)) byDelay.get(delayMs)?.push(row);
-      else byDelay.set(delayMs, [row]);
-      this.metrics.publishFailed(unroutable ? 'unroutable' : 'error');
-    }
-    for (const [delayMs, same] of byDelay) {
-      const what =
-        same.length === 1 ? `message ${same[0].message_id} (${same[0].routing_key})` : `${same.length} messages`;
-      const log = `${what} not published, retrying in ${delayMs} ms: ${message}`;
-      if (unroutable) this.logger.warn(log);
-      else this.logger.error(log);
-      await db.query(
-        `UPDATE txmsg_outbox
-            SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
-          WHERE message_id IN (?) AND status = 'READY'`,
-        [delayMs * 1000, message.slice(0, 1000), same.map((row) => row.message_id)],
-      );
-    }
-  }
-}
-
-function reasonOf(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
 }

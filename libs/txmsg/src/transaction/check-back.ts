@@ -9,22 +9,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { affectedRows } from '../support/affected-rows';
-import { leaseRows } from '../support/claim-rows';
+import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
-import type { LocalTransactionState, TransactionMessage } from './local-transaction-state';
-
-interface PreparedRow {
-  id: string;
-  message_id: string;
-  routing_key: string;
-  payload: string;
-  tx_group: string;
-  check_count: number;
-}
+import { applyCheckAnswer } from './apply-check-answer';
+import { askListener } from './ask-listener';
+import type { PreparedRow } from './prepared-row';
 
 /**
  * Resolves half messages whose local transaction said UNKNOWN or never finished (a crash), by
@@ -71,7 +63,11 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
   async checkOnce(): Promise<number> {
     const rows = await this.claim();
     let committed = false;
-    for (const row of rows) committed = (await this.decide(row)) || committed;
+    for (const row of rows) {
+      const state = await askListener(this.listeners.find(row.tx_group), row, this.cls, this.logger);
+      const ready = await applyCheckAnswer(this.dataSource, this.logger, row, state, this.options.check.maxChecks);
+      committed = ready || committed;
+    }
     if (committed) setImmediate(() => this.relay.wake());
     return rows.length;
   }
@@ -88,57 +84,5 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     const counted = 'check_count = check_count + 1';
     const rows = await leaseRows<PreparedRow>(this.dataSource, 'txmsg_outbox', select, [], lease, counted);
     return rows.map((row) => ({ ...row, check_count: row.check_count + 1 }));
-  }
-
-  /** Asks the listener about one leased row and applies the answer; true when it committed. */
-  private async decide(row: PreparedRow): Promise<boolean> {
-    const checks = row.check_count;
-    const state = await this.ask(row, checks);
-    if (state === 'COMMIT') {
-      const result = await this.dataSource.query(
-        `UPDATE txmsg_outbox SET status = 'READY', next_attempt_at = NOW(3) WHERE id = ? AND status = 'PREPARED'`,
-        [row.id],
-      );
-      if (affectedRows(result) === 1)
-        this.logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
-      return true;
-    }
-    if (state === 'ROLLBACK' || checks >= this.options.check.maxChecks) {
-      const reason = state === 'ROLLBACK' ? 'rolled back by check-back' : `check-back exhausted after ${checks} checks`;
-      const result = await this.dataSource.query(
-        `UPDATE txmsg_outbox SET status = 'DISCARDED', finished_at = NOW(3), last_error = ?
-          WHERE id = ? AND status = 'PREPARED'`,
-        [reason, row.id],
-      );
-      if (affectedRows(result) !== 1) return false; // the local transaction finished first
-      const log = `message ${row.message_id} (${row.tx_group}) discarded: ${reason}`;
-      if (state === 'ROLLBACK') this.logger.log(log);
-      else this.logger.error(log);
-    }
-    return false; // UNKNOWN: the claim already scheduled the next check
-  }
-
-  private async ask(row: PreparedRow, checks: number): Promise<LocalTransactionState> {
-    const listener = this.listeners.find(row.tx_group);
-    if (!listener) {
-      this.logger.error(
-        `no @TransactionalListener for group "${row.tx_group}"; message ${row.message_id} stays UNKNOWN`,
-      );
-      return 'UNKNOWN';
-    }
-    const message: TransactionMessage = {
-      id: row.message_id,
-      destination: row.routing_key,
-      payload: JSON.parse(row.payload),
-      group: row.tx_group,
-      checkCount: checks,
-    };
-    try {
-      const state = await this.cls.run(() => listener.check(message));
-      return state === 'COMMIT' || state === 'ROLLBACK' ? state : 'UNKNOWN';
-    } catch (error) {
-      this.logger.warn(`check() of message ${row.message_id} failed, counted as UNKNOWN: ${(error as Error).message}`);
-      return 'UNKNOWN';
-    }
   }
 }

@@ -1,26 +1,17 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import { newMessageId } from '../envelope';
-import { Outbox, type OutgoingMessage } from '../outbox/outbox';
+import { OutboxWriter } from '../outbox/outbox-writer';
 import { withDeadlockRetry } from '../support/deadlock';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
-import type { LocalTransactionState, TransactionMessage } from './local-transaction-state';
+import type { TransactionMessage } from './local-transaction-state';
+import { type AnyListener, type ArgOf, groupOf, type PayloadOf } from './listener-types';
+import { RollbackSignal, type TransactionSendOptions, type TransactionSendResult } from './transaction-send';
 
-/** Result of {@link TransactionProducer.sendMessageInTransaction}. */
-export interface TransactionSendResult {
-  messageId: string;
-  /** What the local transaction returned; a throw is rethrown instead. */
-  state: LocalTransactionState;
-}
-
-/** Options of one transactional send. */
-export type TransactionSendOptions = Pick<OutgoingMessage, 'messageId' | 'correlationId' | 'headers' | 'type'>;
-
-/** The local transaction was refused by its listener (ROLLBACK). */
-class RollbackSignal extends Error {}
+export type { TransactionSendOptions, TransactionSendResult } from './transaction-send';
 
 /**
  * Transactional messages with RocketMQ's semantics, on the outbox table.
@@ -34,53 +25,67 @@ class RollbackSignal extends Error {}
  *   check-back resolves later by asking the listener's `check()`.
  * - ROLLBACK, or a throw: everything rolls back; no message exists, nothing is sent.
  *
- * RocketMQ commits a half message at the broker before the local transaction, because broker
- * and database are two systems; here both are one database transaction, so a crash at any
- * point leaves either the change with its message, or neither — there is no half-sent state to
- * repair, and a stalled local transaction never races a check-back.
+ * Unlike RocketMQ's half message at the broker, here message and change are one database
+ * transaction: a crash leaves both or neither, and a stalled local transaction never races a
+ * check-back.
  */
 @Injectable()
 export class TransactionProducer {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly outbox: Outbox,
+    private readonly outbox: OutboxWriter,
     private readonly listeners: ListenerRegistry,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
   /**
-   * Sends `payload` to `destination` (a routing key) if and only if the local transaction of
-   * `group`'s listener commits.
+   * Sends `payload` to `destination` (a routing key) if and only if the local transaction of the
+   * listener commits. Name the listener by its class — `payload` and `arg` are then typed by it,
+   * `sendMessageInTransaction(StartTransferTxListener, 'bank1.transfer.started', event, debit)` —
+   * or by its group string.
    *
-   * Transaction contract: opens its own transaction (retried whole on a deadlock); must not be
-   * called inside one.
+   * Transaction contract: opens its own (retried whole on a deadlock); never call it inside one.
    * @returns the message id and the listener's state (ROLLBACK included).
    * @throws whatever `execute` threw, after rolling everything back.
    */
-  async sendMessageInTransaction<T, A = unknown>(
+  sendMessageInTransaction<L extends AnyListener>(
+    listener: Type<L>,
+    destination: string,
+    payload: PayloadOf<L>,
+    arg: ArgOf<L>,
+    options?: TransactionSendOptions,
+  ): Promise<TransactionSendResult>;
+  sendMessageInTransaction<T, A = unknown>(
     group: string,
     destination: string,
     payload: T,
     arg?: A,
+    options?: TransactionSendOptions,
+  ): Promise<TransactionSendResult>;
+  async sendMessageInTransaction(
+    listenerOrGroup: string | Type<AnyListener>,
+    destination: string,
+    payload: unknown,
+    arg?: unknown,
     options: TransactionSendOptions = {},
   ): Promise<TransactionSendResult> {
+    const group = typeof listenerOrGroup === 'string' ? listenerOrGroup : groupOf(listenerOrGroup);
     const listener = this.listeners.get(group);
     if (this.txHost.isTransactionActive()) {
       throw new Error('sendMessageInTransaction opens its own transaction; call it outside @Transactional()');
     }
     const id = options.messageId ?? newMessageId();
-    const message: TransactionMessage<T> = { id, destination, payload, group, checkCount: 0 };
+    const message: TransactionMessage = { id, destination, payload, group, checkCount: 0 };
     const outgoing = { ...options, routingKey: destination, payload, messageId: id };
     try {
       const state = await withDeadlockRetry(() =>
         this.txHost.withTransaction(async () => {
           // The message first and the local transaction last, so the rows it locks (a busy
           // account, say) stay locked only until the commit, not across this insert as well.
-          await this.outbox.insert(outgoing, 'READY', group);
-          const outcome = await listener.execute(message, arg as A);
+          await this.outbox.write(outgoing, 'READY', group);
+          const outcome = await listener.execute(message, arg);
           if (outcome === 'ROLLBACK') throw new RollbackSignal();
-          if (outcome === 'UNKNOWN')
-            await this.outbox.holdForCheck(id, destination, this.options.check.firstCheckAfterMs);
+          if (outcome === 'UNKNOWN') await this.outbox.hold(id, destination, this.options.check.firstCheckAfterMs);
           return outcome;
         }),
       );

@@ -1,11 +1,5 @@
 import type { DataSource, EntityManager, EntitySubscriberInterface, TransactionCommitEvent } from 'typeorm';
-import {
-  handOverAfterCommit,
-  onCommitHandOver,
-  onCommitWake,
-  wakeAfterCommit,
-  withdrawAfterCommit,
-} from './after-commit';
+import { TransactionHooks } from './transaction-hooks';
 
 /** A query runner as TypeORM drives it: depth up on start, down before the commit/rollback event. */
 function fakeTransaction() {
@@ -29,18 +23,19 @@ function fakeTransaction() {
   };
 }
 
-describe('after-commit hand-over', () => {
+describe(TransactionHooks.name, () => {
   function setUp() {
     const tx = fakeTransaction();
+    const hooks = new TransactionHooks(tx.dataSource);
     const received: string[] = [];
     const woken: string[] = [];
-    onCommitHandOver<string>(tx.dataSource, 'ch', (items) => received.push(...items));
-    onCommitWake(tx.dataSource, 'worker', () => woken.push('worker'));
+    const handOver = hooks.afterCommit<string>((items) => received.push(...items));
+    const wake = hooks.afterCommit(() => woken.push('worker'));
     const write = (item: string) => {
-      handOverAfterCommit(tx.manager, 'ch', item);
-      wakeAfterCommit(tx.manager, 'worker');
+      handOver.add(tx.manager, item);
+      wake.add(tx.manager);
     };
-    return { tx, received, woken, write };
+    return { tx, received, woken, write, handOver };
   }
 
   it('hands over at the commit of a plain transaction, once', () => {
@@ -95,12 +90,50 @@ describe('after-commit hand-over', () => {
   });
 
   it('forgets a withdrawn item', () => {
-    const { tx, received, write } = setUp();
+    const { tx, received, write, handOver } = setUp();
     tx.start();
     write('kept');
     write('taken back');
-    withdrawAfterCommit<string>(tx.manager, 'ch', (item) => item === 'taken back');
+    handOver.withdraw(tx.manager, (item) => item === 'taken back');
     tx.commit();
     expect(received).toEqual(['kept']);
+  });
+});
+
+describe('TransactionHooks.beforeCommit', () => {
+  function setUp() {
+    const tx = fakeTransaction();
+    const hooks = new TransactionHooks(tx.dataSource);
+    const runner = (tx.manager as unknown as { queryRunner: object }).queryRunner;
+    const event = { queryRunner: runner } as unknown as TransactionCommitEvent;
+    return { tx, hooks, event };
+  }
+
+  it('makes the commit wait for work a caller could not await', async () => {
+    const { tx, hooks, event } = setUp();
+    let finish!: () => void;
+    let done = false;
+    hooks.beforeCommit(
+      tx.manager,
+      new Promise<void>((resolve) => (finish = resolve)).then(() => void (done = true)),
+    );
+    const commit = hooks.beforeTransactionCommit(event);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    finish();
+    await commit;
+    expect(done).toBe(true);
+  });
+
+  it('fails the commit when that work failed', async () => {
+    const { tx, hooks, event } = setUp();
+    hooks.beforeCommit(tx.manager, Promise.reject(new Error('insert failed')));
+    await expect(hooks.beforeTransactionCommit(event)).rejects.toThrow('insert failed');
+  });
+
+  it('lets a rollback wait for the work without failing', async () => {
+    const { tx, hooks, event } = setUp();
+    hooks.beforeCommit(tx.manager, Promise.reject(new Error('insert failed')));
+    await expect(hooks.beforeTransactionRollback(event)).resolves.toBeUndefined();
   });
 });

@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { type OutboxRow, publishOptionsOf } from './outbox-row';
+import { retryDelayMs } from './retry-delay';
+
+/** A READY row with the publish attempts it has had. */
+export type AttemptedRow = OutboxRow & { attempts: number };
+
+/**
+ * Publishes outbox rows and records the outcome: the one class that does, for the commit
+ * dispatcher and the relay alike.
+ *
+ * Transaction contract: call it with no transaction open. Outcomes are conditional autocommit
+ * UPDATEs (`WHERE status = 'READY'`), so a row published or postponed by someone else meanwhile
+ * is left as it is.
+ */
+@Injectable()
+export class OutboxPublisher {
+  private readonly logger = new Logger(OutboxPublisher.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly publisher: ConfirmedPublisher,
+    private readonly metrics: TxMsgMetrics,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {}
+
+  /** Whether a publish is expected to go through now (see {@link ConfirmedPublisher.reachable}). */
+  get reachable(): boolean {
+    return this.publisher.reachable;
+  }
+
+  /** Publishes one row with its envelope, confirmed and routed. @throws what the publish threw. */
+  async publish(row: OutboxRow): Promise<void> {
+    const options = publishOptionsOf(row, this.options.service);
+    await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), options);
+    this.metrics.messagePublished(row.routing_key, row.created_at);
+  }
+
+  /** Marks published rows, by message id, in one UPDATE. */
+  async markPublished(messageIds: string[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
+        WHERE message_id IN (?) AND status = 'READY'`,
+      [messageIds],
+    );
+  }
+
+  /**
+   * Records that READY rows failed to publish for `reason`, and makes each due again after its
+   * next back-off step (`retryBaseMs` doubling per attempt, up to `retryMaxMs`).
+   */
+  async postpone(rows: AttemptedRow[], reason: unknown): Promise<void> {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    const unroutable = reason instanceof UnroutableMessageError;
+    const byDelay = new Map<number, OutboxRow[]>();
+    for (const row of rows) {
+      const delayMs = retryDelayMs(row.attempts, this.options.relay);
+      byDelay.set(delayMs, [...(byDelay.get(delayMs) ?? []), row]);
+      this.metrics.publishFailed(unroutable ? 'unroutable' : 'error');
+    }
+    for (const [delayMs, same] of byDelay) {
+      const what =
+        same.length === 1 ? `message ${same[0].message_id} (${same[0].routing_key})` : `${same.length} messages`;
+      const log = `${what} not published, retrying in ${delayMs} ms: ${message}`;
+      if (unroutable) this.logger.warn(log);
+      else this.logger.error(log);
+      await this.dataSource.query(
+        `UPDATE txmsg_outbox
+            SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
+          WHERE message_id IN (?) AND status = 'READY'`,
+        [delayMs * 1000, message.slice(0, 1000), same.map((row) => row.message_id)],
+      );
+    }
+  }
+}

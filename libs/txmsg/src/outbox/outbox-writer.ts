@@ -1,0 +1,91 @@
+import { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
+import type { EntityManager } from 'typeorm';
+import { newMessageId } from '../envelope';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { CommitDispatcher } from './commit-dispatcher';
+import { CORRELATION_ID, type OutboxStatus, type OutgoingMessage } from './outbox-message';
+import { OutboxRelay } from './outbox-relay';
+import type { OutboxRow } from './outbox-row';
+import { OutsideTransactionError } from './outside-transaction.error';
+
+/**
+ * Writes outbox rows in the ambient transaction: the one class that inserts into `txmsg_outbox`.
+ * A READY row is handed to the {@link CommitDispatcher} to publish right after the commit (and
+ * kept out of the relay's reach until then), or else the relay is woken after the commit.
+ *
+ * Transaction contract: must be called inside an open transaction, else
+ * {@link OutsideTransactionError}; never opens one itself.
+ */
+@Injectable()
+export class OutboxWriter {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly dispatcher: CommitDispatcher,
+    private readonly relay: OutboxRelay,
+    private readonly cls: ClsService,
+    @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+  ) {}
+
+  /**
+   * Writes a row in `status` (a PREPARED half message is due for its first check after
+   * `dueInMs`), tagged with the transactional `group` that sent it, if any; returns its id.
+   */
+  async write<T>(message: OutgoingMessage<T>, status: OutboxStatus, group?: string, dueInMs = 0): Promise<string> {
+    const em = this.currentManager(message.routingKey);
+    const id = message.messageId ?? newMessageId();
+    const row: OutboxRow = {
+      message_id: id,
+      type: message.type ?? message.routingKey,
+      exchange: this.options.broker.exchange,
+      routing_key: message.routingKey,
+      payload: JSON.stringify(message.payload),
+      headers: message.headers ? JSON.stringify(message.headers) : null,
+      correlation_id: message.correlationId ?? this.currentCorrelationId() ?? id,
+      created_at: new Date(),
+    };
+    const dispatchedInMs = status === 'READY' ? this.dispatcher.take(em, row) : 0;
+    await em.query(
+      `INSERT INTO txmsg_outbox
+         (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
+      [
+        ...[id, row.type, row.exchange, row.routing_key, row.payload, row.headers, row.correlation_id],
+        ...[status, group ?? null, Math.max(dueInMs, dispatchedInMs) * 1000],
+      ],
+    );
+    if (status === 'READY' && dispatchedInMs === 0) this.relay.wakeAfterCommit(em);
+    return id;
+  }
+
+  /**
+   * Turns a READY row written in the ambient transaction into a PREPARED half message, due for
+   * its first check after `dueInMs`, and takes it back from the commit-time dispatch.
+   */
+  async hold(messageId: string, routingKey: string, dueInMs: number): Promise<void> {
+    const em = this.currentManager(routingKey);
+    this.dispatcher.release(em, messageId);
+    await em.query(
+      `UPDATE txmsg_outbox SET status = 'PREPARED', next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
+        WHERE message_id = ? AND status = 'READY'`,
+      [dueInMs * 1000, messageId],
+    );
+  }
+
+  private currentManager(routingKey: string): EntityManager {
+    if (!this.txHost.isTransactionActive()) {
+      throw new OutsideTransactionError(
+        `"${routingKey}" was written to the outbox outside a transaction; wrap the business change and the message in @Transactional() so they commit together`,
+      );
+    }
+    return this.txHost.tx;
+  }
+
+  private currentCorrelationId(): string | undefined {
+    if (!this.cls.isActive()) return undefined;
+    return this.cls.get(CORRELATION_ID) ?? this.cls.getId() ?? undefined;
+  }
+}
