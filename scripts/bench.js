@@ -14,7 +14,7 @@
 // measured minutes apart at most, not across the whole run.
 //
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
-// BENCH_RATE_SECONDS (10) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
+// BENCH_RATE_SECONDS (10), BENCH_BACKLOG (50000 messages per backlog drain; 0 skips them) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
 // NODE_OPTIONS (default: the heap cap the README recommends, scripts/service-node-options.js; set it empty
 // for V8's defaults), BENCH_SERVICE_NODE_ARGS as node arguments (e.g.
 // `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). The services log at
@@ -28,7 +28,8 @@ const { createWorld, destroyWorld, pool, serverFacts } = require('./bench/infra'
 const { httpClient } = require('./bench/load');
 const { naiveLatency, naivePipeline, naiveThroughput, rawThroughput } = require('./bench/baselines');
 const { cpuMeter, findServers } = require('./bench/cpu');
-const { floorPipeline, floorThroughput } = require('./bench/floor');
+const { backlog, consumerDrain, drainTimeoutMs, rawConfirmedPublishing, relayDrain } = require('./bench/drains');
+const { floorConsumerDrain, floorPipeline, floorThroughput } = require('./bench/floor');
 const { reliableLatency, reliableThroughput } = require('./bench/reliable');
 const report = require('./bench/report');
 const { SERVICE_NODE_OPTIONS } = require('./service-node-options');
@@ -42,6 +43,8 @@ const config = {
   hotTransfers: Number(process.env.BENCH_HOT_TRANSFERS || 1500),
   latencyRate: Number(process.env.BENCH_RATE || 100),
   latencySeconds: Number(process.env.BENCH_RATE_SECONDS || 10),
+  backlog: Number(process.env.BENCH_BACKLOG ?? 50_000),
+  relayBatch: 100, // the library's default relay.batchSize: the relay's unconfirmed publishes at a time
   serviceNodeOptions: process.env.BENCH_SERVICE_NODE_OPTIONS ?? SERVICE_NODE_OPTIONS,
   serviceNodeArgs: (process.env.BENCH_SERVICE_NODE_ARGS || '').split(/\s+/).filter(Boolean),
   warmup: 300,
@@ -204,23 +207,28 @@ async function main() {
         await pipeline.close();
       }
     }
+
+    if (config.backlog > 0) await drains(results, { world, env, services, pool1, pool2 });
     await Promise.all([pool1.end(), pool2.end()]);
 
     results.targets = report.targets(results);
     results.ceilings = report.ceilings(results);
-    say(
-      `\n${report.throughputTable(results)}\n\n${report.cpuTable(results)}\n\n${report.latencyTable(results.latency)}\n`,
-    );
+    say(`\n${report.throughputTable(results)}\n`);
+    if (results.drain) say(`${report.drainTable(results.drain)}\n`);
+    say(`${report.cpuTable(results)}\n\n${report.latencyTable(results.latency)}\n`);
     const mb = (name) => ['rssIdleMb', 'rssPeakMb', 'rssEndMb'].map((k) => results[k][name].toFixed(0)).join(' / ');
     const naiveMb = Object.entries(results.naiveRssPeakMb)
       .map(([name, peak]) => `${name} ${peak.toFixed(0)}`)
       .join(', ');
+    const drainMb = results.drain
+      ? `; backlog drains peak bank1 ${results.drain.relay.reliable.rssPeakMb.toFixed(0)}, bank2 ${results.drain.consumer.reliable.rssPeakMb.toFixed(0)}`
+      : '';
     say(
       `  RSS idle / peak / end of load (MB): ${Object.keys(results.rssPeakMb)
         .map((name) => `${name} ${mb(name)}`)
         .join(
           ', ',
-        )}; naive services peak ${naiveMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`,
+        )}; naive services peak ${naiveMb}${drainMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`,
     );
     say(report.targetTable(results.targets));
     say(`\n${report.ceilingText(results.ceilings, config.cores)}`);
@@ -231,6 +239,56 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * The backlog drains, with every service stopped: bank1's relay on committed outbox rows nobody
+ * published, against raw confirmed publishing of the same bodies; then bank2 on the messages the
+ * relay queued while it was down, against the reliable floor's consumer side.
+ */
+async function drains(results, { world, env, services, pool1, pool2 }) {
+  const n = config.backlog;
+  const messages = backlog(n, workload('many', 3));
+  const meterFor = (pids) => cpuMeter({ ...pids, ...servers, bench: process.pid });
+  const start = (name) => async (onSpawn) => {
+    const service = await startService(name, env(name), config.serviceNodeArgs, { onSpawn });
+    services.push(service);
+    return service;
+  };
+  const step = (text) => say(`  ${text} ...`);
+  results.drain = { relay: {}, consumer: {} };
+  step(`relay drain: ${n} committed outbox rows, bank1 started`);
+  results.drain.relay.reliable = await relayDrain({
+    pool1,
+    messages,
+    start: start('bank1'),
+    stop: stopService,
+    meterFor,
+  });
+  step(`relay drain: raw amqplib, the same ${n} bodies with confirms, ${config.relayBatch} unconfirmed at most`);
+  results.drain.relay.raw = await rawConfirmedPublishing({
+    rabbitUrl: world.rabbitUrl,
+    messages,
+    window: config.relayBatch,
+    meterFor,
+  });
+  step(`consumer drain: ${n} queued transfers, bank2 started`);
+  results.drain.consumer.reliable = await consumerDrain({
+    pool2,
+    n,
+    start: start('bank2'),
+    stop: stopService,
+    meterFor,
+  });
+  step(`consumer drain: reliable floor in-process`);
+  results.drain.consumer.floor = await floorConsumerDrain({
+    rabbitUrl: world.rabbitUrl,
+    pool2,
+    prefetch: config.prefetch,
+    transfers: backlog(n, workload('many', 5)),
+    startMeter: () => meterFor({}),
+    timeoutMs: drainTimeoutMs(n),
+  });
 }
 
 main().catch((error) => {

@@ -162,4 +162,94 @@ async function floorThroughput({ pipeline, n, concurrency, pick }) {
   return { transfers: sent, seconds: ms / 1000, perSecond: sent / (ms / 1000) };
 }
 
-module.exports = { floorPipeline, floorThroughput };
+const DRAIN = 'bench.floor.drain';
+
+/**
+ * The floor's consumer side on a backlog, against bank2 draining its queue: `transfers` are
+ * queued first (confirmed, not timed), then consumed as bank2 consumes them: dedup row +
+ * incoming_transfer + credit + reply outbox row in one transaction, ack, reply published with a
+ * confirm and marked PUBLISHED. `startMeter()` is called at the first credit and its meter
+ * stopped at the last, so the CPU and the time cover the same messages. Resolves to the
+ * messages/s between the first credit and the last, and the CPU per message.
+ */
+async function floorConsumerDrain({ rabbitUrl, pool2, prefetch, transfers, startMeter, timeoutMs }) {
+  const connection = await amqp.connect(rabbitUrl, { noDelay: true });
+  try {
+    const publisher = await connection.createConfirmChannel();
+    await publisher.assertExchange(EXCHANGE, 'topic', { durable: true });
+    for (const queue of [DRAIN, CREDITED]) {
+      await publisher.assertQueue(queue, { durable: true });
+      await publisher.bindQueue(queue, EXCHANGE, queue);
+    }
+    await publisher.purgeQueue(CREDITED);
+    for (const transfer of transfers) {
+      const payload = JSON.stringify({
+        txNo: transfer.txNo,
+        fromAccountNo: transfer.fromAccountNo,
+        toAccountNo: transfer.toAccountNo,
+        amount: transfer.amount,
+      });
+      publisher.publish(EXCHANGE, DRAIN, Buffer.from(payload), {
+        persistent: true,
+        messageId: transfer.messageId,
+        contentType: 'application/json',
+      });
+    }
+    await publisher.waitForConfirms();
+
+    const mark = publishedMarker(pool2);
+    const replies = new Set();
+    const state = { credited: 0, failed: 0 };
+    let meter;
+    let first;
+    let last;
+    const channel = await connection.createChannel();
+    await channel.prefetch(prefetch);
+    const { consumerTag } = await channel.consume(DRAIN, (message) =>
+      creditTransfer(pool2, JSON.parse(message.content.toString()), message.properties.messageId)
+        .then((reply) => {
+          last = performance.now();
+          if (state.credited++ === 0) {
+            first = last;
+            meter = startMeter();
+          }
+          channel.ack(message);
+          const published = new Promise((resolve, reject) =>
+            publisher.publish(
+              EXCHANGE,
+              CREDITED,
+              Buffer.from(reply.payload),
+              { persistent: true, messageId: reply.messageId, contentType: 'application/json' },
+              (error) => (error ? reject(error) : resolve()),
+            ),
+          )
+            .then(() => mark(reply.messageId))
+            .catch(() => state.failed++);
+          replies.add(published);
+          void published.finally(() => replies.delete(published));
+        })
+        .catch(() => {
+          state.failed++;
+          channel.nack(message, false, false);
+        }),
+    );
+    await until(
+      () => state.failed > 0 || state.credited >= transfers.length,
+      'the floor to credit the backlog',
+      timeoutMs,
+      100,
+    );
+    const cpu = meter.stop(state.credited - 1);
+    await channel.cancel(consumerTag);
+    await Promise.all([...replies]);
+    if (state.failed > 0) throw new Error(`the reliable floor failed ${state.failed} messages of the backlog`);
+    await publisher.deleteQueue(DRAIN);
+    await publisher.purgeQueue(CREDITED);
+    const seconds = (last - first) / 1000;
+    return { messages: state.credited, seconds, perSecond: (state.credited - 1) / seconds, cpu };
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+module.exports = { floorPipeline, floorThroughput, floorConsumerDrain };

@@ -62,14 +62,14 @@ async function openLoop(rate, count, task) {
   return performance.now() - started;
 }
 
-/** Polls `probe` every 20 ms until it is truthy; throws after `timeoutMs`. */
-async function until(probe, what, timeoutMs = 180_000) {
+/** Polls `probe` every `everyMs` until it is truthy; throws after `timeoutMs`. */
+async function until(probe, what, timeoutMs = 180_000, everyMs = 20) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
+    await sleep(everyMs);
   }
 }
 

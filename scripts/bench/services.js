@@ -21,13 +21,15 @@ function freePort() {
 /**
  * Starts `dist/apps/<name>/main.js` (or the built `entry`) with `env` (and `nodeArgs` before the
  * script, e.g. `--cpu-prof`); resolves once it answers HTTP (GET `readyPath`) with 200, or with
- * anything when `readyPath` is null (the naive services have no health endpoint).
+ * anything when `readyPath` is null (the naive services have no health endpoint). `onSpawn(child)`
+ * runs as soon as the process exists: a service may start working (draining a backlog) before
+ * it answers HTTP.
  */
 async function startService(
   name,
   env,
   nodeArgs = [],
-  { entry = path.join(root, 'dist', 'apps', name, 'main.js'), readyPath = '/health' } = {},
+  { entry = path.join(root, 'dist', 'apps', name, 'main.js'), readyPath = '/health', onSpawn } = {},
 ) {
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm run bench does).`);
   const port = await freePort();
@@ -36,6 +38,7 @@ async function startService(
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  onSpawn?.(child);
   const lines = [];
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
