@@ -33,13 +33,20 @@ function checkManifest(installed) {
     ...Object.keys(manifest.dependencies ?? {}),
     ...Object.keys(manifest.peerDependencies ?? {}),
   ]);
+  const optional = new Set(
+    Object.entries(manifest.peerDependenciesMeta ?? {})
+      .filter(([, meta]) => meta.optional)
+      .map(([name]) => name),
+  );
+  const installedIn = (name) => fs.existsSync(path.join(example, 'node_modules', name, 'package.json'));
   const required = new Set();
   const scan = (dir) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       if (entry.isDirectory()) scan(file);
       else if (entry.name.endsWith('.js')) {
-        for (const [, id] of fs.readFileSync(file, 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) required.add(id);
+        for (const [, id] of fs.readFileSync(file, 'utf8').matchAll(/require\(["']([^"'.][^"']*)["']\)/g))
+          required.add(id);
       }
     }
   };
@@ -49,6 +56,8 @@ function checkManifest(installed) {
     if (builtinModules.includes(id.replace(/^node:/, ''))) continue;
     const name = id.startsWith('@') ? id.split('/').slice(0, 2).join('/') : id.split('/')[0];
     if (!declared.has(name)) problems.push(`${id}: not in dependencies or peerDependencies`);
+    else if (optional.has(name) && !installedIn(name))
+      continue; // an optional peer the example does without
     else if (!require.resolve(id, { paths: [installed] }).startsWith(path.join(example, 'node_modules') + path.sep))
       problems.push(`${id}: resolves outside the example`);
   }
