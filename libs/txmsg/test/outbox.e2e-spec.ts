@@ -1,14 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import {
-  ConfirmedPublisher,
-  OutboxRelay,
-  OutsideTransactionError,
-  type ResolvedTxMsgOptions,
-  TXMSG_OPTIONS,
-  TxMsgMetrics,
-} from '../src';
+import { OutsideTransactionError } from '../src';
+import { ConfirmedPublisher } from '../src/broker/confirmed-publisher';
+import { TxMsgMetrics } from '../src/metrics/txmsg-metrics';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { TXMSG_OPTIONS } from '../src/txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../src/txmsg.options';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';

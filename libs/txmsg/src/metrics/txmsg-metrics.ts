@@ -10,8 +10,9 @@ import { registerBacklogGauges } from './backlog-gauges';
 export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued';
 
 /**
- * Prometheus metrics of the library, on a registry of this application's own (served at
- * `GET /metrics` with the process's default metrics). Backlogs are read from the database at
+ * Prometheus metrics of the library, on a registry of this application's own, injectable as
+ * `TXMSG_METRICS_REGISTRY` (served at `GET /metrics` with the process's default metrics when the
+ * `metrics` option is on). Backlogs are read from the database at
  * scrape time, so every instance reports the shared truth; when that read fails they are left
  * out and `txmsg_backlog_up` is 0 (see {@link registerBacklogGauges}).
  */
@@ -29,7 +30,9 @@ export class TxMsgMetrics {
   constructor(@InjectDataSource() dataSource: DataSource, @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ service: options.service });
-    collectDefaultMetrics({ register: this.registry });
+    // The process's metrics only where the library serves them: a host serving its own /metrics
+    // has them already, and a merged registry must not name a metric twice.
+    if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.published = new Counter({
       name: 'txmsg_outbox_published_total',
       help: 'Outbox messages confirmed and routed by the broker.',
