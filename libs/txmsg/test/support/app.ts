@@ -49,8 +49,8 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
       TxMsgModule.forRoot({
         service: 'test-svc',
         broker: { uri: options.uri, connectTimeoutMs: 5000, ...broker },
-        admin: { token: 'test-admin-token' },
-        metrics: {},
+        admin: rest.admin ?? { token: 'test-admin-token' },
+        metrics: rest.metrics ?? {},
         cls: rest.cls,
         relay: { ...FAST.relay, ...rest.relay },
         check: { ...FAST.check, ...rest.check },
