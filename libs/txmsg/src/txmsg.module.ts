@@ -2,7 +2,7 @@ import { RabbitMQModule } from '@golevelup/nestjs-rabbitmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { AdminController } from './admin/admin.controller';
+import { ADMIN_CONTROLLERS } from './admin';
 import { metricsControllerAt } from './metrics/metrics.controller';
 import { brokerConfig } from './module/broker-config';
 import { optionsModule, type TxMsgModuleAsyncOptions } from './module/options.module';
@@ -58,7 +58,7 @@ export class TxMsgModule {
         }),
       ],
       controllers: [
-        ...(options.admin ? [AdminController] : []),
+        ...(options.admin ? ADMIN_CONTROLLERS : []),
         ...(options.metrics ? [metricsControllerAt(options.metrics.path ?? 'metrics')] : []),
       ],
       providers: TXMSG_PROVIDERS,

@@ -5,7 +5,8 @@ import { DeadLetterQueues } from '../broker/dead-letter-queues';
 import { SubscriptionSetup } from '../broker/subscription-setup';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import { ConsumerShutdown } from '../consumer/consumer-shutdown';
-import { FailureStore } from '../consumer/failure-store';
+import { FailureQueries } from '../consumer/failure-queries';
+import { FailureRecorder } from '../consumer/failure-recorder';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { Housekeeper } from '../housekeeping/housekeeper';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
@@ -29,7 +30,8 @@ export const TXMSG_PROVIDERS = [
   SubscriptionSetup,
   ConsumerRuntime,
   ConsumerShutdown,
-  FailureStore,
+  FailureQueries,
+  FailureRecorder,
   RetryScheduler,
   Housekeeper,
   HttpNotifier,
@@ -53,7 +55,8 @@ export const TXMSG_EXPORTS = [
   Outbox,
   OutboxRelay,
   TransactionProducer,
-  FailureStore,
+  FailureQueries,
+  FailureRecorder,
   DeadLetterQueues,
   Housekeeper,
   HttpNotifier,

@@ -3,6 +3,7 @@
  * its class name with `withName`), or whatever else was thrown, stringified.
  */
 export function errorText(error: unknown, options: { withName?: boolean } = {}): string {
-  if (!(error instanceof Error)) return String(error);
-  return options.withName ? `${error.name}: ${error.message}` : error.message;
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  if (typeof message !== 'string') return String(error);
+  return options.withName && error instanceof Error ? `${error.name}: ${message}` : message;
 }
