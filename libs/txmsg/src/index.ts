@@ -56,7 +56,8 @@ export { TXMSG_METRICS_REGISTRY } from './txmsg.constants';
 export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 
 // Best-effort HTTP notification, and webhook verification for its receivers
-export { HttpNotifier, type NotificationRequest } from './notify/http-notifier';
+export { HttpNotifier } from './notify/http-notifier';
+export { type NotificationRequest } from './notify/notification-request';
 export { type NotificationAttempt, type NotificationRecord, type NotificationStatus } from './notify/notification-log';
 export { type AttemptFailure } from './notify/attempt-outcome';
 export { type NotifyUrlRefusal, type NotifyUrlRefusalReason } from './notify/notify-targets';
