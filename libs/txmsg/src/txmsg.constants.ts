@@ -12,3 +12,5 @@ export const ATTEMPT_HEADER = 'x-txmsg-attempt';
  * enabling the library's endpoint.
  */
 export const TXMSG_METRICS_REGISTRY = Symbol('TXMSG_METRICS_REGISTRY');
+/** AMQP header set on a message the library sent back to its queue for another try. */
+export const REDELIVERED_HEADER = 'x-txmsg-redelivered';

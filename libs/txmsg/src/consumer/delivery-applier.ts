@@ -7,13 +7,13 @@ import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
 import { crashIf } from '../support/crash-point';
 import { withDeadlockRetry } from '../support/deadlock';
+import { REDELIVERED_HEADER } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { insertDedupRow } from './dedup-row';
 import type { FailureOutcomes } from './failure-outcomes';
 import type { FailureRecorder } from './failure-recorder';
 import type { Claimed } from './idempotent-delivery';
 import { UnrecoverableMessageError } from './poison-message';
-import { REDELIVERED_HEADER } from './retry-scheduler';
 
 /**
  * Applies claimed deliveries for {@link ConsumerRuntime}: per delivery, the dedup row and the

@@ -11,15 +11,10 @@ import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { changeInBatches } from './in-batches';
+import type { PurgeCounts } from './purge-counts';
 import { purgeNotifications } from './purge-notifications';
 
-/** Rows deleted by one {@link Housekeeper.purgeOnce}, per table. */
-export interface PurgeCounts {
-  outbox: number;
-  dedup: number;
-  notifications: number;
-  notificationAttempts: number;
-}
+export type { PurgeCounts } from './purge-counts';
 
 /**
  * Purges what is no longer needed, and sends back retries that never came back.
