@@ -5,19 +5,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
 import { envelopeOf } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
-import { GroupCommit } from '../support/group-commit';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { ConsumerGroups } from './consumer-groups';
 import { DeliveryApplier } from './delivery-applier';
-import type { FailedDelivery } from './failed-delivery';
+import { failedDeliveryOf } from './failed-delivery';
 import { FailureOutcomes } from './failure-outcomes';
 import { FailureRecorder } from './failure-recorder';
 import { type Claimed, dedupKeyOf, type IdempotentDelivery } from './idempotent-delivery';
 import { InFlight } from './in-flight';
 import { PoisonMessage, UnrecoverableMessageError } from './poison-message';
 import { RetryScheduler } from './retry-scheduler';
-
-export type { IdempotentDelivery } from './idempotent-delivery';
 
 /**
  * What runs behind {@link Idempotent}: one per application, bound to its consumer instances at
@@ -28,7 +26,7 @@ export type { IdempotentDelivery } from './idempotent-delivery';
  */
 @Injectable()
 export class ConsumerRuntime {
-  private readonly groups = new Map<string, GroupCommit<Claimed, void | Nack>>();
+  private readonly groups: ConsumerGroups;
   private readonly inFlight = new InFlight();
   private readonly outcomes: FailureOutcomes;
   private readonly applier: DeliveryApplier;
@@ -44,6 +42,7 @@ export class ConsumerRuntime {
   ) {
     this.outcomes = new FailureOutcomes(failures, retries, metrics, () => this.stopping);
     this.applier = new DeliveryApplier(txHost, cls, failures, this.outcomes, metrics, options);
+    this.groups = new ConsumerGroups((items) => this.applier.applyBatch(items), options.consumer.maxBatch);
   }
 
   /** Whether the application is stopping: deliveries that arrive now go back to the queue. */
@@ -57,12 +56,11 @@ export class ConsumerRuntime {
   }
 
   /**
-   * Stops taking deliveries (each new one is handed back to the queue) and resolves once those in
-   * flight have settled, or after `timeoutMs`. Deliveries still running then are let go of: the
-   * broker gets them back (requeued) while their handler may still be running — a transaction
-   * stuck on a lock or a pool with no free connection must not hold the shutdown past its grace
-   * period. Should such a handler still commit, its dedup row makes the redelivery a duplicate;
-   * if it never does, the process exits and the database rolls it back. Returns how many were let go.
+   * Stops taking deliveries (each new one goes back to the queue) and resolves once those in
+   * flight have settled, or after `timeoutMs`; those still running are then let go of (requeued)
+   * — a transaction stuck on a lock must not hold the shutdown past its grace period. Should such
+   * a handler still commit, its dedup row makes the redelivery a duplicate; if it never does, the
+   * process exits and the database rolls it back. Returns how many were let go.
    */
   async drain(timeoutMs: number): Promise<number> {
     this.stopping = true;
@@ -79,18 +77,13 @@ export class ConsumerRuntime {
     try {
       return await this.process(delivery);
     } catch (error) {
-      // Not even the envelope may be readable here: name the message by what the broker gave.
-      const id = String(delivery.message?.properties?.messageId ?? '(no message id)');
-      const envelope = { id, type: '', source: '', time: 0, correlationId: id, attempt: 0 };
-      const { consumer, queue, message } = delivery;
-      return this.outcomes.requeue({ consumer, queue, message, envelope }, error);
+      return this.outcomes.requeue(failedDeliveryOf(delivery), error);
     }
   }
 
   private async process(delivery: IdempotentDelivery): Promise<void | Nack> {
     const envelope = envelopeOf(delivery.message);
-    const { consumer, queue, message } = delivery;
-    const failed: FailedDelivery = { consumer, queue, message, envelope };
+    const failed = failedDeliveryOf(delivery, envelope);
     if (delivery.payload instanceof PoisonMessage) {
       return this.outcomes.park(failed, new UnrecoverableMessageError(delivery.payload.reason), 'POISON');
     }
@@ -102,11 +95,6 @@ export class ConsumerRuntime {
     }
     const claimed: Claimed = { delivery, key, failed };
     if (this.options.consumer.maxBatch === 1) return this.applier.applyAlone(claimed);
-    let group = this.groups.get(delivery.consumer);
-    if (!group) {
-      group = new GroupCommit((items) => this.applier.applyBatch(items), this.options.consumer.maxBatch);
-      this.groups.set(delivery.consumer, group);
-    }
-    return group.add(claimed);
+    return this.groups.add(claimed);
   }
 }
