@@ -1,6 +1,7 @@
 import { ClsPluginTransactional, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Controller, HttpCode, Injectable, type INestApplication, Module, Param, Post } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { ConsumeMessage } from 'amqplib';
 import { ClsModule } from 'nestjs-cls';
@@ -82,13 +83,19 @@ describe('TxMsgModule as a guest in a host application', () => {
     return consumer.seen.find((s) => s.id === id)!;
   };
 
+  /** How many times nestjs-cls was set up in the application: exactly once, by whoever owns it. */
+  const clsSetups = () =>
+    [...app!.get(ModulesContainer).values()].filter((m) => m.metatype?.name === 'ClsRootModule').length;
+
   it("registers its own nestjs-cls by default, naming a request by the caller's x-correlation-id", async () => {
     app = await start();
+    expect(clsSetups()).toBe(1);
     expect(await arrive('g1')).toEqual({ id: 'g1', correlationId: 'from-caller-g1' });
   });
 
   it("uses the host's nestjs-cls with cls: 'host', its transactions and its request ids", async () => {
     app = await start({ hostModules: [hostCls], txmsg: { cls: 'host' } });
+    expect(clsSetups()).toBe(1);
     expect(await arrive('g2')).toEqual({ id: 'g2', correlationId: 'named-by-host' });
   });
 
