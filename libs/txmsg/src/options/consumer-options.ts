@@ -1,11 +1,3 @@
-/** Consumer retries: a failing handler gets the message again after each step, then it is parked. */
-export interface TxMsgRetryOptions {
-  /** Delays in ms. Default 1m,5m,10m,30m,1h,2h,5h,10h. */
-  ladderMs?: number[];
-  /** How often due retries are looked for. Default 1000 ms. */
-  scanIntervalMs?: number;
-}
-
 /** How {@link Idempotent} consumers commit. */
 export interface TxMsgConsumerOptions {
   /**
@@ -22,24 +14,4 @@ export interface TxMsgConsumerOptions {
    * below the host's own shutdown grace period).
    */
   drainTimeoutMs?: number;
-}
-
-/** Purging of what is no longer needed. */
-export interface TxMsgHousekeepingOptions {
-  /**
-   * Keep published outbox rows, dedup rows, and delivered or failed notifications with their
-   * attempts this long. Default 7 days; must exceed the whole ladder.
-   */
-  retentionMs?: number;
-  /**
-   * A retry sent back to its queue this long ago that has neither been handled nor failed again
-   * is taken as lost (its queue purged or deleted, the broker lost it) and sent again. Default
-   * 1 hour (half the retention if that is shorter); must be shorter than the retention, so a first
-   * copy that turns up after all still finds its dedup row.
-   */
-  redispatchAfterMs?: number;
-  /** Run every. Default 10 minutes. */
-  intervalMs?: number;
-  /** Rows per DELETE, so a purge never holds many locks. Default 500. */
-  batchSize?: number;
 }

@@ -1,7 +1,11 @@
 import type { CrashPoint } from '../support/crash-point';
-import type { TxMsgConsumerOptions, TxMsgHousekeepingOptions, TxMsgRetryOptions } from './consumer-options';
+import type { TxMsgConsumerOptions } from './consumer-options';
+import type { TxMsgHousekeepingOptions } from './housekeeping-options';
+import type { TxMsgRetryOptions } from './retry-options';
 import type { TxMsgNotifyOptions } from './notify-options';
-import type { TxMsgBrokerOptions, TxMsgCheckOptions, TxMsgRelayOptions } from './producer-options';
+import type { TxMsgBrokerOptions } from './broker-options';
+import type { TxMsgCheckOptions } from './check-options';
+import type { TxMsgRelayOptions } from './relay-options';
 import type { TxMsgShapeOptions } from './shape-options';
 
 /** Options of {@link TxMsgModule}. */

@@ -1,4 +1,4 @@
-import type { TxMsgHousekeepingOptions } from './consumer-options';
+import type { TxMsgHousekeepingOptions } from './housekeeping-options';
 import type { ResolvedTxMsgOptions, TxMsgModuleOptions } from './module-options';
 
 /** The seed's notification ladder (section 6.2): 1m, 5m, 10m, 30m, 1h, 2h, 5h, 10h, in milliseconds. */
