@@ -5,6 +5,7 @@ import {
   SERVICE_CONFIG,
   type ServiceConfig,
   ServiceConfigModule,
+  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
@@ -33,7 +34,7 @@ export class AppModule {
           inject: [SERVICE_CONFIG],
           useFactory: (c: ServiceConfig) => typeOrmOptions(c, [Account, Recharge, WebhookReceipt], ACCOUNT_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions, ...txMsgEndpoints(config) }),
         CqrsModule.forRoot(),
         RateLimitModule.forRoot(config.rateLimit),
         HealthModule,

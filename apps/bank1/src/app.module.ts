@@ -4,6 +4,7 @@ import {
   RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
+  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
@@ -35,6 +36,7 @@ export class AppModule {
         TxMsgModule.forRootAsync({
           inject: [SERVICE_CONFIG],
           useFactory: txMsgOptions,
+          ...txMsgEndpoints(config),
         }),
         CqrsModule.forRoot(),
         RateLimitModule.forRoot(config.rateLimit),

@@ -4,6 +4,7 @@ import {
   SERVICE_CONFIG,
   type ServiceConfig,
   ServiceConfigModule,
+  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
@@ -31,7 +32,7 @@ export class AppModule {
           inject: [SERVICE_CONFIG],
           useFactory: (c: ServiceConfig) => typeOrmOptions(c, [Account, IncomingTransfer], BANK2_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions, ...txMsgEndpoints(config) }),
         CqrsModule.forRoot(),
         HealthModule,
         AccountsModule,

@@ -4,10 +4,11 @@ import {
   RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
+  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
-import { TxMsgModule, type TxMsgModuleOptions } from '@txmsg/nestjs';
+import { TxMsgModule, type TxMsgRuntimeOptions } from '@txmsg/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -29,7 +30,7 @@ export class AppModule {
           inject: [SERVICE_CONFIG],
           useFactory: (c: PayConfig) => typeOrmOptions(c, [Recharge], PAY_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions, ...txMsgEndpoints(config) }),
         CqrsModule.forRoot(),
         RateLimitModule.forRoot(config.rateLimit),
         HealthModule,
@@ -40,7 +41,7 @@ export class AppModule {
 }
 
 /** The shared options plus the webhook keys and allowed receivers; notifications retry on RETRY_LADDER. */
-function payTxMsgOptions(config: PayConfig): TxMsgModuleOptions {
+function payTxMsgOptions(config: PayConfig): TxMsgRuntimeOptions {
   return {
     ...txMsgOptions(config),
     notify: { secret: config.notifySecret, secrets: config.notifySecrets, allowedOrigins: config.notifyUrlAllow },

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { RetryScheduler } from '../src';
+import { RetryScheduler } from '../src/consumer/retry-scheduler';
 import { startTestApp } from './support/app';
 import { createTestDatabase, createVhost, sql } from './support/infra';
 

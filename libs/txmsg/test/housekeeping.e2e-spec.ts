@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Housekeeper, RetryScheduler } from '../src';
+import { RetryScheduler } from '../src/consumer/retry-scheduler';
+import { Housekeeper } from '../src/housekeeping/housekeeper';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { THINGS_QUEUE } from './support/fixtures';

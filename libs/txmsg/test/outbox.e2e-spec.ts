@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OutboxRelay, OutsideTransactionError, type ResolvedTxMsgOptions, TXMSG_OPTIONS } from '../src';
+import { OutsideTransactionError } from '../src';
 import { OutboxPublisher } from '../src/outbox/outbox-publisher';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { TransactionHooks } from '../src/transaction-hooks/transaction-hooks';
+import { TXMSG_OPTIONS } from '../src/txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../src/txmsg.options';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer, ThingService } from './support/fixtures';

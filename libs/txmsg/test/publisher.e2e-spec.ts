@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
-import { ConfirmedPublisher, UnroutableMessageError } from '../src';
+import { ConfirmedPublisher, UnroutableMessageError } from '../src/broker/confirmed-publisher';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED, ThingService } from './support/fixtures';

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { CheckBackService, OutboxRelay, TransactionProducer } from '../src';
+import { TransactionProducer } from '../src';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { CheckBackService } from '../src/transaction/check-back';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, type ExecuteScript, ScriptedListener, THING_HAPPENED } from './support/fixtures';

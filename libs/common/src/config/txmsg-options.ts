@@ -1,8 +1,8 @@
-import type { TxMsgModuleOptions } from '@txmsg/nestjs';
+import type { TxMsgRuntimeOptions, TxMsgShapeOptions } from '@txmsg/nestjs';
 import type { ServiceConfig } from './service.config';
 
 /** The library's options from the shared service configuration. */
-export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
+export function txMsgOptions(config: ServiceConfig): TxMsgRuntimeOptions {
   return {
     service: config.service,
     broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
@@ -10,7 +10,11 @@ export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
     relay: { ...config.relay },
     consumer: config.consumer,
     check: config.check,
-    adminToken: config.adminToken,
     crashPoint: config.crashPoint,
   };
+}
+
+/** Every service serves the library's admin API (behind its token) and `GET /metrics`. */
+export function txMsgEndpoints(config: ServiceConfig): TxMsgShapeOptions {
+  return { admin: { token: config.adminToken }, metrics: { path: 'metrics' } };
 }

@@ -1,19 +1,24 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { Request } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 
-/** Admits `Authorization: Bearer <adminToken>`; without a configured token, admits nobody. */
+/**
+ * Admits a request with `Authorization: Bearer <token>`, the token of the `admin` option, and
+ * refuses every other with 401 (the token is compared in constant time). Without a configured
+ * token it admits nobody. It guards the library's admin API; a service may put it on its own
+ * operator routes too (`@UseGuards(AdminTokenGuard)` in an application importing TxMsgModule),
+ * so one token protects both.
+ */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(@Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const expected = this.options.adminToken;
+    const expected = this.options.admin ? this.options.admin.token : undefined;
     if (!expected) throw new UnauthorizedException('the txmsg admin API is disabled: no admin token is configured');
-    const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
     const given = Buffer.from(bearer?.[1] ?? '');
     const wanted = Buffer.from(expected);
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {

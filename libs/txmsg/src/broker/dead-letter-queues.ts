@@ -16,7 +16,7 @@ export interface DeadLetterQueue {
  * The broker-side parking queues of this application's subscriptions (`<queue>.parked`): what
  * RabbitMQ dead-lettered there — messages a plain handler failed on, or that the broker itself
  * rejected — listed and moved back to their queue on an operator's word. (Messages an
- * `@Idempotent` handler gave up on are parked in the database instead; see {@link FailureStore}.)
+ * `@Idempotent` handler gave up on are parked in the database instead; see {@link FailureRecorder}.)
  */
 @Injectable()
 export class DeadLetterQueues {

@@ -1,7 +1,8 @@
 import { Nack } from '@golevelup/nestjs-rabbitmq';
 import type { ConsumeMessage } from 'amqplib';
 import { withDefaults } from '../txmsg.options';
-import { ConsumerRuntime, type IdempotentDelivery } from './consumer-runtime';
+import { ConsumerRuntime } from './consumer-runtime';
+import type { IdempotentDelivery } from './idempotent-delivery';
 
 describe(ConsumerRuntime.name, () => {
   const options = withDefaults({ service: 'svc', broker: { uri: 'amqp://localhost' }, consumer: { maxBatch: 1 } });

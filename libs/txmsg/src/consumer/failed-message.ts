@@ -1,4 +1,4 @@
-// A row of txmsg_inbox_failure as the admin API and FailureStore.list show it.
+// A row of txmsg_inbox_failure as the admin API and FailureQueries.list show it.
 
 /** Why a message was parked. */
 export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE';

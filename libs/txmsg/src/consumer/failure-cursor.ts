@@ -1,4 +1,4 @@
-/** A cursor that {@link FailureStore.list} never handed out (mistyped, cut, or from another API). */
+/** A cursor that {@link FailureQueries.list} never handed out (mistyped, cut, or from another API). */
 export class InvalidCursorError extends Error {
   override readonly name = 'InvalidCursorError';
 }

@@ -1,30 +1,19 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { MessageProperties } from 'amqplib';
 import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
 import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
-import { ATTEMPT_HEADER, TXMSG_OPTIONS } from '../txmsg.constants';
+import { errorText } from '../support/error-text';
+import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-
-/** Header set on a message the library sent back to its queue for another try. */
-export const REDELIVERED_HEADER = 'x-txmsg-redelivered';
-
-interface DueRow {
-  id: string;
-  message_id: string;
-  queue: string;
-  properties: string;
-  body: string;
-  attempts: number;
-}
+import { type DueRetry, markDispatched, postponeRetry, sendRetry } from './retry-dispatch';
 
 /** Most retries leased, and sent at once, per round. */
 const BATCH = 50;
@@ -81,40 +70,18 @@ export class RetryScheduler implements OnApplicationBootstrap, BeforeApplication
                      LIMIT ?
                      FOR UPDATE SKIP LOCKED`;
     const leaseMs = this.options.relay.publishTimeoutMs + 1000;
-    const rows = await leaseRows<DueRow>(this.dataSource, 'txmsg_inbox_failure', select, [BATCH], leaseMs);
-    const results = await Promise.allSettled(rows.map((row) => this.send(row)));
-    const sent = rows.filter((_, i) => results[i].status === 'fulfilled');
-    if (sent.length > 0) {
-      await this.dataSource.query(
-        `UPDATE txmsg_inbox_failure SET status = 'DISPATCHED', updated_at = NOW(3)
-          WHERE status = 'WAITING' AND (id, attempts) IN (${sent.map(() => '(?, ?)').join(', ')})`,
-        sent.flatMap((row) => [row.id, row.attempts]),
-      );
-    }
+    const rows = await leaseRows<DueRetry>(this.dataSource, 'txmsg_inbox_failure', select, [BATCH], leaseMs);
+    const results = await Promise.allSettled(rows.map((row) => sendRetry(this.publisher, row)));
+    await markDispatched(
+      this.dataSource,
+      rows.filter((_, i) => results[i].status === 'fulfilled'),
+    );
     for (const [i, result] of results.entries()) {
       if (result.status === 'fulfilled') continue;
-      const row = rows[i];
-      const message = (result.reason as Error).message;
-      this.logger.warn(`retry of ${row.message_id} to ${row.queue} not sent, trying again in 5 s: ${message}`);
-      await this.dataSource.query(
-        `UPDATE txmsg_inbox_failure SET next_attempt_at = DATE_ADD(NOW(3), INTERVAL 5 SECOND), last_error = ?
-          WHERE id = ? AND status = 'WAITING' AND attempts = ?`,
-        [message.slice(0, 2000), row.id, row.attempts],
-      );
+      const message = errorText(result.reason);
+      this.logger.warn(`retry of ${rows[i].message_id} to ${rows[i].queue} not sent, trying again in 5 s: ${message}`);
+      await postponeRetry(this.dataSource, rows[i], message);
     }
     return rows.length;
   }
-
-  private async send(row: DueRow): Promise<void> {
-    const properties = JSON.parse(row.properties) as Partial<MessageProperties>;
-    await this.publisher.publish('', row.queue, Buffer.from(row.body, 'base64'), {
-      ...withoutNulls(properties),
-      messageId: row.message_id,
-      headers: { ...(properties.headers ?? {}), [ATTEMPT_HEADER]: row.attempts, [REDELIVERED_HEADER]: true },
-    });
-  }
-}
-
-function withoutNulls<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }

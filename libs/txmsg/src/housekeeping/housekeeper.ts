@@ -1,25 +1,20 @@
 import {
+  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { affectedRows } from '../support/affected-rows';
-import { claimRows } from '../outbox/claim-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { changeInBatches } from './in-batches';
+import type { PurgeCounts } from './purge-counts';
+import { purgeNotifications } from './purge-notifications';
 
-/** Rows deleted by one {@link Housekeeper.purgeOnce}, per table. */
-export interface PurgeCounts {
-  outbox: number;
-  dedup: number;
-  notifications: number;
-  notificationAttempts: number;
-}
+export type { PurgeCounts } from './purge-counts';
 
 /**
  * Purges what is no longer needed, and sends back retries that never came back.
@@ -74,7 +69,8 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
       `DELETE FROM txmsg_dedup WHERE processed_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
       micros,
     );
-    const { notifications, notificationAttempts } = await this.purgeNotifications(micros);
+    const { batchSize } = this.options.housekeeping;
+    const { notifications, notificationAttempts } = await purgeNotifications(this.dataSource, micros, batchSize);
     if (outbox + dedup + notifications > 0) {
       this.logger.log(
         `purged ${outbox} outbox rows, ${dedup} dedup rows and ${notifications} notifications (${notificationAttempts} attempts)`,
@@ -98,43 +94,7 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
     return total;
   }
 
-  /**
-   * A notification and its attempts go together, under the notification's row lock, so a resend
-   * racing the purge either keeps the row (it waits for the lock, then finds nothing) or is
-   * skipped by it (the locking read skips rows a resend holds).
-   */
-  private async purgeNotifications(micros: number): Promise<{ notifications: number; notificationAttempts: number }> {
-    const { batchSize } = this.options.housekeeping;
-    let notifications = 0;
-    let notificationAttempts = 0;
-    for (;;) {
-      const claimed = await claimRows<{ notification_id: string }>(
-        this.dataSource,
-        `SELECT notification_id FROM txmsg_notification
-          WHERE status IN ('DELIVERED', 'FAILED') AND finished_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND)
-          LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [micros, batchSize],
-        async (em, rows) => {
-          const ids = rows.map((row) => row.notification_id);
-          notificationAttempts += affectedRows(
-            await em.query('DELETE FROM txmsg_notification_attempt WHERE notification_id IN (?)', [ids]),
-          );
-          notifications += affectedRows(
-            await em.query('DELETE FROM txmsg_notification WHERE notification_id IN (?)', [ids]),
-          );
-        },
-      );
-      if (claimed < batchSize) return { notifications, notificationAttempts };
-    }
-  }
-
-  private async inBatches(sql: string, micros: number): Promise<number> {
-    const { batchSize } = this.options.housekeeping;
-    let total = 0;
-    for (;;) {
-      const changed = affectedRows(await this.dataSource.query(sql, [micros, batchSize]));
-      total += changed;
-      if (changed < batchSize) return total;
-    }
+  private inBatches(sql: string, micros: number): Promise<number> {
+    return changeInBatches(this.dataSource, sql, micros, this.options.housekeeping.batchSize);
   }
 }

@@ -1,30 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-
-/** A backlog read at scrape time that has no answer by then counts as failed (Prometheus' scrape timeout is 10 s). */
-const READ_TIMEOUT_MS = 5000;
-
-const BACKLOGS = [
-  {
-    name: 'txmsg_outbox_backlog',
-    help: 'Outbox rows not yet published (READY) or awaiting check-back (PREPARED). Absent when txmsg_backlog_up is 0.',
-    sql: "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
-  },
-  {
-    name: 'txmsg_inbox_failures',
-    help: 'Consumed messages on the retry ladder (WAITING, DISPATCHED) or PARKED. Absent when txmsg_backlog_up is 0.',
-    sql: 'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
-  },
-  {
-    name: 'txmsg_notifications',
-    help: 'HTTP notifications not yet delivered (PENDING) or given up (FAILED). Absent when txmsg_backlog_up is 0.',
-    sql: "SELECT status, COUNT(*) AS n FROM txmsg_notification WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
-  },
-] as const;
-
-type Counts = { status: string; n: string }[];
-type Read = { ok: true; counts: Counts[] } | { ok: false; error: Error };
+import { BACKLOGS, type Read, readAll } from './backlog-read';
 
 /**
  * Registers the backlog gauges, read from the database at scrape time, and how that read went.
@@ -86,25 +63,4 @@ export function registerBacklogGauges(dataSource: DataSource, registers: Registr
       this.inc(failures);
     },
   });
-}
-
-async function readAll(dataSource: DataSource): Promise<Read> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`no answer from the database within ${READ_TIMEOUT_MS} ms`)),
-      READ_TIMEOUT_MS,
-    );
-  });
-  try {
-    const counts = await Promise.race([
-      Promise.all(BACKLOGS.map(({ sql }) => dataSource.query(sql) as Promise<Counts>)),
-      timeout,
-    ]);
-    return { ok: true, counts };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-  } finally {
-    clearTimeout(timer);
-  }
 }

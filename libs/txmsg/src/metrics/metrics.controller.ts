@@ -1,14 +1,20 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, type Type } from '@nestjs/common';
 import { TxMsgMetrics } from './txmsg-metrics';
 
-/** `GET /metrics` in the Prometheus text format: the library's metrics and the process's. */
-@Controller('metrics')
-export class MetricsController {
-  constructor(private readonly metrics: TxMsgMetrics) {}
+/**
+ * A controller serving, at `GET /<path>` in the Prometheus text format, the library's metrics
+ * and the process's. Built per application because the path is an option.
+ */
+export function metricsControllerAt(path: string): Type {
+  @Controller(path)
+  class MetricsController {
+    constructor(private readonly metrics: TxMsgMetrics) {}
 
-  @Get()
-  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  scrape(): Promise<string> {
-    return this.metrics.registry.metrics();
+    @Get()
+    @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+    scrape(): Promise<string> {
+      return this.metrics.registry.metrics();
+    }
   }
+  return MetricsController;
 }

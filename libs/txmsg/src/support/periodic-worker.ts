@@ -1,20 +1,12 @@
-import { Logger } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
+import { errorText } from './error-text';
+import { FailureReports } from './failure-reports';
+import { withinMs } from './within-ms';
+
+export { withinMs } from './within-ms';
 
 /** How long {@link PeriodicWorker.stop} waits for the tick in progress by default. */
 const STOP_TIMEOUT_MS = 5000;
-
-/** Resolves when `work` settles or after `ms`, whichever comes first. */
-export async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    work.then(
-      () => undefined,
-      () => undefined,
-    ),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-  ]);
-  clearTimeout(timer);
-}
 
 /**
  * A background loop: runs `tick` whenever woken or every `intervalMs`, again at once while
@@ -26,13 +18,15 @@ export class PeriodicWorker {
   private wakeUp?: () => void;
   private woken = false;
   private loop?: Promise<void>;
-  private lastError?: { message: string; loggedAt: number; repeats: number };
+  private readonly failures: FailureReports;
 
   constructor(
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly intervalMs: number,
     private readonly tick: () => Promise<boolean>,
-  ) {}
+  ) {
+    this.failures = new FailureReports(logger, intervalMs);
+  }
 
   /** Whether the loop runs (between {@link start} and {@link stop}). */
   get isRunning(): boolean {
@@ -69,26 +63,12 @@ export class PeriodicWorker {
       let more = false;
       try {
         more = await this.tick();
-        if (this.lastError) this.logger.log(`recovered after: ${this.lastError.message}`);
-        this.lastError = undefined;
+        this.failures.succeeded();
       } catch (error) {
-        this.report((error as Error).message);
+        this.failures.failed(errorText(error));
       }
       if (!more && !this.woken && this.running) await this.sleep();
     }
-  }
-
-  /** The same failure every tick (a database down for minutes) is logged once a minute, not every tick. */
-  private report(message: string): void {
-    const now = Date.now();
-    if (this.lastError?.message === message && now - this.lastError.loggedAt < 60_000) {
-      this.lastError.repeats++;
-      return;
-    }
-    const repeats =
-      this.lastError?.message === message ? ` (${this.lastError.repeats} more times since the last report)` : '';
-    this.logger.warn(`tick failed, retrying every ${this.intervalMs} ms: ${message}${repeats}`);
-    this.lastError = { message, loggedAt: now, repeats: 0 };
   }
 
   private sleep(): Promise<void> {

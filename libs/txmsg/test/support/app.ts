@@ -1,4 +1,4 @@
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TXMSG_MIGRATIONS, TxMsgModule, type TxMsgModuleOptions } from '../../src';
@@ -15,6 +15,8 @@ export interface TestAppOptions {
   /** More fixture modules to import. */
   modules?: Type[];
   txmsg?: Partial<Omit<TxMsgModuleOptions, 'service' | 'broker'>> & { broker?: Partial<TxMsgModuleOptions['broker']> };
+  /** Modules imported before TxMsgModule (a host's own ClsModule, say). */
+  hostModules?: DynamicModule[];
 }
 
 /** Timings short enough for tests; each test may override. */
@@ -43,10 +45,13 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         retryAttempts: 0,
         logging: false, // duplicate-key errors are expected here (dedup), not news
       }),
+      ...(options.hostModules ?? []),
       TxMsgModule.forRoot({
         service: 'test-svc',
         broker: { uri: options.uri, connectTimeoutMs: 5000, ...broker },
-        adminToken: 'test-admin-token',
+        admin: rest.admin ?? { token: 'test-admin-token' },
+        metrics: rest.metrics ?? {},
+        cls: rest.cls,
         relay: { ...FAST.relay, ...rest.relay },
         check: { ...FAST.check, ...rest.check },
         retry: { ...FAST.retry, ...rest.retry },

@@ -5,7 +5,6 @@ import { Injectable, Module } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
-  envelopeOf,
   Idempotent,
   IntegrationEvent,
   type LocalTransactionListener,
@@ -16,6 +15,7 @@ import {
   TransactionalListener,
   UnrecoverableMessageError,
 } from '../../src';
+import { envelopeOf } from '../../src/envelope';
 
 /** Business tables of the test service: what the producer changes and what consumers apply. */
 export class TestTables1764000000001 implements MigrationInterface {

@@ -1,0 +1,9 @@
+import { DeadLettersController } from './dead-letters.controller';
+import { FailuresController } from './failures.controller';
+import { OutboxAdminController } from './outbox-admin.controller';
+
+/**
+ * The library's admin API, under `/txmsg`, behind {@link AdminTokenGuard}: parked and retrying
+ * messages, the broker's dead letters, the outbox. Mounted only with the `admin` option.
+ */
+export const ADMIN_CONTROLLERS = [FailuresController, DeadLettersController, OutboxAdminController];

@@ -1,0 +1,92 @@
+import type { Nack } from '@golevelup/nestjs-rabbitmq';
+import type { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Logger } from '@nestjs/common';
+import type { ClsService } from 'nestjs-cls';
+import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { CORRELATION_ID } from '../outbox/outbox';
+import { crashIf } from '../support/crash-point';
+import { withDeadlockRetry } from '../support/deadlock';
+import { REDELIVERED_HEADER } from '../txmsg.constants';
+import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { insertDedupRow } from './dedup-row';
+import type { FailureOutcomes } from './failure-outcomes';
+import type { FailureRecorder } from './failure-recorder';
+import type { Claimed } from './idempotent-delivery';
+import { UnrecoverableMessageError } from './poison-message';
+
+/**
+ * Applies claimed deliveries for {@link ConsumerRuntime}: per delivery, the dedup row and the
+ * handler in one database transaction, a duplicate acknowledged without running its handler.
+ */
+export class DeliveryApplier {
+  private readonly logger = new Logger('ConsumerRuntime');
+
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
+    private readonly failures: FailureRecorder,
+    private readonly outcomes: FailureOutcomes,
+    private readonly metrics: TxMsgMetrics,
+    private readonly options: ResolvedTxMsgOptions,
+  ) {}
+
+  /**
+   * Applies deliveries of one consumer in one transaction; when that fails (a handler threw, the
+   * commit failed) each runs again alone, so only the failing one goes to the retry ladder.
+   */
+  async applyBatch(items: Claimed[]): Promise<Array<void | Nack>> {
+    if (items.length === 1) return [await this.applyAlone(items[0])];
+    let applied: boolean[];
+    try {
+      applied = await withDeadlockRetry(() => this.txHost.withTransaction(() => this.applyInTransaction(items)));
+      this.metrics.batchCommitted(items[0].delivery.consumer, items.length);
+    } catch {
+      // A handler threw, or the batch could not commit: nothing of it is left. Each delivery runs
+      // again alone, as without group commit (its handler may thus run twice; only one run ever
+      // commits), so a failure is recorded, or a delivery requeued, for that delivery only.
+      return Promise.all(items.map((item) => this.applyAlone(item)));
+    }
+    const outcomes: Array<void | Nack> = [];
+    for (const [i, item] of items.entries()) outcomes.push(await this.settled(item, applied[i]));
+    return outcomes;
+  }
+
+  async applyAlone(item: Claimed): Promise<void | Nack> {
+    try {
+      const [applied] = await withDeadlockRetry(() =>
+        this.txHost.withTransaction(() => this.applyInTransaction([item])),
+      );
+      this.metrics.batchCommitted(item.delivery.consumer, 1);
+      return await this.settled(item, applied);
+    } catch (error) {
+      if (error instanceof UnrecoverableMessageError) return this.outcomes.park(item.failed, error, 'UNRECOVERABLE');
+      return this.outcomes.retryLater(item.failed, error);
+    }
+  }
+
+  /** In the ambient transaction: per delivery, the dedup row, then the handler unless it is a duplicate. */
+  private async applyInTransaction(items: Claimed[]): Promise<boolean[]> {
+    const applied: boolean[] = [];
+    for (const { delivery, key, failed } of items) {
+      // Read by the outbox when the handler sends messages; the handlers of a batch run one by one.
+      this.cls.set(CORRELATION_ID, failed.envelope.correlationId);
+      const fresh = await insertDedupRow(this.txHost.tx, delivery.consumer, key, failed.envelope.id);
+      if (fresh) await delivery.invoke();
+      applied.push(fresh);
+    }
+    if (applied.includes(true)) crashIf(this.options.crashPoint, 'consumer-before-commit');
+    return applied;
+  }
+
+  /** After the commit: metrics, the ladder entry of a redelivery resolved. */
+  private async settled({ key, failed }: Claimed, applied: boolean): Promise<void> {
+    if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
+    this.metrics.messageConsumed(failed.consumer, applied ? 'applied' : 'duplicate');
+    if (!applied)
+      this.logger.debug(`${failed.consumer}: duplicate ${key} (message ${failed.envelope.id}) acknowledged`);
+    if (failed.message.properties.headers?.[REDELIVERED_HEADER]) {
+      await this.failures.resolved(failed.consumer, failed.envelope.id).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import type { ConsumeMessage } from 'amqplib';
+import type { MessageEnvelope } from '../envelope';
+import type { ParkReason } from './failed-message';
+
+/** Where a failed delivery came from. */
+export interface FailedDelivery {
+  consumer: string;
+  queue: string | undefined;
+  message: ConsumeMessage;
+  envelope: MessageEnvelope;
+}
+
+/** What {@link FailureRecorder.recordFailure} decided. */
+export type FailureOutcome = { retryInMs: number; attempts: number } | { parked: ParkReason; attempts: number };
+
+/**
+ * The failed delivery of `delivery`. Without `envelope` (it may be unreadable), the message is
+ * named by the id the broker gave.
+ */
+export function failedDeliveryOf(
+  delivery: Omit<FailedDelivery, 'envelope'>,
+  envelope: MessageEnvelope = unreadableEnvelope(delivery.message),
+): FailedDelivery {
+  return { consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope };
+}
+
+function unreadableEnvelope(message: ConsumeMessage | undefined): MessageEnvelope {
+  const id = String(message?.properties?.messageId ?? '(no message id)');
+  return { id, type: '', source: '', time: 0, correlationId: id, attempt: 0 };
+}

@@ -1,0 +1,35 @@
+import { RabbitSubscribe, type RabbitHandlerConfig } from '@golevelup/nestjs-rabbitmq';
+import { applyDecorators, type Type } from '@nestjs/common';
+import { routingKeyOf } from '../outbox/integration-event.decorator';
+import { Idempotent, type IdempotentOptions } from './idempotent.decorator';
+
+/** Options of {@link OnIntegrationEvent}. */
+export interface OnIntegrationEventOptions<T = unknown> extends IdempotentOptions<T> {
+  /** Durable queue of this consumer, which retries are sent back to (`<service>.<effect>-on-<event>`). */
+  queue: string;
+  /** Exchange to bind the queue to. Default `broker.exchange`. */
+  exchange?: string;
+  /** Further golevelup subscription options (queue arguments, say). */
+  subscription?: Omit<RabbitHandlerConfig, 'type' | 'exchange' | 'routingKey' | 'queue'>;
+}
+
+/**
+ * Subscribes a method to an {@link IntegrationEvent} class and applies its effect exactly once:
+ * `@RabbitSubscribe` on the event's routing key and `queue`, with {@link Idempotent} (`key`,
+ * `consumer`) over it, so the routing key is written once, on the event.
+ *
+ * @example
+ * ```ts
+ * @OnIntegrationEvent(TransferStarted, { queue: 'bank2.credit-on-transfer-started', key: 'txNo' })
+ * async handle(payload: unknown) { ... }
+ * ```
+ */
+export function OnIntegrationEvent<T>(event: Type<T>, options: OnIntegrationEventOptions<T>): MethodDecorator {
+  const routingKey = routingKeyOf(event.prototype as object);
+  if (!routingKey) throw new Error(`@OnIntegrationEvent: ${event.name} is not marked with @IntegrationEvent`);
+  const { queue, exchange, subscription, ...idempotent } = options;
+  return applyDecorators(
+    RabbitSubscribe({ ...subscription, exchange, routingKey, queue }),
+    Idempotent<T>(idempotent),
+  ) as MethodDecorator;
+}

@@ -1,0 +1,7 @@
+/** Rows deleted by one {@link Housekeeper.purgeOnce}, per table. */
+export interface PurgeCounts {
+  outbox: number;
+  dedup: number;
+  notifications: number;
+  notificationAttempts: number;
+}

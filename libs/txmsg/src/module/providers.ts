@@ -1,0 +1,74 @@
+import { AdminTokenGuard } from '../admin/admin-token.guard';
+import { BrokerHealthIndicator } from '../broker/broker-health.indicator';
+import { ConfirmedPublisher } from '../broker/confirmed-publisher';
+import { DeadLetterQueues } from '../broker/dead-letter-queues';
+import { SubscriptionSetup } from '../broker/subscription-setup';
+import { ConsumerRuntime } from '../consumer/consumer-runtime';
+import { ConsumerShutdown } from '../consumer/consumer-shutdown';
+import { FailureQueries } from '../consumer/failure-queries';
+import { FailureRecorder } from '../consumer/failure-recorder';
+import { RetryScheduler } from '../consumer/retry-scheduler';
+import { Housekeeper } from '../housekeeping/housekeeper';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { HttpNotifier } from '../notify/http-notifier';
+import { CommitDispatcher } from '../outbox/commit-dispatcher';
+import { Outbox } from '../outbox/outbox';
+import { CqrsOutbox } from '../outbox/cqrs/cqrs-outbox';
+import { OutboxPublisher } from '../outbox/outbox-publisher';
+import { OutboxRelay } from '../outbox/outbox-relay';
+import { OutboxWriter } from '../outbox/outbox-writer';
+import { CheckBackService } from '../transaction/check-back';
+import { ListenerRegistry } from '../transaction/listener-registry';
+import { TransactionProducer } from '../transaction/transaction-producer';
+import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
+import { TXMSG_METRICS_REGISTRY } from '../txmsg.constants';
+
+/** Every provider of TxMsgModule. */
+export const TXMSG_PROVIDERS = [
+  AdminTokenGuard,
+  TxMsgMetrics,
+  { provide: TXMSG_METRICS_REGISTRY, inject: [TxMsgMetrics], useFactory: (m: TxMsgMetrics) => m.registry },
+  BrokerHealthIndicator,
+  ConfirmedPublisher,
+  DeadLetterQueues,
+  SubscriptionSetup,
+  ConsumerRuntime,
+  ConsumerShutdown,
+  FailureQueries,
+  FailureRecorder,
+  RetryScheduler,
+  Housekeeper,
+  HttpNotifier,
+  Outbox,
+  OutboxRelay,
+  CommitDispatcher,
+  OutboxWriter,
+  OutboxPublisher,
+  TransactionHooks,
+  CqrsOutbox,
+  CheckBackService,
+  ListenerRegistry,
+  TransactionProducer,
+];
+
+/**
+ * What the host application may inject. Runtime internals (relay, scheduler, housekeeper...) are
+ * here too, so the library's own tests can reach them with `app.get`; services use only the
+ * public API of `@txmsg/nestjs`.
+ */
+export const TXMSG_EXPORTS = [
+  TXMSG_METRICS_REGISTRY,
+  AdminTokenGuard,
+  BrokerHealthIndicator,
+  Outbox,
+  OutboxRelay,
+  TransactionProducer,
+  FailureQueries,
+  FailureRecorder,
+  DeadLetterQueues,
+  Housekeeper,
+  HttpNotifier,
+  TxMsgMetrics,
+  CheckBackService,
+  RetryScheduler,
+];

@@ -1,0 +1,16 @@
+/** Broker connection and topology. */
+export interface TxMsgBrokerOptions {
+  /** AMQP URI; a vhost in the path isolates an environment. */
+  uri: string;
+  /** Topic exchange every integration event is published to. Default `txmsg.events`. */
+  exchange?: string;
+  /** Unacknowledged deliveries per consumer channel. Default 20. */
+  prefetch?: number;
+  /**
+   * Queue type for the queues the library declares (retry parking is in the database).
+   * `quorum` replicates across a RabbitMQ cluster; default `classic`.
+   */
+  queueType?: 'classic' | 'quorum';
+  /** How long start-up waits for the broker before failing. Default 30 s. */
+  connectTimeoutMs?: number;
+}

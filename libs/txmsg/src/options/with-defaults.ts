@@ -1,0 +1,54 @@
+import type { TxMsgHousekeepingOptions } from './housekeeping-options';
+import type { ResolvedTxMsgOptions, TxMsgModuleOptions } from './module-options';
+
+/** The seed's notification ladder (section 6.2): 1m, 5m, 10m, 30m, 1h, 2h, 5h, 10h, in milliseconds. */
+export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m * 60_000);
+
+/** Fills in every default. Pure. */
+export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions {
+  const ladderMs = options.retry?.ladderMs ?? DEFAULT_LADDER_MS;
+  const ladderTotal = ladderMs.reduce((sum, ms) => sum + ms, 0);
+  return {
+    service: options.service,
+    broker: {
+      exchange: 'txmsg.events',
+      prefetch: 20,
+      queueType: 'classic',
+      connectTimeoutMs: 30_000,
+      ...options.broker,
+    },
+    relay: {
+      enabled: true,
+      batchSize: 100,
+      pollIntervalMs: 1000,
+      publishTimeoutMs: 5000,
+      retryBaseMs: 1000,
+      retryMaxMs: 30_000,
+      dispatchOnCommit: true,
+      ...options.relay,
+    },
+    check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
+    retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
+    consumer: { maxBatch: 50, drainTimeoutMs: 5000, ...options.consumer },
+    housekeeping: withHousekeepingDefaults(options.housekeeping, ladderTotal),
+    notify: { secrets: {}, allowedOrigins: [], ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
+    admin: options.admin ?? false,
+    metrics: options.metrics ? { path: 'metrics', ...options.metrics } : false,
+    cls: options.cls ?? 'own',
+    crashPoint: options.crashPoint,
+  };
+}
+
+function withHousekeepingDefaults(
+  options: TxMsgHousekeepingOptions | undefined,
+  ladderTotal: number,
+): Required<TxMsgHousekeepingOptions> {
+  const retentionMs = options?.retentionMs ?? Math.max(7 * 24 * 3_600_000, ladderTotal * 2);
+  return {
+    retentionMs,
+    redispatchAfterMs: Math.min(3_600_000, Math.floor(retentionMs / 2)),
+    intervalMs: 10 * 60_000,
+    batchSize: 500,
+    ...options,
+  };
+}
