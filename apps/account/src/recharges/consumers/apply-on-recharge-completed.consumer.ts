@@ -16,8 +16,8 @@ import { PayRechargeResult } from '../domain/pay-recharge-result';
 export class ApplyOnRechargeCompleted {
   constructor(private readonly commandBus: CommandBus) {}
 
+  // The exchange is the library's (`broker.exchange`); the routing key is pay's event name.
   @RabbitSubscribe({
-    exchange: 'txmsg.events',
     routingKey: 'pay.recharge.completed',
     queue: 'account.apply-on-recharge-completed',
   })

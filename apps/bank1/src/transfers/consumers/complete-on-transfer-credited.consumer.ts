@@ -1,9 +1,8 @@
-import { Idempotent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
-import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { OnIntegrationEvent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CompleteTransferCommand } from '../commands/complete-transfer/complete-transfer.command';
-import { TRANSFER_CREDITED, TransferCredited } from '../events/transfer-credited.event';
+import { TransferCredited } from '../events/transfer-credited.event';
 
 /** bank2 credited a transfer: mark it COMPLETED, once. */
 @Injectable()
@@ -12,12 +11,7 @@ export class CompleteOnTransferCreditedConsumer {
 
   constructor(private readonly commandBus: CommandBus) {}
 
-  @RabbitSubscribe({
-    exchange: 'txmsg.events',
-    routingKey: TRANSFER_CREDITED,
-    queue: 'bank1.complete-on-transfer-credited',
-  })
-  @Idempotent({ key: 'txNo' })
+  @OnIntegrationEvent(TransferCredited, { queue: 'bank1.complete-on-transfer-credited', key: 'txNo' })
   async handle(payload: unknown): Promise<void> {
     const { txNo } = validateMessage(TransferCredited, payload);
     const outcome = await this.commandBus.execute(new CompleteTransferCommand(txNo));

@@ -1,9 +1,8 @@
-import { Idempotent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
-import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { OnIntegrationEvent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RefundTransferCommand } from '../commands/refund-transfer/refund-transfer.command';
-import { TRANSFER_REJECTED, TransferRejected } from '../events/transfer-rejected.event';
+import { TransferRejected } from '../events/transfer-rejected.event';
 
 /** bank2 rejected a transfer: mark it REFUNDED and credit the source account back, once. */
 @Injectable()
@@ -12,12 +11,7 @@ export class RefundOnTransferRejectedConsumer {
 
   constructor(private readonly commandBus: CommandBus) {}
 
-  @RabbitSubscribe({
-    exchange: 'txmsg.events',
-    routingKey: TRANSFER_REJECTED,
-    queue: 'bank1.refund-on-transfer-rejected',
-  })
-  @Idempotent({ key: 'txNo' })
+  @OnIntegrationEvent(TransferRejected, { queue: 'bank1.refund-on-transfer-rejected', key: 'txNo' })
   async handle(payload: unknown): Promise<void> {
     const { txNo, reason } = validateMessage(TransferRejected, payload);
     const outcome = await this.commandBus.execute(new RefundTransferCommand(txNo));

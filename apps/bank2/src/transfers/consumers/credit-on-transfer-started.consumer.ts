@@ -1,9 +1,8 @@
-import { Idempotent, validateMessage } from '@txmsg/nestjs';
-import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
+import { OnIntegrationEvent, validateMessage } from '@txmsg/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CreditTransferCommand } from '../commands/credit-transfer/credit-transfer.command';
-import { TRANSFER_STARTED, TransferStarted } from '../events/transfer-started.event';
+import { TransferStarted } from '../events/transfer-started.event';
 
 /**
  * bank1 started a transfer: credit its `toAccountNo` here, once per `txNo` however often it
@@ -15,12 +14,7 @@ export class CreditOnTransferStartedConsumer {
 
   constructor(private readonly commandBus: CommandBus) {}
 
-  @RabbitSubscribe({
-    exchange: 'txmsg.events',
-    routingKey: TRANSFER_STARTED,
-    queue: 'bank2.credit-on-transfer-started',
-  })
-  @Idempotent({ key: 'txNo' })
+  @OnIntegrationEvent(TransferStarted, { queue: 'bank2.credit-on-transfer-started', key: 'txNo' })
   async handle(payload: unknown): Promise<void> {
     const transfer = validateMessage(TransferStarted, payload);
     const { txNo, fromAccountNo, toAccountNo, amount } = transfer;

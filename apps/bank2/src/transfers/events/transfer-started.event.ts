@@ -1,3 +1,4 @@
+import { IntegrationEvent } from '@txmsg/nestjs';
 import { IsAccountNo, IsAmount } from '@app/common';
 import { IsUUID } from 'class-validator';
 
@@ -8,6 +9,7 @@ export const TRANSFER_STARTED = 'bank1.transfer.started';
  * bank1 debited `fromAccountNo` and asks bank2 to credit `toAccountNo` (consumed). Validated on
  * arrival: a message that does not fit is parked at once, never applied.
  */
+@IntegrationEvent(TRANSFER_STARTED)
 export class TransferStarted {
   @IsUUID()
   txNo: string;

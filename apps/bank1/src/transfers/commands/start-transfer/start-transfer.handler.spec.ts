@@ -5,6 +5,7 @@ import type { IdempotencyKey } from '../../entities/idempotency-key.entity';
 import { StartTransferCommand } from './start-transfer.command';
 import { StartTransferHandler } from './start-transfer.handler';
 import { toTransferRequest } from './transfer-request';
+import { StartTransferTxListener } from './start-transfer.tx-listener';
 
 describe(StartTransferHandler.name, () => {
   const producer = { sendMessageInTransaction: jest.fn() };
@@ -18,14 +19,14 @@ describe(StartTransferHandler.name, () => {
 
   beforeEach(() => jest.resetAllMocks());
 
-  it('sends the transfer in the transfer group with a fresh txNo and answers PENDING', async () => {
+  it('sends the transfer through its transaction listener with a fresh txNo and answers PENDING', async () => {
     producer.sendMessageInTransaction.mockResolvedValueOnce({ messageId: 'm', state: 'COMMIT' });
 
     const accepted = await handler.execute(command());
 
     expect(accepted).toEqual({ txNo: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'PENDING' });
-    const [group, destination, payload, debit] = producer.sendMessageInTransaction.mock.calls[0];
-    expect([group, destination, debit]).toEqual(['bank1-transfer', 'bank1.transfer.started', {}]);
+    const [listener, destination, payload, debit] = producer.sendMessageInTransaction.mock.calls[0];
+    expect([listener, destination, debit]).toEqual([StartTransferTxListener, 'bank1.transfer.started', {}]);
     expect({ ...payload }).toEqual({ txNo: accepted.txNo, fromAccountNo: '1', toAccountNo: '2', amount: '100.00' });
     expect(keys.findOneBy).not.toHaveBeenCalled();
   });

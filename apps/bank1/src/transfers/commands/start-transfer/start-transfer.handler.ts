@@ -7,7 +7,7 @@ import { Repository } from 'typeorm';
 import { IdempotencyKey } from '../../entities/idempotency-key.entity';
 import { TRANSFER_STARTED, TransferStarted } from '../../events/transfer-started.event';
 import { StartTransferCommand, type TransferAccepted } from './start-transfer.command';
-import { TRANSFER_GROUP, type TransferDebit } from './start-transfer.tx-listener';
+import { StartTransferTxListener, type TransferDebit } from './start-transfer.tx-listener';
 import { toTransferRequest } from './transfer-request';
 
 /**
@@ -35,7 +35,7 @@ export class StartTransferHandler implements ICommandHandler<StartTransferComman
     const event = new TransferStarted(txNo, request.fromAccountNo, request.toAccountNo, request.amount);
     const debit: TransferDebit = key === undefined ? {} : { idempotency: { key, requestHash: request.hash } };
     try {
-      await this.producer.sendMessageInTransaction(TRANSFER_GROUP, TRANSFER_STARTED, event, debit);
+      await this.producer.sendMessageInTransaction(StartTransferTxListener, TRANSFER_STARTED, event, debit);
     } catch (error) {
       // A concurrent request with the same key committed first: answer what it answered.
       const raced = key !== undefined && isDuplicateKeyError(error) ? await this.replay(key, request.hash) : undefined;

@@ -11,7 +11,7 @@ import { NotFoundException, UnprocessableEntityException } from '@nestjs/common'
 import { Transfer } from '../../entities/transfer.entity';
 import type { TransferStarted } from '../../events/transfer-started.event';
 
-/** Producer group of bank1's transfers (`sendMessageInTransaction`'s first argument). */
+/** Producer group of bank1's transfers: the half messages and check-backs of this listener. */
 export const TRANSFER_GROUP = 'bank1-transfer';
 
 /** What the local transaction needs besides the message: the Idempotency-Key to record, if any. */
