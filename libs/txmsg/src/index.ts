@@ -17,7 +17,8 @@ export type {
   TxMsgRuntimeOptions,
   TxMsgShapeOptions,
 } from './txmsg.options';
-export { parseDuration, parseLadder } from './duration';
+export { parseDuration } from './duration';
+export { parseLadder } from './ladder';
 export { TXMSG_MIGRATIONS } from './schema';
 
 // Producer: integration events through the outbox

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ladderDelay } from '../duration';
+import { ladderDelay } from '../ladder';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
