@@ -45,7 +45,8 @@ export type { ArgOf, PayloadOf } from './transaction/listener-types';
 
 // Consumer
 export { Idempotent, type IdempotentOptions } from './consumer/idempotent.decorator';
-export { OnIntegrationEvent, type OnIntegrationEventOptions } from './consumer/on-integration-event.decorator';
+export { OnIntegrationEvent } from './consumer/on-integration-event.decorator';
+export type { OnIntegrationEventOptions } from './consumer/on-integration-event-options';
 export { PoisonMessage, UnrecoverableMessageError } from './consumer/poison-message';
 export { validateMessage } from './consumer/validate-message';
 export { isDuplicateKeyError, withDeadlockRetry } from './support/deadlock';
