@@ -27,11 +27,9 @@ export { Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/
 export { type MessageEnvelope } from './envelope';
 
 // Producer: transactional messages with check-back (RocketMQ's model)
-export {
-  LocalTransactionState,
-  type LocalTransactionListener,
-  type TransactionMessage,
-} from './transaction/local-transaction-state';
+export { LocalTransactionState } from './transaction/local-transaction-state';
+export type { LocalTransactionListener } from './transaction/local-transaction-listener';
+export type { TransactionMessage } from './transaction/transaction-message';
 export {
   TransactionalListener,
   type TransactionalListenerOptions,

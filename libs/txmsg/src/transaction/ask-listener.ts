@@ -1,6 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type { ClsService } from 'nestjs-cls';
-import type { LocalTransactionListener, LocalTransactionState, TransactionMessage } from './local-transaction-state';
+import type { LocalTransactionListener } from './local-transaction-listener';
+import type { LocalTransactionState } from './local-transaction-state';
+import type { TransactionMessage } from './transaction-message';
 import type { PreparedRow } from './prepared-row';
 
 /**
