@@ -2,7 +2,8 @@
 export type { TxMsgConsumerOptions } from './options/consumer-options';
 export type { TxMsgHousekeepingOptions } from './options/housekeeping-options';
 export type { TxMsgRetryOptions } from './options/retry-options';
-export type { ResolvedTxMsgOptions, TxMsgModuleOptions, TxMsgRuntimeOptions } from './options/module-options';
+export type { TxMsgModuleOptions, TxMsgRuntimeOptions } from './options/module-options';
+export type { ResolvedTxMsgOptions } from './options/resolved-options';
 export type { TxMsgNotifyOptions } from './options/notify-options';
 export type { TxMsgBrokerOptions } from './options/broker-options';
 export type { TxMsgCheckOptions } from './options/check-options';

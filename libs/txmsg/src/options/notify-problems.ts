@@ -1,5 +1,5 @@
 import { webhookKey } from '../notify/webhook-signature';
-import type { ResolvedTxMsgOptions } from './module-options';
+import type { ResolvedTxMsgOptions } from './resolved-options';
 
 /** What is wrong with the notification options, one sentence per problem. Pure. */
 export function notifyProblems(notify: ResolvedTxMsgOptions['notify']): string[] {
