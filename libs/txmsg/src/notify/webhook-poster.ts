@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
-import { type AttemptFailure, failureOfError, failureOfStatus } from './attempt-outcome';
+import { type AttemptFailure, failureOfStatus } from './attempt-outcome';
+import { failureOfError } from './failure-of-error';
 import { publicOnlyLookup } from './public-address';
 
 /** What one POST came to. `cause` is the raw error, for the application log only. */
