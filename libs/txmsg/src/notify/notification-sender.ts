@@ -8,7 +8,8 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import type { NotifyTargets } from './notify-targets';
 import { describePostOutcome } from './post-outcome-text';
 import { type LeasedNotification, recordAttempt } from './record-attempt';
-import { type PostOutcome, WebhookPoster } from './webhook-poster';
+import type { PostOutcome } from './post-outcome';
+import { WebhookPoster } from './webhook-poster';
 import { signedHeaders } from './signed-headers';
 
 /** Due notifications attempted per round. */
