@@ -1,4 +1,5 @@
-import { ladderDelay, parseDuration, parseLadder } from './duration';
+import { parseDuration } from './duration';
+import { ladderDelay, parseLadder } from './ladder';
 
 describe('durations and the retry ladder', () => {
   it.each([

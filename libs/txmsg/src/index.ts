@@ -17,7 +17,8 @@ export type {
   TxMsgRuntimeOptions,
   TxMsgShapeOptions,
 } from './txmsg.options';
-export { parseDuration, parseLadder } from './duration';
+export { parseDuration } from './duration';
+export { parseLadder } from './ladder';
 export { TXMSG_MIGRATIONS } from './schema';
 
 // Producer: integration events through the outbox
@@ -26,11 +27,9 @@ export { Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/
 export { type MessageEnvelope } from './envelope';
 
 // Producer: transactional messages with check-back (RocketMQ's model)
-export {
-  LocalTransactionState,
-  type LocalTransactionListener,
-  type TransactionMessage,
-} from './transaction/local-transaction-state';
+export { LocalTransactionState } from './transaction/local-transaction-state';
+export type { LocalTransactionListener } from './transaction/local-transaction-listener';
+export type { TransactionMessage } from './transaction/transaction-message';
 export {
   TransactionalListener,
   type TransactionalListenerOptions,
@@ -44,7 +43,8 @@ export type { ArgOf, PayloadOf } from './transaction/listener-types';
 
 // Consumer
 export { Idempotent, type IdempotentOptions } from './consumer/idempotent.decorator';
-export { OnIntegrationEvent, type OnIntegrationEventOptions } from './consumer/on-integration-event.decorator';
+export { OnIntegrationEvent } from './consumer/on-integration-event.decorator';
+export type { OnIntegrationEventOptions } from './consumer/on-integration-event-options';
 export { PoisonMessage, UnrecoverableMessageError } from './consumer/poison-message';
 export { validateMessage } from './consumer/validate-message';
 export { isDuplicateKeyError, withDeadlockRetry } from './support/deadlock';

@@ -5,13 +5,14 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ADMIN_CONTROLLERS } from './admin';
 import { metricsControllerAt } from './metrics/metrics.controller';
 import { brokerConfig } from './module/broker-config';
-import { optionsModule, type TxMsgModuleAsyncOptions } from './module/options.module';
+import type { TxMsgModuleAsyncOptions } from './module/module-async-options';
+import { optionsModule } from './module/options.module';
 import { ownClsModule } from './module/own-cls.module';
 import { TXMSG_EXPORTS, TXMSG_PROVIDERS } from './module/providers';
 import { TXMSG_OPTIONS } from './txmsg.constants';
 import type { ResolvedTxMsgOptions, TxMsgModuleOptions } from './txmsg.options';
 
-export type { TxMsgModuleAsyncOptions } from './module/options.module';
+export type { TxMsgModuleAsyncOptions } from './module/module-async-options';
 
 /**
  * One import per service. Provides the outbox, the relay, transactional messages with

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
-import { type FailedMessagePage, type FailureStatus, toFailedMessage } from './failed-message';
+import type { FailureStatus } from './failed-message';
+import type { FailedMessagePage } from './failed-message-page';
+import { toFailedMessage } from './to-failed-message';
 import { decodeFailureCursor, encodeFailureCursor } from './failure-cursor';
 
 /** Rows changed by one statement of a bulk requeue or purge, so none holds many row locks. */

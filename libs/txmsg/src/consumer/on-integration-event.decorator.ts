@@ -1,17 +1,8 @@
-import { RabbitSubscribe, type RabbitHandlerConfig } from '@golevelup/nestjs-rabbitmq';
+import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { applyDecorators, type Type } from '@nestjs/common';
 import { routingKeyOf } from '../outbox/integration-event.decorator';
-import { Idempotent, type IdempotentOptions } from './idempotent.decorator';
-
-/** Options of {@link OnIntegrationEvent}. */
-export interface OnIntegrationEventOptions<T = unknown> extends IdempotentOptions<T> {
-  /** Durable queue of this consumer, which retries are sent back to (`<service>.<effect>-on-<event>`). */
-  queue: string;
-  /** Exchange to bind the queue to. Default `broker.exchange`. */
-  exchange?: string;
-  /** Further golevelup subscription options (queue arguments, say). */
-  subscription?: Omit<RabbitHandlerConfig, 'type' | 'exchange' | 'routingKey' | 'queue'>;
-}
+import { Idempotent } from './idempotent.decorator';
+import type { OnIntegrationEventOptions } from './on-integration-event-options';
 
 /**
  * Subscribes a method to an {@link IntegrationEvent} class and applies its effect exactly once:

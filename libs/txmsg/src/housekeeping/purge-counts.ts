@@ -5,3 +5,6 @@ export interface PurgeCounts {
   notifications: number;
   notificationAttempts: number;
 }
+
+/** Notifications and notification attempts deleted together. */
+export type NotificationPurgeCounts = Pick<PurgeCounts, 'notifications' | 'notificationAttempts'>;

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { affectedRows } from '../support/affected-rows';
 import { claimRows } from '../outbox/claim-rows';
+import { deleteNotifications } from './delete-notifications';
+import type { NotificationPurgeCounts } from './purge-counts';
 
 /**
  * Deletes delivered or failed notifications finished more than `micros` ago, with their
@@ -12,7 +13,7 @@ export async function purgeNotifications(
   dataSource: DataSource,
   micros: number,
   batchSize: number,
-): Promise<{ notifications: number; notificationAttempts: number }> {
+): Promise<NotificationPurgeCounts> {
   let notifications = 0;
   let notificationAttempts = 0;
   for (;;) {
@@ -24,12 +25,9 @@ export async function purgeNotifications(
       [micros, batchSize],
       async (em, rows) => {
         const ids = rows.map((row) => row.notification_id);
-        notificationAttempts += affectedRows(
-          await em.query('DELETE FROM txmsg_notification_attempt WHERE notification_id IN (?)', [ids]),
-        );
-        notifications += affectedRows(
-          await em.query('DELETE FROM txmsg_notification WHERE notification_id IN (?)', [ids]),
-        );
+        const deleted = await deleteNotifications(em, ids);
+        notifications += deleted.notifications;
+        notificationAttempts += deleted.notificationAttempts;
       },
     );
     if (claimed < batchSize) return { notifications, notificationAttempts };

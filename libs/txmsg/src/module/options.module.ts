@@ -1,13 +1,7 @@
-import { type DynamicModule, type InjectionToken, Module, type ModuleMetadata } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
-import { assertValid, type TxMsgRuntimeOptions, type TxMsgShapeOptions, withDefaults } from '../txmsg.options';
-
-/** Options of {@link TxMsgModule.forRootAsync}: a factory of the runtime options, and the module's shape. */
-export interface TxMsgModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'>, TxMsgShapeOptions {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Nest passes whatever `inject` lists, as in its own modules
-  useFactory: (...args: any[]) => TxMsgRuntimeOptions | Promise<TxMsgRuntimeOptions>;
-  inject?: InjectionToken[];
-}
+import { assertValid, withDefaults } from '../txmsg.options';
+import type { TxMsgModuleAsyncOptions } from './module-async-options';
 
 /** Holds the resolved options so both TxMsgModule and the broker module it configures can read them. */
 @Module({})

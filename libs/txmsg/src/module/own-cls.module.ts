@@ -3,12 +3,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import type { DynamicModule } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
-import { randomUUID } from 'node:crypto';
-
-/** What the middleware reads of a request; any HTTP adapter's request has it. */
-interface WithHeaders {
-  headers: Record<string, string | string[] | undefined>;
-}
+import { correlationIdOf, type WithHeaders } from './correlation-id';
 
 /**
  * nestjs-cls for the whole application, when the host has not set it up (`cls: 'own'`): the
@@ -26,9 +21,4 @@ export function ownClsModule(): DynamicModule {
       }),
     ],
   });
-}
-
-function correlationIdOf(req: WithHeaders): string {
-  const given = req.headers['x-correlation-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
 }

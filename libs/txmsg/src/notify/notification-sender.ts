@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { ladderDelay } from '../duration';
+import { ladderDelay } from '../ladder';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
@@ -8,7 +8,8 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import type { NotifyTargets } from './notify-targets';
 import { describePostOutcome } from './post-outcome-text';
 import { type LeasedNotification, recordAttempt } from './record-attempt';
-import { type PostOutcome, WebhookPoster } from './webhook-poster';
+import type { PostOutcome } from './post-outcome';
+import { WebhookPoster } from './webhook-poster';
 import { signedHeaders } from './signed-headers';
 
 /** Due notifications attempted per round. */

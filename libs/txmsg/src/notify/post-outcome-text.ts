@@ -1,4 +1,4 @@
-import type { PostOutcome } from './webhook-poster';
+import type { PostOutcome } from './post-outcome';
 
 /** The raw reason of a failed attempt, for the log: a status, or the socket error in the cause. */
 export function describePostOutcome(outcome: PostOutcome): string {

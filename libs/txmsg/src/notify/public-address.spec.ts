@@ -1,5 +1,6 @@
 import type { LookupFunction } from 'node:net';
-import { isPublicAddress, publicOnlyLookup, REFUSED_ADDRESS } from './public-address';
+import { isPublicAddress } from './is-public-address';
+import { publicOnlyLookup, REFUSED_ADDRESS } from './public-address';
 
 describe(isPublicAddress.name, () => {
   it.each([

@@ -1,24 +1,9 @@
-import * as ipaddr from 'ipaddr.js';
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
+import { isPublicAddress } from './is-public-address';
 
 /** Code of the error {@link publicOnlyLookup} fails a connection with. */
 export const REFUSED_ADDRESS = 'ERR_TXMSG_REFUSED_ADDRESS';
-
-/**
- * Whether `address` is a globally routable unicast address. Loopback, private (RFC 1918,
- * fc00::/7), link-local, unspecified, carrier-grade NAT, multicast, broadcast, reserved and
- * documentation ranges are not, and neither is an IPv4 address hidden in an IPv4-mapped IPv6
- * form. Anything that does not parse is not.
- */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  }
-  return parsed.range() === 'unicast';
-}
 
 /**
  * A `lookup` for sockets that may only reach public addresses: it resolves like `dns.lookup`

@@ -1,13 +1,8 @@
 import { Agent, request } from 'undici';
-import { type AttemptFailure, failureOfError, failureOfStatus } from './attempt-outcome';
+import { failureOfStatus } from './attempt-outcome';
+import { failureOfError } from './failure-of-error';
+import type { PostOutcome } from './post-outcome';
 import { publicOnlyLookup } from './public-address';
-
-/** What one POST came to. `cause` is the raw error, for the application log only. */
-export interface PostOutcome {
-  statusCode: number | null;
-  failure: AttemptFailure | null;
-  cause?: unknown;
-}
 
 /**
  * POSTs webhooks over its own connection pool, whose sockets connect to public addresses only

@@ -1,5 +1,5 @@
 import { CRASH_POINTS } from '../support/crash-point';
-import type { ResolvedTxMsgOptions } from './module-options';
+import type { ResolvedTxMsgOptions } from './resolved-options';
 import { notifyProblems } from './notify-problems';
 
 /**

@@ -25,19 +25,3 @@ export interface TxMsgRuntimeOptions {
   /** Fault injection for tests: kill the process at this point (see {@link CrashPoint}). Never in production. */
   crashPoint?: CrashPoint;
 }
-
-/** {@link TxMsgModuleOptions} with every default filled in. */
-export interface ResolvedTxMsgOptions {
-  service: string;
-  broker: Required<TxMsgBrokerOptions>;
-  relay: Required<TxMsgRelayOptions>;
-  check: Required<TxMsgCheckOptions>;
-  retry: Required<TxMsgRetryOptions>;
-  consumer: Required<TxMsgConsumerOptions>;
-  housekeeping: Required<TxMsgHousekeepingOptions>;
-  notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
-  admin: Exclude<TxMsgShapeOptions['admin'], undefined>;
-  metrics: false | Required<Exclude<TxMsgShapeOptions['metrics'], undefined | false>>;
-  cls: Exclude<TxMsgShapeOptions['cls'], undefined>;
-  crashPoint?: CrashPoint;
-}

@@ -1,5 +1,6 @@
-import { webhookKey } from '../notify/webhook-signature';
-import type { ResolvedTxMsgOptions } from './module-options';
+import { isOrigin } from './is-origin';
+import { notifySecretProblems } from './notify-secret-problems';
+import type { ResolvedTxMsgOptions } from './resolved-options';
 
 /** What is wrong with the notification options, one sentence per problem. Pure. */
 export function notifyProblems(notify: ResolvedTxMsgOptions['notify']): string[] {
@@ -19,24 +20,6 @@ export function notifyProblems(notify: ResolvedTxMsgOptions['notify']): string[]
     if (!isOrigin(origin))
       problems.push(`notify.allowedOrigins must hold origins such as "https://host:443", got "${origin}".`);
   }
-  const secrets: [string, string | undefined][] = [['notify.secret', notify.secret], ...Object.entries(notify.secrets)];
-  for (const [name, secret] of secrets) {
-    if (secret === undefined) continue;
-    try {
-      webhookKey(secret);
-    } catch (error) {
-      problems.push(`the notification key of ${name}: ${(error as Error).message}.`);
-    }
-  }
+  problems.push(...notifySecretProblems(notify));
   return problems;
-}
-
-/** An http(s) origin with nothing else: no user, path, query or fragment. */
-function isOrigin(text: string): boolean {
-  if (!/^https?:\/\/[^/?#@\\]+$/i.test(text)) return false;
-  try {
-    return new URL(text).origin !== 'null';
-  } catch {
-    return false;
-  }
 }

@@ -1,14 +1,5 @@
-/** The library's admin API under `/txmsg` (see {@link AdminTokenGuard}). */
-export interface TxMsgAdminOptions {
-  /** Bearer token of the admin API; without it every call is refused. */
-  token?: string;
-}
-
-/** The library's own Prometheus endpoint. */
-export interface TxMsgMetricsOptions {
-  /** Path of the endpoint. Default `metrics`. */
-  path?: string;
-}
+import type { TxMsgAdminOptions } from './admin-options';
+import type { TxMsgMetricsOptions } from './metrics-options';
 
 /**
  * Options that decide which controllers and modules {@link TxMsgModule} adds to the host

@@ -1,5 +1,6 @@
 import type { TxMsgHousekeepingOptions } from './housekeeping-options';
-import type { ResolvedTxMsgOptions, TxMsgModuleOptions } from './module-options';
+import type { TxMsgModuleOptions } from './module-options';
+import type { ResolvedTxMsgOptions } from './resolved-options';
 
 /** The seed's notification ladder (section 6.2): 1m, 5m, 10m, 30m, 1h, 2h, 5h, 10h, in milliseconds. */
 export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m * 60_000);

@@ -1,2 +1,3 @@
-export { waitFor, type WaitForOptions } from './wait-for';
+export { waitFor } from './wait-for';
+export type { WaitForOptions } from './wait-for-options';
 export { BrokerTestClient, DEFAULT_EVENTS_EXCHANGE, type RawBody } from './broker-test-client';

@@ -1,12 +1,4 @@
-/** Options of {@link waitFor}. */
-export interface WaitForOptions {
-  /** Give up after this long. Default 10 000 ms. */
-  timeoutMs?: number;
-  /** Pause between two tries. Default 50 ms. */
-  intervalMs?: number;
-  /** Said in the error when the deadline passes. */
-  description?: string;
-}
+import type { WaitForOptions } from './wait-for-options';
 
 /**
  * Polls `probe` until it returns a truthy value (returned) or the deadline passes (throws,

@@ -1,6 +1,8 @@
 import type { Logger } from '@nestjs/common';
 import type { ClsService } from 'nestjs-cls';
-import type { LocalTransactionListener, LocalTransactionState, TransactionMessage } from './local-transaction-state';
+import type { LocalTransactionListener } from './local-transaction-listener';
+import type { LocalTransactionState } from './local-transaction-state';
+import { messageOfRow } from './message-of-row';
 import type { PreparedRow } from './prepared-row';
 
 /**
@@ -18,13 +20,7 @@ export async function askListener(
     logger.error(`no @TransactionalListener for group "${row.tx_group}"; message ${row.message_id} stays UNKNOWN`);
     return 'UNKNOWN';
   }
-  const message: TransactionMessage = {
-    id: row.message_id,
-    destination: row.routing_key,
-    payload: JSON.parse(row.payload),
-    group: row.tx_group,
-    checkCount: row.check_count,
-  };
+  const message = messageOfRow(row);
   try {
     const state = await cls.run(() => listener.check(message));
     return state === 'COMMIT' || state === 'ROLLBACK' ? state : 'UNKNOWN';

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { TRANSACTIONAL_LISTENER } from '../txmsg.constants';
-import type { LocalTransactionListener } from './local-transaction-state';
+import type { LocalTransactionListener } from './local-transaction-listener';
 import type { TransactionalListenerOptions } from './transactional-listener.decorator';
 
 /** Finds every {@link TransactionalListener} provider at start-up, by group. */

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { TRANSACTIONAL_LISTENER } from '../txmsg.constants';
-import type { LocalTransactionListener } from './local-transaction-state';
+import type { LocalTransactionListener } from './local-transaction-listener';
 import type { TransactionalListenerOptions } from './transactional-listener.decorator';
 
 /** A listener of any payload and arg: what `sendMessageInTransaction` accepts as a class. */

@@ -3,7 +3,9 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import type { OutboxWriter } from '../outbox/outbox-writer';
 import { withDefaults } from '../txmsg.options';
 import type { ListenerRegistry } from './listener-registry';
-import type { LocalTransactionListener, LocalTransactionState, TransactionMessage } from './local-transaction-state';
+import type { LocalTransactionListener } from './local-transaction-listener';
+import type { LocalTransactionState } from './local-transaction-state';
+import type { TransactionMessage } from './transaction-message';
 import { TransactionalListener } from './transactional-listener.decorator';
 import { TransactionProducer } from './transaction-producer';
 

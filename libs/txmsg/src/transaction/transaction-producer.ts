@@ -7,7 +7,7 @@ import { withDeadlockRetry } from '../support/deadlock';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
-import type { TransactionMessage } from './local-transaction-state';
+import type { TransactionMessage } from './transaction-message';
 import { type AnyListener, type ArgOf, groupOf, type PayloadOf } from './listener-types';
 import { RollbackSignal, type TransactionSendOptions, type TransactionSendResult } from './transaction-send';
 

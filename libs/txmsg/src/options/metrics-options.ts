@@ -1,0 +1,5 @@
+/** The library's own Prometheus endpoint. */
+export interface TxMsgMetricsOptions {
+  /** Path of the endpoint. Default `metrics`. */
+  path?: string;
+}

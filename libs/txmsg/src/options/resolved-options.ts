@@ -1,0 +1,25 @@
+import type { CrashPoint } from '../support/crash-point';
+import type { TxMsgConsumerOptions } from './consumer-options';
+import type { TxMsgHousekeepingOptions } from './housekeeping-options';
+import type { TxMsgRetryOptions } from './retry-options';
+import type { TxMsgNotifyOptions } from './notify-options';
+import type { TxMsgBrokerOptions } from './broker-options';
+import type { TxMsgCheckOptions } from './check-options';
+import type { TxMsgRelayOptions } from './relay-options';
+import type { TxMsgShapeOptions } from './shape-options';
+
+/** {@link TxMsgModuleOptions} with every default filled in. */
+export interface ResolvedTxMsgOptions {
+  service: string;
+  broker: Required<TxMsgBrokerOptions>;
+  relay: Required<TxMsgRelayOptions>;
+  check: Required<TxMsgCheckOptions>;
+  retry: Required<TxMsgRetryOptions>;
+  consumer: Required<TxMsgConsumerOptions>;
+  housekeeping: Required<TxMsgHousekeepingOptions>;
+  notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
+  admin: Exclude<TxMsgShapeOptions['admin'], undefined>;
+  metrics: false | Required<Exclude<TxMsgShapeOptions['metrics'], undefined | false>>;
+  cls: Exclude<TxMsgShapeOptions['cls'], undefined>;
+  crashPoint?: CrashPoint;
+}
