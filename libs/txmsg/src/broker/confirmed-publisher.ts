@@ -36,12 +36,24 @@ export class ConfirmedPublisher implements OnApplicationShutdown {
    * @throws UnroutableMessageError when no queue is bound for it; a timeout or nack error otherwise.
    */
   async publish(exchange: string, routingKey: string, body: Buffer, options: Options.Publish): Promise<void> {
+    await this.publishOwned(exchange, routingKey, body, { ...options, headers: { ...options.headers } });
+  }
+
+  /**
+   * Internal: {@link publish} for a caller that hands over `options` and its `headers`, built for this one
+   * call and never used again: they are completed in place (publish token, persistent, mandatory,
+   * timeout) instead of copied, which saves two objects per message on the outbox's hot path.
+   */
+  async publishOwned(exchange: string, routingKey: string, body: Buffer, options: Options.Publish): Promise<void> {
     if (!options.messageId) throw new Error('ConfirmedPublisher needs a messageId to match returns to confirms');
     const token = this.returns.begin();
     try {
-      const headers = { ...options.headers, [PUBLISH_TOKEN_HEADER]: token };
-      const timeout = this.options.relay.publishTimeoutMs;
-      const publishing = { ...options, headers, persistent: true, mandatory: true, timeout } as Options.Publish;
+      const publishing = options as Options.Publish & { timeout: number };
+      publishing.headers ??= {};
+      publishing.headers[PUBLISH_TOKEN_HEADER] = token;
+      publishing.persistent = true;
+      publishing.mandatory = true;
+      publishing.timeout = this.options.relay.publishTimeoutMs;
       await this.getChannel()
         .publish(exchange, routingKey, body, publishing)
         .catch((error: unknown) => {

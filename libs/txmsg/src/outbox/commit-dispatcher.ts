@@ -31,7 +31,9 @@ const SHUTDOWN_FLUSH_MS = 5000;
 @Injectable()
 export class CommitDispatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CommitDispatcher.name);
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Dispatches under way, and the shutdown waits to call once none is. */
+  private dispatching = 0;
+  private idle: (() => void)[] = [];
   private readonly marks: PublishedMarks;
   private readonly committed: AfterCommitHook<OutboxRow>;
 
@@ -42,7 +44,7 @@ export class CommitDispatcher implements BeforeApplicationShutdown {
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.marks = new PublishedMarks(this.logger, (ids) => publisher.markPublished(ids));
-    this.committed = hooks.afterCommit<OutboxRow>((rows) => rows.forEach((row) => this.track(this.dispatch(row))));
+    this.committed = hooks.afterCommit<OutboxRow>((rows) => rows.forEach((row) => void this.dispatch(row)));
   }
 
   /**
@@ -50,8 +52,10 @@ export class CommitDispatcher implements BeforeApplicationShutdown {
    * unmarked (the mark stuck in a lock wait) are published again by a relay, and consumers dedupe.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    const dispatched =
+      this.dispatching === 0 ? Promise.resolve() : new Promise<void>((resolve) => this.idle.push(resolve));
     await withinMs(
-      Promise.allSettled([...this.inFlight]).then(() => this.marks.flush()),
+      dispatched.then(() => this.marks.flush()),
       SHUTDOWN_FLUSH_MS,
     );
   }
@@ -78,19 +82,20 @@ export class CommitDispatcher implements BeforeApplicationShutdown {
     // The broker went away between the write and the commit: the row is the relay's once its
     // lease runs out, with no publish queued here and no UPDATE to postpone it.
     if (!this.publisher.reachable) return;
+    // Counted rather than kept in a set of promises: no extra promise per message for the shutdown.
+    this.dispatching++;
     try {
-      crashIf(this.options.crashPoint, 'relay-before-publish');
-      await this.publisher.publish(row);
-      crashIf(this.options.crashPoint, 'relay-after-publish');
-    } catch (error) {
-      // Still READY: the relay publishes it after the first back-off step (the grace period at most).
-      return this.publisher.postpone([{ ...row, attempts: 0 }], error).catch(() => undefined);
+      try {
+        crashIf(this.options.crashPoint, 'relay-before-publish');
+        await this.publisher.publish(row);
+        crashIf(this.options.crashPoint, 'relay-after-publish');
+      } catch (error) {
+        // Still READY: the relay publishes it after the first back-off step (the grace period at most).
+        return await this.publisher.postpone([{ ...row, attempts: 0 }], error).catch(() => undefined);
+      }
+      this.marks.add(row.message_id);
+    } finally {
+      if (--this.dispatching === 0) this.idle.splice(0).forEach((resolve) => resolve());
     }
-    this.marks.add(row.message_id);
-  }
-
-  private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
   }
 }

@@ -37,8 +37,9 @@ export class OutboxPublisher {
 
   /** Publishes one row with its envelope, confirmed and routed. @throws what the publish threw. */
   async publish(row: OutboxRow): Promise<void> {
+    // publishOptionsOf builds a fresh object for this call alone: the publisher may complete it in place.
     const options = publishOptionsOf(row, this.options.service);
-    await this.publisher.publish(row.exchange, row.routing_key, Buffer.from(row.payload), options);
+    await this.publisher.publishOwned(row.exchange, row.routing_key, Buffer.from(row.payload), options);
     this.metrics.messagePublished(row.routing_key, row.created_at);
   }
 
@@ -61,7 +62,9 @@ export class OutboxPublisher {
     const byDelay = new Map<number, OutboxRow[]>();
     for (const row of rows) {
       const delayMs = retryDelayMs(row.attempts, this.options.relay);
-      byDelay.set(delayMs, [...(byDelay.get(delayMs) ?? []), row]);
+      const same = byDelay.get(delayMs);
+      if (same) same.push(row);
+      else byDelay.set(delayMs, [row]);
       this.metrics.publishFailed(unroutable ? 'unroutable' : 'error');
     }
     for (const [delayMs, same] of byDelay) {

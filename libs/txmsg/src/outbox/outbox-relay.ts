@@ -15,6 +15,7 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { leaseRows } from './lease-rows';
 import { type AttemptedRow, OutboxPublisher } from './outbox-publisher';
 import { publishBatch } from './publish-batch';
+import { type LeasedRound, pipelinedRounds } from './pipelined-rounds';
 
 type ReadyRow = AttemptedRow & { id: string };
 
@@ -39,6 +40,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger(OutboxRelay.name);
   private readonly worker: PeriodicWorker;
   private readonly woken: AfterCommitHook<void>;
+  /** Set by {@link stop}: no new batch is leased, the ones in flight end. */
+  private stopping = false;
+  /** Whether the last {@link relayOnce} ended on a full round: more may be due at once. */
+  private endedFull = false;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -47,7 +52,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.relay.pollIntervalMs, async () => {
-      return (await this.relayOnce()) >= options.relay.batchSize;
+      await this.relayOnce();
+      return this.endedFull;
     });
     this.woken = hooks.afterCommit(() => this.wake());
   }
@@ -57,7 +63,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.stop();
+    await this.stop();
   }
 
   /** Runs a round soon; ignored while the broker is unreachable (the poll then paces the probes). */
@@ -77,10 +83,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Stops the loop (tests use it to simulate a relay that is down); {@link start} starts it again. */
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.worker.stop();
   }
 
   start(): void {
+    this.stopping = false;
     this.worker.start();
   }
 
@@ -89,12 +97,26 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.options.relay.publishTimeoutMs + 1000;
   }
 
-  /** One round: lease, publish, record; returns how many rows were leased. Also the broker's probe. */
+  /**
+   * Relays what is due: a round (lease, publish, record), and more, growing, while rounds come back full,
+   * the broker is reachable and the relay is not stopping, a few batches at a time
+   * in flight; returns once every batch leased is recorded, with how many rows were leased. Its
+   * first round is also the broker's probe.
+   */
   async relayOnce(): Promise<number> {
-    const params = [this.options.relay.batchSize];
+    const { batchSize } = this.options.relay;
+    const goOn = () => !this.stopping && this.publisher.reachable;
+    this.endedFull = false;
+    const { leased, full } = await pipelinedRounds((limit) => this.leaseRound(limit), batchSize, goOn);
+    this.endedFull = full;
+    return leased;
+  }
+
+  /** Leases up to `limit` rows and starts publishing them; the publish and its record go on in the background. */
+  private async leaseRound(limit: number): Promise<LeasedRound> {
+    const params = [limit];
     const rows = await leaseRows<ReadyRow>(this.dataSource, 'txmsg_outbox', SELECT_DUE, params, this.publishLeaseMs);
-    if (rows.length === 0) return 0;
-    await publishBatch(this.publisher, rows, this.options.crashPoint);
-    return rows.length;
+    if (rows.length === 0) return { size: 0, recorded: Promise.resolve() };
+    return { size: rows.length, recorded: publishBatch(this.publisher, rows, this.options.crashPoint) };
   }
 }

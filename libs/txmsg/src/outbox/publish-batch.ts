@@ -22,7 +22,9 @@ export async function publishBatch(
   results.forEach((result, i) => {
     if (result.status === 'fulfilled') return;
     const key = result.reason instanceof Error ? result.reason.message : String(result.reason);
-    failed.set(key, { reason: result.reason, rows: [...(failed.get(key)?.rows ?? []), rows[i]] });
+    const same = failed.get(key);
+    if (same) same.rows.push(rows[i]);
+    else failed.set(key, { reason: result.reason, rows: [rows[i]] });
   });
   for (const { reason, rows: same } of failed.values()) await publisher.postpone(same, reason);
 }

@@ -27,8 +27,12 @@ export class PublishedMarks {
   async flush(): Promise<void> {
     try {
       while (this.published.size > 0) {
-        const ids = [...this.published].slice(0, MARK_BATCH);
-        ids.forEach((id) => this.published.delete(id));
+        const ids: string[] = [];
+        for (const id of this.published) {
+          if (ids.length === MARK_BATCH) break;
+          ids.push(id);
+        }
+        for (const id of ids) this.published.delete(id);
         await this.mark(ids).catch((error: Error) =>
           this.logger.warn(
             `could not mark ${ids.length} published messages (${error.message}); the relay will publish them again`,
