@@ -35,15 +35,14 @@ const ROLLING_ORDER: [ServiceName, number][] = [
 ];
 
 export const rollingRestart: Scenario = {
-  name: 'rolling restart (SIGTERM) under load, 2 rounds',
+  name: 'rolling restart (SIGTERM) under load, 3 rounds',
   instances: { bank1: 2, bank2: 2 },
   load: { transfersPerSecond: DEPLOY_TRANSFERS_PER_SECOND, transferAmount: TRANSFER_AMOUNT },
   prepare: fundBank1,
   async faults(world) {
     let faults = 0;
     await during(2000);
-    // Two rounds: the second restarts instances that themselves came up under load mid-deploy.
-    for (let round = 0; round < 2; round++) {
+    for (let round = 0; round < 3; round++) {
       for (const [service, index] of ROLLING_ORDER) {
         await world.restart(service, index);
         faults++;
