@@ -131,7 +131,7 @@ describe('concurrent signed webhooks for one account', () => {
     const [row] = await stack.query<{ n: number }>(
       account.env.DB_NAME,
       `SELECT COUNT(*) AS n FROM information_schema.processlist
-        WHERE db = ? AND command = 'Query' AND info LIKE 'UPDATE \`account\_info\`%'`,
+        WHERE db = ? AND command = 'Query' AND info LIKE 'UPDATE \`account_info\`%'`,
       [account.env.DB_NAME],
     );
     return Number(row.n);
