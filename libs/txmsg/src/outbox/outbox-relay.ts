@@ -15,14 +15,14 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { leaseRows } from './lease-rows';
 import { type AttemptedRow, OutboxPublisher } from './outbox-publisher';
 import { publishBatch } from './publish-batch';
-import { type LeasedRound, pipelinedRounds } from './pipelined-rounds';
+import { BATCH_GROWTH, type LeasedRound, pipelinedRounds } from './pipelined-rounds';
 
 type ReadyRow = AttemptedRow & { id: string };
 
 const SELECT_DUE = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
                       FROM txmsg_outbox
                      WHERE status = 'READY' AND next_attempt_at <= NOW(3)
-                     ORDER BY id
+                     ORDER BY next_attempt_at, id
                      LIMIT ?
                      FOR UPDATE SKIP LOCKED`;
 
@@ -100,14 +100,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /**
    * Relays what is due: a round (lease, publish, record), and more, growing, while rounds come back full,
    * the broker is reachable and the relay is not stopping, a few batches at a time
-   * in flight; returns once every batch leased is recorded, with how many rows were leased. Its
-   * first round is also the broker's probe.
+   * in flight; returns once every batch leased is recorded, with how many rows were leased.
+   * While the broker is unreachable a round is only a probe of one row: an outage costs the
+   * database one lease and one back-off per round instead of whole batches, and the row probed
+   * shows the operator why nothing goes out.
    */
   async relayOnce(): Promise<number> {
-    const { batchSize } = this.options.relay;
-    const goOn = () => !this.stopping && this.publisher.reachable;
     this.endedFull = false;
-    const { leased, full } = await pipelinedRounds((limit) => this.leaseRound(limit), batchSize, goOn);
+    const { batchSize } = this.options.relay;
+    const first = this.publisher.reachable ? batchSize : 1;
+    const goOn = () => !this.stopping && this.publisher.reachable;
+    const { leased, full } = await pipelinedRounds((limit) => this.leaseRound(limit), first, goOn, {
+      maxBatch: batchSize * BATCH_GROWTH,
+    });
     this.endedFull = full;
     return leased;
   }
