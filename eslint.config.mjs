@@ -20,7 +20,14 @@ export default tseslint.config(
   },
   {
     // Fakes and probes in tests stand in for framework objects; typing them fully buys nothing.
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', '**/*.chaos-spec.ts', 'test/**/*.ts', 'libs/*/test/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/*.latency-spec.ts',
+      '**/*.chaos-spec.ts',
+      'test/**/*.ts',
+      'libs/*/test/**/*.ts',
+    ],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

@@ -30,8 +30,9 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // e2e specs each start several service processes against one MariaDB and one RabbitMQ; on a
-  // small machine two such files at once starve each other. One file at a time.
+  // One file at a time unless told otherwise: `test:all` runs unit and e2e two files at a time
+  // (each e2e file has its own databases and vhost, and mostly waits on its services), then the
+  // latency and chaos files alone — the former measure latencies, the latter restart the servers.
   maxWorkers: 1,
   projects: [
     {
@@ -45,6 +46,15 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/txmsg/test/**/*.e2e-spec.ts'],
       // The setup file raises the timeout to 60 s (Jest ignores `testTimeout` inside a project).
       // The environment records failures so the service processes' logs are printed only when a test failed.
+      testEnvironment: '<rootDir>/test/support/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'latency',
+      // e2e files that compare latencies under a fault with latencies without it: run alone, so
+      // that another test file's processes are not what they measure.
+      testMatch: ['<rootDir>/test/**/*.latency-spec.ts'],
       testEnvironment: '<rootDir>/test/support/e2e-environment.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
