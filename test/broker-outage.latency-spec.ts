@@ -9,8 +9,12 @@ import { TestStack } from './support/test-stack';
 /** Transfers per second: modest, so the shared machine's CPU is not what the latencies measure. */
 const RATE = 25;
 const WARM_UP_MS = 3_000;
-// 250 transfers: enough for a p99 to compare, and the 60 s outage is what the test is about.
-const BASELINE_MS = 10_000;
+/**
+ * Each of the two baselines, before the outage and after the backlog it left has drained: 500
+ * transfers, enough for a p99 to compare. Two, so that a machine that got busier (or quieter)
+ * during the test does not decide the comparison.
+ */
+const BASELINE_MS = 20_000;
 const OUTAGE_MS = 60_000;
 /** A p99 at or above this during the outage is a stall (see the verdict). */
 const STALL_MS = 1000;
@@ -157,9 +161,9 @@ describe('bank1 with RabbitMQ unreachable', () => {
     await stack?.destroy();
   });
 
-  it('keeps accepting transfers without a stall, holds no transaction open over 1 s, and credits every transfer once after', async () => {
+  it('keeps accepting transfers within twice their p99 and without a stall, holds no transaction open over 1 s, and credits every transfer once after', async () => {
     const warmUp = await load(bank1, WARM_UP_MS);
-    const baseline = await load(bank1, BASELINE_MS);
+    const before = await load(bank1, BASELINE_MS);
     link.cut();
     const watcher = await watchTransactions(bank1);
     let outage: Load;
@@ -170,15 +174,22 @@ describe('bank1 with RabbitMQ unreachable', () => {
       longTransactions = await watcher.stop();
       link.heal();
     }
-    const [up, down] = [p99(baseline.latencies), p99(outage.latencies)];
-    const failures = [...warmUp.failures, ...baseline.failures, ...outage.failures];
-    // One verdict, so a failure shows both latencies and every long transaction. What this test
-    // holds the library to: no transaction open across the outage, no refused transfer, and no
-    // stall — the old relay, holding its transaction open through each confirm timeout, made
-    // transfers wait for seconds. The p99 ratio is reported: on this 2-core machine it is noisy
-    // (37 -> 163 ms in one run, within 2x in others), so it is measured here, not asserted.
+    await waitFor(
+      async () =>
+        (await stack.query(bank1.env.DB_NAME, "SELECT 1 FROM txmsg_outbox WHERE status <> 'PUBLISHED' LIMIT 1"))
+          .length === 0,
+      { timeoutMs: 90_000, description: "bank1's outbox drained after the outage" },
+    );
+    const after = await load(bank1, BASELINE_MS);
+    const up = Math.max(p99(before.latencies), p99(after.latencies));
+    const down = p99(outage.latencies);
+    const failures = [...warmUp.failures, ...before.failures, ...outage.failures, ...after.failures];
+    // One verdict, so a failure shows the latencies and every long transaction. What this test
+    // holds the library to: no transaction open across the outage, no refused transfer, no stall
+    // (the old relay, holding its transaction open through each confirm timeout, made transfers
+    // wait for seconds), and a p99 within twice the p99 with the broker up.
     const verdict = {
-      baselineP99Ms: Math.round(up),
+      baselineP99Ms: [Math.round(p99(before.latencies)), Math.round(p99(after.latencies))],
       outageP99Ms: Math.round(down),
       ratio: Number((down / up).toFixed(2)),
       noStall: down < STALL_MS,
@@ -186,11 +197,11 @@ describe('bank1 with RabbitMQ unreachable', () => {
       failures,
     };
     process.stdout.write(`broker outage: ${JSON.stringify(verdict)}\n`);
-    if (!verdict.noStall || longTransactions.length > 0 || failures.length > 0) {
+    if (!verdict.noStall || verdict.ratio > 2 || longTransactions.length > 0 || failures.length > 0) {
       throw new Error(`with the broker unreachable: ${JSON.stringify(verdict)}`);
     }
 
-    const txNos = [...warmUp.txNos, ...baseline.txNos, ...outage.txNos];
+    const txNos = [...warmUp.txNos, ...before.txNos, ...outage.txNos, ...after.txNos];
     const db2 = bank2.env.DB_NAME;
     await waitFor(
       async () => {
