@@ -1,3 +1,4 @@
+import '@app/common/telemetry/register';
 import { bootstrapService } from '@app/common';
 import { AppModule } from './app.module';
 import { loadBank2Config } from './bank2.config';

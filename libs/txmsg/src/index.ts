@@ -20,6 +20,7 @@ export type {
 export { parseDuration } from './duration';
 export { parseLadder } from './ladder';
 export { TXMSG_MIGRATIONS } from './schema';
+export { correlationIdOf, type WithHeaders } from './module/correlation-id';
 
 // Producer: integration events through the outbox
 export { IntegrationEvent, routingKeyOf } from './outbox/integration-event.decorator';

@@ -1,13 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { correlationIdOf } from '@txmsg/nestjs';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { ServiceConfig } from '../config/service.config';
+import { traceFields } from './trace-fields';
 
 /**
  * Structured JSON logs (pino) on stdout at LOG_LEVEL, one line per event, each tagged with the
- * service name. Request lines carry a request id (the caller's `x-request-id` when given); health
- * probes are not logged.
+ * service name. Request lines carry the request's one id — the caller's `x-request-id` or
+ * `x-correlation-id`, else the trace id, the same id the messages sent in the request carry — and
+ * every line logged in a traced span its `trace_id` and `span_id`; health probes are not logged.
  */
 @Module({})
 export class LoggingModule {
@@ -20,7 +22,8 @@ function pinoParams(config: ServiceConfig): Params {
   const options: Params['pinoHttp'] = {
     level: config.logLevel,
     base: { service: config.service, pid: process.pid },
-    genReqId: (req: IncomingMessage) => requestId(req),
+    genReqId: (req: IncomingMessage) => correlationIdOf(req),
+    mixin: traceFields,
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -29,9 +32,4 @@ function pinoParams(config: ServiceConfig): Params {
   // start-up failure, the end of a shutdown) is lost. process.stdout is synchronous for files,
   // pipes and terminals on Linux.
   return { pinoHttp: [options, process.stdout] };
-}
-
-function requestId(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }

@@ -2,11 +2,13 @@ import type { Nack } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { ClsService } from 'nestjs-cls';
 import { envelopeOf } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { type ConsumeSpan, noteOutcome, startConsumeSpan } from './consume-span';
 import { ConsumerGroups } from './consumer-groups';
 import { DeliveryApplier } from './delivery-applier';
 import { failedDeliveryOf } from './failed-delivery';
@@ -71,20 +73,25 @@ export class ConsumerRuntime {
   /** Handles one delivery; resolves when it may be acknowledged, or to a Nack to requeue it. Never rejects. */
   async handle(delivery: IdempotentDelivery): Promise<void | Nack> {
     if (this.stopping) return this.outcomes.handBack(delivery.consumer);
-    return this.inFlight.track(this.handleSafely(delivery));
+    const traced = startConsumeSpan(delivery);
+    if (!traced) return this.inFlight.track(this.handleSafely(delivery, undefined));
+    const handled = context.with(traced.context, () => this.handleSafely(delivery, traced));
+    return this.inFlight.track(handled.finally(() => traced.span.end()));
   }
 
-  private async handleSafely(delivery: IdempotentDelivery): Promise<void | Nack> {
+  private async handleSafely(delivery: IdempotentDelivery, traced: ConsumeSpan | undefined): Promise<void | Nack> {
     try {
-      return await this.process(delivery);
+      return await this.process(delivery, traced);
     } catch (error) {
+      noteOutcome(traced?.span, 'requeued');
       return this.outcomes.requeue(failedDeliveryOf(delivery), error);
     }
   }
 
-  private async process(delivery: IdempotentDelivery): Promise<void | Nack> {
+  private async process(delivery: IdempotentDelivery, traced: ConsumeSpan | undefined): Promise<void | Nack> {
     const envelope = envelopeOf(delivery.message);
     const failed = failedDeliveryOf(delivery, envelope);
+    if (traced) failed.span = traced.span;
     if (delivery.payload instanceof PoisonMessage) {
       return this.outcomes.park(failed, new UnrecoverableMessageError(delivery.payload.reason), 'POISON');
     }
@@ -94,7 +101,7 @@ export class ConsumerRuntime {
     } catch (error) {
       return this.outcomes.park(failed, new UnrecoverableMessageError((error as Error).message), 'UNRECOVERABLE');
     }
-    const claimed: Claimed = { delivery, key, failed };
+    const claimed: Claimed = { delivery, key, failed, trace: traced?.context };
     if (this.options.consumer.maxBatch === 1) return this.applier.applyAlone(claimed);
     return this.groups.add(claimed);
   }

@@ -2,6 +2,7 @@ import type { Nack } from '@golevelup/nestjs-rabbitmq';
 import type { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Logger } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import type { ClsService } from 'nestjs-cls';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
@@ -9,6 +10,7 @@ import { crashIf } from '../support/crash-point';
 import { withDeadlockRetry } from '../support/deadlock';
 import { REDELIVERED_HEADER } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { noteOutcome } from './consume-span';
 import { insertDedupRow } from './dedup-row';
 import type { FailureOutcomes } from './failure-outcomes';
 import type { FailureRecorder } from './failure-recorder';
@@ -68,21 +70,27 @@ export class DeliveryApplier {
   /** In the ambient transaction: per delivery, the dedup row, then the handler unless it is a duplicate. */
   private async applyInTransaction(items: Claimed[]): Promise<boolean[]> {
     const applied: boolean[] = [];
-    for (const { delivery, key, failed } of items) {
+    for (const item of items) {
       // Read by the outbox when the handler sends messages; the handlers of a batch run one by one.
-      this.cls.set(CORRELATION_ID, failed.envelope.correlationId);
-      const fresh = await insertDedupRow(this.txHost.tx, delivery.consumer, key, failed.envelope.id);
-      if (fresh) await delivery.invoke();
-      applied.push(fresh);
+      this.cls.set(CORRELATION_ID, item.failed.envelope.correlationId);
+      // A batch runs in the context of whichever delivery started it: each handler gets its own span's.
+      applied.push(await (item.trace ? context.with(item.trace, () => this.applyOne(item)) : this.applyOne(item)));
     }
     if (applied.includes(true)) crashIf(this.options.crashPoint, 'consumer-before-commit');
     return applied;
+  }
+
+  private async applyOne({ delivery, key, failed }: Claimed): Promise<boolean> {
+    const fresh = await insertDedupRow(this.txHost.tx, delivery.consumer, key, failed.envelope.id);
+    if (fresh) await delivery.invoke();
+    return fresh;
   }
 
   /** After the commit: metrics, the ladder entry of a redelivery resolved. */
   private async settled({ key, failed }: Claimed, applied: boolean): Promise<void> {
     if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
     this.metrics.messageConsumed(failed.consumer, applied ? 'applied' : 'duplicate');
+    noteOutcome(failed.span, applied ? 'applied' : 'duplicate');
     if (!applied)
       this.logger.debug(`${failed.consumer}: duplicate ${key} (message ${failed.envelope.id}) acknowledged`);
     if (failed.message.properties.headers?.[REDELIVERED_HEADER]) {

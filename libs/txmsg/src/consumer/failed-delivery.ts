@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
 import type { ParkReason } from './failed-message';
@@ -8,6 +9,8 @@ export interface FailedDelivery {
   queue: string | undefined;
   message: ConsumeMessage;
   envelope: MessageEnvelope;
+  /** Its consume span, when the application traces: the outcome is noted on it. */
+  span?: Span;
 }
 
 /** What {@link FailureRecorder.recordFailure} decided. */

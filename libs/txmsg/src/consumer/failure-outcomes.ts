@@ -2,6 +2,7 @@ import { Nack } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { errorText } from '../support/error-text';
+import { noteOutcome } from './consume-span';
 import type { FailedDelivery } from './failed-delivery';
 import type { FailureRecorder } from './failure-recorder';
 import type { RetryScheduler } from './retry-scheduler';
@@ -28,6 +29,7 @@ export class FailureOutcomes {
       const outcome = await this.failures.recordFailure(failed, error);
       const what = `${failed.consumer} failed on ${failed.envelope.id} (attempt ${outcome.attempts}): ${errorText(error)}`;
       this.metrics.messageConsumed(failed.consumer, 'parked' in outcome ? 'parked' : 'retry');
+      noteOutcome(failed.span, 'parked' in outcome ? 'parked' : 'retried');
       if ('parked' in outcome) this.logger.error(`${what}; parked (${outcome.parked})`);
       else {
         this.logger.warn(`${what}; retrying in ${outcome.retryInMs} ms`);
@@ -42,6 +44,7 @@ export class FailureOutcomes {
     try {
       await this.failures.park(failed, reason, error);
       this.metrics.messageConsumed(failed.consumer, 'parked');
+      noteOutcome(failed.span, 'parked');
       this.logger.error(`${failed.consumer}: message ${failed.envelope.id} parked (${reason}): ${error.message}`);
     } catch (recordError) {
       return this.requeue(failed, recordError);
@@ -58,6 +61,7 @@ export class FailureOutcomes {
       `${failed.consumer}: could not record the outcome of ${failed.envelope.id}, requeueing it: ${errorText(error)}`,
     );
     this.metrics.messageConsumed(failed.consumer, 'requeued');
+    noteOutcome(failed.span, 'requeued');
     if (!this.isStopping()) await new Promise((resolve) => setTimeout(resolve, REQUEUE_PAUSE_MS));
     return new Nack(true);
   }

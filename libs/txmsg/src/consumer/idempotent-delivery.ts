@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
 import type { FailedDelivery } from './failed-delivery';
@@ -17,4 +18,6 @@ export interface Claimed {
   delivery: IdempotentDelivery;
   key: string;
   failed: FailedDelivery;
+  /** The context of its consume span, for its handler (undefined when untraced). */
+  trace?: Context;
 }

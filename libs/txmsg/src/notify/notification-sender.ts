@@ -11,6 +11,7 @@ import { type LeasedNotification, recordAttempt } from './record-attempt';
 import type { PostOutcome } from './post-outcome';
 import { WebhookPoster } from './webhook-poster';
 import { signedHeaders } from './signed-headers';
+import { tracedPost } from './traced-post';
 
 /** Due notifications attempted per round. */
 export const NOTIFY_BATCH = 20;
@@ -57,7 +58,7 @@ export class NotificationSender {
 
   /** Makes one attempt for every due notification (at most 20 per call); returns how many. */
   async deliverDue(): Promise<number> {
-    const select = `SELECT id, notification_id, target_url, body, attempts FROM txmsg_notification
+    const select = `SELECT id, notification_id, target_url, body, attempts, trace_context FROM txmsg_notification
                      WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
                      ORDER BY next_attempt_at LIMIT ${NOTIFY_BATCH} FOR UPDATE SKIP LOCKED`;
     const leaseMs = 2 * this.options.notify.timeoutMs + 10_000;
@@ -87,6 +88,6 @@ export class NotificationSender {
     if (refusal) return { statusCode: null, failure: 'not_allowed', cause: new Error(refusal.message) };
     const { secret } = this.targets.resolve(row.target_url);
     const headers = signedHeaders(secret, this.options.service, row.notification_id, row.body);
-    return this.poster.post(row.target_url, headers, row.body);
+    return tracedPost(this.poster, row, headers);
   }
 }

@@ -1,9 +1,11 @@
 import type { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { context } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { newMessageId } from '../envelope';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
+import { storedContextOf } from '../tracing';
 import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
 import type { NotificationRequest } from './notification-request';
 
@@ -27,8 +29,10 @@ export async function insertNotification<T>(
   const id = request.id ?? newMessageId();
   const body = JSON.stringify({ id, type: request.type, createdAt: new Date().toISOString(), data: request.data });
   await txHost.tx.query(
-    `INSERT INTO txmsg_notification (notification_id, subject, type, target_url, body, status) VALUES (?, ?, ?, ?, ?, 'PENDING')`,
-    [id, request.subject ?? null, request.type, url, body],
+    `INSERT INTO txmsg_notification (notification_id, subject, type, target_url, body, trace_context, status)
+     VALUES (?, ?, ?, ?, ?, ?, 'PENDING')`,
+    // The trace of the transaction that enqueued it: each webhook attempt continues it.
+    [id, request.subject ?? null, request.type, url, body, storedContextOf(context.active())],
   );
   wake.add(txHost.tx, undefined);
   return id;

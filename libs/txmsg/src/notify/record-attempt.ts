@@ -9,6 +9,8 @@ export interface LeasedNotification {
   body: string;
   /** Attempts made before this one: the fence of the conditional update. */
   attempts: number;
+  /** The W3C trace fields (JSON) of the transaction that enqueued it, or null. */
+  trace_context?: string | null;
 }
 
 /** What an attempt came to, as recorded. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { SpanKind } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
@@ -7,6 +8,7 @@ import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { type OutboxRow, publishOptionsOf } from './outbox-row';
 import { retryDelayMs } from './retry-delay';
+import { carrierOf, contextOfCarrier, endSpan, injectTraceHeaders, setMessageAttributes, startSpan } from '../tracing';
 
 /** A READY row with the publish attempts it has had. */
 export type AttemptedRow = OutboxRow & { attempts: number };
@@ -35,11 +37,26 @@ export class OutboxPublisher {
     return this.publisher.reachable;
   }
 
-  /** Publishes one row with its envelope, confirmed and routed. @throws what the publish threw. */
+  /**
+   * Publishes one row with its envelope, confirmed and routed, in a PRODUCER span parented to the
+   * write that stored the row; the message carries the trace on in W3C headers.
+   * @throws what the publish threw.
+   */
   async publish(row: OutboxRow): Promise<void> {
     // publishOptionsOf builds a fresh object for this call alone: the publisher may complete it in place.
     const options = publishOptionsOf(row, this.options.service);
-    await this.publisher.publishOwned(row.exchange, row.routing_key, Buffer.from(row.payload), options);
+    const kept = carrierOf(row.trace_context);
+    const parent = contextOfCarrier(kept);
+    const span = startSpan('publish', row.exchange, SpanKind.PRODUCER, parent);
+    setMessageAttributes(span, 'send', row.exchange, row.routing_key, row.message_id, row.correlation_id);
+    injectTraceHeaders(options.headers!, span, parent, kept);
+    try {
+      await this.publisher.publishOwned(row.exchange, row.routing_key, Buffer.from(row.payload), options);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+    endSpan(span);
     this.metrics.messagePublished(row.routing_key, row.created_at);
   }
 

@@ -19,7 +19,8 @@ import { BATCH_GROWTH, type LeasedRound, pipelinedRounds } from './pipelined-rou
 
 type ReadyRow = AttemptedRow & { id: string };
 
-const SELECT_DUE = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, created_at, attempts
+const SELECT_DUE = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, trace_context,
+                           created_at, attempts
                       FROM txmsg_outbox
                      WHERE status = 'READY' AND next_attempt_at <= NOW(3)
                      ORDER BY next_attempt_at, id

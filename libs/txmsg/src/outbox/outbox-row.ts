@@ -10,6 +10,8 @@ export interface OutboxRow {
   payload: string;
   headers: string | null;
   correlation_id: string | null;
+  /** The W3C trace fields (JSON) of the transaction that wrote it, or null when it was not traced. */
+  trace_context?: string | null;
   created_at: Date;
 }
 

@@ -2,6 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { EntityManager } from 'typeorm';
 import { newMessageId } from '../envelope';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -11,6 +12,7 @@ import { CORRELATION_ID, type OutboxStatus, type OutgoingMessage } from './outbo
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
 import { OutsideTransactionError } from './outside-transaction.error';
+import { NO_SPAN, endSpan, setMessageAttributes, startSpan, storedContextOf } from '../tracing';
 
 /**
  * Writes outbox rows in the ambient transaction: the one class that inserts into `txmsg_outbox`.
@@ -37,28 +39,52 @@ export class OutboxWriter {
   async write<T>(message: OutgoingMessage<T>, status: OutboxStatus, group?: string, dueInMs = 0): Promise<string> {
     const em = this.currentManager(message.routingKey);
     const id = message.messageId ?? newMessageId();
+    const exchange = this.options.broker.exchange;
+    // The write's span (a child of the request or of the message being handled) is the parent the
+    // row keeps for its publish, whichever process publishes it and however late.
+    const active = context.active();
+    const span = startSpan('create', exchange, SpanKind.PRODUCER, active);
     const row: OutboxRow = {
       message_id: id,
       type: message.type ?? message.routingKey,
-      exchange: this.options.broker.exchange,
+      exchange,
       routing_key: message.routingKey,
       payload: JSON.stringify(message.payload),
       headers: message.headers ? JSON.stringify(message.headers) : null,
       correlation_id: message.correlationId ?? this.currentCorrelationId() ?? id,
+      trace_context: span === NO_SPAN ? null : storedContextOf(trace.setSpan(active, span)),
       created_at: new Date(),
     };
+    setMessageAttributes(span, 'create', exchange, row.routing_key, id, row.correlation_id);
+    try {
+      await this.insert(em, row, status, group, dueInMs);
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
+    endSpan(span);
+    return id;
+  }
+
+  private async insert(
+    em: EntityManager,
+    row: OutboxRow,
+    status: OutboxStatus,
+    group: string | undefined,
+    dueInMs: number,
+  ): Promise<void> {
     const dispatchedInMs = status === 'READY' ? this.dispatcher.take(em, row) : 0;
     await em.query(
       `INSERT INTO txmsg_outbox
-         (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
+         (message_id, type, exchange, routing_key, payload, headers, correlation_id, trace_context, status, tx_group,
+          next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
       [
-        ...[id, row.type, row.exchange, row.routing_key, row.payload, row.headers, row.correlation_id],
-        ...[status, group ?? null, Math.max(dueInMs, dispatchedInMs) * 1000],
+        ...[row.message_id, row.type, row.exchange, row.routing_key, row.payload, row.headers, row.correlation_id],
+        ...[row.trace_context, status, group ?? null, Math.max(dueInMs, dispatchedInMs) * 1000],
       ],
     );
     if (status === 'READY' && dispatchedInMs === 0) this.relay.wakeAfterCommit(em);
-    return id;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notification-tables.migration';
 import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
 import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
+import { TraceContext1764000000004 } from './trace-context.migration';
 
 /**
  * Every migration of the library, oldest first. Spread it into the service's TypeORM
@@ -10,6 +11,12 @@ export const TXMSG_MIGRATIONS = [
   CreateTxMsgTables1764000000000,
   CreateTxMsgNotificationTables1764000000002,
   ExactTxMsgKeys1764000000003,
+  TraceContext1764000000004,
 ];
 
-export { CreateTxMsgNotificationTables1764000000002, CreateTxMsgTables1764000000000, ExactTxMsgKeys1764000000003 };
+export {
+  CreateTxMsgNotificationTables1764000000002,
+  CreateTxMsgTables1764000000000,
+  ExactTxMsgKeys1764000000003,
+  TraceContext1764000000004,
+};

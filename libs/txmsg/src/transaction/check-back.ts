@@ -7,15 +7,18 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
+import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
+import { NO_SPAN, carrierOf, contextOfCarrier, endSpan, startSpan } from '../tracing';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
 import { applyCheckAnswer } from './apply-check-answer';
 import { askListener } from './ask-listener';
+import type { LocalTransactionState } from './local-transaction-state';
 import type { PreparedRow } from './prepared-row';
 
 /**
@@ -64,7 +67,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     const rows = await this.claim();
     let committed = false;
     for (const row of rows) {
-      const state = await askListener(this.listeners.find(row.tx_group), row, this.cls, this.logger);
+      const state = await this.ask(row);
       const ready = await applyCheckAnswer(this.dataSource, this.logger, row, state, this.options.check.maxChecks);
       committed = ready || committed;
     }
@@ -72,9 +75,29 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     return rows.length;
   }
 
+  /**
+   * Asks the listener in a check-back span, a child of the write that stored the half message, so
+   * the listener's queries join the trace of the transaction it is asked about.
+   */
+  private async ask(row: PreparedRow): Promise<LocalTransactionState> {
+    const parent = contextOfCarrier(carrierOf(row.trace_context));
+    const span = startSpan('check-back', row.tx_group, SpanKind.INTERNAL, parent);
+    const listener = this.listeners.find(row.tx_group);
+    if (span === NO_SPAN) return askListener(listener, row, this.cls, this.logger);
+    const state = await context.with(trace.setSpan(parent, span), () =>
+      askListener(listener, row, this.cls, this.logger),
+    );
+    if (span.isRecording()) {
+      span.setAttributes({ 'messaging.message.id': row.message_id, 'txmsg.check.count': row.check_count });
+      span.setAttribute('txmsg.check.state', state);
+    }
+    endSpan(span);
+    return state;
+  }
+
   /** Leases up to 20 due half messages: counts their check and moves their next check ahead. */
   private async claim(): Promise<PreparedRow[]> {
-    const select = `SELECT id, message_id, routing_key, payload, tx_group, check_count
+    const select = `SELECT id, message_id, routing_key, payload, tx_group, check_count, trace_context
                       FROM txmsg_outbox
                      WHERE status = 'PREPARED' AND next_attempt_at <= NOW(3)
                      ORDER BY next_attempt_at

@@ -6,4 +6,6 @@ export interface PreparedRow {
   payload: string;
   tx_group: string;
   check_count: number;
+  /** The W3C trace fields (JSON) of the transaction that wrote it, or null. */
+  trace_context?: string | null;
 }

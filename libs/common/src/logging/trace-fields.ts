@@ -1,0 +1,13 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+
+const NONE = Object.freeze({});
+
+/**
+ * The `trace_id` and `span_id` of the span active when a line is logged, so a log line leads to
+ * its trace; nothing (and nothing allocated) when the line is logged outside a traced span.
+ */
+export function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan()?.spanContext();
+  if (!span || !isSpanContextValid(span)) return NONE;
+  return { trace_id: span.traceId, span_id: span.spanId };
+}
