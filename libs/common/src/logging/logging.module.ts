@@ -3,7 +3,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { correlationIdOf } from '@txmsg/nestjs';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { ServiceConfig } from '../config/service.config';
-import { traceFields } from './trace-fields';
+import { mergeTraceFields, traceFields } from './trace-fields';
 
 /**
  * Structured JSON logs (pino) on stdout at LOG_LEVEL, one line per event, each tagged with the
@@ -24,6 +24,7 @@ function pinoParams(config: ServiceConfig): Params {
     base: { service: config.service, pid: process.pid },
     genReqId: (req: IncomingMessage) => correlationIdOf(req),
     mixin: traceFields,
+    mixinMergeStrategy: mergeTraceFields,
     autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
     redact: ['req.headers.authorization', 'req.headers.cookie'],

@@ -1,0 +1,195 @@
+import { BrokerTestClient, waitFor } from '@txmsg/nestjs/testing';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { FAST_BANK_ENV, waitForTransfer } from './support/banks';
+import { freePort } from './support/free-port';
+import { OtlpReceiver, type ReceivedSpan, SPAN_KIND } from './support/otlp-receiver';
+import type { ServiceProcess } from './support/service-process';
+import { TestStack } from './support/test-stack';
+
+// One trace across the message: each service in its own process with the OpenTelemetry SDK
+// switched on by the standard variables, exporting OTLP/JSON to a receiver in this process. A
+// request's traceparent must lead through the outbox row, the publish, the broker and the
+// consumer, and back, as one trace id with each hop parented to the one before.
+describe('tracing across services', () => {
+  const SECRET = 'e2e-tracing-secret';
+  let stack: TestStack;
+  let receiver: OtlpReceiver;
+  let broker: BrokerTestClient;
+  let bank1: ServiceProcess;
+  let pay: ServiceProcess;
+  let accountPort: number;
+
+  const otel = (service: string): Record<string, string> => ({
+    OTEL_SERVICE_NAME: service,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+  });
+
+  beforeAll(async () => {
+    stack = await TestStack.create('tracing');
+    receiver = await OtlpReceiver.start();
+    accountPort = await freePort();
+    [bank1, , pay] = await Promise.all([
+      stack.start('bank1', { ...FAST_BANK_ENV, ...otel('bank1') }),
+      stack.start('bank2', { ...FAST_BANK_ENV, ...otel('bank2') }),
+      stack.start('pay', {
+        ...otel('pay'),
+        NOTIFY_SECRET: SECRET,
+        NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+      }),
+    ]);
+    await stack.start(
+      'account',
+      {
+        ...otel('account'),
+        PAY_URL: pay.url,
+        NOTIFY_SECRET: SECRET,
+        RECONCILE_AFTER: '1h',
+        RECONCILE_DEADLINE: '2h',
+        RECONCILE_PULL: 'false',
+      },
+      accountPort,
+    );
+    broker = await BrokerTestClient.open(stack.rabbitUrl);
+    await broker.watch(); // a copy of every message on the library's exchange
+  }, 120_000);
+
+  afterAll(async () => {
+    await broker?.close();
+    await stack?.destroy();
+    await receiver?.close();
+  });
+
+  /** A fresh W3C trace context, as a caller in front of the service would send it. */
+  function callerContext(): { traceId: string; parentId: string; traceparent: string } {
+    const traceId = randomBytes(16).toString('hex');
+    const parentId = randomBytes(8).toString('hex');
+    return { traceId, parentId, traceparent: `00-${traceId}-${parentId}-01` };
+  }
+
+  /** Waits until `find` finds what it looks for in the spans of the trace. */
+  function inTrace<T>(traceId: string, description: string, find: (spans: ReceivedSpan[]) => T | undefined) {
+    return waitFor(() => find(receiver.trace(traceId)), { timeoutMs: 30_000, description });
+  }
+
+  const byKind = (spans: ReceivedSpan[], service: string, kind: number, parent?: ReceivedSpan) =>
+    spans.filter((s) => s.service === service && s.kind === kind && (!parent || s.parentSpanId === parent.spanId));
+
+  const descendsFrom = (spans: ReceivedSpan[], span: ReceivedSpan, ancestor: ReceivedSpan): boolean => {
+    for (let at: ReceivedSpan | undefined = span; at; at = spans.find((s) => s.spanId === at!.parentSpanId)) {
+      if (at.spanId === ancestor.spanId) return true;
+    }
+    return false;
+  };
+
+  /** A database span of `service` made under `ancestor` (the handler's or the request's own writes). */
+  const dbSpanUnder = (spans: ReceivedSpan[], service: string, ancestor: ReceivedSpan) =>
+    spans.find(
+      (s) =>
+        s.service === service &&
+        s.kind === SPAN_KIND.CLIENT &&
+        Object.keys(s.attributes).some((key) => key.startsWith('db.')) &&
+        descendsFrom(spans, s, ancestor),
+    );
+
+  /** The outbox write of `service` under `ancestor`, its publish, and the consume of that publish at `consumer`. */
+  function hop(spans: ReceivedSpan[], service: string, ancestor: ReceivedSpan, consumer: string) {
+    for (const write of byKind(spans, service, SPAN_KIND.PRODUCER)) {
+      if (write.attributes['messaging.operation.type'] !== 'create' || !descendsFrom(spans, write, ancestor)) continue;
+      const [publish] = byKind(spans, service, SPAN_KIND.PRODUCER, write);
+      const consume = publish && byKind(spans, consumer, SPAN_KIND.CONSUMER, publish)[0];
+      if (consume) return { write, publish, consume };
+    }
+    return undefined;
+  }
+
+  const tracedCopies = (traceId: string) =>
+    broker.received.filter((m) => String(m.properties.headers?.traceparent ?? '').includes(traceId));
+
+  it('follows POST /transfers from bank1 through the outbox to bank2 and the answer back as one trace', async () => {
+    const caller = callerContext();
+
+    const accepted = await bank1.post(
+      '/transfers',
+      { fromAccountNo: '1', toAccountNo: '2', amount: '12.34' },
+      { traceparent: caller.traceparent },
+    );
+    expect(accepted.status).toBe(202);
+    await waitForTransfer(bank1, accepted.body.txNo, 'COMPLETED', 30_000);
+
+    const found = await inTrace(caller.traceId, 'the whole transfer in one trace', (spans) => {
+      const [request] = spans.filter((s) => s.service === 'bank1' && s.kind === SPAN_KIND.SERVER);
+      const out = request && hop(spans, 'bank1', request, 'bank2');
+      const credit = out && dbSpanUnder(spans, 'bank2', out.consume);
+      const back = out && hop(spans, 'bank2', out.consume, 'bank1');
+      const completion = back && dbSpanUnder(spans, 'bank1', back.consume);
+      return completion ? { request, out, credit, back, completion } : undefined;
+    });
+
+    // The HTTP span continues the caller's context; every later hop is a child of the one before.
+    expect(found.request.parentSpanId).toBe(caller.parentId);
+    expect(found.out.publish.attributes).toMatchObject({
+      'messaging.system': 'rabbitmq',
+      'messaging.operation.type': 'send',
+      'messaging.destination.name': expect.any(String),
+      'messaging.rabbitmq.destination.routing_key': expect.stringMatching(/^bank1\./),
+      'messaging.message.id': found.out.write.attributes['messaging.message.id'],
+    });
+    expect(found.out.consume.attributes).toMatchObject({
+      'messaging.operation.type': 'process',
+      'messaging.message.id': found.out.write.attributes['messaging.message.id'],
+      'txmsg.consume.outcome': 'applied',
+    });
+    expect(found.credit).toBeDefined();
+    expect(found.back.consume.attributes['txmsg.consume.outcome']).toBe('applied');
+    expect(found.back.publish.attributes['messaging.rabbitmq.destination.routing_key']).toMatch(/^bank2\./);
+
+    // What went over the broker carries the request's trace id in W3C headers, both ways.
+    const copies = await waitFor(
+      () => {
+        const keys = new Set(tracedCopies(caller.traceId).map((m) => m.fields.routingKey.split('.')[0]));
+        return keys.has('bank1') && keys.has('bank2') ? tracedCopies(caller.traceId) : undefined;
+      },
+      { timeoutMs: 10_000, description: 'traced copies of both messages' },
+    );
+    for (const copy of copies) {
+      expect(String(copy.properties.headers?.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    }
+  });
+
+  it('follows a recharge at pay to account by MQ and by signed webhook as one trace', async () => {
+    const caller = callerContext();
+    const txNo = randomUUID();
+
+    const made = await pay.post(
+      '/recharges',
+      { txNo, accountNo: '1', amount: '5.00', notifyUrl: `http://127.0.0.1:${accountPort}/notifications/recharge` },
+      { traceparent: caller.traceparent },
+    );
+    expect(made.status).toBe(201);
+
+    const found = await inTrace(caller.traceId, 'the recharge, its message and its webhook in one trace', (spans) => {
+      const [request] = spans.filter((s) => s.service === 'pay' && s.kind === SPAN_KIND.SERVER);
+      const mq = request && hop(spans, 'pay', request, 'account');
+      const post = spans.find(
+        (s) => s.service === 'pay' && s.kind === SPAN_KIND.CLIENT && s.attributes['http.request.method'] === 'POST',
+      );
+      const received = post && byKind(spans, 'account', SPAN_KIND.SERVER, post)[0];
+      return mq && received ? { request, mq, post, received } : undefined;
+    });
+
+    expect(found.request.parentSpanId).toBe(caller.parentId);
+    expect(found.mq.consume.attributes['txmsg.consume.outcome']).toMatch(/^(applied|duplicate)$/);
+    expect(found.post.attributes['http.response.status_code']).toBe(200);
+    expect(found.received.attributes).toMatchObject({ 'http.request.method': 'POST' });
+    const copies = await waitFor(
+      () => (tracedCopies(caller.traceId).length > 0 ? tracedCopies(caller.traceId) : undefined),
+      {
+        timeoutMs: 10_000,
+        description: 'a traced copy of the recharge message',
+      },
+    );
+    expect(copies.map((m) => m.fields.routingKey)).toEqual(['pay.recharge.completed']);
+  });
+});
