@@ -104,6 +104,13 @@ describe('tracing across services', () => {
     return undefined;
   }
 
+  const logLines = (service: ServiceProcess): Record<string, unknown>[] =>
+    service
+      .logs()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+
   const tracedCopies = (traceId: string) =>
     broker.received.filter((m) => String(m.properties.headers?.traceparent ?? '').includes(traceId));
 
@@ -155,7 +162,12 @@ describe('tracing across services', () => {
     );
     for (const copy of copies) {
       expect(String(copy.properties.headers?.traceparent)).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      // One id for the request: with no id of the caller's, the trace id names it in messages and logs.
+      expect(copy.properties.correlationId).toBe(caller.traceId);
     }
+    const lines = logLines(bank1);
+    expect(lines).toContainEqual(expect.objectContaining({ req: expect.objectContaining({ id: caller.traceId }) }));
+    expect(lines).toContainEqual(expect.objectContaining({ trace_id: caller.traceId, span_id: expect.any(String) }));
   });
 
   it('follows a recharge at pay to account by MQ and by signed webhook as one trace', async () => {

@@ -23,23 +23,23 @@ type KeyValue = { key: string; value: AnyValue };
  * `OTEL_EXPORTER_OTLP_PROTOCOL=http/json`: keeps every span exported to `POST /v1/traces`.
  */
 export class OtlpReceiver {
-  readonly spans: ReceivedSpan[] = [];
-
-  private constructor(private readonly server: Server) {}
+  private constructor(
+    private readonly server: Server,
+    readonly spans: ReceivedSpan[],
+  ) {}
 
   static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
+    const spans: ReceivedSpan[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        if (req.method === 'POST' && req.url === '/v1/traces') receiver!.take(Buffer.concat(chunks).toString('utf8'));
+        if (req.method === 'POST' && req.url === '/v1/traces') take(spans, Buffer.concat(chunks).toString('utf8'));
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    receiver = new OtlpReceiver(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return receiver;
+    return new OtlpReceiver(server, spans);
   }
 
   get endpoint(): string {
@@ -54,28 +54,6 @@ export class OtlpReceiver {
   async close(): Promise<void> {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
-
-  private take(json: string): void {
-    const body = JSON.parse(json) as {
-      resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: any[] }[] }[];
-    };
-    for (const resourceSpans of body.resourceSpans ?? []) {
-      const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '');
-      for (const scope of resourceSpans.scopeSpans ?? []) {
-        for (const span of scope.spans ?? []) {
-          this.spans.push({
-            service,
-            traceId: span.traceId,
-            spanId: span.spanId,
-            parentSpanId: span.parentSpanId ?? '',
-            name: span.name,
-            kind: span.kind,
-            attributes: attributesOf(span.attributes),
-          });
-        }
-      }
-    }
-  }
 }
 
 function attributesOf(list: KeyValue[] | undefined): Record<string, string | number | boolean> {
@@ -85,4 +63,26 @@ function attributesOf(list: KeyValue[] | undefined): Record<string, string | num
     if (v !== undefined) out[key] = typeof v === 'string' && value.intValue !== undefined ? Number(v) : v;
   }
   return out;
+}
+
+function take(spans: ReceivedSpan[], json: string): void {
+  const body = JSON.parse(json) as {
+    resourceSpans?: { resource?: { attributes?: KeyValue[] }; scopeSpans?: { spans?: any[] }[] }[];
+  };
+  for (const resourceSpans of body.resourceSpans ?? []) {
+    const service = String(attributesOf(resourceSpans.resource?.attributes)['service.name'] ?? '');
+    for (const scope of resourceSpans.scopeSpans ?? []) {
+      for (const span of scope.spans ?? []) {
+        spans.push({
+          service,
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId ?? '',
+          name: span.name,
+          kind: span.kind,
+          attributes: attributesOf(span.attributes),
+        });
+      }
+    }
+  }
 }
