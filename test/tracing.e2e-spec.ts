@@ -17,6 +17,7 @@ describe('tracing across services', () => {
   let broker: BrokerTestClient;
   let bank1: ServiceProcess;
   let pay: ServiceProcess;
+  let account: ServiceProcess;
   let accountPort: number;
 
   const otel = (service: string): Record<string, string> => ({
@@ -41,7 +42,7 @@ describe('tracing across services', () => {
         NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
       }),
     ]);
-    await stack.start(
+    account = await stack.start(
       'account',
       {
         ...otel('account'),
@@ -186,9 +187,9 @@ describe('tracing across services', () => {
     const found = await inTrace(caller.traceId, 'the recharge, its message and its webhook in one trace', (spans) => {
       const [request] = spans.filter((s) => s.service === 'pay' && s.kind === SPAN_KIND.SERVER);
       const mq = request && hop(spans, 'pay', request, 'account');
-      const post = spans.find(
-        (s) => s.service === 'pay' && s.kind === SPAN_KIND.CLIENT && s.attributes['http.request.method'] === 'POST',
-      );
+      // The library's own CLIENT span of the attempt: a second, competing traceparent in the
+      // request (from fetch instrumentation) would break the webhook's link to it.
+      const post = spans.find((s) => s.service === 'pay' && s.attributes['txmsg.notification.id'] !== undefined);
       const received = post && byKind(spans, 'account', SPAN_KIND.SERVER, post)[0];
       return mq && received ? { request, mq, post, received } : undefined;
     });
@@ -205,5 +206,44 @@ describe('tracing across services', () => {
       },
     );
     expect(copies.map((m) => m.fields.routingKey)).toEqual(['pay.recharge.completed']);
+  });
+
+  it("follows a recharge asked of account through account's call to pay and pay's answers back as one trace", async () => {
+    const caller = callerContext();
+
+    const asked = await account.post(
+      '/recharges',
+      { accountNo: '1', amount: '7.00' },
+      { traceparent: caller.traceparent },
+    );
+    expect(asked.status).toBe(202);
+
+    const found = await inTrace(caller.traceId, "account's request, its call to pay and pay's answers", (spans) => {
+      const [request] = spans.filter((s) => s.service === 'account' && s.kind === SPAN_KIND.SERVER);
+      const call =
+        request &&
+        spans.find(
+          (s) =>
+            s.service === 'account' &&
+            s.kind === SPAN_KIND.CLIENT &&
+            descendsFrom(spans, s, request) &&
+            s.attributes['http.request.method'] === 'POST',
+        );
+      const atPay = call && byKind(spans, 'pay', SPAN_KIND.SERVER, call)[0];
+      const mq = atPay && hop(spans, 'pay', atPay, 'account');
+      const webhook =
+        atPay &&
+        spans.find(
+          (s) =>
+            s.service === 'account' &&
+            s.kind === SPAN_KIND.SERVER &&
+            s.parentSpanId !== caller.parentId &&
+            spans.some((p) => p.spanId === s.parentSpanId && p.service === 'pay' && p.kind === SPAN_KIND.CLIENT),
+        );
+      return mq && webhook ? { request, call, atPay, mq, webhook } : undefined;
+    });
+
+    expect(found.request.parentSpanId).toBe(caller.parentId);
+    expect(found.mq.consume.attributes['txmsg.consume.outcome']).toMatch(/^(applied|duplicate)$/);
   });
 });

@@ -5,15 +5,17 @@ import { telemetryEnabled } from './telemetry-enabled';
  * Starts the OpenTelemetry Node SDK when the standard variables ask for it (see
  * {@link telemetryEnabled}); otherwise loads none of its modules, and the library's spans stay
  * no-ops. Traces only — metrics are served by `/metrics` — with the HTTP (inbound requests and
- * outbound calls), Express (routes) and mysql2 (queries) instrumentations. AMQP is deliberately
- * not instrumented: @txmsg/nestjs propagates the trace through its messages itself (outbox row,
- * W3C headers, consume span), and a second propagation would compete with it. Everything else —
- * exporter, endpoint, protocol, service name, sampler, batch delay — comes from `OTEL_*`.
+ * outbound calls), undici (`fetch`), Express (routes) and mysql2 (queries) instrumentations.
+ * AMQP is deliberately not instrumented: @txmsg/nestjs propagates the trace through its messages
+ * itself (outbox row, W3C headers, consume span), and a second propagation would compete with it.
+ * Everything else — exporter, endpoint, protocol, service name, sampler, batch delay — comes
+ * from `OTEL_*`.
  *
- * Must run before Nest, express, http or mysql2 are loaded, so the instrumentations can hook them.
- * No signal handler is added to flush on stop (the service's own handler exits the process, and
- * one added here would keep a signal sent during start-up from ending it): spans end up exported
- * within `OTEL_BSP_SCHEDULE_DELAY` (5 s by default), and those of a service's last moments may be lost.
+ * Must run before Nest, express, http, undici or mysql2 are loaded, so the instrumentations can
+ * hook them. No signal handler is added to flush on stop (the service's own handler exits the
+ * process, and one added here would keep a signal sent during start-up from ending it): spans
+ * are exported within `OTEL_BSP_SCHEDULE_DELAY` (5 s by default), and those of a service's last
+ * moments may be lost.
  */
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (!telemetryEnabled(env)) return;
@@ -22,6 +24,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
     require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { ExpressInstrumentation } =
     require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
+  const { UndiciInstrumentation } =
+    require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { MySQL2Instrumentation } =
     require('@opentelemetry/instrumentation-mysql2') as typeof import('@opentelemetry/instrumentation-mysql2');
   startNodeSdk({
@@ -31,7 +35,16 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
       // Probes every few seconds would bury the traces that matter.
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/health' }),
       new ExpressInstrumentation(),
+      // fetch() (account's calls to pay). A request that already carries a trace context — the
+      // library's webhooks, which make their own CLIENT span — is left as it is, or it would
+      // carry two `traceparent` headers.
+      new UndiciInstrumentation({ ignoreRequestHook: (request) => carriesTraceContext(request.headers) }),
       new MySQL2Instrumentation(),
     ],
   });
+}
+
+function carriesTraceContext(headers: string | (string | string[])[]): boolean {
+  if (typeof headers === 'string') return /(^|\n)traceparent:/i.test(headers);
+  return headers.some((value, i) => i % 2 === 0 && String(value).toLowerCase() === 'traceparent');
 }
