@@ -5,7 +5,9 @@ import type { DataSource } from 'typeorm';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { registerBacklogGauges } from './backlog-gauges';
+import type { CheckAnswer } from '../transaction/ask-listener';
 import { type Collectors, createCollectors } from './collectors';
+import { receiverOrigin } from './receiver-origin';
 
 /** What became of one consumed message. */
 export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued';
@@ -31,6 +33,9 @@ export class TxMsgMetrics {
     if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.collectors = createCollectors(registers);
     registerBacklogGauges(dataSource, registers, this.logger);
+    // Known label values start at 0, so increase() sees the first event rather than a new series.
+    for (const outcome of ['commit', 'rollback', 'unknown', 'error']) this.collectors.checkBacks.inc({ outcome }, 0);
+    for (const reason of ['unroutable', 'error']) this.collectors.publishFailures.inc({ reason }, 0);
   }
 
   messagePublished(routingKey: string, writtenAt: Date): void {
@@ -51,7 +56,12 @@ export class TxMsgMetrics {
     this.collectors.batches.observe({ consumer }, size);
   }
 
-  notificationAttempted(outcome: 'delivered' | 'failed' | 'gave_up'): void {
-    this.collectors.notified.inc({ outcome });
+  /** One POST to `targetUrl`, counted under its origin only (see {@link receiverOrigin}). */
+  notificationAttempted(outcome: 'delivered' | 'failed' | 'gave_up', targetUrl: string): void {
+    this.collectors.notified.inc({ outcome, origin: receiverOrigin(targetUrl) });
+  }
+
+  checkBackAnswered(answer: CheckAnswer): void {
+    this.collectors.checkBacks.inc({ outcome: answer.toLowerCase() });
   }
 }

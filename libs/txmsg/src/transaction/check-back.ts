@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import type { DataSource } from 'typeorm';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
@@ -42,6 +43,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     private readonly listeners: ListenerRegistry,
     private readonly relay: OutboxRelay,
     private readonly cls: ClsService,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(
@@ -65,6 +67,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     let committed = false;
     for (const row of rows) {
       const state = await askListener(this.listeners.find(row.tx_group), row, this.cls, this.logger);
+      this.metrics.checkBackAnswered(state);
       const ready = await applyCheckAnswer(this.dataSource, this.logger, row, state, this.options.check.maxChecks);
       committed = ready || committed;
     }
