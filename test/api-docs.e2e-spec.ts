@@ -86,6 +86,7 @@ describe('OpenAPI documents of the four services', () => {
       expect(await ui.text()).toContain('swagger-ui');
       expect((await fetch(`${services.account.url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
       expect((await services.account.get('/docs-json')).status).toBe(200);
+      expect((await services.account.get('/docs-yaml')).status).toBe(200);
     }
   });
 });

@@ -37,9 +37,9 @@ const SHUTDOWN_GRACE_MS = 20_000;
 
 /**
  * Starts one service: validated configuration first, then bounded waits for MariaDB and
- * RabbitMQ, then Nest with JSON logs, validation, uniform errors, a small body limit and its
- * OpenAPI document at `/docs-json` (Swagger UI at `/docs`). Any
- * start-up failure is one log line and exit code 1; SIGTERM/SIGINT close the app and exit 0.
+ * RabbitMQ, then Nest with JSON logs, validation, uniform errors, a small body limit and the
+ * OpenAPI document at `/docs-json` (Swagger UI at `/docs`). Any start-up failure is one log line
+ * and exit code 1; SIGTERM/SIGINT close the app and exit 0.
  */
 export async function bootstrapService<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
   // Until Nest's JSON logger takes over, plain uncoloured lines: a bad variable must read well
