@@ -7,8 +7,11 @@
 export const SCRAPE_QUERIES = {
   outbox_backlog:
     "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
-  outbox_oldest:
-    "SELECT 'READY' AS status, COALESCE(TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)), 0) / 1000000 AS n FROM txmsg_outbox WHERE status = 'READY'",
+  // The lowest READY id is the oldest row (ids are handed out as rows are written): found in the
+  // status index alone, so a large backlog costs one row lookup rather than one per row.
+  outbox_oldest: `SELECT 'READY' AS status, COALESCE(TIMESTAMPDIFF(MICROSECOND,
+      (SELECT created_at FROM txmsg_outbox WHERE id = (SELECT MIN(id) FROM txmsg_outbox WHERE status = 'READY')),
+      NOW(3)), 0) / 1000000 AS n`,
   inbox_failures: 'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
   inbox_parked:
     "SELECT consumer, COALESCE(reason, 'UNKNOWN') AS reason, COUNT(*) AS n FROM txmsg_inbox_failure WHERE status = 'PARKED' GROUP BY consumer, reason",
