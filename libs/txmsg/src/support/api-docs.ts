@@ -1,6 +1,8 @@
 /** A decorator that fits a class or a method, as most of @nestjs/swagger's do. */
 type AnyDecorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => void;
-type Swagger = Record<string, ((...args: unknown[]) => AnyDecorator) | undefined>;
+/** The decorators of @nestjs/swagger the library uses. */
+type SwaggerDecorator = 'ApiBearerAuth' | 'ApiOkResponse' | 'ApiProduces' | 'ApiQuery' | 'ApiResponse' | 'ApiTags';
+type Swagger = Partial<Record<SwaggerDecorator, (...args: unknown[]) => AnyDecorator>>;
 
 /**
  * @nestjs/swagger when the host application has it — an optional peer dependency: the library's
@@ -12,13 +14,15 @@ const swagger: Swagger | undefined = (() => {
     // A plain require: an import would make the package a hard dependency.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('@nestjs/swagger') as Swagger;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Only its absence is expected; a broken install must show.
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND') return undefined;
+    throw error;
   }
 })();
 
 /** `@nestjs/swagger`'s decorator `name` applied with `args`, or nothing without the package. */
-export function apiDoc(name: string, ...args: unknown[]): ClassDecorator & MethodDecorator {
+export function apiDoc(name: SwaggerDecorator, ...args: unknown[]): ClassDecorator & MethodDecorator {
   const decorator: AnyDecorator = (target, key, descriptor) => swagger?.[name]?.(...args)(target, key, descriptor);
   return decorator as ClassDecorator & MethodDecorator;
 }
