@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { CheckAnswer } from '../transaction/ask-listener';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { registerBacklogGauges } from './backlog-gauges';
-import type { CheckAnswer } from '../transaction/ask-listener';
 import { type Collectors, createCollectors } from './collectors';
 import { receiverOrigin } from './receiver-origin';
 
@@ -15,8 +15,8 @@ export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'req
 /**
  * Prometheus metrics of the library, on a registry of this application's own, injectable as
  * `TXMSG_METRICS_REGISTRY` (served at `GET /metrics` with the process's default metrics when the
- * `metrics` option is on). Backlogs are read from the database at
- * scrape time, so every instance reports the shared truth; when that read fails they are left
+ * `metrics` option is on). Backlogs, ages and parked messages are read from the database at
+ * scrape time, so every instance reports the shared truth; when a read fails its gauges are left
  * out and `txmsg_backlog_up` is 0 (see {@link registerBacklogGauges}).
  */
 @Injectable()
