@@ -26,7 +26,7 @@ export { IsAmount } from './money/is-amount.decorator';
 export { parseAmount, formatAmount, MAX_AMOUNT, type ParsedAmount } from './money/money';
 export { ApiErrorBody, ApiErrors } from './startup/api-error';
 export { API_DOCS_PATH, setupApiDocs } from './startup/api-docs';
-export { ApiAccountNo, ApiAmount, ApiTxNoOptional } from './startup/api-properties';
+export { ApiAccountNo, ApiAccountNoParam, ApiAmount, ApiTxNoOptional, ApiTxNoParam } from './startup/api-properties';
 export { bootstrapService, JSON_BODY_LIMIT, type ServiceDefinition } from './startup/bootstrap-service';
 export { ensureBroker, withoutPassword } from './startup/ensure-broker';
 export { retryUntil } from './startup/retry-until';

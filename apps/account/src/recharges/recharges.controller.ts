@@ -1,4 +1,4 @@
-import { ApiErrors, IdempotencyKeyHeader, parseAmount, RateLimited, TxNoPipe } from '@app/common';
+import { ApiErrors, ApiTxNoParam, IdempotencyKeyHeader, parseAmount, RateLimited, TxNoPipe } from '@app/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -37,6 +37,7 @@ export class RechargesController {
   @Get(':txNo')
   @ApiOkResponse({ type: RechargeViewDto })
   @ApiErrors(400, 404)
+  @ApiTxNoParam()
   get(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeView> {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
@@ -47,6 +48,7 @@ export class RechargesController {
   @HttpCode(HttpStatus.OK)
   @ApiOkResponse({ type: RechargeViewDto, description: "The recharge after pay's answer was applied." })
   @ApiErrors(400, 404, 409, 429, 503)
+  @ApiTxNoParam()
   reconcile(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeView> {
     return this.commandBus.execute(new ReconcileRechargeCommand(txNo, 'reconcile'));
   }

@@ -1,4 +1,4 @@
-import { AccountNoPipe, ApiErrors } from '@app/common';
+import { AccountNoPipe, ApiAccountNoParam, ApiErrors } from '@app/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -12,6 +12,7 @@ export class AccountsController {
 
   @Get(':accountNo')
   @ApiOkResponse({ type: AccountViewDto })
+  @ApiAccountNoParam()
   @ApiErrors(400, 404)
   getAccount(@Param('accountNo', AccountNoPipe) accountNo: string): Promise<AccountView> {
     return this.queryBus.execute(new GetAccountQuery(accountNo));

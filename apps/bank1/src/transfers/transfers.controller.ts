@@ -1,4 +1,4 @@
-import { ApiErrors, IdempotencyKeyHeader, RateLimited, TxNoPipe } from '@app/common';
+import { ApiErrors, ApiTxNoParam, IdempotencyKeyHeader, RateLimited, TxNoPipe } from '@app/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -38,6 +38,7 @@ export class TransfersController {
 
   @Get(':txNo')
   @ApiOkResponse({ type: TransferViewDto })
+  @ApiTxNoParam(TRANSFER_NO)
   @ApiErrors(400, 404)
   get(@Param('txNo', new TxNoPipe(TRANSFER_NO)) txNo: string): Promise<TransferView> {
     return this.queryBus.execute(new GetTransferQuery(txNo));

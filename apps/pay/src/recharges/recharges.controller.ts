@@ -1,4 +1,4 @@
-import { ApiErrors, parseAmount, RateLimited, TxNoPipe } from '@app/common';
+import { ApiErrors, ApiTxNoParam, parseAmount, RateLimited, TxNoPipe } from '@app/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '@txmsg/nestjs';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
@@ -65,6 +65,7 @@ export class RechargesController {
   @Get(':txNo')
   @ApiOkResponse({ type: RechargeRecordDto })
   @ApiErrors(400, 404)
+  @ApiTxNoParam()
   get(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeRecord> {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
@@ -72,6 +73,7 @@ export class RechargesController {
   @Get(':txNo/notifications')
   @ApiOkResponse({ type: RechargeNotificationsDto })
   @ApiErrors(400, 404)
+  @ApiTxNoParam()
   notifications(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeNotifications> {
     return this.queryBus.execute(new ListNotificationsQuery(txNo));
   }
@@ -83,6 +85,7 @@ export class RechargesController {
   @ApiBearerAuth('admin')
   @ApiAcceptedResponse({ type: ResentNotificationsDto })
   @ApiErrors(400, 401, 404)
+  @ApiTxNoParam()
   resend(@Param('txNo', new TxNoPipe()) txNo: string): Promise<ResentNotifications> {
     return this.commandBus.execute(new ResendNotificationsCommand(txNo));
   }

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiParam, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { TextFormat } from '../validation/text-format';
 import { MAX_AMOUNT } from '../money/money';
 import { ACCOUNT_NO } from '../validation/account-no';
 import { TX_NO } from '../validation/tx-no';
@@ -18,3 +19,11 @@ export const ApiAmount = (): PropertyDecorator =>
     description: `Positive decimal with at most 2 fraction digits, at most ${MAX_AMOUNT.toFixed(2)}; a string keeps it exact.`,
     example: '100.00',
   });
+
+/** OpenAPI description of the `:accountNo` path parameter, from the pattern {@link AccountNoPipe} checks. */
+export const ApiAccountNoParam = (): MethodDecorator =>
+  ApiParam({ name: 'accountNo', schema: { type: 'string', pattern: ACCOUNT_NO.source } });
+
+/** OpenAPI description of the `:txNo` path parameter, from the format {@link TxNoPipe} checks (default: any txNo). */
+export const ApiTxNoParam = (format?: TextFormat): MethodDecorator =>
+  ApiParam({ name: 'txNo', schema: { type: 'string', pattern: (format?.pattern ?? TX_NO).source } });
