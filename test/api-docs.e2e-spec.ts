@@ -1,11 +1,12 @@
 import type { ServiceName } from './support/built-service';
+import { metricsUsedInOps, seriesNamesOf } from './support/ops-files';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
 // Every route each running service mounts is in its OpenAPI document at /docs-json, with its
 // answers; the routes come from the service's own start-up log (Nest logs each route it maps),
 // so a new controller without documentation fails here.
-describe('OpenAPI documents of the four services', () => {
+describe('OpenAPI documents and metrics of the four services', () => {
   const TOKEN = 'api-docs-admin-token';
   let stack: TestStack;
   const services = {} as Record<ServiceName, ServiceProcess>;
@@ -78,6 +79,19 @@ describe('OpenAPI documents of the four services', () => {
     expect(text).not.toContain('api-docs-secret');
     expect(text).not.toMatch(/amqp:\/\/|guest/);
   });
+
+  // Here rather than in ops.e2e-spec.ts, which reads the library's registry: these services are running.
+  it.each(['bank1', 'bank2', 'pay', 'account'] as ServiceName[])(
+    '%s serves every metric the alert rules and the dashboard name',
+    async (name) => {
+      const scrape = await services[name].get<string>('/metrics');
+      expect(scrape.status).toBe(200);
+      const served = seriesNamesOf(scrape.body);
+      for (const { where, names } of metricsUsedInOps()) {
+        expect({ where, missing: names.filter((metric) => !served.has(metric)) }).toEqual({ where, missing: [] });
+      }
+    },
+  );
 
   it('serves Swagger UI at /docs, never rate limited', async () => {
     for (let i = 0; i < 3; i++) {
