@@ -1,11 +1,14 @@
-import { IdempotencyKeyHeader, RateLimited, TxNoPipe } from '@app/common';
+import { ApiErrors, ApiTxNoParam, IdempotencyKeyHeader, RateLimited, TxNoPipe } from '@app/common';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { StartTransferCommand, type TransferAccepted } from './commands/start-transfer/start-transfer.command';
 import { StartTransferDto } from './dto/start-transfer.dto';
+import { TransferAcceptedDto, TransferViewDto } from './dto/transfer-views.dto';
 import { TRANSFER_IDEMPOTENCY_KEY, TRANSFER_NO } from './transfer-formats';
 import { GetTransferQuery, type TransferView } from './queries/get-transfer/get-transfer.query';
 
+@ApiTags('transfers')
 @Controller('transfers')
 export class TransfersController {
   constructor(
@@ -17,6 +20,13 @@ export class TransfersController {
   @Post()
   @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: TransferAcceptedDto, description: 'Debited; on its way to bank2.' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A repeat with the same key answers the first result and moves no money.',
+  })
+  @ApiErrors(400, 404, 413, 422, 429)
   start(
     @Body() body: StartTransferDto,
     @IdempotencyKeyHeader(TRANSFER_IDEMPOTENCY_KEY) idempotencyKey?: string,
@@ -27,6 +37,9 @@ export class TransfersController {
   }
 
   @Get(':txNo')
+  @ApiOkResponse({ type: TransferViewDto })
+  @ApiTxNoParam(TRANSFER_NO)
+  @ApiErrors(400, 404)
   get(@Param('txNo', new TxNoPipe(TRANSFER_NO)) txNo: string): Promise<TransferView> {
     return this.queryBus.execute(new GetTransferQuery(txNo));
   }

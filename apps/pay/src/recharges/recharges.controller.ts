@@ -1,4 +1,5 @@
-import { parseAmount, RateLimited, TxNoPipe } from '@app/common';
+import { ApiErrors, ApiTxNoParam, parseAmount, RateLimited, TxNoPipe } from '@app/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdminTokenGuard } from '@txmsg/nestjs';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -12,6 +13,12 @@ import {
 } from './commands/resend-notifications/resend-notifications.command';
 import { CreateRechargeDto } from './dto/create-recharge.dto';
 import { LIST_LIMIT_DEFAULT, ListRechargesDto } from './dto/list-recharges.dto';
+import {
+  RechargeNotificationsDto,
+  RechargePageDto,
+  RechargeRecordDto,
+  ResentNotificationsDto,
+} from './dto/recharge-views.dto';
 import { GetRechargeQuery } from './queries/get-recharge/get-recharge.query';
 import {
   ListNotificationsQuery,
@@ -20,6 +27,7 @@ import {
 import { ListRechargesQuery, type RechargePage } from './queries/list-recharges/list-recharges.query';
 import type { RechargeRecord } from './recharge-record';
 
+@ApiTags('recharges')
 @Controller('recharges')
 export class RechargesController {
   constructor(
@@ -30,6 +38,9 @@ export class RechargesController {
   /** 201 with the new record, or 200 with the stored one when the txNo was seen before. */
   @Post()
   @RateLimited()
+  @ApiCreatedResponse({ type: RechargeRecordDto, description: 'Recorded now.' })
+  @ApiOkResponse({ type: RechargeRecordDto, description: 'The stored record: this txNo was seen before.' })
+  @ApiErrors(400, 409, 413, 422, 429)
   async create(
     @Body() body: CreateRechargeDto,
     @Res({ passthrough: true }) response: Response,
@@ -43,6 +54,8 @@ export class RechargesController {
 
   /** Results in commit order after `after`: what a receiver pulls to find results it was never told of. */
   @Get()
+  @ApiOkResponse({ type: RechargePageDto })
+  @ApiErrors(400)
   list(@Query() query: ListRechargesDto): Promise<RechargePage> {
     return this.queryBus.execute(
       new ListRechargesQuery(query.after, query.limit ?? LIST_LIMIT_DEFAULT, query.accountNo),
@@ -50,11 +63,17 @@ export class RechargesController {
   }
 
   @Get(':txNo')
+  @ApiOkResponse({ type: RechargeRecordDto })
+  @ApiErrors(400, 404)
+  @ApiTxNoParam()
   get(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeRecord> {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
 
   @Get(':txNo/notifications')
+  @ApiOkResponse({ type: RechargeNotificationsDto })
+  @ApiErrors(400, 404)
+  @ApiTxNoParam()
   notifications(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeNotifications> {
     return this.queryBus.execute(new ListNotificationsQuery(txNo));
   }
@@ -63,6 +82,10 @@ export class RechargesController {
   @Post(':txNo/notify')
   @UseGuards(AdminTokenGuard)
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiBearerAuth('admin')
+  @ApiAcceptedResponse({ type: ResentNotificationsDto })
+  @ApiErrors(400, 401, 404)
+  @ApiTxNoParam()
   resend(@Param('txNo', new TxNoPipe()) txNo: string): Promise<ResentNotifications> {
     return this.commandBus.execute(new ResendNotificationsCommand(txNo));
   }

@@ -1,8 +1,11 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BrokerHealthIndicator } from '@txmsg/nestjs';
+import { ApiErrors } from '../startup/api-error';
 
 /** `GET /health`: 200 when the database answers and the broker connection is open, else 503. */
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -12,6 +15,14 @@ export class HealthController {
   ) {}
 
   @Get()
+  @ApiOkResponse({
+    description: 'The database answers and the broker connection is open.',
+    schema: {
+      type: 'object',
+      properties: { status: { type: 'string', example: 'ok' }, info: { type: 'object' }, details: { type: 'object' } },
+    },
+  })
+  @ApiErrors(503)
   async check(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([

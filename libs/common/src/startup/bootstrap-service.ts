@@ -10,6 +10,7 @@ import { withMigrationLock } from '../database/migration-lock';
 import { HttpErrorFilter } from '../http/http-error.filter';
 import { malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys } from '../http/json-body-guard';
 import { applyServerTimeouts } from '../http/server-timeouts';
+import { setupApiDocs } from './api-docs';
 import { ensureBroker } from './ensure-broker';
 import { StartupError } from './startup-error';
 
@@ -36,8 +37,9 @@ const SHUTDOWN_GRACE_MS = 20_000;
 
 /**
  * Starts one service: validated configuration first, then bounded waits for MariaDB and
- * RabbitMQ, then Nest with JSON logs, validation, uniform errors and a small body limit. Any
- * start-up failure is one log line and exit code 1; SIGTERM/SIGINT close the app and exit 0.
+ * RabbitMQ, then Nest with JSON logs, validation, uniform errors, a small body limit and the
+ * OpenAPI document at `/docs-json` (Swagger UI at `/docs`). Any start-up failure is one log line
+ * and exit code 1; SIGTERM/SIGINT close the app and exit 0.
  */
 export async function bootstrapService<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<void> {
   // Until Nest's JSON logger takes over, plain uncoloured lines: a bad variable must read well
@@ -53,6 +55,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
       createApp(definition.rootModule(config), definition.rawBody ?? false),
     );
     closeOnSignals(app, logger);
+    setupApiDocs(app, definition.name);
     applyServerTimeouts(app.getHttpServer(), config.httpRequestTimeoutMs);
     await listen(app, config);
     logger.log(`listening on http://${config.host}:${config.port}`);

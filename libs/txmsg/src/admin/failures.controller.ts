@@ -4,6 +4,8 @@ import { InvalidCursorError } from '../consumer/failure-cursor';
 import { FailureQueries } from '../consumer/failure-queries';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { parseId, parseLimit } from './admin-params';
+import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
+import { FAILED_MESSAGE_PAGE } from './admin-schemas';
 import { AdminTokenGuard } from './admin-token.guard';
 
 const FAILURE_STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
@@ -14,6 +16,7 @@ const FAILURE_STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
  */
 @Controller('txmsg')
 @UseGuards(AdminTokenGuard)
+@adminApi()
 export class FailuresController {
   constructor(
     private readonly failures: FailureQueries,
@@ -25,6 +28,10 @@ export class FailuresController {
    * as `{ items, nextCursor }`; pass `nextCursor` as `after` for the next page (null: last page).
    */
   @Get('failures')
+  @doc.ok('Failed messages, newest first.', FAILED_MESSAGE_PAGE)
+  @doc.query('status', FAILURE_STATUSES, 'Only these; all without it.')
+  @doc.limit
+  @doc.after
   listFailures(@Query('status') status?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
     if (status !== undefined && !FAILURE_STATUSES.includes(status as FailureStatus)) {
       throw new BadRequestException(`status must be one of ${FAILURE_STATUSES.join(', ')}`);
@@ -34,6 +41,9 @@ export class FailuresController {
 
   /** `GET /txmsg/parked?limit=100&after=<cursor>` — parked messages, paged as `/txmsg/failures`. */
   @Get('parked')
+  @doc.ok('Parked messages, newest first.', FAILED_MESSAGE_PAGE)
+  @doc.limit
+  @doc.after
   listParked(@Query('limit') limit?: string, @Query('after') after?: string) {
     return this.page('PARKED', limit, after);
   }
@@ -41,6 +51,7 @@ export class FailuresController {
   /** `POST /txmsg/parked/requeue` — every parked message back to its queue, 500 rows per statement. */
   @Post('parked/requeue')
   @HttpCode(200)
+  @doc.ok('How many went back to their queue.', doc.count('requeued'))
   async requeueAll() {
     return this.requeued(await this.failures.requeue());
   }
@@ -48,18 +59,21 @@ export class FailuresController {
   /** `POST /txmsg/parked/:id/requeue` — one parked message back to its queue. */
   @Post('parked/:id/requeue')
   @HttpCode(200)
+  @doc.ok('1, or 0 when no parked message has that id.', doc.count('requeued'))
   async requeueOne(@Param('id') id: string) {
     return this.requeued(await this.failures.requeue(parseId(id)));
   }
 
   /** `DELETE /txmsg/parked` — deletes every parked message, 500 rows per statement. */
   @Delete('parked')
+  @doc.ok('How many were deleted.', doc.count('purged'))
   async purgeAll() {
     return { purged: await this.failures.purge() };
   }
 
   /** `DELETE /txmsg/parked/:id` — deletes one parked message. */
   @Delete('parked/:id')
+  @doc.ok('1, or 0 when no parked message has that id.', doc.count('purged'))
   async purgeOne(@Param('id') id: string) {
     return { purged: await this.failures.purge(parseId(id)) };
   }

@@ -1,66 +1,89 @@
 import type { Logger } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { BACKLOGS, type Read, readAll } from './backlog-read';
+import { type Read, readAll } from './backlog-read';
+import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
+import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
 
 /**
- * Registers the backlog gauges, read from the database at scrape time, and how that read went.
+ * Registers the gauges read from the database at scrape time, and how those reads went.
  *
- * A failed read (the database down) must not look like an empty backlog to an alert. As
- * Prometheus exporters do when a scrape still has other useful metrics (the process's, the
- * publish-failure counters), the scrape succeeds: the backlog gauges are left out rather than
- * reported as zero, `txmsg_backlog_up` is 0 and `txmsg_backlog_read_errors_total` counts it.
- * Alert on `txmsg_backlog_up == 0` beside the backlog thresholds.
+ * A failed read (the database down, a table missing) must not look like an empty backlog to an
+ * alert. As Prometheus exporters do when a scrape still has other useful metrics (the process's,
+ * the publish-failure counters), the scrape succeeds: the gauges of a failed query are left out
+ * rather than reported as zero, `txmsg_backlog_up` is 0, `txmsg_metrics_query_errors_total`
+ * counts the failure by query, `txmsg_backlog_read_errors_total` counts the scrape, and the
+ * failure is logged as an error (once per query until it reads again).
  *
  * All collectors of one scrape share one read: prom-client collects every metric of a scrape
  * concurrently, so each awaits the same promise and `up` describes exactly the values served.
  */
 export function registerBacklogGauges(dataSource: DataSource, registers: Registry[], logger: Logger): void {
   let inFlight: Promise<Read> | undefined;
-  let wasUp = true;
-  let failures = 0;
+  const failing = new Set<ScrapeQuery>();
+  const queryErrors = new Map<ScrapeQuery, number>();
+  let failedScrapes = 0;
+  const note = (read: Read): Read => {
+    const failed = Object.entries(read).filter(([, result]) => !result.ok).length > 0;
+    if (failed) failedScrapes++;
+    for (const [name, result] of Object.entries(read) as [ScrapeQuery, Read[ScrapeQuery]][]) {
+      if (result.ok) {
+        if (failing.delete(name)) logger.log(`metrics query ${name} reads from the database again`);
+        continue;
+      }
+      queryErrors.set(name, (queryErrors.get(name) ?? 0) + 1);
+      if (!failing.has(name))
+        logger.error(`metrics query ${name} failed, its gauges are absent: ${result.error.message}`);
+      failing.add(name);
+    }
+    return read;
+  };
   const read = (): Promise<Read> =>
     (inFlight ??= readAll(dataSource)
-      .then((read) => {
-        if (!read.ok) failures++;
-        if (read.ok !== wasUp) {
-          if (read.ok) logger.log('backlog metrics read from the database again');
-          else logger.warn(`backlog metrics not read, reporting txmsg_backlog_up 0: ${read.error.message}`);
-        }
-        wasUp = read.ok;
-        return read;
-      })
+      .then(note)
       .finally(() => (inFlight = undefined)));
 
-  BACKLOGS.forEach(({ name, help }, index) => {
+  for (const gauge of SCRAPE_GAUGES) {
     new Gauge({
-      name,
-      help,
-      labelNames: ['status'],
+      name: gauge.name,
+      help: gauge.help,
+      labelNames: gauge.labelNames,
       registers,
       async collect() {
-        const result = await read();
+        const result = (await read())[gauge.query];
         this.reset();
-        if (result.ok) for (const row of result.counts[index]) this.set({ status: row.status }, Number(row.n));
+        if (result.ok) for (const { labels, value } of seriesOf(gauge, result.rows)) this.set(labels, value);
       },
     });
-  });
+  }
   new Gauge({
     name: 'txmsg_backlog_up',
-    help: '1 when this scrape read the backlog gauges from the database, 0 when that failed (they are then absent).',
+    help: '1 when this scrape read every database gauge, 0 when a query failed (its gauges are then absent).',
     registers,
     async collect() {
-      this.set((await read()).ok ? 1 : 0);
+      this.set(Object.values(await read()).every((result) => result.ok) ? 1 : 0);
     },
   });
   new Counter({
     name: 'txmsg_backlog_read_errors_total',
-    help: 'Scrapes whose backlog read from the database failed.',
+    help: 'Scrapes in which a database gauge query failed.',
     registers,
     async collect() {
       await read();
       this.reset();
-      this.inc(failures);
+      this.inc(failedScrapes);
+    },
+  });
+  new Counter({
+    name: 'txmsg_metrics_query_errors_total',
+    help: 'Failed database reads of scrape-time gauges, by query (every query is present, 0 when it never failed).',
+    labelNames: ['query'],
+    registers,
+    async collect() {
+      await read();
+      this.reset();
+      for (const query of Object.keys(SCRAPE_QUERIES) as ScrapeQuery[])
+        this.inc({ query }, queryErrors.get(query) ?? 0);
     },
   });
 }

@@ -1,35 +1,25 @@
 import type { DataSource } from 'typeorm';
 import { errorText } from '../support/error-text';
+import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
 
 /** A backlog read at scrape time that has no answer by then counts as failed (Prometheus' scrape timeout is 10 s). */
 const READ_TIMEOUT_MS = 5000;
 
-/** The backlog gauges and the query each is read with, counting rows per status. */
-export const BACKLOGS = [
-  {
-    name: 'txmsg_outbox_backlog',
-    help: 'Outbox rows not yet published (READY) or awaiting check-back (PREPARED). Absent when txmsg_backlog_up is 0.',
-    sql: "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
-  },
-  {
-    name: 'txmsg_inbox_failures',
-    help: 'Consumed messages on the retry ladder (WAITING, DISPATCHED) or PARKED. Absent when txmsg_backlog_up is 0.',
-    sql: 'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
-  },
-  {
-    name: 'txmsg_notifications',
-    help: 'HTTP notifications not yet delivered (PENDING) or given up (FAILED). Absent when txmsg_backlog_up is 0.',
-    sql: "SELECT status, COUNT(*) AS n FROM txmsg_notification WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
-  },
-] as const;
+/** Rows one scrape query returned. */
+export type Rows = Record<string, string | number | null>[];
+/** One scrape query's answer, or why there is none. */
+export type QueryResult = { ok: true; rows: Rows } | { ok: false; error: Error };
+/** One read of every scrape query, each answered or failed on its own. */
+export type Read = Record<ScrapeQuery, QueryResult>;
 
-/** Rows per status, as one backlog query returns them. */
-export type Counts = { status: string; n: string }[];
-/** One read of every backlog: their counts, in {@link BACKLOGS} order, or why it failed. */
-export type Read = { ok: true; counts: Counts[] } | { ok: false; error: Error };
-
-/** Reads every backlog in one go, or why it could not within the timeout. Never rejects. */
+/** Runs every scrape query at once, each within the timeout. Never rejects. */
 export async function readAll(dataSource: DataSource): Promise<Read> {
+  const names = Object.keys(SCRAPE_QUERIES) as ScrapeQuery[];
+  const results = await Promise.all(names.map((name) => readOne(dataSource, SCRAPE_QUERIES[name])));
+  return Object.fromEntries(names.map((name, i) => [name, results[i]])) as Read;
+}
+
+async function readOne(dataSource: DataSource, sql: string): Promise<QueryResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -38,11 +28,7 @@ export async function readAll(dataSource: DataSource): Promise<Read> {
     );
   });
   try {
-    const counts = await Promise.race([
-      Promise.all(BACKLOGS.map(({ sql }) => dataSource.query(sql) as Promise<Counts>)),
-      timeout,
-    ]);
-    return { ok: true, counts };
+    return { ok: true, rows: await Promise.race([dataSource.query(sql) as Promise<Rows>, timeout]) };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error : new Error(errorText(error)) };
   } finally {

@@ -36,7 +36,13 @@ export function createCollectors(registers: Registry[]) {
     }),
     notified: new Counter({
       name: 'txmsg_notification_attempts_total',
-      help: 'HTTP notification attempts, by outcome.',
+      help: 'HTTP notification attempts, by outcome (delivered, failed, gave_up) and receiver origin (scheme://host:port).',
+      labelNames: ['outcome', 'origin'],
+      registers,
+    }),
+    checkBacks: new Counter({
+      name: 'txmsg_check_back_total',
+      help: 'Check-backs of half messages, by answer: commit, rollback, unknown, or error (check() threw or no listener).',
       labelNames: ['outcome'],
       registers,
     }),

@@ -2,10 +2,12 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { CheckAnswer } from '../transaction/ask-listener';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { registerBacklogGauges } from './backlog-gauges';
 import { type Collectors, createCollectors } from './collectors';
+import { receiverOrigin } from './receiver-origin';
 
 /** What became of one consumed message. */
 export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued';
@@ -13,8 +15,8 @@ export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'req
 /**
  * Prometheus metrics of the library, on a registry of this application's own, injectable as
  * `TXMSG_METRICS_REGISTRY` (served at `GET /metrics` with the process's default metrics when the
- * `metrics` option is on). Backlogs are read from the database at
- * scrape time, so every instance reports the shared truth; when that read fails they are left
+ * `metrics` option is on). Backlogs, ages and parked messages are read from the database at
+ * scrape time, so every instance reports the shared truth; when a read fails its gauges are left
  * out and `txmsg_backlog_up` is 0 (see {@link registerBacklogGauges}).
  */
 @Injectable()
@@ -31,6 +33,9 @@ export class TxMsgMetrics {
     if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.collectors = createCollectors(registers);
     registerBacklogGauges(dataSource, registers, this.logger);
+    // Known label values start at 0, so increase() sees the first event rather than a new series.
+    for (const outcome of ['commit', 'rollback', 'unknown', 'error']) this.collectors.checkBacks.inc({ outcome }, 0);
+    for (const reason of ['unroutable', 'error']) this.collectors.publishFailures.inc({ reason }, 0);
   }
 
   messagePublished(routingKey: string, writtenAt: Date): void {
@@ -51,7 +56,12 @@ export class TxMsgMetrics {
     this.collectors.batches.observe({ consumer }, size);
   }
 
-  notificationAttempted(outcome: 'delivered' | 'failed' | 'gave_up'): void {
-    this.collectors.notified.inc({ outcome });
+  /** One POST to `targetUrl`, counted under its origin only (see {@link receiverOrigin}). */
+  notificationAttempted(outcome: 'delivered' | 'failed' | 'gave_up', targetUrl: string): void {
+    this.collectors.notified.inc({ outcome, origin: receiverOrigin(targetUrl) });
+  }
+
+  checkBackAnswered(answer: CheckAnswer): void {
+    this.collectors.checkBacks.inc({ outcome: answer.toLowerCase() });
   }
 }

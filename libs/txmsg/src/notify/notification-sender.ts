@@ -73,7 +73,8 @@ export class NotificationSender {
     const attempt = row.attempts + 1;
     const { statusCode, failure } = outcome;
     const retryInMs = failure === null ? undefined : ladderDelay(this.options.notify.ladderMs, attempt);
-    this.metrics.notificationAttempted(failure === null ? 'delivered' : retryInMs === undefined ? 'gave_up' : 'failed');
+    const result = failure === null ? 'delivered' : retryInMs === undefined ? 'gave_up' : 'failed';
+    this.metrics.notificationAttempted(result, row.target_url);
     if (failure !== null) {
       const what = `notification ${row.notification_id} to ${row.target_url} attempt ${attempt} failed (${failure}: ${describePostOutcome(outcome)})`;
       if (retryInMs === undefined) this.logger.error(`${what}; gave up`);

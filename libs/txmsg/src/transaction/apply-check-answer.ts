@@ -1,21 +1,21 @@
 import type { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
-import type { LocalTransactionState } from './local-transaction-state';
+import type { CheckAnswer } from './ask-listener';
 import type { PreparedRow } from './prepared-row';
 
 /**
  * Applies a check-back's answer to a leased half message with conditional updates (`WHERE status
  * = 'PREPARED'`), so a late local commit and a check-back can never both win: COMMIT makes it
  * READY, ROLLBACK — or running out of checks (`maxChecks`) — makes it DISCARDED with the reason in
- * `last_error`; UNKNOWN leaves it for the next check, which the lease already scheduled.
+ * `last_error`; UNKNOWN or ERROR leaves it for the next check, which the lease already scheduled.
  * @returns true when the message became READY.
  */
 export async function applyCheckAnswer(
   dataSource: DataSource,
   logger: Logger,
   row: PreparedRow,
-  state: LocalTransactionState,
+  state: CheckAnswer,
   maxChecks: number,
 ): Promise<boolean> {
   const checks = row.check_count;

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
+import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { leaseRows } from '../outbox/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
@@ -17,8 +18,7 @@ import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { ListenerRegistry } from './listener-registry';
 import { applyCheckAnswer } from './apply-check-answer';
-import { askListener } from './ask-listener';
-import type { LocalTransactionState } from './local-transaction-state';
+import { type CheckAnswer, askListener } from './ask-listener';
 import type { PreparedRow } from './prepared-row';
 
 /**
@@ -45,6 +45,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     private readonly listeners: ListenerRegistry,
     private readonly relay: OutboxRelay,
     private readonly cls: ClsService,
+    private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(
@@ -68,6 +69,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     let committed = false;
     for (const row of rows) {
       const state = await this.ask(row);
+      this.metrics.checkBackAnswered(state);
       const ready = await applyCheckAnswer(this.dataSource, this.logger, row, state, this.options.check.maxChecks);
       committed = ready || committed;
     }
@@ -79,7 +81,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
    * Asks the listener in a check-back span, a child of the write that stored the half message, so
    * the listener's queries join the trace of the transaction it is asked about.
    */
-  private async ask(row: PreparedRow): Promise<LocalTransactionState> {
+  private async ask(row: PreparedRow): Promise<CheckAnswer> {
     const parent = contextOfCarrier(carrierOf(row.trace_context));
     const span = startSpan('check-back', row.tx_group, SpanKind.INTERNAL, parent);
     const listener = this.listeners.find(row.tx_group);

@@ -1,0 +1,62 @@
+/** OpenAPI schemas of the admin API's answers (see {@link FailedMessage}, {@link outboxRows}). */
+const string = { type: 'string' };
+const nullableString = { type: 'string', nullable: true };
+const integer = { type: 'integer' };
+const time = { type: 'string', format: 'date-time' };
+
+const failedMessage = {
+  type: 'object',
+  properties: {
+    id: string,
+    consumer: string,
+    messageId: string,
+    queue: string,
+    routingKey: string,
+    attempts: integer,
+    status: { type: 'string', enum: ['WAITING', 'DISPATCHED', 'PARKED'] },
+    reason: { type: 'string', nullable: true, enum: ['EXHAUSTED', 'POISON', 'UNRECOVERABLE', 'NO_QUEUE', null] },
+    nextAttemptAt: time,
+    lastError: nullableString,
+    body: string,
+    createdAt: time,
+    updatedAt: time,
+  },
+};
+
+export const FAILED_MESSAGE_PAGE = {
+  type: 'object',
+  properties: { items: { type: 'array', items: failedMessage }, nextCursor: nullableString },
+  required: ['items', 'nextCursor'],
+};
+
+export const DEAD_LETTER_QUEUES = {
+  type: 'array',
+  items: { type: 'object', properties: { queue: string, parkingQueue: string, messages: integer } },
+};
+
+const outboxRow = {
+  type: 'object',
+  properties: {
+    id: string,
+    messageId: string,
+    type: string,
+    routingKey: string,
+    status: string,
+    txGroup: nullableString,
+    checkCount: integer,
+    attempts: integer,
+    nextAttemptAt: time,
+    lastError: nullableString,
+    createdAt: time,
+    finishedAt: { ...time, nullable: true },
+    payload: string,
+  },
+};
+
+/** Without `status`: rows per status; with it: that status's rows, newest first. */
+export const OUTBOX_ANSWER = {
+  oneOf: [
+    { type: 'object', additionalProperties: integer, example: { READY: 2, PUBLISHED: 120 } },
+    { type: 'array', items: outboxRow },
+  ],
+};

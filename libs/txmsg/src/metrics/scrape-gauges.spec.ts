@@ -1,0 +1,21 @@
+import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
+import { SCRAPE_QUERIES } from './scrape-queries';
+
+describe('scrape gauges', () => {
+  it('turns rows into series: label columns as labels, n as the value', () => {
+    const parked = SCRAPE_GAUGES.find((g) => g.name === 'txmsg_inbox_parked')!;
+    expect(seriesOf(parked, [{ consumer: 'a', reason: 'POISON', n: '3', extra: 'x' }])).toEqual([
+      { labels: { consumer: 'a', reason: 'POISON' }, value: 3 },
+    ]);
+  });
+
+  it('reads every gauge from a known query, in base units and with the txmsg_ prefix', () => {
+    for (const gauge of SCRAPE_GAUGES) {
+      expect(Object.keys(SCRAPE_QUERIES)).toContain(gauge.query);
+      expect(gauge.name).toMatch(/^txmsg_[a-z_]+$/);
+      if (gauge.name.includes('age')) expect(gauge.name).toMatch(/_seconds$/);
+      // Every label is a column the query selects.
+      for (const label of gauge.labelNames) expect(SCRAPE_QUERIES[gauge.query]).toContain(label);
+    }
+  });
+});
