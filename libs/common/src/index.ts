@@ -28,7 +28,7 @@ export { ApiErrorBody, ApiErrors } from './startup/api-error';
 export { API_DOCS_PATH, setupApiDocs } from './startup/api-docs';
 export { ApiAccountNo, ApiAccountNoParam, ApiAmount, ApiTxNoOptional, ApiTxNoParam } from './startup/api-properties';
 export { bootstrapService, JSON_BODY_LIMIT, type ServiceDefinition } from './startup/bootstrap-service';
-export { ensureBroker, withoutPassword } from './startup/ensure-broker';
+export { ensureBroker } from './startup/ensure-broker';
 export { retryUntil } from './startup/retry-until';
 export { StartupError } from './startup/startup-error';
 export { ACCOUNT_NO, ACCOUNT_NO_MESSAGE, IsAccountNo } from './validation/account-no';

@@ -56,6 +56,7 @@ export { BrokerHealthIndicator } from './broker/broker-health.indicator';
 export { DeadLetterQueues, type DeadLetterQueue } from './broker/dead-letter-queues';
 export { TXMSG_METRICS_REGISTRY } from './txmsg.constants';
 export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
+export { maskCredentials } from './support/mask-credentials';
 
 // Best-effort HTTP notification, and webhook verification for its receivers
 export { HttpNotifier } from './notify/http-notifier';

@@ -39,7 +39,7 @@ export function naiveInfrastructure(config: ServiceConfig, entities: EntityClass
       ],
     }),
     RabbitMQModule.forRoot({
-      uri: config.rabbitUrl,
+      uri: config.rabbitUrls,
       exchanges: [{ name: NAIVE_EXCHANGE, type: 'topic', options: { durable: true } }],
       prefetchCount: 20,
       defaultSubscribeErrorBehavior: MessageHandlerErrorBehavior.NACK,

@@ -1,4 +1,4 @@
-import { parseDuration, parseLadder } from '@txmsg/nestjs';
+import { maskCredentials, parseDuration, parseLadder } from '@txmsg/nestjs';
 import { errorText } from '../errors/error-text';
 import { ConfigError } from './config-error';
 
@@ -50,18 +50,13 @@ export class EnvReader {
   }
 
   url(name: string, fallback: string, protocols: string[]): string {
-    const value = this.raw(name) ?? fallback;
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      throw new ConfigError(`${name} must be a URL, got "${value}".`);
-    }
-    if (!protocols.includes(url.protocol)) {
-      const schemes = protocols.map((protocol) => `${protocol}//`).join(' or ');
-      throw new ConfigError(`${name} must be a URL starting with ${schemes}, got "${value}".`);
-    }
-    return value;
+    return checkedUrl(name, this.raw(name) ?? fallback, protocols);
+  }
+
+  /** One URL or several separated by commas (the nodes of a cluster), each checked like {@link url}. */
+  urls(name: string, fallback: string, protocols: string[]): string[] {
+    const values = (this.raw(name) ?? fallback).split(',').map((value) => value.trim());
+    return values.map((value) => checkedUrl(name, value, protocols));
   }
 
   /** One of a fixed set of words, compared case-insensitively and returned in lower case. */
@@ -87,4 +82,18 @@ export class EnvReader {
     const value = this.env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }
+}
+
+function checkedUrl(name: string, value: string, protocols: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL, got "${maskCredentials(value)}".`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    const schemes = protocols.map((protocol) => `${protocol}//`).join(' or ');
+    throw new ConfigError(`${name} must be a URL starting with ${schemes}, got "${maskCredentials(value)}".`);
+  }
+  return value;
 }

@@ -8,7 +8,7 @@ describe(loadServiceConfig.name, () => {
       host: '127.0.0.1',
       port: 3001,
       db: { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'bank1', migrate: true },
-      rabbitUrl: 'amqp://guest:guest@127.0.0.1:5672',
+      rabbitUrls: ['amqp://guest:guest@127.0.0.1:5672'],
       retryLadderMs: [1, 5, 10, 30, 60, 120, 300, 600].map((minutes) => minutes * 60_000),
       adminToken: undefined,
       logLevel: 'info',
@@ -45,7 +45,7 @@ describe(loadServiceConfig.name, () => {
       host: '0.0.0.0',
       port: 4000,
       db: { host: 'db', port: 3307, user: 'pay', password: 'secret', database: 't_pay_1', migrate: false },
-      rabbitUrl: 'amqps://u:p@mq:5671/v',
+      rabbitUrls: ['amqps://u:p@mq:5671/v'],
       retryLadderMs: [100, 200],
       adminToken: 'token',
       logLevel: 'debug',
@@ -63,6 +63,22 @@ describe(loadServiceConfig.name, () => {
     expect(
       loadServiceConfig('bank1', 3001, { RABBITMQ_QUEUE_TYPE: 'quorum', TXMSG_CRASH_POINT: 'relay-before-publish' }),
     ).toMatchObject({ queueType: 'quorum', crashPoint: 'relay-before-publish' });
+  });
+
+  it('reads several broker addresses, one per cluster node, separated by commas', () => {
+    const RABBITMQ_URL = 'amqp://u:p@mq1:5672/v, amqp://u:p@mq2:5672/v,amqp://u:p@mq3:5672/v';
+    expect(loadServiceConfig('bank1', 3001, { RABBITMQ_URL }).rabbitUrls).toEqual([
+      'amqp://u:p@mq1:5672/v',
+      'amqp://u:p@mq2:5672/v',
+      'amqp://u:p@mq3:5672/v',
+    ]);
+  });
+
+  it('never repeats a password in the sentence that refuses a broker address', () => {
+    const RABBITMQ_URL = 'amqp://u:secret@mq1:5672/v,http://u:secret@mq2/v';
+    expect(() => loadServiceConfig('bank1', 3001, { RABBITMQ_URL })).toThrow(
+      new ConfigError('RABBITMQ_URL must be a URL starting with amqp:// or amqps://, got "http://u:***@mq2/v".'),
+    );
   });
 
   it.each([

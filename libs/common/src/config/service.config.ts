@@ -24,7 +24,8 @@ export interface ServiceConfig {
   host: string;
   port: number;
   db: DatabaseConfig;
-  rabbitUrl: string;
+  /** The broker's address, or each node's address of a cluster (RABBITMQ_URL, comma-separated). */
+  rabbitUrls: string[];
   retryLadderMs: number[];
   adminToken?: string;
   logLevel: LogLevel;
@@ -76,7 +77,7 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
       database,
       migrate: read.bool('DB_MIGRATE', true),
     },
-    rabbitUrl: read.url('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
+    rabbitUrls: read.urls('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
     retryLadderMs: read.ladder('RETRY_LADDER', DEFAULT_RETRY_LADDER),
     adminToken: read.optional('TXMSG_ADMIN_TOKEN'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),

@@ -5,7 +5,7 @@ import type { ServiceConfig } from './service.config';
 export function txMsgOptions(config: ServiceConfig): TxMsgRuntimeOptions {
   return {
     service: config.service,
-    broker: { uri: config.rabbitUrl, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
+    broker: { uri: config.rabbitUrls, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
     retry: { ladderMs: config.retryLadderMs },
     relay: { ...config.relay },
     consumer: config.consumer,

@@ -49,7 +49,7 @@ export async function bootstrapService<C extends ServiceConfig>(definition: Serv
   try {
     const config = definition.loadConfig();
     await ensureDatabase(config.db, config.startupWaitMs);
-    await ensureBroker(config.rabbitUrl, config.startupWaitMs);
+    await ensureBroker(config.rabbitUrls, config.startupWaitMs);
     // Instances starting together on one database apply its migrations one after the other.
     const app = await withMigrationLock(config.db, config.startupWaitMs, () =>
       createApp(definition.rootModule(config), definition.rawBody ?? false),

@@ -1,5 +1,6 @@
 import { CRASH_POINTS } from '../support/crash-point';
 import type { ResolvedTxMsgOptions } from './resolved-options';
+import { brokerUriProblems } from './broker-uri-problems';
 import { notifyProblems } from './notify-problems';
 
 /**
@@ -14,9 +15,7 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(options.service ?? '')) {
     problems.push(`service must be a lower-case name such as "bank1", got "${options.service}".`);
   }
-  if (!/^amqps?:\/\//.test(options.broker.uri ?? '')) {
-    problems.push(`broker.uri must be an amqp:// or amqps:// URI, got "${options.broker.uri}".`);
-  }
+  problems.push(...brokerUriProblems(options.broker.uri));
   if (!['classic', 'quorum'].includes(options.broker.queueType)) {
     problems.push(`broker.queueType must be "classic" or "quorum", got "${options.broker.queueType}".`);
   }

@@ -1,7 +1,10 @@
 /** Broker connection and topology. */
 export interface TxMsgBrokerOptions {
-  /** AMQP URI; a vhost in the path isolates an environment. */
-  uri: string;
+  /**
+   * AMQP URI; a vhost in the path isolates an environment. For a cluster, every node's URI: the
+   * library connects to the first that answers and moves on to the next when its node goes away.
+   */
+  uri: string | string[];
   /** Topic exchange every integration event is published to. Default `txmsg.events`. */
   exchange?: string;
   /** Unacknowledged deliveries per consumer channel. Default 20. */
