@@ -2,6 +2,7 @@ import { waitFor } from '@txmsg/nestjs/testing';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -92,25 +93,27 @@ export class RabbitCluster implements BrokerTarget {
     return this.nodes.map((node) => nodeUrl(node, vhost)).join(',');
   }
 
-  /** Starts a node (again) and waits until it runs; a stopped member rejoins its cluster by itself. */
+  /**
+   * Starts a node (again) and waits until it takes AMQP connections, which it does last in its boot;
+   * a stopped member rejoins its cluster by itself. Readiness is a TCP connect, not `rabbitmqctl`:
+   * each CLI call boots an Erlang VM of its own, seconds on a busy machine.
+   */
   async startNode(node: ClusterNode): Promise<void> {
     await run(join(SCRIPTS, 'rabbitmq-server'), ['-detached'], { env: this.nodeEnv(node), timeout: 30_000 });
     this.started.add(node);
-    // `await_startup` refuses a node that has not registered yet: ask until it answers.
-    await waitFor(
-      () =>
-        this.ctl(node, 'await_startup', '--timeout', '60').then(
-          () => true,
-          () => false,
-        ),
-      {
-        timeoutMs: NODE_START_DEADLINE_MS,
-        intervalMs: 500,
-        description: `${node.name} running`,
-      },
-    );
-    const pid = (await this.ctl(node, 'eval', 'os:getpid().')).trim().replace(/"/g, '');
-    writeFileSync(join(node.dir, 'pid'), pid);
+    // Its pid file first, so even a test process that dies right now leaves nothing running.
+    let pid: number | undefined;
+    await waitFor(() => (pid = findNodePid(node.name)) !== undefined, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+      description: `${node.name}'s process`,
+    });
+    writeFileSync(join(node.dir, 'pid'), String(pid));
+    await waitFor(() => alive(pid!) && acceptsConnections(node.port), {
+      timeoutMs: NODE_START_DEADLINE_MS,
+      intervalMs: 200,
+      description: `${node.name} taking AMQP connections on port ${node.port}`,
+    });
   }
 
   /** Stops a node the orderly way (`rabbitmqctl stop`: its VM exits). */
@@ -228,7 +231,8 @@ export class RabbitCluster implements BrokerTarget {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async table(vhost: string, ...args: string[]): Promise<string[][]> {
+  /** A `rabbitmqctl list_…` of `vhost` as rows of words, e.g. `list('v', 'list_queues', 'name', 'type')`. */
+  async table(vhost: string, ...args: string[]): Promise<string[][]> {
     const [command, ...items] = args;
     const out = await this.ctl(this.anyRunning(), '-q', command, '-p', vhost, ...items);
     return out
@@ -259,6 +263,37 @@ export class RabbitCluster implements BrokerTarget {
 
 function nodeUrl(node: ClusterNode, vhost: string): string {
   return `amqp://guest:guest@127.0.0.1:${node.port}/${encodeURIComponent(vhost)}`;
+}
+
+/**
+ * The pid of a node's VM, found by the node name in its environment (Linux /proc): RabbitMQ 3.10
+ * does not write RABBITMQ_PID_FILE itself when started with `-detached`, so the harness writes it.
+ */
+function findNodePid(name: string): number | undefined {
+  for (const entry of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('beam')) continue;
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      if (env.includes(`RABBITMQ_NODENAME=${name}`)) return Number(entry);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return undefined;
+}
+
+function acceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1000);
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
 
 function nodePid(node: ClusterNode): number | undefined {

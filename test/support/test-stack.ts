@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type Connection, createConnection } from 'mysql2/promise';
+import type { BrokerTarget } from './broker-target';
 import type { ServiceName } from './built-service';
 import { forgetLogs } from './failure-logs';
 import { freePort } from './free-port';
+import { queueDepths, type QueueDepth } from './servers';
 import { addVhost, deleteVhost } from './vhosts';
 import { ServiceProcess } from './service-process';
 
@@ -14,6 +16,14 @@ const server = {
   password: process.env.DB_PASSWORD ?? '',
 };
 const amqpHostPort = process.env.TEST_AMQP_HOST_PORT ?? '127.0.0.1:5672';
+
+/** The machine's RabbitMQ (TEST_AMQP_HOST_PORT), where every stack runs unless told otherwise. */
+export const machineBroker: BrokerTarget = {
+  url: (vhost) => `amqp://guest:guest@${amqpHostPort}/${vhost}`,
+  addVhost,
+  deleteVhost,
+  queueDepths,
+};
 
 /** Throws unless `name` is visibly a throw-away test database, so cleanup can never drop real data. */
 export function assertTestDatabase(name: string): void {
@@ -33,18 +43,24 @@ export class TestStack {
   private constructor(
     readonly runId: string,
     readonly vhost: string,
+    private readonly broker: BrokerTarget,
   ) {}
 
-  /** Creates the vhost (guest has full rights on it). */
-  static async create(label = 'e2e'): Promise<TestStack> {
+  /** Creates the vhost (guest has full rights on it) on `broker`: the machine's, or a test cluster. */
+  static async create(label = 'e2e', broker = machineBroker): Promise<TestStack> {
     const runId = `${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
-    const stack = new TestStack(runId, `t_${runId}`);
-    await addVhost(stack.vhost);
+    const stack = new TestStack(runId, `t_${runId}`, broker);
+    await broker.addVhost(stack.vhost);
     return stack;
   }
 
   get rabbitUrl(): string {
-    return `amqp://guest:guest@${amqpHostPort}/${this.vhost}`;
+    return this.broker.url(this.vhost);
+  }
+
+  /** The depth of every queue of this run's vhost. */
+  queueDepths(): Promise<Record<string, QueueDepth>> {
+    return this.broker.queueDepths(this.vhost);
   }
 
   /** The database a service uses in this run (`t_<service>_<run>`), dropped by `destroy()`. */
@@ -111,7 +127,7 @@ export class TestStack {
     } finally {
       await connection.end();
     }
-    await deleteVhost(this.vhost); // a test may have deleted it
+    await this.broker.deleteVhost(this.vhost); // a test may have deleted it
   }
 
   private connect(database?: string): Promise<Connection> {

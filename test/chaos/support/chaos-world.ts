@@ -1,6 +1,7 @@
 import type { ServiceName } from '../../support/built-service';
 import { freePort } from '../../support/free-port';
 import type { ExitStatus, ServiceProcess } from '../../support/service-process';
+import type { BrokerTarget } from '../../support/broker-target';
 import { TestStack } from '../../support/test-stack';
 
 /** Settings that make every recovery path of the services fast enough for a test. */
@@ -40,6 +41,7 @@ const STOP_DEADLINE_MS = 30_000;
 export class ChaosWorld {
   private readonly instances = new Map<ServiceName, (ServiceProcess | undefined)[]>();
   private readonly overrides = new Map<ServiceName, Record<string, string>>();
+  private readonly instanceOverrides = new Map<string, Record<string, string>>();
   private readonly ports = new Map<string, number>();
   private cursor = 0;
   /** The faults injected so far, with their times, for the record of a failed run. */
@@ -50,8 +52,8 @@ export class ChaosWorld {
   private constructor(readonly stack: TestStack) {}
 
   /** A world whose account and pay (instances 0) reach each other at ports that survive restarts. */
-  static async create(label: string): Promise<ChaosWorld> {
-    const world = new ChaosWorld(await TestStack.create(label));
+  static async create(label: string, broker?: BrokerTarget): Promise<ChaosWorld> {
+    const world = new ChaosWorld(await TestStack.create(label, broker));
     world.configure('account', { PAY_URL: `http://127.0.0.1:${await world.port('pay', 0)}` });
     // pay notifies only receivers it was told of: account's webhook endpoint.
     world.configure('pay', { NOTIFY_URL_ALLOW: `http://127.0.0.1:${await world.port('account', 0)}` });
@@ -70,10 +72,16 @@ export class ChaosWorld {
     this.overrides.set(service, { ...this.overrides.get(service), ...env });
   }
 
+  /** Environment instance `index` of `service` starts with from now on (on top of {@link configure}'s). */
+  configureInstance(service: ServiceName, index: number, env: Record<string, string>): void {
+    const key = `${service}#${index}`;
+    this.instanceOverrides.set(key, { ...this.instanceOverrides.get(key), ...env });
+  }
+
   /** Starts instance `index` of a service (waiting until healthy), with extra env for this start only. */
   async start(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await this.port(service, index);
-    const process = await this.stack.spawn(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env }, port);
+    const process = await this.stack.spawn(service, this.envOf(service, index, env), port);
     // Like a load balancer's readiness check: no load reaches it before it is healthy.
     await process.waitHealthy(START_DEADLINE_MS);
     const list = this.instances.get(service) ?? [];
@@ -85,7 +93,7 @@ export class ChaosWorld {
   /** Starts instance `index` without waiting for health (it may die at a crash point at once). */
   async spawn(service: ServiceName, index = 0, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const port = await this.port(service, index);
-    const process = await this.stack.spawn(service, { ...CHAOS_ENV, ...this.overrides.get(service), ...env }, port);
+    const process = await this.stack.spawn(service, this.envOf(service, index, env), port);
     const list = this.instances.get(service) ?? [];
     list[index] = process;
     this.instances.set(service, list);
@@ -147,6 +155,11 @@ export class ChaosWorld {
     return list.length === 0 ? undefined : list[this.cursor++ % list.length];
   }
 
+  /** The services that have run (each has its database). */
+  services(): ServiceName[] {
+    return [...this.instances.keys()];
+  }
+
   /** Every instance that has run, for their logs. */
   all(): ServiceProcess[] {
     return [...this.instances.values()].flat().filter((p): p is ServiceProcess => !!p);
@@ -162,5 +175,14 @@ export class ChaosWorld {
 
   async destroy(): Promise<void> {
     await this.stack.destroy();
+  }
+
+  private envOf(service: ServiceName, index: number, env: Record<string, string>): Record<string, string> {
+    return {
+      ...CHAOS_ENV,
+      ...this.overrides.get(service),
+      ...this.instanceOverrides.get(`${service}#${index}`),
+      ...env,
+    };
   }
 }

@@ -11,8 +11,8 @@ export interface ChaosRow {
   problems: string[];
 }
 
-/** Prints the chaos table and writes it as JSON to chaos-results/. */
-export function printChaosTable(rows: ChaosRow[]): void {
+/** Prints the chaos table and writes it as JSON to chaos-results/`file` (one file per chaos spec). */
+export function printChaosTable(rows: ChaosRow[], file = 'latest.json'): void {
   const header = ['scenario', 'operations', 'faults injected', 'lost', 'duplicated effects', 'time to quiet'];
   const lines = rows.map((r) => [
     r.scenario,
@@ -29,5 +29,5 @@ export function printChaosTable(rows: ChaosRow[]): void {
   process.stdout.write(`\nChaos results\n${table}\n\n`);
   const dir = join(__dirname, '..', '..', '..', 'chaos-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
+  writeFileSync(join(dir, file), JSON.stringify({ at: new Date().toISOString(), rows }, null, 2));
 }

@@ -1,6 +1,7 @@
 import { waitFor } from '@txmsg/nestjs/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrokerTarget } from '../../support/broker-target';
 import { ChaosWorld } from './chaos-world';
 import { checkLedger, startingBalances, type LedgerVerdict } from './ledger';
 import { LoadDriver, type LoadOptions } from './load';
@@ -32,10 +33,15 @@ const DEFAULT_LOAD: LoadOptions = {
 
 /**
  * Runs one scenario in a fresh world: starts the services, drives the load while the faults run,
- * stops the load, waits (with a deadline) until the ledger holds, and returns the table row.
+ * stops the load, waits (with a deadline) until the ledger holds, and returns the table row. The
+ * world's vhost is on `broker` (the machine's RabbitMQ unless given).
  */
-export async function runScenario(scenario: Scenario, quietDeadlineMs = 90_000): Promise<ChaosRow> {
-  const world = await ChaosWorld.create(scenario.name.replace(/\W+/g, '_').slice(0, 16));
+export async function runScenario(
+  scenario: Scenario,
+  quietDeadlineMs = 90_000,
+  broker?: BrokerTarget,
+): Promise<ChaosRow> {
+  const world = await ChaosWorld.create(scenario.name.replace(/\W+/g, '_').slice(0, 16), broker);
   try {
     await scenario.configure?.(world);
     const counts = { bank1: 1, bank2: 1, pay: 1, account: 1, ...scenario.instances };
