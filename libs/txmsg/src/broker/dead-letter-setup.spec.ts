@@ -5,8 +5,11 @@ import { deadLetterArguments, deadLetterTopologyOf } from './dead-letter';
 import { withDeadLetterExchange } from './dead-letter-setup';
 import { withDefaultArguments } from './queue-arguments';
 
-/** Records every queue declared, on a channel of the connection or the default channel. */
-function fakeBroker() {
+/**
+ * Records every queue declared, on a channel of the connection or the default channel; `existing`
+ * says which declarations of an existing queue the broker accepts (RabbitMQ refuses other arguments).
+ */
+function fakeBroker(existing?: (options?: Options.AssertQueue) => boolean) {
   const declared = new Map<string, Options.AssertQueue | undefined>();
   const channel = {
     on: () => undefined,
@@ -14,6 +17,7 @@ function fakeBroker() {
     assertExchange: async () => ({}),
     bindQueue: async () => ({}),
     assertQueue: async (queue: string, options?: Options.AssertQueue) => {
+      if (existing && !existing(options)) throw Object.assign(new Error('PRECONDITION_FAILED'), { code: 406 });
       declared.set(queue, options);
       return { queue, messageCount: 0, consumerCount: 0 };
     },
@@ -86,5 +90,29 @@ describe('queue arguments the library declares', () => {
     );
     expect(setup.subscription.queueOptions?.arguments).toEqual({ 'x-dead-letter-exchange': 'mine' });
     expect(declared.size).toBe(0);
+  });
+
+  it('keeps a quorum queue declared without the dead-letter exchange, with a warning', async () => {
+    const { amqp } = fakeBroker((options) => !options?.arguments?.['x-dead-letter-exchange']);
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const quorumSubscription = withDefaultArguments(subscription(), { 'x-queue-type': 'quorum' });
+    const setup = await withDeadLetterExchange(
+      { ...quorumSubscription, queue: 'bank2.credit' },
+      { exchange: 'txmsg.events', quorum: true, amqp, logger },
+    );
+    expect(setup.registered).toBeUndefined();
+    expect(setup.subscription.queueOptions?.arguments).toEqual({ 'x-queue-type': 'quorum' });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('exists without the library'));
+  });
+
+  it('fails start-up with what to do when the queue exists as a classic queue and quorum is asked', async () => {
+    const { amqp } = fakeBroker((options) => !options?.arguments?.['x-queue-type']);
+    const quorumSubscription = withDefaultArguments(subscription(), { 'x-queue-type': 'quorum' });
+    await expect(
+      withDeadLetterExchange(
+        { ...quorumSubscription, queue: 'bank2.credit' },
+        { exchange: 'txmsg.events', quorum: true, amqp, logger },
+      ),
+    ).rejects.toThrow(/queue bank2\.credit exists with another type.*Drain and delete it/);
   });
 });

@@ -20,7 +20,8 @@ export interface DeadLetterSetup {
  * Puts the library's dead-letter exchange under the subscription's named queue and declares its
  * parking queue. A queue whose application chose its own dead-letter exchange keeps it; a queue
  * that already exists with other arguments (declared by an earlier version) keeps them, with a
- * warning saying how to add the safety net.
+ * warning saying how to add the safety net; one of another type (classic, now that the queue type
+ * is quorum) fails start-up with a sentence saying what to do.
  */
 export async function withDeadLetterExchange(
   subscription: RabbitHandlerConfig & { queue: string },
@@ -36,6 +37,14 @@ export async function withDeadLetterExchange(
   );
   const connection = context.amqp.connection as unknown as ChannelSource;
   if (!(await canDeclareQueue(connection, queue, withDeadLetter.queueOptions ?? {}))) {
+    if (!(await canDeclareQueue(connection, queue, subscription.queueOptions ?? {}))) {
+      // Else golevelup's own declaration fails the same way, as an uncaught error that says less.
+      throw new Error(
+        `queue ${queue} exists with another type or other arguments than its subscription declares ` +
+          `(a classic queue declared before broker.queueType was "quorum", say); RabbitMQ never changes an existing queue. ` +
+          `Drain and delete it, or move its messages to a queue of the new type, then start again.`,
+      );
+    }
     context.logger.warn(
       `queue ${queue} exists without the library's dead-letter exchange (declared by an earlier version); ` +
         `messages the broker rejects there are not parked. Delete the queue once drained, or add a policy: ` +
