@@ -16,7 +16,7 @@ const run = promisify(execFile);
  * The RabbitMQ scripts run directly rather than through the /usr/sbin wrappers, which switch to the
  * rabbitmq user and so to the machine broker's home and cookie. RABBITMQ_SCRIPTS overrides the place.
  */
-const SCRIPTS = process.env.RABBITMQ_SCRIPTS ?? '/usr/lib/rabbitmq/bin';
+const SCRIPTS = process.env.RABBITMQ_SCRIPTS ?? scriptsDir();
 /** Every cluster directory starts with this, so one a crashed test run left behind can be found. */
 const DIR_PREFIX = 'txmsg-rabbit-cluster-';
 const NODE_START_DEADLINE_MS = 90_000;
@@ -259,6 +259,14 @@ export class RabbitCluster implements BrokerTarget {
       ERL_FLAGS: '-kernel inet_dist_use_interface {127,0,0,1}',
     };
   }
+}
+
+/** Debian's and RPM's place, else the directory of the `rabbitmq-server` on PATH (a generic-unix install). */
+function scriptsDir(): string {
+  const packaged = '/usr/lib/rabbitmq/bin';
+  if (existsSync(join(packaged, 'rabbitmq-server'))) return packaged;
+  const onPath = (process.env.PATH ?? '').split(':').find((dir) => existsSync(join(dir, 'rabbitmq-server')));
+  return onPath ?? packaged;
 }
 
 function nodeUrl(node: ClusterNode, vhost: string): string {
