@@ -17,7 +17,8 @@ const { SERVICE_NODE_OPTIONS } = require('./service-node-options');
 const root = path.resolve(__dirname, '..');
 const verbose = process.env.DEMO_VERBOSE === '1';
 const db = { host: process.env.DB_HOST || '127.0.0.1', port: Number(process.env.DB_PORT || 3306) };
-const amqp = new URL(process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672');
+// A cluster's RABBITMQ_URL lists every node; the demo checks the first.
+const amqp = new URL((process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672').split(',')[0].trim());
 const broker = { host: amqp.hostname, port: Number(amqp.port || 5672) };
 
 const SERVICES = [
