@@ -1,3 +1,4 @@
+import { waitFor } from '@txmsg/nestjs/testing';
 import type { ServiceName } from '../support/built-service';
 import type { ClusterNode, RabbitCluster } from '../support/rabbit-cluster';
 import type { ChaosWorld } from './support/chaos-world';
@@ -64,18 +65,31 @@ function onCluster(
   };
 }
 
-/** Stops or kills `node` under load, waits, and starts it again (it rejoins the cluster). */
+/**
+ * Stops or kills `node` under load, waits, and starts it again (it rejoins the cluster). When the
+ * node led quorum queue `led`, the queue must elect a leader on another node meanwhile.
+ */
 async function outage(
   world: ChaosWorld,
   cluster: RabbitCluster,
   node: ClusterNode,
   how: 'stop' | 'kill -9',
   why: string,
+  led?: string,
 ): Promise<number> {
   world.note(`${how} ${node.name} (${why})`);
   if (how === 'stop') await cluster.stopNode(node);
   else await cluster.killNode(node);
-  await during(DOWN_MS);
+  const failover = async () => {
+    if (!led) return;
+    await waitFor(async () => (await cluster.leaderOf(world.stack.vhost, led)) !== node, {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      description: `${led} led by another node than ${node.name}`,
+    });
+    world.note(`${led} led by ${(await cluster.leaderOf(world.stack.vhost, led)).name}`);
+  };
+  await Promise.all([during(DOWN_MS), failover()]);
   world.note(`start ${node.name}`);
   await cluster.startNode(node);
   return 1;
@@ -89,7 +103,7 @@ export function clusterScenarios(cluster: () => RabbitCluster, leaks: LeakedCred
       'RabbitMQ cluster: leader node of the busiest quorum queue stopped, then started again',
       async (world) => {
         const leader = await cluster().leaderOf(world.stack.vhost, BUSIEST_QUEUE);
-        return outage(world, cluster(), leader, 'stop', `leader of ${BUSIEST_QUEUE}`);
+        return outage(world, cluster(), leader, 'stop', `leader of ${BUSIEST_QUEUE}`, BUSIEST_QUEUE);
       },
       leaks,
     ),
@@ -98,8 +112,9 @@ export function clusterScenarios(cluster: () => RabbitCluster, leaks: LeakedCred
       'RabbitMQ cluster: a node killed with kill -9',
       async (world) => {
         // The leader of bank1's queue of credits: its deliveries and its consumers move elsewhere.
-        const leader = await cluster().leaderOf(world.stack.vhost, 'bank1.complete-on-transfer-credited');
-        return outage(world, cluster(), leader, 'kill -9', 'leader of bank1.complete-on-transfer-credited');
+        const queue = 'bank1.complete-on-transfer-credited';
+        const leader = await cluster().leaderOf(world.stack.vhost, queue);
+        return outage(world, cluster(), leader, 'kill -9', `leader of ${queue}`, queue);
       },
       leaks,
     ),
