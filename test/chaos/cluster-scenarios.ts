@@ -66,8 +66,9 @@ function onCluster(
 }
 
 /**
- * Stops or kills `node` under load, waits, and starts it again (it rejoins the cluster). When the
- * node led quorum queue `led`, the queue must elect a leader on another node meanwhile.
+ * Stops or kills `node` under load, waits, and starts it again (it rejoins the cluster) unless
+ * `restart` is false: then it stays down until the ledger has balanced, and the scenario's cleanup
+ * starts it. When the node led quorum queue `led`, the queue must elect a leader on another node.
  */
 async function outage(
   world: ChaosWorld,
@@ -76,6 +77,7 @@ async function outage(
   how: 'stop' | 'kill -9',
   why: string,
   led?: string,
+  restart = true,
 ): Promise<number> {
   world.note(`${how} ${node.name} (${why})`);
   if (how === 'stop') await cluster.stopNode(node);
@@ -90,6 +92,7 @@ async function outage(
     world.note(`${led} led by ${(await cluster.leaderOf(world.stack.vhost, led)).name}`);
   };
   await Promise.all([during(DOWN_MS), failover()]);
+  if (!restart) return 1;
   world.note(`start ${node.name}`);
   await cluster.startNode(node);
   return 1;
@@ -109,12 +112,13 @@ export function clusterScenarios(cluster: () => RabbitCluster, leaks: LeakedCred
     ),
     onCluster(
       cluster,
-      'RabbitMQ cluster: a node killed with kill -9',
+      'RabbitMQ cluster: a node killed with kill -9, back only after the ledger balanced',
       async (world) => {
         // The leader of bank1's queue of credits: its deliveries and its consumers move elsewhere.
         const queue = 'bank1.complete-on-transfer-credited';
         const leader = await cluster().leaderOf(world.stack.vhost, queue);
-        return outage(world, cluster(), leader, 'kill -9', `leader of ${queue}`, queue);
+        // It stays down until the system is quiet: two nodes of three must do all the work.
+        return outage(world, cluster(), leader, 'kill -9', `leader of ${queue}`, queue, false);
       },
       leaks,
     ),
