@@ -116,9 +116,14 @@ export class RabbitCluster implements BrokerTarget {
     });
   }
 
-  /** Stops a node the orderly way (`rabbitmqctl stop`: its VM exits). */
+  /**
+   * Stops a node the orderly way (`rabbitmqctl stop`) and waits until its VM has exited, so that a
+   * start right after finds its ports free.
+   */
   async stopNode(node: ClusterNode): Promise<void> {
+    const pid = nodePid(node);
     await this.ctl(node, 'stop');
+    await waitFor(() => !pid || !alive(pid), { timeoutMs: 30_000, description: `${node.name} exited` });
     this.started.delete(node);
     rmSync(join(node.dir, 'pid'), { force: true });
   }
@@ -231,7 +236,7 @@ export class RabbitCluster implements BrokerTarget {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** A `rabbitmqctl list_…` of `vhost` as rows of words, e.g. `list('v', 'list_queues', 'name', 'type')`. */
+  /** A `rabbitmqctl list_…` of `vhost` as rows of words, e.g. `table('v', 'list_queues', 'name', 'type')`. */
   async table(vhost: string, ...args: string[]): Promise<string[][]> {
     const [command, ...items] = args;
     const out = await this.ctl(this.anyRunning(), '-q', command, '-p', vhost, ...items);
