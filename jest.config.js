@@ -30,9 +30,9 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // One file at a time unless told otherwise: `test:all` runs unit and e2e two files at a time
-  // (each e2e file has its own databases and vhost, and mostly waits on its services), then the
-  // latency and chaos files alone — the former measure latencies, the latter restart the servers.
+  // One file at a time unless told otherwise: `test:all` runs unit, e2e and cluster two files at a
+  // time (each e2e file has its own databases and vhost, and mostly waits on its services), then
+  // the latency and chaos files alone — the former measure latencies, the latter restart the servers.
   maxWorkers: 1,
   projects: [
     {
@@ -64,6 +64,16 @@ module.exports = {
       // Faults against real service processes and the real servers (they are restarted), with a
       // ledger; bounded to a few minutes. `npm run test:chaos` runs it alone.
       testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '/test/chaos/cluster\\.chaos-spec\\.ts$'],
+      testEnvironment: '<rootDir>/test/support/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'cluster',
+      // Chaos on a three-node RabbitMQ cluster of the test's own: it never touches the machine's
+      // servers, so it runs beside the e2e files instead of with the chaos that restarts them.
+      testMatch: ['<rootDir>/test/chaos/cluster.chaos-spec.ts'],
       testEnvironment: '<rootDir>/test/support/e2e-environment.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
