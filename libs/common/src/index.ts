@@ -37,3 +37,4 @@ export { IdempotencyKeyHeader, TX_NO_IDEMPOTENCY_KEY, checkIdempotencyKey } from
 export { type TextFormat } from './validation/text-format';
 export { errorText } from './errors/error-text';
 export { TX_NO, TX_NO_MESSAGE, IsTxNo } from './validation/tx-no';
+export { AccountViewDto } from './http/account-view.dto';

@@ -1,8 +1,7 @@
-import { AccountNoPipe, ApiAccountNoParam, ApiErrors } from '@app/common';
+import { AccountNoPipe, AccountViewDto, ApiAccountNoParam, ApiErrors } from '@app/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, Get, Param } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { AccountViewDto } from './dto/account-view.dto';
 import { type AccountView, GetAccountQuery } from './queries/get-account/get-account.query';
 
 @ApiTags('accounts')

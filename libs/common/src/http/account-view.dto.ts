@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AccountView } from '../queries/get-account/get-account.query';
 
-/** The OpenAPI shape of an {@link AccountView}. */
-export class AccountViewDto implements AccountView {
+/** The OpenAPI shape of `GET /accounts/:accountNo`, the same at bank1, bank2 and account. */
+export class AccountViewDto {
   @ApiProperty({ example: '6222020000000001' })
   accountNo: string;
 
