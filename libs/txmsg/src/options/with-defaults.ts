@@ -13,7 +13,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     service: options.service,
     broker: {
       exchange: 'txmsg.events',
-      prefetch: 20,
+      prefetch: 50,
       queueType: 'classic',
       connectTimeoutMs: 30_000,
       ...options.broker,
