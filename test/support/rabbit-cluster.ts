@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BrokerTarget } from './broker-target';
 import { freePort } from './free-port';
-import type { QueueDepth } from './servers';
+import { QUEUE_DEPTH_COLUMNS, type QueueDepth, queueDepthsOf } from './servers';
 
 const run = promisify(execFile);
 
@@ -168,21 +168,7 @@ export class RabbitCluster implements BrokerTarget {
   }
 
   async queueDepths(vhost: string): Promise<Record<string, QueueDepth>> {
-    const rows = await this.table(
-      vhost,
-      'list_queues',
-      'name',
-      'messages',
-      'messages_ready',
-      'messages_unacknowledged',
-      'consumers',
-    );
-    return Object.fromEntries(
-      rows.map(([name, messages, ready, unacked, consumers]) => [
-        name,
-        { messages: Number(messages), ready: Number(ready), unacked: Number(unacked), consumers: Number(consumers) },
-      ]),
-    );
+    return queueDepthsOf(await this.table(vhost, 'list_queues', ...QUEUE_DEPTH_COLUMNS));
   }
 
   /** The node that leads quorum queue `queue` of `vhost` now. */

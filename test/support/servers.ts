@@ -93,30 +93,25 @@ export interface QueueDepth {
   consumers: number;
 }
 
+/** The `rabbitmqctl list_queues` columns a {@link QueueDepth} is read from, in order. */
+export const QUEUE_DEPTH_COLUMNS = ['name', 'messages', 'messages_ready', 'messages_unacknowledged', 'consumers'];
+
+/** Queue depths by name, from `list_queues` rows of {@link QUEUE_DEPTH_COLUMNS}. */
+export function queueDepthsOf(rows: string[][]): Record<string, QueueDepth> {
+  return Object.fromEntries(
+    rows.map(([name, messages, ready, unacked, consumers]) => [
+      name,
+      { messages: Number(messages), ready: Number(ready), unacked: Number(unacked), consumers: Number(consumers) },
+    ]),
+  );
+}
+
 /** The depth of every queue of a vhost. */
 export async function queueDepths(vhost: string): Promise<Record<string, QueueDepth>> {
-  const { stdout } = await run('rabbitmqctl', [
-    '-q',
-    'list_queues',
-    '-p',
-    vhost,
-    'name',
-    'messages',
-    'messages_ready',
-    'messages_unacknowledged',
-    'consumers',
-  ]);
-  return Object.fromEntries(
-    stdout
-      .trim()
-      .split('\n')
-      .filter((l) => l && !/^name\s/.test(l))
-      .map((line) => {
-        const [name, messages, ready, unacked, consumers] = line.trim().split(/\s+/);
-        return [
-          name,
-          { messages: Number(messages), ready: Number(ready), unacked: Number(unacked), consumers: Number(consumers) },
-        ];
-      }),
-  );
+  const { stdout } = await run('rabbitmqctl', ['-q', 'list_queues', '-p', vhost, ...QUEUE_DEPTH_COLUMNS]);
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l && !/^name\s/.test(l));
+  return queueDepthsOf(lines.map((line) => line.trim().split(/\s+/)));
 }
