@@ -1,4 +1,4 @@
-import { affectedRows, bootstrapService } from '@app/common';
+import { affectedRows, bootstrapService, RateLimited, RateLimitModule } from '@app/common';
 import { AmqpConnection, RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -30,7 +30,10 @@ import { NAIVE_CREDITED, NAIVE_EXCHANGE, NAIVE_STARTED, type NaiveTransfer, naiv
 class NaiveTransfersController {
   constructor(private readonly commandBus: CommandBus) {}
 
+  // Rate limited as bank1's route is: the twin keeps bank1's HTTP stack, so the comparison counts
+  // only what reliability adds.
   @Post()
+  @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
   start(@Body() body: StartTransferDto): Promise<TransferAccepted> {
     return this.commandBus.execute(new StartTransferCommand(body.fromAccountNo, body.toAccountNo, body.amount));
@@ -83,7 +86,11 @@ class NaiveBank1Module {
   static forRoot(config: Bank1Config): DynamicModule {
     return {
       module: NaiveBank1Module,
-      imports: [...naiveInfrastructure(config, [Account, Transfer]), CqrsModule.forRoot()],
+      imports: [
+        ...naiveInfrastructure(config, [Account, Transfer]),
+        CqrsModule.forRoot(),
+        RateLimitModule.forRoot(config.rateLimit),
+      ],
       controllers: [NaiveTransfersController],
       providers: [NaiveStartTransferHandler, NaiveCompleteConsumer],
     };
