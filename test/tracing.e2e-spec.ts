@@ -246,4 +246,24 @@ describe('tracing across services', () => {
     expect(found.request.parentSpanId).toBe(caller.parentId);
     expect(found.mq.consume.attributes['txmsg.consume.outcome']).toMatch(/^(applied|duplicate)$/);
   });
+
+  it('exports the spans a service has not sent yet when it is stopped', async () => {
+    // A batch delay of a minute: the request's span still waits in the SDK when SIGTERM comes.
+    const stopping = await stack.start('pay', {
+      ...otel('pay-stopping'),
+      OTEL_BSP_SCHEDULE_DELAY: '60000',
+      NOTIFY_SECRET: SECRET,
+      NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+    });
+    const caller = callerContext();
+    const answer = await stopping.request('GET', '/recharges/no-such-recharge', undefined, {
+      traceparent: caller.traceparent,
+    });
+    expect(answer.status).toBe(404);
+
+    expect(await stopping.stop()).toEqual({ code: 0, signal: null });
+
+    const requests = receiver.trace(caller.traceId).filter((s) => s.kind === SPAN_KIND.SERVER);
+    expect(requests.map((s) => [s.service, s.parentSpanId])).toEqual([['pay-stopping', caller.parentId]]);
+  });
 });

@@ -10,6 +10,7 @@ import { withMigrationLock } from '../database/migration-lock';
 import { HttpErrorFilter } from '../http/http-error.filter';
 import { malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys } from '../http/json-body-guard';
 import { applyServerTimeouts } from '../http/server-timeouts';
+import { stopTelemetry } from '../telemetry/start-telemetry';
 import { setupApiDocs } from './api-docs';
 import { ensureBroker } from './ensure-broker';
 import { StartupError } from './startup-error';
@@ -97,7 +98,8 @@ async function listen(app: INestApplication, config: ServiceConfig): Promise<voi
  * Closes the app on SIGTERM or SIGINT, then exits 0: first the HTTP server stops accepting
  * connections (a load balancer or a retrying client goes to another instance), then Nest's
  * shutdown hooks run — the library cancels its consumers and lets deliveries in flight finish
- * before anything they need is closed — then open requests and connections are closed. Nest's
+ * before anything they need is closed — then open requests and connections are closed, and the
+ * spans not yet exported are sent (when tracing is on). Nest's
  * `enableShutdownHooks()` would re-raise the signal after closing, so a clean stop would look
  * like a crash (exit status 143) to whoever supervises the process.
  */
@@ -113,7 +115,8 @@ function closeOnSignals(app: INestApplication, logger: Logger): void {
     }, SHUTDOWN_GRACE_MS).unref();
     app.getHttpServer().close();
     app.close().then(
-      () => process.exit(0),
+      // The spans of the shutdown itself (the last deliveries, the last marks) included.
+      () => stopTelemetry().then(() => process.exit(0)),
       (error: unknown) => {
         logger.error(`shutdown failed: ${errorText(error)}`);
         process.exit(1);

@@ -1,5 +1,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the SDK is loaded only when switched on */
+import { setTimeout as delay } from 'node:timers/promises';
 import { telemetryEnabled } from './telemetry-enabled';
+
+/** The running SDK, if {@link startTelemetry} started one. */
+let sdk: { shutdown(): Promise<void> } | undefined;
+
+/** How long {@link stopTelemetry} may take: a collector that is down must not hold up a stop. */
+const EXPORT_ON_STOP_MS = 3000;
 
 /**
  * Starts the OpenTelemetry Node SDK when the standard variables ask for it (see
@@ -12,13 +19,12 @@ import { telemetryEnabled } from './telemetry-enabled';
  * from `OTEL_*`.
  *
  * Must run before Nest, express, http, undici or mysql2 are loaded, so the instrumentations can
- * hook them. No signal handler is added to flush on stop (the service's own handler exits the
- * process, and one added here would keep a signal sent during start-up from ending it): spans
- * are exported within `OTEL_BSP_SCHEDULE_DELAY` (5 s by default), and those of a service's last
- * moments may be lost.
+ * hook them. No signal handler is added here (one would keep a signal sent during start-up from
+ * ending the process): the service's own handler calls {@link stopTelemetry} once the app has
+ * closed, so the spans of its last moments are exported rather than lost with the process.
  */
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
-  if (!telemetryEnabled(env)) return;
+  if (!telemetryEnabled(env) || sdk) return;
   const { startNodeSdk } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { HttpInstrumentation } =
     require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
@@ -28,7 +34,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { MySQL2Instrumentation } =
     require('@opentelemetry/instrumentation-mysql2') as typeof import('@opentelemetry/instrumentation-mysql2');
-  startNodeSdk({
+  sdk = startNodeSdk({
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
@@ -47,4 +53,15 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
 function carriesTraceContext(headers: string | (string | string[])[]): boolean {
   if (typeof headers === 'string') return /(^|\n)traceparent:/i.test(headers);
   return headers.some((value, i) => i % 2 === 0 && String(value).toLowerCase() === 'traceparent');
+}
+
+/**
+ * Exports the spans not yet sent and stops the SDK, for at most 3 s (a failed export is dropped:
+ * tracing never fails a shutdown); does nothing when telemetry is off.
+ */
+export async function stopTelemetry(): Promise<void> {
+  const running = sdk;
+  sdk = undefined;
+  if (!running) return;
+  await Promise.race([running.shutdown().catch(() => undefined), delay(EXPORT_ON_STOP_MS, undefined, { ref: false })]);
 }
