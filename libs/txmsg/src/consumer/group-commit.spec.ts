@@ -68,4 +68,45 @@ describe(GroupCommit.name, () => {
     await Promise.all(Array.from({ length: 9 }, (_, i) => group.add(i)));
     expect(most).toBe(1);
   });
+
+  it('with two lanes, starts a second run with what waits while the first is going on, and never a third', async () => {
+    const runs: number[][] = [];
+    const gates: Array<() => void> = [];
+    let running = 0;
+    let most = 0;
+    const group = new GroupCommit<number, number>(
+      async (items) => {
+        runs.push(items);
+        most = Math.max(most, ++running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+        return items;
+      },
+      10,
+      2,
+    );
+
+    const first = [1, 2].map((n) => group.add(n));
+    await turn();
+    const second = [3, 4].map((n) => group.add(n)); // the first run waits at its gate
+    await turn();
+    const third = [5, 6].map((n) => group.add(n)); // both lanes busy: these wait for one
+    await turn();
+    expect(runs).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+
+    gates.shift()!(); // the first run ends; its lane takes what waits
+    await expect(Promise.all(first)).resolves.toEqual([1, 2]);
+    await turn();
+    expect(runs).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    gates.splice(0).forEach((open) => open());
+    await expect(Promise.all([...second, ...third])).resolves.toEqual([3, 4, 5, 6]);
+    expect(most).toBe(2);
+  });
 });

@@ -2,8 +2,9 @@
 export interface TxMsgConsumerOptions {
   /**
    * Group commit: the most deliveries of one consumer applied in one database transaction.
-   * Deliveries that arrive while a transaction of their consumer runs wait for it and share the
-   * next one, so under load many messages cost one commit; alone, a delivery is applied at once.
+   * Up to two transactions of a consumer run at once; deliveries that arrive while both run wait
+   * and share the next one, so under load many messages cost one commit; alone, a delivery is
+   * applied at once.
    * A batch in which a handler throws is rolled back and each of its deliveries runs again in a
    * transaction of its own, so a failing message never fails another. 1 turns it off. Default 50.
    */
