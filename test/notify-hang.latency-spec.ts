@@ -85,7 +85,7 @@ describe('webhook receiver that hangs', () => {
     return latencies;
   }
 
-  const p99 = (latencies: number[]) => [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.99) - 1];
+  const p95 = (latencies: number[]) => [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.95) - 1];
 
   /**
    * Samples pay's open InnoDB transactions every 100 ms until stopped; returns the longest time one
@@ -130,7 +130,7 @@ describe('webhook receiver that hangs', () => {
 
     hang = true;
     const longestTransaction = watchTransactions();
-    const duringHang = await load(8);
+    const duringHang = await load(12);
     const longestOpenMs = await longestTransaction();
     hang = false;
     // A second baseline after the hang, so that a machine that got busier (or quieter) during the
@@ -146,8 +146,10 @@ describe('webhook receiver that hangs', () => {
       { timeoutMs: 20_000, description: 'a timed-out attempt recorded' },
     );
     expect(longestOpenMs).toBeLessThan(1000);
-    // A p99 of a few milliseconds is a handful of samples at the mercy of the scheduler on a 2-core
-    // machine: 25 ms on top of twice the baseline. A POST held in a transaction fails by seconds.
-    expect(p99(duringHang)).toBeLessThanOrEqual(2 * Math.max(p99(responsive), p99(responsiveAgain)) + 25);
+    // The p95, not the p99: on this disk a COMMIT now and then waits a few hundred ms for its fsync,
+    // holding up every recharge committing meanwhile, and the p99 of 100-240 recharges is one such
+    // wait. A POST held in a transaction across the call fails either check by seconds.
+    expect(Math.max(...duringHang)).toBeLessThan(2000);
+    expect(p95(duringHang)).toBeLessThanOrEqual(2 * Math.max(p95(responsive), p95(responsiveAgain)) + 25);
   }, 120_000);
 });
