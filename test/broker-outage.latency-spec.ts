@@ -2,6 +2,7 @@ import { waitFor } from '@txmsg/nestjs/testing';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createConnection } from 'mysql2/promise';
 import { FAST_BANK_ENV, seedAccounts } from './support/banks';
+import { percentile } from './support/percentile';
 import type { ServiceProcess } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';
 import { TestStack } from './support/test-stack';
@@ -73,11 +74,6 @@ function postTransfer(bank1: ServiceProcess, body: object): Promise<Response> {
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
   });
-}
-
-function percentile(latencies: number[], fraction: number): number {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return sorted[Math.ceil(sorted.length * fraction) - 1];
 }
 
 interface LongTransaction {

@@ -2,6 +2,7 @@ import { BrokerTestClient, waitFor } from '@txmsg/nestjs/testing';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { percentile } from './support/percentile';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 
@@ -85,7 +86,7 @@ describe('webhook receiver that hangs', () => {
     return latencies;
   }
 
-  const p95 = (latencies: number[]) => [...latencies].sort((a, b) => a - b)[Math.ceil(latencies.length * 0.95) - 1];
+  const p95 = (latencies: number[]) => percentile(latencies, 0.95);
 
   /**
    * Samples pay's open InnoDB transactions every 100 ms until stopped; returns the longest time one

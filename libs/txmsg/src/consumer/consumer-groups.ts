@@ -5,7 +5,7 @@ import type { Claimed } from './idempotent-delivery';
 /**
  * Transactions of one consumer under way at once: while one waits for its commit (its fsync), the
  * next applies what arrived meanwhile, so the database is never idle between two commits. A
- * 50,000-message drain went from 553 to 704-767 messages/s with two; deliveries of one consumer
+ * 20,000-message drain went from 553 to 704-767 messages/s with two; deliveries of one consumer
  * were never applied in order (a failed batch replays its deliveries side by side), and a hot
  * row only makes the second wait for the first's commit.
  */
