@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { AttemptFailure } from './attempt-outcome';
+import { redactedUrl } from './redacted-url';
 
 /** Lifecycle of a notification. */
 export type NotificationStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
@@ -20,6 +21,7 @@ export interface NotificationRecord {
   id: string;
   subject: string | null;
   type: string;
+  /** The receiver URL, its query string and fragment redacted (see {@link redactedUrl}): they may hold tokens. */
   url: string;
   status: NotificationStatus;
   attempts: NotificationAttempt[];
@@ -63,7 +65,7 @@ export async function listNotifications(dataSource: DataSource, subject: string)
     id: row.notification_id,
     subject: row.subject,
     type: row.type,
-    url: row.target_url,
+    url: redactedUrl(row.target_url),
     status: row.status,
     nextAttemptAt: row.status === 'PENDING' ? row.next_attempt_at : null,
     createdAt: row.created_at,

@@ -1,6 +1,7 @@
 import { SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api';
 import { NO_SPAN, carrierOf, contextOfCarrier, endSpan, startSpan } from '../tracing';
 import type { PostOutcome } from './post-outcome';
+import { redactedUrl } from './redacted-url';
 import type { LeasedNotification } from './record-attempt';
 import type { WebhookPoster } from './webhook-poster';
 
@@ -21,7 +22,7 @@ export async function tracedPost(
   if (span.isRecording()) {
     span.setAttributes({
       'http.request.method': 'POST',
-      'url.full': row.target_url.split('?')[0], // a query string may hold a token
+      'url.full': redactedUrl(row.target_url), // a query string may hold a token
       'txmsg.notification.id': row.notification_id,
       'txmsg.notification.attempt': row.attempts + 1,
     });
