@@ -40,10 +40,10 @@ export class AppModule {
   }
 }
 
-/** The shared options plus the webhook keys and allowed receivers; notifications retry on RETRY_LADDER. */
+/** The shared options plus the webhook receivers, each with its own key; notifications retry on RETRY_LADDER. */
 function payTxMsgOptions(config: PayConfig): TxMsgRuntimeOptions {
   return {
     ...txMsgOptions(config),
-    notify: { secret: config.notifySecret, secrets: config.notifySecrets, allowedOrigins: config.notifyUrlAllow },
+    notify: { secrets: config.notifySecrets },
   };
 }

@@ -1,15 +1,14 @@
 import { ConfigError, type Env, EnvReader, loadServiceConfig, parseAmount, type ServiceConfig } from '@app/common';
 import type Decimal from 'decimal.js';
-import { parseNotifySecrets, parseOrigins } from './recharges/notify-secrets';
+import { parseNotifySecrets } from './recharges/notify-secrets';
 
-/** pay's configuration: the shared variables plus webhook signing keys and the recharge limit. */
+/** pay's configuration: the shared variables plus webhook receivers with their keys, and the recharge limit. */
 export interface PayConfig extends ServiceConfig {
-  /** HMAC-SHA256 key for every webhook receiver without its own (NOTIFY_SECRET). */
-  notifySecret?: string;
-  /** HMAC-SHA256 keys by receiver origin, e.g. `{ "https://merchant.example": "k1" }` (NOTIFY_SECRETS); each origin is allowed. */
+  /**
+   * The receivers a notifyUrl may point to, each with its own HMAC-SHA256 key, e.g.
+   * `{ "https://merchant.example/hooks/": "k1" }` (NOTIFY_SECRETS).
+   */
   notifySecrets: Record<string, string>;
-  /** Further receiver origins a notifyUrl may point to, signed with notifySecret (NOTIFY_URL_ALLOW). */
-  notifyUrlAllow: string[];
   /** A single recharge above this amount gets the result "fail" (RECHARGE_LIMIT). */
   rechargeLimit: Decimal;
 }
@@ -17,18 +16,16 @@ export interface PayConfig extends ServiceConfig {
 /** Reads and validates pay's configuration; throws a ConfigError naming the bad variable. */
 export function loadPayConfig(env: Env = process.env): PayConfig {
   const read = new EnvReader(env);
-  const notifySecret = read.optional('NOTIFY_SECRET');
-  const notifyUrlAllow = parseOrigins('NOTIFY_URL_ALLOW', read.optional('NOTIFY_URL_ALLOW'));
-  if (notifyUrlAllow.length > 0 && !notifySecret) {
+  if (read.optional('NOTIFY_URL_ALLOW') !== undefined) {
+    // Every receiver it listed was signed with NOTIFY_SECRET: any of them could forge webhooks to the others.
     throw new ConfigError(
-      'NOTIFY_URL_ALLOW lists receivers whose webhooks NOTIFY_SECRET signs, but NOTIFY_SECRET is not set.',
+      'NOTIFY_URL_ALLOW is no longer accepted: its receivers shared NOTIFY_SECRET, so any of them could forge webhooks to the others. ' +
+        'Give each receiver its own key in NOTIFY_SECRETS instead, e.g. NOTIFY_SECRETS=http://127.0.0.1:3004/notifications/=key1,https://merchant.example/hooks/=key2.',
     );
   }
   return {
     ...loadServiceConfig('pay', 3003, env),
-    notifySecret,
     notifySecrets: parseNotifySecrets('NOTIFY_SECRETS', read.optional('NOTIFY_SECRETS')),
-    notifyUrlAllow,
     rechargeLimit: readLimit(read.string('RECHARGE_LIMIT', '50000.00')),
   };
 }

@@ -64,6 +64,8 @@ export { type NotificationRequest } from './notify/notification-request';
 export { type NotificationAttempt, type NotificationRecord, type NotificationStatus } from './notify/notification-log';
 export { type AttemptFailure } from './notify/attempt-outcome';
 export { type NotifyUrlRefusal, type NotifyUrlRefusalReason } from './notify/notify-targets';
+export { canonicalReceiver } from './notify/notify-receiver';
+export { redactedUrl } from './notify/redacted-url';
 export {
   WEBHOOK_HEADERS,
   WEBHOOK_SECRET_PREFIX,

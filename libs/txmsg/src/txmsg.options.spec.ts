@@ -53,34 +53,68 @@ describe('TxMsgModule options', () => {
     expect(() => assertValid(zero)).toThrow(/housekeeping\.redispatchAfterMs must be a positive whole number, got 0/);
   });
 
-  it('refuses per-receiver secrets not keyed by origin', () => {
-    const options = withDefaults({ ...base, notify: { secrets: { 'https://a.example/path': 'k' } } });
-    expect(() => assertValid(options)).toThrow(/notify\.secrets keys must be origins/);
+  it.each([
+    'https://a.example/hooks?x=1',
+    'https://a.example/hooks#x',
+    'http://user@a.example',
+    'ftp://a.example',
+    'a.example',
+    'https://a.example/hooks/..%2Fadmin/',
+  ])('refuses the receiver %j', (receiver) => {
+    const options = withDefaults({
+      ...base,
+      notify: { secrets: { 'http://ok.example:8080': 'k0', [receiver]: 'k1' } },
+    });
+    expect(() => assertValid(options)).toThrow(
+      /notify\.secrets keys must be receivers such as "https:\/\/merchant\.example:8443"/,
+    );
+  });
+
+  it('accepts receivers that are origins or origins with a path prefix, each with its own key', () => {
+    const secrets = { 'https://a.example': 'k1', 'https://a.example/hooks/': 'k2', 'http://10.0.0.7:8080/n': 'k3' };
+    expect(() => assertValid(withDefaults({ ...base, notify: { secrets } }))).not.toThrow();
   });
 
   it('allows no receiver by default', () => {
-    expect(withDefaults(base).notify.allowedOrigins).toEqual([]);
+    expect(withDefaults(base).notify.secrets).toEqual({});
   });
 
-  it.each(['https://a.example/path', 'http://user@a.example', 'ftp://a.example', 'a.example', 'http://a.example?x'])(
-    'refuses the allowed origin %j',
-    (origin) => {
-      const options = withDefaults({ ...base, notify: { allowedOrigins: ['http://ok.example:8080', origin] } });
-      expect(() => assertValid(options)).toThrow(
-        /notify\.allowedOrigins must hold origins such as "https:\/\/host:443"/,
-      );
-    },
-  );
+  it.each([
+    [{ secret: 'shared', allowedOrigins: ['https://a.example', 'https://b.example'] }],
+    [{ secret: 'shared' }],
+    [{ allowedOrigins: ['https://a.example'] }],
+  ])('refuses a key shared by receivers (%j), naming notify.secrets as the fix', (notify) => {
+    expect(() => assertValid(withDefaults({ ...base, notify }))).toThrow(
+      /notify\.secret and notify\.allowedOrigins are no longer accepted: .*forge webhooks.*its own key in notify\.secrets/,
+    );
+  });
+
+  it('refuses one key given to two receivers, and two spellings of one receiver, without repeating the key', () => {
+    const shared = withDefaults({
+      ...base,
+      notify: { secrets: { 'https://a.example/': 'whsec_c2VjcmV0', 'https://b.example/hooks/': 'secret' } },
+    });
+    expect(() => assertValid(shared)).toThrow(
+      /notify\.secrets gives https:\/\/a\.example and https:\/\/b\.example\/hooks\/ the same key/,
+    );
+    expect(() => assertValid(shared)).not.toThrow(/c2VjcmV0|: secret/);
+    const twice = withDefaults({
+      ...base,
+      notify: { secrets: { 'https://A.example:443': 'k1', 'https://a.example/': 'k2' } },
+    });
+    expect(() => assertValid(twice)).toThrow(/notify\.secrets names the receiver https:\/\/a\.example twice/);
+  });
 
   it('refuses a whsec_ key that is not base64, without repeating it', () => {
     const options = withDefaults({
       ...base,
-      notify: { secret: 'whsec_not*base64', secrets: { 'https://a.example': 'whsec_' } },
+      notify: { secrets: { 'https://a.example': 'whsec_', 'https://b.example/h/': 'whsec_not*base64' } },
     });
     expect(() => assertValid(options)).toThrow(
-      /notify\.secret: a whsec_ secret must be followed by base64.*https:\/\/a\.example: a whsec_ secret/,
+      /https:\/\/a\.example: a whsec_ secret must be followed by base64.*https:\/\/b\.example\/h\/: a whsec_ secret/,
     );
     expect(() => assertValid(options)).not.toThrow(/not\*base64/);
-    expect(() => assertValid(withDefaults({ ...base, notify: { secret: 'whsec_c2VjcmV0' } }))).not.toThrow();
+    const valid = withDefaults({ ...base, notify: { secrets: { 'https://a.example': 'whsec_c2VjcmV0' } } });
+    expect(() => assertValid(valid)).not.toThrow();
   });
 });

@@ -160,7 +160,7 @@ describe('Metrics counted as things happen', () => {
       uri: vhost.uri,
       listen: true,
       consumer: true,
-      txmsg: { notify: { allowedOrigins: [origin] } },
+      txmsg: { notify: { secrets: { [origin]: 'metrics-receiver-key' } } },
     });
     scrape = scrapeOf(app);
   });

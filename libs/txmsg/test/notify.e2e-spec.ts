@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HttpNotifier, verifyWebhook } from '../src';
 import { waitFor } from '../src/testing';
@@ -16,8 +17,8 @@ interface Received {
 /** What a scripted receiver does with one request: answer a status, redirect, or never answer. */
 type Step = number | 'hang' | { redirectTo: string };
 
-/** A receiver answering from its `script` (then 200), verifying each signature. */
-async function receiver() {
+/** A receiver answering from its `script` (then 200), verifying each signature with its own `key`. */
+async function receiver(key = `whsec_${randomBytes(24).toString('base64')}`) {
   const state = { script: [] as Step[], received: [] as Received[] };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -26,7 +27,7 @@ async function receiver() {
       const body = Buffer.concat(chunks).toString();
       let verified = true;
       try {
-        verifyWebhook('test-notify-secret', req.headers, body);
+        verifyWebhook(key, req.headers, body);
       } catch {
         verified = false;
       }
@@ -51,11 +52,11 @@ async function receiver() {
     server.closeAllConnections();
     return new Promise((resolve) => server.close(resolve));
   };
-  return { origin, port, use, received: () => state.received, close };
+  return { origin, port, key, use, received: () => state.received, close };
 }
 
-// One application for the file: the receivers exist first, so that it can be told which origins
-// it may notify; each test has its own subject and resets the receiver it uses.
+// One application for the file: the receivers exist first, so that it can be told which ones it
+// may notify, each with its own key; each test has its own subject and resets the receiver it uses.
 describe('Best-effort HTTP notification', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let vhost: Awaited<ReturnType<typeof createVhost>>;
@@ -64,30 +65,33 @@ describe('Best-effort HTTP notification', () => {
   let target: Awaited<ReturnType<typeof receiver>>;
   let elsewhere: Awaited<ReturnType<typeof receiver>>;
   let loopback: Awaited<ReturnType<typeof receiver>>;
+  /** Allowed under /hooks/ only: its other paths are not a receiver's. */
+  let hooks: Awaited<ReturnType<typeof receiver>>;
   let closedOrigin: string;
   const database = `http://${DB.host}:${DB.port}`;
 
   beforeAll(async () => {
-    [target, elsewhere, loopback] = await Promise.all([receiver(), receiver(), receiver()]);
+    [target, elsewhere, loopback, hooks] = await Promise.all([receiver(), receiver(), receiver(), receiver()]);
     const closed = await receiver();
     await closed.close(); // its port now refuses connections
     closedOrigin = closed.origin;
     db = await createTestDatabase('notify');
     vhost = await createVhost('notify');
-    const allowedOrigins = [
-      target.origin,
-      elsewhere.origin,
-      closedOrigin,
-      database,
-      `http://localhost:${loopback.port}`, // a name that resolves to 127.0.0.1 (and ::1)
-    ];
-    app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { notify: { allowedOrigins } } });
+    const secrets = {
+      [target.origin]: target.key,
+      [elsewhere.origin]: elsewhere.key,
+      [closedOrigin]: 'closed-receiver-key',
+      [database]: 'database-receiver-key',
+      [`http://localhost:${loopback.port}`]: loopback.key, // a name that resolves to 127.0.0.1 (and ::1)
+      [`${hooks.origin}/hooks/`]: hooks.key,
+    };
+    app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { notify: { secrets } } });
     notifier = app.get(HttpNotifier);
   }, 60_000);
 
   afterAll(async () => {
     await app?.close();
-    await Promise.all([target, elsewhere, loopback].map((r) => r?.close()));
+    await Promise.all([target, elsewhere, loopback, hooks].map((r) => r?.close()));
     await vhost?.remove();
     await db?.drop();
   });
@@ -152,6 +156,46 @@ describe('Best-effort HTTP notification', () => {
     } finally {
       await stranger.close();
     }
+  });
+
+  it("signs each receiver's webhooks with that receiver's key, which no other receiver holds", async () => {
+    await record('own-key', target.use([]));
+    await waitFor(async () => (await notifier.list('own-key'))[0]?.status === 'DELIVERED', {
+      description: 'delivered',
+    });
+    const [webhook] = target.received();
+
+    expect(() => verifyWebhook(target.key, webhook.headers, webhook.body)).not.toThrow();
+    // Another receiver cannot make or check this signature: its key is its own.
+    expect(() => verifyWebhook(elsewhere.key, webhook.headers, webhook.body)).toThrow(
+      'no webhook-signature matches the body',
+    );
+  });
+
+  it.each([
+    ['another path of its origin', '/txmsg/parked/requeue'],
+    ['a dot segment', '/hooks/../txmsg/parked/requeue'],
+    ['a percent-encoded dot segment', '/hooks/%2e%2e/txmsg/parked/requeue'],
+    ['an encoded slash', '/hooks/..%2Ftxmsg/parked/requeue'],
+  ])("refuses a URL outside its receiver's path prefix (%s), records nothing and sends nothing", async (_, path) => {
+    const url = `${hooks.origin}${path}`;
+    hooks.use([]);
+    expect(notifier.refusalOf(url)).toMatchObject({ reason: 'outside_path', origin: hooks.origin });
+    await expect(record(`outside-${path}`, url)).rejects.toThrow(/is outside the paths of the notification receivers/);
+    expect(await notificationsOf(`outside-${path}`)).toHaveLength(0);
+    await notifier.deliverDue();
+    expect(hooks.received()).toHaveLength(0);
+  });
+
+  it('delivers under the path prefix, signed with its key', async () => {
+    hooks.use([]);
+    await record('under-prefix', `${hooks.origin}/hooks/recharge?token=s3cret`);
+    await waitFor(async () => (await notifier.list('under-prefix'))[0]?.status === 'DELIVERED', {
+      description: 'delivered',
+    });
+    expect(hooks.received().map((r) => r.verified)).toEqual([true]);
+    // What the notifier shows of the URL keeps the path and redacts the token.
+    expect((await notifier.list('under-prefix'))[0].url).toBe(`${hooks.origin}/hooks/recharge?[redacted]`);
   });
 
   it('never connects to a loopback address behind an allowed name, and records refused_address', async () => {

@@ -1,6 +1,6 @@
 /** A notification to send. */
 export interface NotificationRequest<T = unknown> {
-  /** Receiver endpoint (http or https) of an allowed origin (`notify.allowedOrigins` or `notify.secrets`). */
+  /** Receiver endpoint (http or https) under a receiver of `notify.secrets`. */
   url: string;
   /** Event type, sent in the body envelope. */
   type: string;

@@ -1,4 +1,3 @@
-import { isOrigin } from './is-origin';
 import { notifySecretProblems } from './notify-secret-problems';
 import type { ResolvedTxMsgOptions } from './resolved-options';
 
@@ -12,14 +11,12 @@ export function notifyProblems(notify: ResolvedTxMsgOptions['notify']): string[]
   notify.ladderMs.forEach((ms, i) => positive(ms, `notify.ladderMs[${i}]`));
   positive(notify.timeoutMs, 'notify.timeoutMs');
   positive(notify.scanIntervalMs, 'notify.scanIntervalMs');
-  for (const origin of Object.keys(notify.secrets)) {
-    if (!isOrigin(origin))
-      problems.push(`notify.secrets keys must be origins such as "https://host:443", got "${origin}".`);
+  if (notify.secret !== undefined || notify.allowedOrigins.length > 0) {
+    problems.push(
+      'notify.secret and notify.allowedOrigins are no longer accepted: one key for several receivers lets any of them forge webhooks to the others. ' +
+        `Give each receiver its own key in notify.secrets instead, e.g. { "https://merchant.example/hooks/": "whsec_…" }.`,
+    );
   }
-  for (const origin of notify.allowedOrigins) {
-    if (!isOrigin(origin))
-      problems.push(`notify.allowedOrigins must hold origins such as "https://host:443", got "${origin}".`);
-  }
-  problems.push(...notifySecretProblems(notify));
+  problems.push(...notifySecretProblems(notify.secrets));
   return problems;
 }

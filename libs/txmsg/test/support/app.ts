@@ -25,7 +25,7 @@ export const FAST = {
   check: { firstCheckAfterMs: 300, intervalMs: 200, maxChecks: 3, scanIntervalMs: 100 },
   retry: { ladderMs: [100, 200, 400], scanIntervalMs: 50 },
   housekeeping: { retentionMs: 60_000, intervalMs: 3_600_000, batchSize: 2 },
-  notify: { secret: 'test-notify-secret', ladderMs: [100, 200, 400], timeoutMs: 1000, scanIntervalMs: 100 },
+  notify: { ladderMs: [100, 200, 400], timeoutMs: 1000, scanIntervalMs: 100 },
 };
 
 /** A one-service Nest application: the library, its tables, and the fixtures. */

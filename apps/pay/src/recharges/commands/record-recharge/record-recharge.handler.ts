@@ -70,8 +70,8 @@ export class RecordRechargeHandler implements ICommandHandler<RecordRechargeComm
     const messages: Record<NotifyUrlRefusalReason, string> = {
       not_http: 'notifyUrl must be an http:// or https:// URL',
       userinfo: 'notifyUrl must not carry a user name or password',
-      not_allowed: `pay does not notify ${refusal.origin}: it is not an allowed receiver (NOTIFY_URL_ALLOW or NOTIFY_SECRETS)`,
-      no_secret: `pay has no webhook key for ${refusal.origin} (NOTIFY_SECRET or NOTIFY_SECRETS), so it cannot notify notifyUrl`,
+      not_allowed: `pay does not notify ${refusal.origin}: it is not an allowed receiver (NOTIFY_SECRETS)`,
+      outside_path: `pay does not notify ${refusal.origin}${refusal.path}: it is outside the paths of the allowed receivers at ${refusal.origin} (NOTIFY_SECRETS)`,
     };
     throw new UnprocessableEntityException(messages[refusal.reason]);
   }
