@@ -252,3 +252,88 @@ describe('Best-effort HTTP notification', () => {
     }
   });
 });
+
+// A receiver that takes seconds to answer holds only its own notifications: the sender does not
+// wait for its POSTs before sending others', and keeps a bounded number in flight to it.
+describe('Best-effort HTTP notification: a slow receiver', () => {
+  const SLOW_MS = 5000;
+  /** Attempts one receiver origin may have in flight (the sender's bound). */
+  const PER_ORIGIN = 8;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let app: INestApplication;
+  let notifier: HttpNotifier;
+  let fast: Awaited<ReturnType<typeof receiver>>;
+  let slow: Server;
+  let slowOrigin: string;
+  const slowly = { received: [] as string[], answered: 0 };
+
+  beforeAll(async () => {
+    fast = await receiver();
+    // The first PER_ORIGIN requests are answered after SLOW_MS, later ones at once.
+    slow = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        slowly.received.push(JSON.parse(Buffer.concat(chunks).toString()).data.id);
+        const answer = () => {
+          slowly.answered += 1;
+          res.end();
+        };
+        if (slowly.received.length <= PER_ORIGIN) setTimeout(answer, SLOW_MS);
+        else answer();
+      });
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    slowOrigin = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    db = await createTestDatabase('notify_slow');
+    vhost = await createVhost('notify_slow');
+    const secrets = { [fast.origin]: fast.key, [slowOrigin]: 'slow-receiver-key' };
+    // A timeout above the slow receiver's answer: its attempts succeed, late.
+    const notify = { secrets, timeoutMs: 3 * SLOW_MS };
+    app = await startTestApp({ database: db.name, uri: vhost.uri, txmsg: { notify } });
+    notifier = app.get(HttpNotifier);
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await fast?.close();
+    slow?.closeAllConnections();
+    await new Promise((resolve) => slow?.close(resolve));
+    await vhost?.remove();
+    await db?.drop();
+  });
+
+  const record = (id: string, url: string) => app.get(NotifyingService).record(id, url);
+  const statusOf = async (subject: string) => (await notifier.list(subject))[0]?.status;
+
+  it("delivers another receiver's notifications while the slow one's attempts are in flight", async () => {
+    const slowIds = Array.from({ length: PER_ORIGIN + 2 }, (_, i) => `slow-${i}`);
+    for (const id of slowIds) await record(id, `${slowOrigin}/hook`);
+    await waitFor(async () => slowly.received.length >= PER_ORIGIN, {
+      timeoutMs: 3000,
+      description: 'the slow receiver holds its first attempts',
+    });
+
+    const started = Date.now();
+    const fastIds = ['fast-0', 'fast-1', 'fast-2', 'fast-3', 'fast-4'];
+    for (const id of fastIds) await record(id, fast.use([]));
+    await waitFor(async () => (await Promise.all(fastIds.map(statusOf))).every((s) => s === 'DELIVERED'), {
+      timeoutMs: 2000, // well under the slow receiver's SLOW_MS
+      description: "the other receiver's notifications delivered during the slow answers",
+    });
+
+    expect(Date.now() - started).toBeLessThan(SLOW_MS);
+    expect(slowly.answered).toBe(0); // it was all during the slow answers
+    expect(fast.received().every((r) => r.verified)).toBe(true);
+    // At most PER_ORIGIN in flight to the slow receiver: the rest wait, leased by no one.
+    expect(slowly.received).toHaveLength(PER_ORIGIN);
+
+    await waitFor(async () => (await Promise.all(slowIds.map(statusOf))).every((s) => s === 'DELIVERED'), {
+      timeoutMs: 4 * SLOW_MS,
+      description: "the slow receiver's notifications delivered",
+    });
+    // Each attempted once, although the sender looked for due rows many times while they ran.
+    expect([...slowly.received].sort()).toEqual([...slowIds].sort());
+  }, 60_000);
+});

@@ -22,8 +22,10 @@ export type { NotificationRequest } from './notification-request';
  * Standard Webhooks headers, and retried on the notify ladder until the receiver answers 2xx;
  * then it stops. After the last rung it is FAILED (and can be re-sent). Every attempt is recorded,
  * with a neutral failure category. The receiver must not depend on it: it keeps a query API to
- * reconcile. Only allowed origins are notified, on public addresses unless listed as IP literals
- * (see `notify.allowedOrigins`); redirects are never followed.
+ * reconcile. Only the receivers of `notify.secrets` are notified, each signed with its own key,
+ * on public addresses unless listed as IP literals; redirects are never followed. A receiver that
+ * answers slowly delays only its own notifications. Where the notifier shows a URL (its log,
+ * {@link list}, spans) the query string and fragment are redacted.
  *
  * Transaction contract: {@link enqueue} writes in the ambient transaction, so a notification
  * exists if and only if the business change committed. Sending holds no transaction: due rows are
@@ -60,7 +62,7 @@ export class HttpNotifier implements OnApplicationBootstrap, BeforeApplicationSh
 
   /**
    * Why a notification could not be sent to `url`, or undefined if it could: not http(s), with a
-   * user name or password, an origin not allowed, or no key to sign for it. Lets a host refuse
+   * user name or password, an origin with no receiver, or a path outside its receivers'. Lets a host refuse
    * such a URL up front (e.g. with 422) rather than fail in {@link enqueue}. Pure; resolves no name.
    */
   refusalOf(url: string): NotifyUrlRefusal | undefined {
@@ -83,12 +85,16 @@ export class HttpNotifier implements OnApplicationBootstrap, BeforeApplicationSh
     return count;
   }
 
-  /** The notifications of a subject with all their attempts, oldest first. */
+  /** The notifications of a subject with all their attempts, oldest first; URLs redacted (see `redactedUrl`). */
   list(subject: string): Promise<NotificationRecord[]> {
     return listNotifications(this.dataSource, subject);
   }
 
-  /** Makes one attempt for every due notification (at most 20 per call); returns how many were attempted. */
+  /**
+   * Makes one attempt for every due notification that may start now (at most 20 per call, and
+   * none to a receiver origin whose attempts already fill its slots) and waits for their
+   * outcomes; returns how many were attempted.
+   */
   deliverDue(): Promise<number> {
     return this.sender.deliverDue();
   }

@@ -2,29 +2,40 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ladderDelay } from '../ladder';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
-import { leaseRows } from '../outbox/lease-rows';
-import { PeriodicWorker } from '../support/periodic-worker';
+import { errorText } from '../support/error-text';
+import { PeriodicWorker, withinMs } from '../support/periodic-worker';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { InFlightAttempts } from './in-flight-attempts';
+import { leaseDueNotifications } from './notification-store';
 import type { NotifyTargets } from './notify-targets';
+import type { PostOutcome } from './post-outcome';
 import { describePostOutcome } from './post-outcome-text';
 import { type LeasedNotification, recordAttempt } from './record-attempt';
-import type { PostOutcome } from './post-outcome';
-import { WebhookPoster } from './webhook-poster';
+import { redactedUrl } from './redacted-url';
 import { signedHeaders } from './signed-headers';
 import { tracedPost } from './traced-post';
+import { WebhookPoster } from './webhook-poster';
 
-/** Due notifications attempted per round. */
+/** Due notifications looked at per round. */
 export const NOTIFY_BATCH = 20;
+
+/** How long {@link NotificationSender.stop} waits for the attempts in flight. */
+const STOP_WAIT_MS = 5000;
 
 /**
  * Sends due notifications for {@link HttpNotifier}: leases them in a short transaction, POSTs
  * each signed with none open, and records the outcome in another short one, scheduling the next
- * rung of the notify ladder or giving up after the last.
+ * rung of the notify ladder or giving up after the last. Rounds do not wait for the attempts they
+ * start: each receiver origin has a bounded number in flight (see {@link InFlightAttempts}), and
+ * a round leases only rows that can start at once, so a receiver that hangs delays its own
+ * notifications only, and a leased row is never waiting past its lease.
  */
 export class NotificationSender {
   private readonly logger = new Logger('HttpNotifier');
   private readonly poster: WebhookPoster;
   private readonly worker: PeriodicWorker;
+  private readonly inFlight = new InFlightAttempts();
+  private readonly attempts = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -34,11 +45,7 @@ export class NotificationSender {
   ) {
     this.poster = new WebhookPoster(options.notify.timeoutMs);
     const { scanIntervalMs } = options.notify;
-    this.worker = new PeriodicWorker(
-      this.logger,
-      scanIntervalMs,
-      async () => (await this.deliverDue()) >= NOTIFY_BATCH,
-    );
+    this.worker = new PeriodicWorker(this.logger, scanIntervalMs, async () => (await this.startDue()).more);
   }
 
   start(): void {
@@ -50,21 +57,61 @@ export class NotificationSender {
     this.worker.wake();
   }
 
-  /** Stops the worker, then closes the connection pool. */
+  /** Stops the worker, waits a little for the attempts in flight, then closes the connection pool. */
   async stop(): Promise<void> {
     await this.worker.stop();
+    await withinMs(Promise.allSettled([...this.attempts]), STOP_WAIT_MS);
     await this.poster.close();
   }
 
-  /** Makes one attempt for every due notification (at most 20 per call); returns how many. */
+  /**
+   * Makes one attempt for every due notification that may start now (at most 20 per call) and
+   * waits for their outcomes; returns how many.
+   */
   async deliverDue(): Promise<number> {
-    const select = `SELECT id, notification_id, target_url, body, attempts, trace_context FROM txmsg_notification
-                     WHERE status = 'PENDING' AND next_attempt_at <= NOW(3)
-                     ORDER BY next_attempt_at LIMIT ${NOTIFY_BATCH} FOR UPDATE SKIP LOCKED`;
-    const leaseMs = 2 * this.options.notify.timeoutMs + 10_000;
-    const rows = await leaseRows<LeasedNotification>(this.dataSource, 'txmsg_notification', select, [], leaseMs);
-    await Promise.all(rows.map((row) => this.attempt(row)));
-    return rows.length;
+    const { started } = await this.startDue();
+    await Promise.all(started);
+    return started.length;
+  }
+
+  /**
+   * Leases the due rows that may start now and starts their attempts, without waiting for them.
+   * `more` when the round found a full batch and started some: more may be due at once.
+   */
+  private async startDue(): Promise<{ started: Promise<void>[]; more: boolean }> {
+    if (this.inFlight.free === 0) return { started: [], more: false };
+    let taken: LeasedNotification[] = [];
+    let found: number;
+    try {
+      ({ found } = await leaseDueNotifications(this.dataSource, {
+        limit: NOTIFY_BATCH,
+        leaseMs: 2 * this.options.notify.timeoutMs + 10_000,
+        exceptOrigins: this.inFlight.saturatedOrigins(),
+        exceptIds: this.inFlight.running(),
+        choose: (rows) => (taken = this.inFlight.take(rows)),
+      }));
+    } catch (error) {
+      taken.forEach((row) => this.inFlight.release(row)); // not leased after all
+      throw error;
+    }
+    const started = taken.map((row) => this.track(row));
+    return { started, more: found >= NOTIFY_BATCH && started.length > 0 };
+  }
+
+  /** Runs the attempt of a leased row; its slot is freed once the outcome is recorded. */
+  private track(row: LeasedNotification): Promise<void> {
+    const running = this.attempt(row)
+      .catch((error: unknown) => {
+        this.logger.error(
+          `notification ${row.notification_id}: the attempt's outcome could not be recorded (${errorText(error)}); it is due again when its lease runs out`,
+        );
+      })
+      .finally(() => {
+        this.attempts.delete(running);
+        if (this.inFlight.release(row)) this.worker.wake();
+      });
+    this.attempts.add(running);
+    return running;
   }
 
   private async attempt(row: LeasedNotification): Promise<void> {
@@ -76,7 +123,8 @@ export class NotificationSender {
     const result = failure === null ? 'delivered' : retryInMs === undefined ? 'gave_up' : 'failed';
     this.metrics.notificationAttempted(result, row.target_url);
     if (failure !== null) {
-      const what = `notification ${row.notification_id} to ${row.target_url} attempt ${attempt} failed (${failure}: ${describePostOutcome(outcome)})`;
+      const where = redactedUrl(row.target_url);
+      const what = `notification ${row.notification_id} to ${where} attempt ${attempt} failed (${failure}: ${describePostOutcome(outcome)})`;
       if (retryInMs === undefined) this.logger.error(`${what}; gave up`);
       else this.logger.warn(`${what}; next in ${retryInMs} ms`);
     }
