@@ -5,7 +5,7 @@
 // result by MQ and by signed webhook, and account applies it exactly once. Each shows the balance
 // before and after and pay's delivery attempts.
 
-async function recharge({ http, say }) {
+async function recharge({ http, say, payAdmin }) {
   const balance = async () => (await http('account', 'GET', '/accounts/1')).body.balance;
   const before = await balance();
   const body = { accountNo: '1', amount: '50.00' };
@@ -21,14 +21,14 @@ async function recharge({ http, say }) {
   say(`account GET /recharges/${txNo} -> ${JSON.stringify(done.body)}`);
   say(`account 1 balance: ${before} -> ${await balance()}`);
   say(`pay GET /recharges/${txNo} -> ${JSON.stringify((await http('pay', 'GET', `/recharges/${txNo}`)).body)}`);
-  await showWebhooks({ http, say }, txNo);
+  await showWebhooks({ http, say, payAdmin }, txNo);
 }
 Object.defineProperty(recharge, 'name', { value: 'recharge: account -> pay -> notification' });
 
 /** A fixed txNo: pay is idempotent on it, so only the first run moves money; later runs show the replay (200). */
 const AT_PAY_TX_NO = 'demo-recharge-at-pay';
 
-async function rechargeAtPay({ http, say, services }) {
+async function rechargeAtPay({ http, say, services, payAdmin }) {
   const balance = async () => (await http('account', 'GET', '/accounts/1')).body.balance;
   const before = await balance();
   const body = {
@@ -47,13 +47,13 @@ async function rechargeAtPay({ http, say, services }) {
   }, `account to apply recharge ${AT_PAY_TX_NO}`);
   say(`account GET /recharges/${AT_PAY_TX_NO} -> ${JSON.stringify(done.body)} (recorded from pay's result)`);
   say(`account 1 balance: ${before} -> ${await balance()}`);
-  await showWebhooks({ http, say }, AT_PAY_TX_NO);
+  await showWebhooks({ http, say, payAdmin }, AT_PAY_TX_NO);
 }
 Object.defineProperty(rechargeAtPay, 'name', { value: 'recharge at pay: user -> pay -> notification -> account' });
 
-async function showWebhooks({ http, say }, txNo) {
+async function showWebhooks({ http, say, payAdmin }, txNo) {
   const notifications = await poll(async () => {
-    const reply = await http('pay', 'GET', `/recharges/${txNo}/notifications`);
+    const reply = await http('pay', 'GET', `/recharges/${txNo}/notifications`, undefined, payAdmin);
     const list = reply.body.notifications || [];
     return list.length > 0 && list.every((n) => n.status !== 'PENDING') ? list : undefined;
   }, `pay's webhook for ${txNo} to finish`);

@@ -8,6 +8,7 @@
 'use strict';
 
 const { spawn, spawnSync } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
@@ -30,8 +31,8 @@ const SERVICES = [
 
 /**
  * The demo scenarios, run in order once every service is healthy. Each gets `{ services, http,
- * say }`: `services` maps a name to `{ port, url }`, `http(service, method, path, body?, headers?)`
- * answers `{ status, body }`, `say(text)` prints a line. A scenario that throws is reported; the
+ * say, payAdmin }`: `services` maps a name to `{ port, url }`, `http(service, method, path, body?, headers?)`
+ * answers `{ status, body }`, `say(text)` prints a line, `payAdmin` is the header of pay's admin routes. A scenario that throws is reported; the
  * services keep running.
  */
 const scenarios = [
@@ -42,6 +43,12 @@ const scenarios = [
 
 const children = new Map();
 let stopping = false;
+/**
+ * pay's admin token (its TXMSG_ADMIN_TOKEN, account's PAY_ADMIN_TOKEN): the one given, else one
+ * made for this run, so the demo's admin routes are never open under a well-known value.
+ */
+const payAdminToken =
+  process.env.TXMSG_ADMIN_TOKEN || process.env.PAY_ADMIN_TOKEN || randomBytes(18).toString('base64url');
 
 main().catch((error) => {
   say(`\n${error.message}`);
@@ -74,6 +81,10 @@ function assertBuilt() {
   if (missing.length > 0) {
     throw new Error(`Not built: ${missing.join(', ')}. Run \`npm run build\` first (\`npm start\` does both).`);
   }
+}
+
+function portOf(service) {
+  return SERVICES.find((s) => s.name === service).port;
 }
 
 function entryOf(service) {
@@ -138,13 +149,18 @@ function startService({ name, port }) {
   delete env.DB_NAME;
   if (!env.LOG_LEVEL) env.LOG_LEVEL = verbose ? 'info' : 'warn';
   if (env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = SERVICE_NODE_OPTIONS;
-  // pay signs its recharge webhooks with it and account verifies them; a demo value unless given.
+  // account verifies pay's recharge webhooks with it; a demo value unless given.
   if (!env.NOTIFY_SECRET) env.NOTIFY_SECRET = 'txmsg-demo-notify-secret';
-  // pay POSTs webhooks only to origins it was told of: account's, where account says it listens.
-  if (!env.NOTIFY_URL_ALLOW)
-    env.NOTIFY_URL_ALLOW = new URL(
-      env.ACCOUNT_PUBLIC_URL || `http://127.0.0.1:${SERVICES.find((s) => s.name === 'account').port}`,
-    ).origin;
+  if (name === 'pay') {
+    // pay POSTs webhooks only to receivers it was told of, each with its own key: account's
+    // webhook path, where account says it listens, signed with the key account verifies.
+    const accountUrl = (env.ACCOUNT_PUBLIC_URL || `http://127.0.0.1:${portOf('account')}`).replace(/\/+$/, '');
+    if (!env.NOTIFY_SECRETS) env.NOTIFY_SECRETS = `${accountUrl}/notifications/=${env.NOTIFY_SECRET}`;
+    // pay's result list and webhook attempt log take its admin token.
+    env.TXMSG_ADMIN_TOKEN = payAdminToken;
+  }
+  // account pulls pay's result list with pay's admin token.
+  if (name === 'account' && !env.PAY_ADMIN_TOKEN) env.PAY_ADMIN_TOKEN = payAdminToken;
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { name, port, child, lines: [], exited: undefined };
   children.set(name, state);
@@ -228,7 +244,7 @@ async function runScenarios() {
   for (const scenario of scenarios) {
     say(`\n== ${scenario.name || 'scenario'} ==`);
     try {
-      await scenario({ services, http, say });
+      await scenario({ services, http, say, payAdmin: { authorization: `Bearer ${payAdminToken}` } });
     } catch (error) {
       say(`scenario ${scenario.name || ''} failed: ${error.message}`);
     }

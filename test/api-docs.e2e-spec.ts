@@ -20,7 +20,12 @@ describe('OpenAPI documents and metrics of the four services', () => {
       stack.start('bank2', env),
       stack.start('pay', env),
     ]);
-    const account = await stack.start('account', { ...env, PAY_URL: pay.url, NOTIFY_SECRET: 'api-docs-secret' });
+    const account = await stack.start('account', {
+      ...env,
+      PAY_URL: pay.url,
+      PAY_ADMIN_TOKEN: TOKEN,
+      NOTIFY_SECRET: 'api-docs-secret',
+    });
     Object.assign(services, { bank1, bank2, pay, account });
   }, 120_000);
 
@@ -75,6 +80,11 @@ describe('OpenAPI documents and metrics of the four services', () => {
       expect.arrayContaining(['statusCode', 'error', 'message']),
     );
     expect(document.paths['/recharges/{txNo}/notify'].post.security).toEqual([{ admin: [] }]);
+    // The list and the attempt log are an operator's; a recharge by its txNo stays open to reconcile.
+    expect(document.paths['/recharges'].get.security).toEqual([{ admin: [] }]);
+    expect(document.paths['/recharges/{txNo}/notifications'].get.security).toEqual([{ admin: [] }]);
+    expect(Object.keys(document.paths['/recharges'].get.responses)).toContain('401');
+    expect(document.paths['/recharges/{txNo}'].get.security).toBeUndefined();
     expect(text).not.toContain(TOKEN);
     expect(text).not.toContain('api-docs-secret');
     expect(text).not.toMatch(/amqp:\/\/|guest/);

@@ -3,7 +3,7 @@ import { waitFor } from '@txmsg/nestjs/testing';
 import { freePort } from './support/free-port';
 import { expectRefusal, snapshotDatabases } from './support/refusals';
 import type { ServiceProcess } from './support/service-process';
-import { TestStack } from './support/test-stack';
+import { adminHeader, TestStack } from './support/test-stack';
 import { signedWebhook } from './support/webhooks';
 
 // pay and account: every bad input gets a clear 4xx in the uniform error shape and
@@ -15,7 +15,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
   const TOKEN = 'bad-input-admin-token-2';
   let stack: TestStack;
   let pay: ServiceProcess;
-  let payWithoutKey: ServiceProcess; // no NOTIFY_SECRET: it can sign for no notifyUrl
+  let payWithoutKey: ServiceProcess; // no NOTIFY_SECRETS: it notifies no notifyUrl
   let account: ServiceProcess;
   let known: { txNo: string; accountNo: string; amount: string; result: string };
   let before: Record<string, Record<string, unknown[]>>;
@@ -25,8 +25,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
     const accountPort = await freePort(); // pay notifies only origins it was told of
     [pay, payWithoutKey] = await Promise.all([
       stack.start('pay', {
-        NOTIFY_SECRET: SECRET,
-        NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+        NOTIFY_SECRETS: `http://127.0.0.1:${accountPort}/notifications/=${SECRET}`,
         TXMSG_ADMIN_TOKEN: TOKEN,
       }),
       stack.start('pay', { DB_NAME: stack.dbName('pay', '_nokey'), TXMSG_ADMIN_TOKEN: TOKEN }),
@@ -34,7 +33,7 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
     const reconcileLater = { RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h', RECONCILE_PULL: 'false' };
     account = await stack.start(
       'account',
-      { PAY_URL: pay.url, NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN, ...reconcileLater },
+      { PAY_URL: pay.url, PAY_ADMIN_TOKEN: TOKEN, NOTIFY_SECRET: SECRET, TXMSG_ADMIN_TOKEN: TOKEN, ...reconcileLater },
       accountPort,
     );
     // One settled recharge, so that a webhook can contradict a record account holds (422).
@@ -43,7 +42,8 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
     await waitFor(
       async () =>
         (await account.get(`/recharges/${known.txNo}`)).body.status === 'SUCCEEDED' &&
-        (await pay.get(`/recharges/${known.txNo}/notifications`)).body.notifications[0]?.status === 'DELIVERED' &&
+        (await pay.get(`/recharges/${known.txNo}/notifications`, adminHeader(TOKEN))).body.notifications[0]?.status ===
+          'DELIVERED' &&
         (await stack.query(pay.env.DB_NAME, "SELECT 1 FROM txmsg_outbox WHERE status <> 'PUBLISHED'")).length === 0 &&
         (await stack.query(account.env.DB_NAME, 'SELECT 1 FROM txmsg_dedup WHERE dedup_key = ?', [known.txNo]))
           .length === 1,
@@ -203,8 +203,26 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       expectRefusal(
         reply,
         422,
-        /^pay does not notify http:\/\/127\.0\.0\.1:9: it is not an allowed receiver \(NOTIFY_URL_ALLOW or NOTIFY_SECRETS\)$/,
+        /^pay does not notify http:\/\/127\.0\.0\.1:9: it is not an allowed receiver \(NOTIFY_SECRETS\)$/,
       );
+    });
+
+    // account's receiver at pay is its /notifications/ path: the rest of its origin is not one.
+    it.each([
+      ['/txmsg/parked/requeue', '/txmsg/parked/requeue'],
+      ['/notifications/../txmsg/parked/requeue', '/txmsg/parked/requeue'],
+      ['/notifications/%2e%2e/txmsg/parked/requeue', '/txmsg/parked/requeue'],
+      ['/notifications/..%2Ftxmsg/parked/requeue', '/notifications/..%2Ftxmsg/parked/requeue'],
+    ])("pay answers 422 for a notifyUrl %s of an allowed receiver's origin, outside its path", async (path, shown) => {
+      const reply = await pay.post('/recharges', { ...valid, notifyUrl: `${account.url}${path}?token=s3cret` });
+      expectRefusal(
+        reply,
+        422,
+        new RegExp(
+          `^pay does not notify ${account.url}${shown.replace(/[.]/g, '\\.')}: it is outside the paths of the allowed receivers at ${account.url} \\(NOTIFY_SECRETS\\)$`,
+        ),
+      );
+      expect(JSON.stringify(reply.body)).not.toContain('s3cret');
     });
   });
 
@@ -229,9 +247,9 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
     ['account', 'POST', '/recharges/:txNo/reconcile'],
   ] as const;
   const at = (service: 'pay' | 'account') => (service === 'pay' ? pay : account);
-  /** The re-send is an operator action: past its admin guard, so that the txNo is what is judged. */
+  /** The re-send and the attempt log are an operator's: past their admin guard, so that the txNo is what is judged. */
   const asked = (service: 'pay' | 'account', method: string, path: string) =>
-    at(service).request(method, path, undefined, path.endsWith('/notify') ? { authorization: `Bearer ${TOKEN}` } : {});
+    at(service).request(method, path, undefined, /\/(notify|notifications)$/.test(path) ? adminHeader(TOKEN) : {});
 
   it.each(
     txNoRoutes.flatMap(([service, method, path]) =>

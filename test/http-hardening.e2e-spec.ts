@@ -21,6 +21,7 @@ describe('HTTP hardening of the four services', () => {
     const account = await stack.start('account', {
       ...hardened,
       PAY_URL: pay.url,
+      PAY_ADMIN_TOKEN: TOKEN,
       NOTIFY_SECRET: 'hardening',
       RECONCILE_AFTER: '1h',
       RECONCILE_DEADLINE: '2h',

@@ -35,8 +35,7 @@ describe('webhook receiver that hangs', () => {
     notifyUrl = `${origin}/hooks/recharge`;
     stack = await TestStack.create('notify_hang');
     pay = await stack.start('pay', {
-      NOTIFY_SECRET: 'e2e-hang-secret',
-      NOTIFY_URL_ALLOW: origin,
+      NOTIFY_SECRETS: `${origin}/hooks/=e2e-hang-secret`,
       RETRY_LADDER: '1s,2s,5s',
     });
     // account is not started: a queue stands in for it, so pay's MQ notifications are routable

@@ -1,6 +1,6 @@
 import { waitFor } from '@txmsg/nestjs/testing';
 import type { ServiceProcess } from './support/service-process';
-import { TestStack } from './support/test-stack';
+import { adminHeader, TestStack } from './support/test-stack';
 
 // The recharge APIs of pay and account: idempotency on txNo, and every bad input gets
 // a clear 4xx in the uniform shape and changes nothing.
@@ -13,11 +13,15 @@ describe('recharge APIs', () => {
   beforeAll(async () => {
     stack = await TestStack.create('recharge_api');
     pay = await stack.start('pay', {
-      NOTIFY_SECRET: 'e2e-key',
-      NOTIFY_URL_ALLOW: 'http://127.0.0.1:9',
+      NOTIFY_SECRETS: 'http://127.0.0.1:9=e2e-key',
       TXMSG_ADMIN_TOKEN: ADMIN_TOKEN,
     });
-    account = await stack.start('account', { PAY_URL: pay.url, RECONCILE_AFTER: '1h', RECONCILE_DEADLINE: '2h' });
+    account = await stack.start('account', {
+      PAY_URL: pay.url,
+      PAY_ADMIN_TOKEN: ADMIN_TOKEN,
+      RECONCILE_AFTER: '1h',
+      RECONCILE_DEADLINE: '2h',
+    });
   }, 120_000);
 
   afterAll(() => stack?.destroy());
@@ -55,7 +59,9 @@ describe('recharge APIs', () => {
       expect(again).toEqual({ status: 200, body: first.body });
       expect(await footprint()).toEqual(before);
       expect((await pay.get('/recharges/tx-idem-1')).body).toEqual(first.body);
-      expect((await pay.get('/recharges/tx-idem-1/notifications')).body.notifications).toHaveLength(1);
+      expect(
+        (await pay.get('/recharges/tx-idem-1/notifications', adminHeader(ADMIN_TOKEN))).body.notifications,
+      ).toHaveLength(1);
     });
 
     it.each([
@@ -298,8 +304,8 @@ describe('recharge APIs', () => {
     const target = service === 'pay' ? pay : account;
     const before = await footprint();
 
-    // The re-send is an operator action: past its admin guard, so that the txNo is what is judged.
-    const headers: Record<string, string> = path.endsWith('/notify') ? { authorization: `Bearer ${ADMIN_TOKEN}` } : {};
+    // The re-send and the attempt log are an operator's: past their admin guard, so that the txNo is what is judged.
+    const headers = path === '/recharges/:txNo' ? {} : adminHeader(ADMIN_TOKEN);
     const malformed = await target.request(
       method,
       path.replace(':txNo', encodeURIComponent('x'.repeat(65))),

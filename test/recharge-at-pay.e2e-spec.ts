@@ -4,7 +4,7 @@ import { publishRaw, queueDepth } from './support/broker';
 import { freePort } from './support/free-port';
 import { rabbitmqctl } from './support/rabbitmqctl';
 import type { ServiceProcess } from './support/service-process';
-import { TestStack } from './support/test-stack';
+import { adminHeader, TestStack } from './support/test-stack';
 import { signedWebhook } from './support/webhooks';
 
 // The recharge as a user starts it at pay: pay notifies account (MQ and signed
@@ -35,8 +35,7 @@ describe('recharges made at pay: account applies results it never asked for', ()
     accountPort = await freePort();
     webhookUrl = `http://127.0.0.1:${accountPort}/notifications/recharge`;
     pay = await stack.start('pay', {
-      NOTIFY_SECRET: SECRET,
-      NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+      NOTIFY_SECRETS: `http://127.0.0.1:${accountPort}/notifications/=${SECRET}`,
       RECHARGE_LIMIT: '1000.00',
       RETRY_LADDER: '200ms,400ms,800ms',
     });
@@ -62,7 +61,7 @@ describe('recharges made at pay: account applies results it never asked for', ()
   async function pulledPast(service: ServiceProcess, txNo: string): Promise<boolean> {
     const [row] = await stack.query(service.env.DB_NAME, 'SELECT position FROM reconcile_cursor');
     if (!row?.position) return false;
-    const rest = await pay.get(`/recharges?after=${row.position}&limit=500`);
+    const rest = await pay.get(`/recharges?after=${row.position}&limit=500`, adminHeader());
     return rest.status === 200 && !rest.body.results.some((r: { txNo: string }) => r.txNo === txNo);
   }
   const waitPulledPast = (service: ServiceProcess, txNo: string) =>
@@ -76,7 +75,7 @@ describe('recharges made at pay: account applies results it never asked for', ()
       body: string;
     }[];
   const notificationsAt = async (txNo: string) =>
-    (await pay.get(`/recharges/${txNo}/notifications`)).body.notifications;
+    (await pay.get(`/recharges/${txNo}/notifications`, adminHeader())).body.notifications;
 
   it('credits a recharge made at pay exactly once, though MQ, the webhook, replays and the pull bring it at once', async () => {
     const before = await balanceAt(account);
@@ -215,7 +214,10 @@ describe('recharges made at pay: account applies results it never asked for', ()
     // Everything pay ever recorded for account 1 (the earlier tests' recharges too), once.
     const all: { txNo: string; amount: string; result: string }[] = [];
     for (let cursor = '', more = true; more;) {
-      const { body } = await pay.get(`/recharges?accountNo=1&limit=7${cursor ? `&after=${cursor}` : ''}`);
+      const { body } = await pay.get(
+        `/recharges?accountNo=1&limit=7${cursor ? `&after=${cursor}` : ''}`,
+        adminHeader(),
+      );
       all.push(...body.results);
       [cursor, more] = [body.nextCursor, body.hasMore];
     }

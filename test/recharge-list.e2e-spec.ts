@@ -1,9 +1,10 @@
 import { createConnection } from 'mysql2/promise';
 import type { ServiceProcess } from './support/service-process';
-import { TestStack } from './support/test-stack';
+import { adminHeader, TestStack } from './support/test-stack';
 
 // pay's result list (GET /recharges?after=&limit=): what a receiver pulls to find results it was
-// never notified of. It must never skip a result whose transaction commits after later ones.
+// never notified of, with pay's admin token. It must never skip a result whose transaction commits
+// after later ones.
 describe('recharge list: pay', () => {
   let stack: TestStack;
   let pay: ServiceProcess;
@@ -18,7 +19,7 @@ describe('recharge list: pay', () => {
   });
 
   const page = async (query: string) => {
-    const reply = await pay.get(`/recharges?${query}`);
+    const reply = await pay.get(`/recharges?${query}`, adminHeader());
     expect(reply.status).toBe(200);
     return reply.body as { results: { txNo: string }[]; nextCursor: string; hasMore: boolean };
   };
@@ -90,13 +91,13 @@ describe('recharge list: pay', () => {
       'offset=3',
     ];
     for (const query of refused) {
-      const reply = await pay.get(`/recharges?${query}`);
+      const reply = await pay.get(`/recharges?${query}`, adminHeader());
       expect({ query, status: reply.status, error: reply.body.error }).toEqual({
         query,
         status: 400,
         error: 'Bad Request',
       });
     }
-    expect((await pay.get('/recharges?limit=500')).status).toBe(200);
+    expect((await pay.get('/recharges?limit=500', adminHeader())).status).toBe(200);
   });
 });

@@ -4,7 +4,7 @@ import { publishRaw, queueDepth } from './support/broker';
 import { freePort } from './support/free-port';
 import type { ServiceProcess } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';
-import { TestStack } from './support/test-stack';
+import { adminHeader, TestStack } from './support/test-stack';
 import { signedWebhook, webhookReceiver } from './support/webhooks';
 
 // pay performs a recharge and notifies account by MQ (scheme 1) and signed webhook
@@ -18,10 +18,13 @@ describe('recharge notification: pay -> account', () => {
   let pay: ServiceProcess;
   let account: ServiceProcess;
   let payLink: TcpProxy;
-  /** Ports chosen before pay starts, for the origins pay may notify (NOTIFY_URL_ALLOW). */
+  /** Ports chosen before pay starts, for the receivers pay may notify (NOTIFY_SECRETS). */
   let ports: { account: number; receivers: number[] };
+  /** The keys of the two gateway receivers in front of account: each receiver has its own. */
+  const GATEWAY_KEYS = ['e2e-gateway-key-0', 'e2e-gateway-key-1'];
   const accountEnv = (): Record<string, string> => ({
     PAY_URL: `http://127.0.0.1:${payLink.port}`,
+    PAY_ADMIN_TOKEN: ADMIN_TOKEN,
     NOTIFY_SECRET: SECRET,
     RETRY_LADDER: '300ms,600ms,1s,2s',
     RECONCILE_AFTER: '1h', // only the notification paths in this file
@@ -32,10 +35,12 @@ describe('recharge notification: pay -> account', () => {
   beforeAll(async () => {
     stack = await TestStack.create('recharge_notify');
     ports = { account: await freePort(), receivers: [await freePort(), await freePort()] };
-    const allowed = [ports.account, ...ports.receivers].map((port) => `http://127.0.0.1:${port}`).join(',');
+    const receivers = [
+      `http://127.0.0.1:${ports.account}/notifications/=${SECRET}`,
+      ...ports.receivers.map((port, i) => `http://127.0.0.1:${port}/hooks/=${GATEWAY_KEYS[i]}`),
+    ];
     pay = await stack.start('pay', {
-      NOTIFY_SECRET: SECRET,
-      NOTIFY_URL_ALLOW: allowed,
+      NOTIFY_SECRETS: receivers.join(','),
       RECHARGE_LIMIT: '1000.00',
       RETRY_LADDER: '300ms,600ms,1s,2s',
       TXMSG_ADMIN_TOKEN: ADMIN_TOKEN,
@@ -57,7 +62,7 @@ describe('recharge notification: pay -> account', () => {
       description: `recharge ${txNo} ${status}`,
     });
   const notificationsAt = async (txNo: string) =>
-    (await pay.get(`/recharges/${txNo}/notifications`)).body.notifications;
+    (await pay.get(`/recharges/${txNo}/notifications`, adminHeader(ADMIN_TOKEN))).body.notifications;
   const delivered = (txNo: string) =>
     waitFor(
       async () => ((await notificationsAt(txNo))[0]?.status === 'DELIVERED' ? notificationsAt(txNo) : undefined),
@@ -156,6 +161,7 @@ describe('recharge notification: pay -> account', () => {
       [500, 500],
       () => `${account.url}/notifications/recharge`,
       ports.receivers[0],
+      { own: GATEWAY_KEYS[0], forward: SECRET },
     );
     try {
       const txNo = await pendingRecharge('3.00');
@@ -174,6 +180,7 @@ describe('recharge notification: pay -> account', () => {
       ]);
       expect(notification).toMatchObject({ url: receiver.url, status: 'DELIVERED', nextAttemptAt: null });
       expect(receiver.received).toHaveLength(3);
+      expect(receiver.received.map((r) => r.verified)).toEqual([true, true, true]); // signed with its own key
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set([notification.id]));
       expect(await settled(txNo)).toMatchObject({ status: 'SUCCEEDED' });
       expect(await balance()).toEqual(before.plus('3.00'));
@@ -183,7 +190,10 @@ describe('recharge notification: pay -> account', () => {
   });
 
   it('re-sends on request with the same webhook id, which account acknowledges as a replay', async () => {
-    const receiver = await webhookReceiver([], () => `${account.url}/notifications/recharge`, ports.receivers[1]);
+    const receiver = await webhookReceiver([], () => `${account.url}/notifications/recharge`, ports.receivers[1], {
+      own: GATEWAY_KEYS[1],
+      forward: SECRET,
+    });
     try {
       const txNo = await pendingRecharge('4.00');
       await pay.post('/recharges', { txNo, accountNo: '1', amount: '4.00', notifyUrl: receiver.url });

@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { ServiceProcess } from './support/service-process';
-import { TestStack } from './support/test-stack';
+import { adminHeader, TestStack } from './support/test-stack';
 
 /** An HTTP listener on 127.0.0.1 that records what reaches it and answers `answer(request)`. */
 async function listener(answer: (headers: IncomingHttpHeaders, body: string) => number = () => 200) {
@@ -25,8 +25,8 @@ async function listener(answer: (headers: IncomingHttpHeaders, body: string) => 
   return { port, received, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-// pay POSTs webhooks only to receivers its operator allowed (NOTIFY_SECRETS, NOTIFY_URL_ALLOW),
-// compared as canonical origins, and connects only to public addresses unless an allowed origin
+// pay POSTs webhooks only to receivers its operator allowed (NOTIFY_SECRETS), compared as
+// canonical origins, and connects only to public addresses unless an allowed origin
 // names the address itself: a caller cannot point pay at its own network.
 describe('recharge notifyUrl: only allowed receivers, never an internal address', () => {
   const WHSEC = `whsec_${randomBytes(32).toString('base64')}`;
@@ -48,10 +48,8 @@ describe('recharge notifyUrl: only allowed receivers, never an internal address'
     });
     stack = await TestStack.create('notify_url');
     pay = await stack.start('pay', {
-      NOTIFY_SECRET: 'shared-notify-secret',
       // An allowed *name* for the loopback listener: allowed as an origin, refused as an address.
-      NOTIFY_URL_ALLOW: `http://localhost:${loopback.port}`,
-      NOTIFY_SECRETS: `http://127.0.0.1:${standard.port}=${WHSEC}`,
+      NOTIFY_SECRETS: `http://localhost:${loopback.port}=loopback-notify-key,http://127.0.0.1:${standard.port}=${WHSEC}`,
       RETRY_LADDER: '200ms,400ms',
     });
   }, 120_000);
@@ -125,7 +123,8 @@ describe('recharge notifyUrl: only allowed receivers, never an internal address'
 
     const attempts = await waitFor(
       async () => {
-        const [notification] = (await pay.get(`/recharges/${body.txNo}/notifications`)).body.notifications;
+        const [notification] = (await pay.get(`/recharges/${body.txNo}/notifications`, adminHeader())).body
+          .notifications;
         return notification?.attempts.length >= 2 ? notification.attempts : undefined;
       },
       { timeoutMs: 15_000, description: 'two attempts' },
@@ -146,7 +145,8 @@ describe('recharge notifyUrl: only allowed receivers, never an internal address'
 
     await waitFor(
       async () =>
-        (await pay.get(`/recharges/${body.txNo}/notifications`)).body.notifications[0]?.status === 'DELIVERED',
+        (await pay.get(`/recharges/${body.txNo}/notifications`, adminHeader())).body.notifications[0]?.status ===
+        'DELIVERED',
       {
         timeoutMs: 15_000,
         description: 'webhook delivered',

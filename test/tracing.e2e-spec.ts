@@ -38,8 +38,7 @@ describe('tracing across services', () => {
       stack.start('bank2', { ...FAST_BANK_ENV, ...otel('bank2'), TXMSG_DISPATCH_ON_COMMIT: 'false' }),
       stack.start('pay', {
         ...otel('pay'),
-        NOTIFY_SECRET: SECRET,
-        NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+        NOTIFY_SECRETS: `http://127.0.0.1:${accountPort}/notifications/=${SECRET}`,
       }),
     ]);
     account = await stack.start(
@@ -252,8 +251,7 @@ describe('tracing across services', () => {
     const stopping = await stack.start('pay', {
       ...otel('pay-stopping'),
       OTEL_BSP_SCHEDULE_DELAY: '60000',
-      NOTIFY_SECRET: SECRET,
-      NOTIFY_URL_ALLOW: `http://127.0.0.1:${accountPort}`,
+      NOTIFY_SECRETS: `http://127.0.0.1:${accountPort}/notifications/=${SECRET}`,
     });
     const caller = callerContext();
     const answer = await stopping.request('GET', '/recharges/no-such-recharge', undefined, {

@@ -90,8 +90,8 @@ export class ServiceProcess {
     return this.status;
   }
 
-  async get<T = any>(path: string): Promise<HttpReply<T>> {
-    return this.request<T>('GET', path);
+  async get<T = any>(path: string, headers: Record<string, string> = {}): Promise<HttpReply<T>> {
+    return this.request<T>('GET', path, undefined, headers);
   }
 
   async post<T = any>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpReply<T>> {

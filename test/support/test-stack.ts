@@ -25,6 +25,23 @@ export const machineBroker: BrokerTarget = {
   queueDepths,
 };
 
+/**
+ * pay's admin token in every run — pay's TXMSG_ADMIN_TOKEN and account's PAY_ADMIN_TOKEN, so that
+ * account can pull pay's result list — unless a test gives its own.
+ */
+export const PAY_ADMIN_TOKEN = 'e2e-pay-admin-token';
+
+/** The header that admits a request to pay's admin routes (its list, attempt log and re-send). */
+export function adminHeader(token = PAY_ADMIN_TOKEN): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+/** The variables a service gets in every run, before the test's own. */
+const SERVICE_DEFAULTS: Partial<Record<ServiceName, Record<string, string>>> = {
+  pay: { TXMSG_ADMIN_TOKEN: PAY_ADMIN_TOKEN },
+  account: { PAY_ADMIN_TOKEN },
+};
+
 /** Throws unless `name` is visibly a throw-away test database, so cleanup can never drop real data. */
 export function assertTestDatabase(name: string): void {
   if (!/^(t_|test)/.test(name) || !/^\w{1,64}$/.test(name)) {
@@ -82,6 +99,7 @@ export class TestStack {
       RABBITMQ_URL: this.rabbitUrl,
       STARTUP_WAIT: '20s',
       LOG_LEVEL: 'info',
+      ...SERVICE_DEFAULTS[service],
       ...overrides,
     };
   }

@@ -1,4 +1,4 @@
-import { signWebhook, WEBHOOK_HEADERS } from '@txmsg/nestjs';
+import { signWebhook, verifyWebhook, WEBHOOK_HEADERS } from '@txmsg/nestjs';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,14 +34,24 @@ export interface ReceivedWebhook {
   status: number;
   /** The body of the answer, when the request was forwarded. */
   answer?: string;
+  /** Whether its signature verified with the receiver's own key (when it has one). */
+  verified?: boolean;
 }
 
 /**
  * A webhook receiver for tests: answers the status codes of `script` in turn, then forwards each
- * further request unchanged (headers and raw body) to `forwardTo` and passes its answer back.
+ * further request (raw body, same webhook id) to `forwardTo` and passes its answer back.
  * Listens on `port` of 127.0.0.1 (one chosen in advance and allowed at pay), or on any free one.
+ * With `keys`, it is a gateway with a key of its own, as pay gives every receiver one: it checks
+ * each request's signature with `keys.own` and signs what it forwards again with `keys.forward`;
+ * without, it forwards the headers unchanged.
  */
-export async function webhookReceiver(script: number[], forwardTo: () => string, port = 0) {
+export async function webhookReceiver(
+  script: number[],
+  forwardTo: () => string,
+  port = 0,
+  keys?: { own: string; forward: string },
+) {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -50,9 +60,15 @@ export async function webhookReceiver(script: number[], forwardTo: () => string,
       const body = Buffer.concat(chunks).toString();
       const scripted = script.shift();
       const entry: ReceivedWebhook = { headers: req.headers, body, status: scripted ?? 0 };
+      if (keys) entry.verified = verifies(keys.own, req.headers, body);
       if (scripted === undefined) {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         for (const name of Object.values(WEBHOOK_HEADERS)) headers[name] = String(req.headers[name] ?? '');
+        if (keys) {
+          const timestamp = Math.floor(Date.now() / 1000);
+          headers[WEBHOOK_HEADERS.timestamp] = String(timestamp);
+          headers[WEBHOOK_HEADERS.signature] = signWebhook(keys.forward, headers[WEBHOOK_HEADERS.id], timestamp, body);
+        }
         const reply = await fetch(forwardTo(), { method: 'POST', headers, body }).catch(() => undefined);
         entry.status = reply?.status ?? 502;
         entry.answer = await reply?.text();
@@ -65,4 +81,13 @@ export async function webhookReceiver(script: number[], forwardTo: () => string,
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/recharge`;
   return { url, received, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+function verifies(key: string, headers: IncomingHttpHeaders, body: string): boolean {
+  try {
+    verifyWebhook(key, headers, body);
+    return true;
+  } catch {
+    return false;
+  }
 }

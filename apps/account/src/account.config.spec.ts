@@ -9,19 +9,21 @@ describe(loadAccountConfig.name, () => {
       db: { database: 'account' },
       payUrl: 'http://127.0.0.1:3003',
       payTimeoutMs: 5000,
+      payAdminToken: undefined,
       notifySecret: undefined,
       publicUrl: 'http://127.0.0.1:3004',
       reconcile: { afterMs: 30_000, intervalMs: 10_000, deadlineMs: 3_600_000 },
     });
   });
 
-  it('takes PAY_URL, NOTIFY_SECRET, ACCOUNT_PUBLIC_URL and the RECONCILE_* timings from the environment', () => {
+  it('takes PAY_URL, PAY_ADMIN_TOKEN, NOTIFY_SECRET, ACCOUNT_PUBLIC_URL and the RECONCILE_* timings from the environment', () => {
     expect(
       loadAccountConfig({
         PAY_URL: 'https://pay.internal:8443/',
         NOTIFY_SECRET: 's3cret',
         ACCOUNT_PUBLIC_URL: 'https://account.example/',
         PAY_TIMEOUT: '800ms',
+        PAY_ADMIN_TOKEN: 'pay-admin',
         RECONCILE_AFTER: '1s',
         RECONCILE_INTERVAL: '200ms',
         RECONCILE_DEADLINE: '5s',
@@ -32,6 +34,7 @@ describe(loadAccountConfig.name, () => {
       notifySecret: 's3cret',
       publicUrl: 'https://account.example',
       payTimeoutMs: 800,
+      payAdminToken: 'pay-admin',
       reconcile: { afterMs: 1000, intervalMs: 200, deadlineMs: 5000, pull: false },
     });
   });

@@ -8,7 +8,10 @@ export interface ReconcileConfig {
   intervalMs: number;
   /** A recharge pay still does not know this long after creation becomes FAILED (RECONCILE_DEADLINE). */
   deadlineMs: number;
-  /** Whether each round also pulls pay's result list from the stored cursor (RECONCILE_PULL). */
+  /**
+   * Whether each round also pulls pay's result list from the stored cursor (RECONCILE_PULL). The
+   * list takes pay's admin token: without `payAdminToken` nothing is pulled.
+   */
   pull: boolean;
 }
 
@@ -18,6 +21,8 @@ export interface AccountConfig extends ServiceConfig {
   payUrl: string;
   /** A request to pay with no answer within this time failed (PAY_TIMEOUT). */
   payTimeoutMs: number;
+  /** pay's admin token (its TXMSG_ADMIN_TOKEN), sent only to pull pay's result list (PAY_ADMIN_TOKEN). */
+  payAdminToken?: string;
   /** HMAC-SHA256 key of pay's signed webhooks (NOTIFY_SECRET); without it account asks for MQ notification only. */
   notifySecret?: string;
   /** Base URL at which pay reaches this service's webhook endpoint (ACCOUNT_PUBLIC_URL). */
@@ -44,6 +49,7 @@ export function loadAccountConfig(env: Env = process.env): AccountConfig {
     ...service,
     payUrl: withoutTrailingSlash(read.url('PAY_URL', 'http://127.0.0.1:3003', ['http:', 'https:'])),
     payTimeoutMs: read.duration('PAY_TIMEOUT', '5s'),
+    payAdminToken: read.optional('PAY_ADMIN_TOKEN'),
     notifySecret: read.optional('NOTIFY_SECRET'),
     publicUrl: withoutTrailingSlash(
       read.url('ACCOUNT_PUBLIC_URL', `http://127.0.0.1:${service.port}`, ['http:', 'https:']),

@@ -55,8 +55,9 @@ export class ChaosWorld {
   static async create(label: string, broker?: BrokerTarget): Promise<ChaosWorld> {
     const world = new ChaosWorld(await TestStack.create(label, broker));
     world.configure('account', { PAY_URL: `http://127.0.0.1:${await world.port('pay', 0)}` });
-    // pay notifies only receivers it was told of: account's webhook endpoint.
-    world.configure('pay', { NOTIFY_URL_ALLOW: `http://127.0.0.1:${await world.port('account', 0)}` });
+    // pay notifies only receivers it was told of: account's webhook endpoint, with account's key.
+    const webhooks = `http://127.0.0.1:${await world.port('account', 0)}/notifications/`;
+    world.configure('pay', { NOTIFY_SECRETS: `${webhooks}=${CHAOS_ENV.NOTIFY_SECRET}` });
     return world;
   }
 

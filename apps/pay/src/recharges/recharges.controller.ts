@@ -52,16 +52,22 @@ export class RechargesController {
     return record;
   }
 
-  /** Results in commit order after `after`: what a receiver pulls to find results it was never told of. */
+  /**
+   * Results in commit order after `after`: what a receiver pulls to find results it was never told
+   * of. It lists every recharge of every account, so it takes the admin token (TXMSG_ADMIN_TOKEN).
+   */
   @Get()
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth('admin')
   @ApiOkResponse({ type: RechargePageDto })
-  @ApiErrors(400)
+  @ApiErrors(400, 401)
   list(@Query() query: ListRechargesDto): Promise<RechargePage> {
     return this.queryBus.execute(
       new ListRechargesQuery(query.after, query.limit ?? LIST_LIMIT_DEFAULT, query.accountNo),
     );
   }
 
+  /** The result query API: open, since a receiver that knows a txNo reconciles it without a token. */
   @Get(':txNo')
   @ApiOkResponse({ type: RechargeRecordDto })
   @ApiErrors(400, 404)
@@ -70,9 +76,12 @@ export class RechargesController {
     return this.queryBus.execute(new GetRechargeQuery(txNo));
   }
 
+  /** The webhook attempt log, an operator's view of where pay sends: it takes the admin token (TXMSG_ADMIN_TOKEN). */
   @Get(':txNo/notifications')
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth('admin')
   @ApiOkResponse({ type: RechargeNotificationsDto })
-  @ApiErrors(400, 404)
+  @ApiErrors(400, 401, 404)
   @ApiTxNoParam()
   notifications(@Param('txNo', new TxNoPipe()) txNo: string): Promise<RechargeNotifications> {
     return this.queryBus.execute(new ListNotificationsQuery(txNo));

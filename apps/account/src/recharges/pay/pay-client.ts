@@ -63,10 +63,20 @@ export class PayClient {
     return answer.kind === 'found' ? { kind: 'accepted', recharge: answer.recharge } : answer;
   }
 
-  /** A page of results pay committed after `after` (from the start when null). */
+  /**
+   * A page of results pay committed after `after` (from the start when null). The list shows
+   * every account's recharges, so pay asks for its admin token (PAY_ADMIN_TOKEN); no other call
+   * carries it.
+   */
   async list(after: string | null, limit: number): Promise<PayListing> {
     const query = new URLSearchParams({ limit: String(limit), ...(after === null ? {} : { after }) });
-    const reply = await this.call('GET', `/recharges?${query}`);
+    const token = this.config.payAdminToken;
+    const reply = await this.call(
+      'GET',
+      `/recharges?${query}`,
+      undefined,
+      token ? { authorization: `Bearer ${token}` } : {},
+    );
     if ('reason' in reply) return { kind: 'unreachable', reason: reply.reason };
     if (reply.status !== 200) return { kind: 'unreachable', reason: `pay answered ${reply.status} to a list request` };
     const body = reply.body as Partial<Record<keyof PayResultPage, unknown>> | undefined;
@@ -99,11 +109,15 @@ export class PayClient {
     method: string,
     path: string,
     body?: unknown,
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; body: unknown } | { reason: string }> {
     try {
       const response = await fetch(`${this.config.payUrl}${path}`, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+        headers: {
+          ...(body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         redirect: 'manual',
         signal: AbortSignal.timeout(this.config.payTimeoutMs),

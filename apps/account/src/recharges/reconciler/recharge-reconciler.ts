@@ -16,8 +16,9 @@ const MAX_PAGES = 10;
 /**
  * Every RECONCILE_INTERVAL, asks pay about recharges still PENDING RECONCILE_AFTER after they
  * were created (and not asked within the last interval): a late notification may never come, and
- * pay's query API always knows the result. Then (unless RECONCILE_PULL is false) pulls pay's result list from its
- * stored cursor, to find results account was never notified of at all. Rounds never overlap; a
+ * pay's query API always knows the result. Then (unless RECONCILE_PULL is false, or PAY_ADMIN_TOKEN
+ * is not set) pulls pay's result list from its stored cursor, to find results account was never
+ * notified of at all. Rounds never overlap; a
  * failing round is logged and the next one runs. Several instances may run: applying a result is
  * idempotent, and only one of them moves the cursor past a page.
  */
@@ -35,6 +36,12 @@ export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestr
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.reconcile.pull && !this.config.payAdminToken) {
+      // Said once: every round's 401 would bury the log, and the per-recharge queries still work.
+      this.logger.warn(
+        "RECONCILE_PULL is on but PAY_ADMIN_TOKEN is not set: pay's result list needs pay's admin token, so results account was never notified of are not pulled. Set PAY_ADMIN_TOKEN to pay's TXMSG_ADMIN_TOKEN.",
+      );
+    }
     this.schedule();
   }
 
@@ -80,11 +87,16 @@ export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestr
     return applied;
   }
 
+  /** Whether rounds pull pay's result list: asked for, and possible with pay's admin token. */
+  private get pulls(): boolean {
+    return this.config.reconcile.pull && this.config.payAdminToken !== undefined;
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.round = this.reconcileDue()
-        .then(() => (this.config.reconcile.pull ? this.pullResults() : undefined))
+        .then(() => (this.pulls ? this.pullResults() : undefined))
         .then(() => undefined)
         .catch((error: unknown) => this.logger.warn(`reconciliation round failed: ${errorText(error)}`))
         .finally(() => this.schedule());

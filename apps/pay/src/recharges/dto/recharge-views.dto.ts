@@ -59,7 +59,10 @@ class NotificationRecordDto implements NotificationRecord {
   @ApiProperty({ example: 'pay.recharge.completed' })
   type: string;
 
-  @ApiProperty()
+  @ApiProperty({
+    description: 'The receiver URL; user name, password, query string and fragment never shown.',
+    example: 'https://shop.example.com/notify?[redacted]',
+  })
   url: string;
 
   @ApiProperty({ enum: ['PENDING', 'DELIVERED', 'FAILED'] })
