@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import type { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { TcpProxy } from '../../../test/support/tcp-proxy';
 import { TransactionProducer } from '../src';
+import { SCRAPE_QUERIES } from '../src/metrics/scrape-queries';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { NotifyingService, ScriptedListener, ThingConsumer, ThingService, THING_HAPPENED } from './support/fixtures';
@@ -12,6 +15,28 @@ import { sampleOf } from './support/scrape';
 
 const scrapeOf = (app: INestApplication) => async () =>
   (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
+
+/**
+ * Counts, by query, the statements of the database gauges that the application's DataSource sends
+ * to MariaDB from now on (a TypeORM subscriber sees every statement just before the driver runs it).
+ */
+function countGaugeStatements(app: INestApplication) {
+  const names = new Map<string, string>(Object.entries(SCRAPE_QUERIES).map(([name, sql]) => [sql, name]));
+  const byQuery = new Map<string, number>();
+  const subscriber: EntitySubscriberInterface = {
+    beforeQuery: ({ query }) => {
+      const name = names.get(query);
+      if (name !== undefined) byQuery.set(name, (byQuery.get(name) ?? 0) + 1);
+    },
+  };
+  const subscribers = app.get<DataSource>(getDataSourceToken()).subscribers;
+  subscribers.push(subscriber);
+  return {
+    byQuery,
+    total: () => [...byQuery.values()].reduce((sum, n) => sum + n, 0),
+    stop: () => subscribers.splice(subscribers.indexOf(subscriber), 1),
+  };
+}
 
 describe('Metrics read from the database at scrape time', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -29,7 +54,8 @@ describe('Metrics read from the database at scrape time', () => {
       uri: vhost.uri,
       dbPort: proxy.port,
       listen: true,
-      txmsg: { relay: { enabled: false } },
+      // Every scrape reads afresh: these tests change the tables between two scrapes.
+      txmsg: { relay: { enabled: false }, metrics: { readIntervalMs: 1 } },
     });
     scrape = scrapeOf(app);
   });
@@ -123,6 +149,132 @@ describe('Metrics read from the database at scrape time', () => {
     text = await scrape();
     expect(sampleOf(text, 'txmsg_outbox_backlog', { status: 'READY' })).toBe(2);
     expect(value(text, 'txmsg_backlog_read_errors_total')).toBeGreaterThanOrEqual(errorsBefore + 1);
+  });
+
+  it('serves one read to every scrape that arrives while it runs', async () => {
+    const statements = countGaugeStatements(app);
+    proxy.slow(300); // each read now takes over half a second
+    try {
+      const texts = await Promise.all(Array.from({ length: 40 }, () => scrape()));
+      expect(texts.map((text) => value(text, 'txmsg_backlog_up'))).toEqual(Array(40).fill(1));
+      expect(texts.map((text) => sampleOf(text, 'txmsg_outbox_backlog', { status: 'READY' }))).toEqual(
+        Array(40).fill(2),
+      );
+    } finally {
+      proxy.heal();
+      statements.stop();
+    }
+    // One read: each of the six queries once, not once per scrape.
+    expect(Object.fromEntries(statements.byQuery)).toEqual(
+      Object.fromEntries(Object.keys(SCRAPE_QUERIES).map((name) => [name, 1])),
+    );
+  });
+});
+
+describe('The metrics endpoint under a flood of scrapes', () => {
+  const TOKEN = 'metrics-scrape-token';
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let app: INestApplication;
+  const scrapeWith = (headers: Record<string, string>) => request(app.getHttpServer()).get('/metrics').set(headers);
+  const scrape = async () => (await scrapeWith({ authorization: `Bearer ${TOKEN}` }).expect(200)).text;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('metrics_flood');
+    vhost = await createVhost('metrics_flood');
+    // The default read interval (5 s), behind a token.
+    app = await startTestApp({
+      database: db.name,
+      uri: vhost.uri,
+      listen: true,
+      txmsg: { relay: { enabled: false }, metrics: { token: TOKEN } },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await vhost?.remove();
+    await db?.drop();
+  });
+
+  it('reads the database gauges at most once per interval, however often and however concurrently scraped', async () => {
+    // First in this app: the first scrapes find no read yet, and arrive 30 at once.
+    const statements = countGaugeStatements(app);
+    const started = Date.now();
+    let scrapes = 0;
+    try {
+      // 300 scrapes, 30 at a time.
+      await Promise.all(
+        Array.from({ length: 30 }, async () => {
+          for (let i = 0; i < 10; i++) {
+            expect(sampleOf(await scrape(), 'txmsg_backlog_up')).toBe(1);
+            scrapes++;
+          }
+        }),
+      );
+    } finally {
+      statements.stop();
+    }
+    const elapsedMs = Date.now() - started;
+    expect(scrapes).toBe(300);
+    expect(elapsedMs).toBeLessThan(10_000);
+    // A read is six statements; at most one read per 5 s window (plus the one under way at the start).
+    const reads = statements.total() / 6;
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(1 + Math.floor(elapsedMs / 5000));
+    // The counter counts these statements: each query ran, as often as the others.
+    for (const name of Object.keys(SCRAPE_QUERIES)) expect(statements.byQuery.get(name)).toBe(reads);
+  });
+
+  it.each([
+    ['no Authorization header', {}],
+    ['a wrong token', { authorization: 'Bearer wrong' }],
+    ['a wrong token of the same length', { authorization: `Bearer ${TOKEN.slice(0, -1)}X` }],
+    ['the token with a suffix', { authorization: `Bearer ${TOKEN}x` }],
+    ['an empty bearer token', { authorization: 'Bearer ' }],
+    ['the token without "Bearer "', { authorization: TOKEN }],
+    ['the token as Basic credentials', { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` }],
+  ])('answers a scrape with %s 401, reading nothing', async (_, headers) => {
+    const statements = countGaugeStatements(app);
+    try {
+      const { body, text } = await scrapeWith(headers).expect(401);
+      expect(body).toMatchObject({ statusCode: 401, message: 'a valid metrics bearer token is required' });
+      expect(text).not.toContain('txmsg_');
+    } finally {
+      statements.stop();
+    }
+    expect(statements.total()).toBe(0);
+  });
+
+  it('serves the scrape with the token', async () => {
+    const text = await scrape();
+    expect(text).toContain('txmsg_backlog_up{service="test-svc"} 1');
+    expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('serves the last read until the interval has passed, then what changed', async () => {
+    const backlog = async () => sampleOf(await scrape(), 'txmsg_outbox_backlog', { status: 'READY' }) ?? 0;
+    const statements = countGaugeStatements(app);
+    try {
+      // Start right after a read, so that the next scrapes fall within its interval.
+      let before = 0;
+      await waitFor(async () => ((before = await backlog()), statements.total() > 0), { description: 'a fresh read' });
+      expect(statements.total()).toBe(6);
+      await sql(
+        `INSERT INTO txmsg_outbox (message_id, type, exchange, routing_key, payload, status)
+         VALUES ('flood-1', 't', 'txmsg.events', 't', '{}', 'READY')`,
+        [],
+        db.name,
+      );
+      expect(await backlog()).toBe(before);
+      await waitFor(async () => (await backlog()) === before + 1, {
+        timeoutMs: 15_000,
+        description: 'the new row, read once the interval passed',
+      });
+      expect(statements.total()).toBe(12);
+    } finally {
+      statements.stop();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { timingSafeEqual } from 'node:crypto';
+import { bearerTokenMatches } from '../support/bearer-token';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 
@@ -18,10 +18,7 @@ export class AdminTokenGuard implements CanActivate {
     const expected = this.options.admin ? this.options.admin.token : undefined;
     if (!expected) throw new UnauthorizedException('the txmsg admin API is disabled: no admin token is configured');
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
-    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    const given = Buffer.from(bearer?.[1] ?? '');
-    const wanted = Buffer.from(expected);
-    if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
+    if (!bearerTokenMatches(request.headers.authorization, expected)) {
       throw new UnauthorizedException('a valid admin bearer token is required');
     }
     return true;

@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { type Read, readAll } from './backlog-read';
+import { reusedFor } from './reused-read';
 import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
 import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
 
@@ -12,14 +13,22 @@ import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
  * alert. As Prometheus exporters do when a scrape still has other useful metrics (the process's,
  * the publish-failure counters), the scrape succeeds: the gauges of a failed query are left out
  * rather than reported as zero, `txmsg_backlog_up` is 0, `txmsg_metrics_query_errors_total`
- * counts the failure by query, `txmsg_backlog_read_errors_total` counts the scrape, and the
+ * counts the failure by query, `txmsg_backlog_read_errors_total` counts the failed read, and the
  * failure is logged as an error (once per query until it reads again).
  *
- * All collectors of one scrape share one read: prom-client collects every metric of a scrape
- * concurrently, so each awaits the same promise and `up` describes exactly the values served.
+ * The endpoint is unauthenticated by default and a scrape is cheap to send, so the database must
+ * not pay for each one: a read runs at most once per `readIntervalMs`, and every collector of
+ * every scrape in that window — including scrapes that arrive while the read runs — is served
+ * that one read (a failed one too, so it is not retried by every scrape either). prom-client
+ * collects every metric of a scrape concurrently; all await the same promise, so `up` describes
+ * exactly the values served.
  */
-export function registerBacklogGauges(dataSource: DataSource, registers: Registry[], logger: Logger): void {
-  let inFlight: Promise<Read> | undefined;
+export function registerBacklogGauges(
+  dataSource: DataSource,
+  registers: Registry[],
+  logger: Logger,
+  readIntervalMs: number,
+): void {
   const failing = new Set<ScrapeQuery>();
   const queryErrors = new Map<ScrapeQuery, number>();
   let failedScrapes = 0;
@@ -38,10 +47,7 @@ export function registerBacklogGauges(dataSource: DataSource, registers: Registr
     }
     return read;
   };
-  const read = (): Promise<Read> =>
-    (inFlight ??= readAll(dataSource)
-      .then(note)
-      .finally(() => (inFlight = undefined)));
+  const read = reusedFor(readIntervalMs, () => readAll(dataSource).then(note));
 
   for (const gauge of SCRAPE_GAUGES) {
     new Gauge({
@@ -58,7 +64,7 @@ export function registerBacklogGauges(dataSource: DataSource, registers: Registr
   }
   new Gauge({
     name: 'txmsg_backlog_up',
-    help: '1 when this scrape read every database gauge, 0 when a query failed (its gauges are then absent).',
+    help: '1 when the read this scrape serves got every database gauge, 0 when a query failed (its gauges are then absent).',
     registers,
     async collect() {
       this.set(Object.values(await read()).every((result) => result.ok) ? 1 : 0);
@@ -66,7 +72,7 @@ export function registerBacklogGauges(dataSource: DataSource, registers: Registr
   });
   new Counter({
     name: 'txmsg_backlog_read_errors_total',
-    help: 'Scrapes in which a database gauge query failed.',
+    help: 'Reads of the database gauges in which a query failed (one read serves every scrape of its interval).',
     registers,
     async collect() {
       await read();

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { DEFAULT_METRICS_READ_INTERVAL_MS } from '../options/with-defaults';
 import type { CheckAnswer } from '../transaction/ask-listener';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -16,8 +17,9 @@ export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'req
  * Prometheus metrics of the library, on a registry of this application's own, injectable as
  * `TXMSG_METRICS_REGISTRY` (served at `GET /metrics` with the process's default metrics when the
  * `metrics` option is on). Backlogs, ages and parked messages are read from the database at
- * scrape time, so every instance reports the shared truth; when a read fails its gauges are left
- * out and `txmsg_backlog_up` is 0 (see {@link registerBacklogGauges}).
+ * scrape time, at most once per `metrics.readIntervalMs` (5 s by default) however often it is
+ * scraped, so every instance reports the shared truth; when a read fails its gauges are left out
+ * and `txmsg_backlog_up` is 0 (see {@link registerBacklogGauges}).
  */
 @Injectable()
 export class TxMsgMetrics {
@@ -32,7 +34,8 @@ export class TxMsgMetrics {
     // has them already, and a merged registry must not name a metric twice.
     if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.collectors = createCollectors(registers);
-    registerBacklogGauges(dataSource, registers, this.logger);
+    const readIntervalMs = options.metrics ? options.metrics.readIntervalMs : DEFAULT_METRICS_READ_INTERVAL_MS;
+    registerBacklogGauges(dataSource, registers, this.logger, readIntervalMs);
     // Known label values start at 0, so increase() sees the first event rather than a new series.
     for (const outcome of ['commit', 'rollback', 'unknown', 'error']) this.collectors.checkBacks.inc({ outcome }, 0);
     for (const reason of ['unroutable', 'error']) this.collectors.publishFailures.inc({ reason }, 0);

@@ -40,6 +40,13 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.housekeeping.intervalMs, 'housekeeping.intervalMs');
   positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
   problems.push(...notifyProblems(options.notify));
+  if (options.metrics) {
+    positive(options.metrics.readIntervalMs, 'metrics.readIntervalMs');
+    // Sent as a bearer token: an empty one would admit a bare "Bearer ", a blank one never matches.
+    if (options.metrics.token !== undefined && !/^[\x21-\x7e]+$/.test(options.metrics.token)) {
+      problems.push('metrics.token must be printable ASCII without spaces (it is sent as a bearer token), or left out.');
+    }
+  }
   const ladderTotal = options.retry.ladderMs.reduce((sum, ms) => sum + ms, 0);
   if (options.housekeeping.retentionMs <= ladderTotal) {
     problems.push(

@@ -6,6 +6,7 @@ import type { TxMsgNotifyOptions } from './notify-options';
 import type { TxMsgBrokerOptions } from './broker-options';
 import type { TxMsgCheckOptions } from './check-options';
 import type { TxMsgRelayOptions } from './relay-options';
+import type { TxMsgMetricsOptions } from './metrics-options';
 import type { TxMsgShapeOptions } from './shape-options';
 
 /** {@link TxMsgModuleOptions} with every default filled in. */
@@ -19,7 +20,7 @@ export interface ResolvedTxMsgOptions {
   housekeeping: Required<TxMsgHousekeepingOptions>;
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   admin: Exclude<TxMsgShapeOptions['admin'], undefined>;
-  metrics: false | Required<Exclude<TxMsgShapeOptions['metrics'], undefined | false>>;
+  metrics: false | (Omit<Required<TxMsgMetricsOptions>, 'token'> & { token?: string });
   cls: Exclude<TxMsgShapeOptions['cls'], undefined>;
   crashPoint?: CrashPoint;
 }

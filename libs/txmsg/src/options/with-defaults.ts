@@ -5,6 +5,9 @@ import type { ResolvedTxMsgOptions } from './resolved-options';
 /** The seed's notification ladder (section 6.2): 1m, 5m, 10m, 30m, 1h, 2h, 5h, 10h, in milliseconds. */
 export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m * 60_000);
 
+/** How often, at most, the gauges read from the database are read (`metrics.readIntervalMs`). */
+export const DEFAULT_METRICS_READ_INTERVAL_MS = 5000;
+
 /** Fills in every default. Pure. */
 export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions {
   const ladderMs = options.retry?.ladderMs ?? DEFAULT_LADDER_MS;
@@ -34,7 +37,13 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     housekeeping: withHousekeepingDefaults(options.housekeeping, ladderTotal),
     notify: { secrets: {}, allowedOrigins: [], ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     admin: options.admin ?? false,
-    metrics: options.metrics ? { path: 'metrics', ...options.metrics } : false,
+    metrics: options.metrics
+      ? {
+          path: options.metrics.path ?? 'metrics',
+          token: options.metrics.token,
+          readIntervalMs: options.metrics.readIntervalMs ?? DEFAULT_METRICS_READ_INTERVAL_MS,
+        }
+      : false,
     cls: options.cls ?? 'own',
     crashPoint: options.crashPoint,
   };
