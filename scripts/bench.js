@@ -80,6 +80,8 @@ async function main() {
       DB_NAME: world.databases[name],
       RABBITMQ_URL: world.rabbitUrl,
       ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
+      // Signed messages are the services' default; BENCH_SIGNING=off measures what signing costs.
+      ...(process.env.BENCH_SIGNING === 'off' ? { MESSAGE_SIGNING: 'false' } : {}),
     });
     // txmsg's bank1 and bank2, then the naive ones on the same databases (the real services made
     // the tables). Both pairs stay up and their phases alternate, so a change in the shared

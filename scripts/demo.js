@@ -14,6 +14,7 @@ const net = require('node:net');
 const path = require('node:path');
 const readline = require('node:readline');
 const { SERVICE_NODE_OPTIONS } = require('./service-node-options');
+const { signingEnv } = require('./signing-env');
 
 const root = path.resolve(__dirname, '..');
 const verbose = process.env.DEMO_VERBOSE === '1';
@@ -144,7 +145,7 @@ function isOpen(host, port) {
 function startService({ name, port }) {
   // Each service takes its own defaults: drop the variables that would make all four
   // share one value.
-  const env = { ...process.env };
+  const env = { ...signingEnv(name), ...process.env };
   delete env.PORT;
   delete env.DB_NAME;
   if (!env.LOG_LEVEL) env.LOG_LEVEL = verbose ? 'info' : 'warn';

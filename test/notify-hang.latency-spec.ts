@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { percentile } from './support/percentile';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
+import { TEST_PRODUCER_KEY } from './support/message-keys';
 
 // A webhook receiver that hangs must cost pay nothing but the notifier's own wait: no database
 // transaction, row lock or pooled connection is held across the HTTP call, so recharges keep
@@ -40,7 +41,7 @@ describe('webhook receiver that hangs', () => {
     });
     // account is not started: a queue stands in for it, so pay's MQ notifications are routable
     // and its outbox relay does what it does in production, not a retry loop of unroutable messages.
-    const broker = await BrokerTestClient.open(stack.rabbitUrl);
+    const broker = await BrokerTestClient.open(stack.rabbitUrl, { signWith: TEST_PRODUCER_KEY });
     try {
       await broker.declareQueue('notify-hang.results', {});
       await broker.bindQueue('notify-hang.results', 'txmsg.events', 'pay.recharge.completed');

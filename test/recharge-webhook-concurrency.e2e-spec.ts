@@ -6,6 +6,7 @@ import { queueDepth } from './support/broker';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
 import { signedWebhook } from './support/webhooks';
+import { TEST_PRODUCER_KEY } from './support/message-keys';
 
 // pay notifies many results for one account at once (a merchant's batch, a backlog after an
 // outage), by MQ and by signed webhook. Each credits the same account row, and the MQ consumer
@@ -33,7 +34,7 @@ describe('concurrent signed webhooks for one account', () => {
 
   /** pay's MQ notifications of `results` (routing key pay.recharge.completed), all at once. */
   async function publishResults(results: object[]): Promise<void> {
-    const broker = await BrokerTestClient.open(stack.rabbitUrl);
+    const broker = await BrokerTestClient.open(stack.rabbitUrl, { signWith: TEST_PRODUCER_KEY });
     try {
       const options = () => ({
         contentType: 'application/json',

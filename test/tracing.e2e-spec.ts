@@ -5,6 +5,7 @@ import { freePort } from './support/free-port';
 import { OtlpReceiver, type ReceivedSpan, SPAN_KIND } from './support/otlp-receiver';
 import type { ServiceProcess } from './support/service-process';
 import { TestStack } from './support/test-stack';
+import { TEST_PRODUCER_KEY } from './support/message-keys';
 
 // One trace across the message: each service in its own process with the OpenTelemetry SDK
 // switched on by the standard variables, exporting OTLP/JSON to a receiver in this process. A
@@ -53,7 +54,7 @@ describe('tracing across services', () => {
       },
       accountPort,
     );
-    broker = await BrokerTestClient.open(stack.rabbitUrl);
+    broker = await BrokerTestClient.open(stack.rabbitUrl, { signWith: TEST_PRODUCER_KEY });
     await broker.watch(); // a copy of every message on the library's exchange
   }, 120_000);
 

@@ -1,5 +1,10 @@
-import { BrokerTestClient, DEFAULT_EVENTS_EXCHANGE, type RawBody } from '@txmsg/nestjs/testing';
-import type { Options } from 'amqplib';
+import {
+  BrokerTestClient,
+  DEFAULT_EVENTS_EXCHANGE,
+  type RawBody,
+  type TestPublishOptions,
+} from '@txmsg/nestjs/testing';
+import { TEST_PRODUCER_KEY } from './message-keys';
 import { rabbitmqctl } from './rabbitmqctl';
 
 /** The library's topic exchange, where every integration event is published. */
@@ -8,17 +13,18 @@ export const EVENTS_EXCHANGE = DEFAULT_EVENTS_EXCHANGE;
 /**
  * The raw AMQP client of the tests (`BrokerTestClient`), aimed at the services' exchange: publishes
  * JSON bytes straight to the broker (duplicates, replays, poison) with confirms, the way a
- * misbehaving producer or a redelivery would.
+ * misbehaving producer or a redelivery would. It signs as a producer every service trusts
+ * ({@link TEST_PRODUCER_KEY}); a forgery passes `signWith: false` or an untrusted key.
  */
 export class BrokerClient {
   private constructor(private readonly client: BrokerTestClient) {}
 
   static async open(uri: string): Promise<BrokerClient> {
-    return new BrokerClient(await BrokerTestClient.open(uri));
+    return new BrokerClient(await BrokerTestClient.open(uri, { signWith: TEST_PRODUCER_KEY }));
   }
 
   /** Publishes one persistent message and waits for the broker's confirm. */
-  async publish(routingKey: string, body: RawBody, options: Options.Publish = {}): Promise<void> {
+  async publish(routingKey: string, body: RawBody, options: TestPublishOptions = {}): Promise<void> {
     await this.client.publish(EVENTS_EXCHANGE, routingKey, body, { contentType: 'application/json', ...options });
   }
 

@@ -1,13 +1,14 @@
 import { BrokerTestClient, DEFAULT_EVENTS_EXCHANGE } from '@txmsg/nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { rabbitmqctl } from './rabbitmqctl';
+import { TEST_PRODUCER_KEY } from './message-keys';
 
 /**
  * Publishes `payload` `times` times straight to the library's exchange, each a new message (new
  * message id), as a duplicate, a replay or a rogue producer would. Waits for the broker's confirms.
  */
 export async function publishRaw(url: string, routingKey: string, payload: unknown, times = 1): Promise<void> {
-  const broker = await BrokerTestClient.open(url);
+  const broker = await BrokerTestClient.open(url, { signWith: TEST_PRODUCER_KEY });
   try {
     const message = () => ({
       body: JSON.stringify(payload),

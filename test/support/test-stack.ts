@@ -7,6 +7,7 @@ import { freePort } from './free-port';
 import { queueDepths, type QueueDepth } from './servers';
 import { addVhost, deleteVhost } from './vhosts';
 import { ServiceProcess } from './service-process';
+import { signingEnv } from './message-keys';
 
 /** Where the test servers are: the services' own DB_* variables from the environment, else the local defaults. */
 const server = {
@@ -99,6 +100,7 @@ export class TestStack {
       RABBITMQ_URL: this.rabbitUrl,
       STARTUP_WAIT: '20s',
       LOG_LEVEL: 'info',
+      ...signingEnv(service),
       ...SERVICE_DEFAULTS[service],
       ...overrides,
     };

@@ -1,9 +1,12 @@
 import { ConfigError } from '@app/common';
 import { loadAccountConfig } from './account.config';
 
+/** Message signing is required: every configuration under test has a key. */
+const SIGNING = { MESSAGE_KEY_ID: 'k1', MESSAGE_KEYS: `k1:${'s'.repeat(32)}` };
+
 describe(loadAccountConfig.name, () => {
   it('reaches pay on its default port, has no webhook key and reconciles after 30 s by default', () => {
-    expect(loadAccountConfig({})).toMatchObject({
+    expect(loadAccountConfig({ ...SIGNING })).toMatchObject({
       service: 'account',
       port: 3004,
       db: { database: 'account' },
@@ -19,6 +22,7 @@ describe(loadAccountConfig.name, () => {
   it('takes PAY_URL, PAY_ADMIN_TOKEN, NOTIFY_SECRET, ACCOUNT_PUBLIC_URL and the RECONCILE_* timings from the environment', () => {
     expect(
       loadAccountConfig({
+        ...SIGNING,
         PAY_URL: 'https://pay.internal:8443/',
         NOTIFY_SECRET: 's3cret',
         ACCOUNT_PUBLIC_URL: 'https://account.example/',
@@ -40,11 +44,11 @@ describe(loadAccountConfig.name, () => {
   });
 
   it("pulls pay's result list unless RECONCILE_PULL is false", () => {
-    expect(loadAccountConfig({}).reconcile.pull).toBe(true);
+    expect(loadAccountConfig({ ...SIGNING }).reconcile.pull).toBe(true);
   });
 
   it('points its webhook at its own PORT unless told otherwise', () => {
-    expect(loadAccountConfig({ PORT: '4567' }).publicUrl).toBe('http://127.0.0.1:4567');
+    expect(loadAccountConfig({ ...SIGNING, PORT: '4567' }).publicUrl).toBe('http://127.0.0.1:4567');
   });
 
   it.each([
@@ -58,7 +62,7 @@ describe(loadAccountConfig.name, () => {
       'RECONCILE_DEADLINE (3600000 ms) must be longer than RECONCILE_AFTER (7200000 ms), or pending recharges would fail before they are ever queried.',
     ],
   ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
-    const load = () => loadAccountConfig(env);
+    const load = () => loadAccountConfig({ ...SIGNING, ...env });
     expect(load).toThrow(ConfigError);
     expect(load).toThrow(sentence);
   });

@@ -1,9 +1,12 @@
 import { ConfigError } from '@app/common';
 import { loadBank1Config } from './bank1.config';
 
+/** Message signing is required: every configuration under test has a key. */
+const SIGNING = { MESSAGE_KEY_ID: 'k1', MESSAGE_KEYS: `k1:${'s'.repeat(32)}` };
+
 describe(loadBank1Config.name, () => {
   it("checks back on transfers with RocketMQ's timing by default", () => {
-    expect(loadBank1Config({})).toMatchObject({
+    expect(loadBank1Config({ ...SIGNING })).toMatchObject({
       service: 'bank1',
       port: 3001,
       check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15 },
@@ -12,6 +15,7 @@ describe(loadBank1Config.name, () => {
 
   it('takes the check-back timing from the environment', () => {
     const config = loadBank1Config({
+      ...SIGNING,
       TXMSG_CHECK_FIRST_AFTER: '500ms',
       TXMSG_CHECK_INTERVAL: '1s',
       TXMSG_CHECK_MAX: '3',
@@ -26,6 +30,6 @@ describe(loadBank1Config.name, () => {
     ],
     [{ TXMSG_CHECK_MAX: '0' }, 'TXMSG_CHECK_MAX must be a whole number from 1 to 1000, got "0".'],
   ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
-    expect(() => loadBank1Config(env)).toThrow(new ConfigError(sentence));
+    expect(() => loadBank1Config({ ...SIGNING, ...env })).toThrow(new ConfigError(sentence));
   });
 });

@@ -9,6 +9,7 @@ export type {
   TxMsgCheckOptions,
   TxMsgConsumerOptions,
   TxMsgHousekeepingOptions,
+  TxMsgMessageOptions,
   TxMsgMetricsOptions,
   TxMsgModuleOptions,
   TxMsgNotifyOptions,
@@ -16,6 +17,7 @@ export type {
   TxMsgRetryOptions,
   TxMsgRuntimeOptions,
   TxMsgShapeOptions,
+  TxMsgSigningOptions,
 } from './txmsg.options';
 export { parseDuration } from './duration';
 export { parseLadder } from './ladder';
@@ -24,7 +26,8 @@ export { correlationIdOf, type WithHeaders } from './module/correlation-id';
 
 // Producer: integration events through the outbox
 export { IntegrationEvent, routingKeyOf } from './outbox/integration-event.decorator';
-export { Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/outbox';
+export { MessageTooLargeError, Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/outbox';
+export { SIGNATURE_HEADERS, messageSignature, type SignedFields } from './signing/message-signature';
 export { type MessageEnvelope } from './envelope';
 
 // Producer: transactional messages with check-back (RocketMQ's model)

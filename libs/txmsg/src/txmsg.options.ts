@@ -1,5 +1,6 @@
 // The module's options: types by area, defaults, validation (pure, unit-tested).
 export type { TxMsgConsumerOptions } from './options/consumer-options';
+export type { TxMsgMessageOptions, TxMsgSigningOptions } from './options/message-options';
 export type { TxMsgHousekeepingOptions } from './options/housekeeping-options';
 export type { TxMsgRetryOptions } from './options/retry-options';
 export type { TxMsgModuleOptions, TxMsgRuntimeOptions } from './options/module-options';

@@ -116,8 +116,8 @@ describe('Housekeeping', () => {
   const dispatched = (consumer: string, messageId: string, queue: string, id: string, dispatchedAgoSeconds: number) =>
     sql(
       `INSERT INTO txmsg_inbox_failure
-         (consumer, message_id, queue, exchange, routing_key, properties, body, attempts, status, next_attempt_at, updated_at)
-       VALUES (?, ?, ?, 'txmsg.events', 'test.thing.happened', ?, ?, 1, 'DISPATCHED',
+         (consumer, message_id, queue, exchange, routing_key, properties, body, payload_hash, attempts, status, next_attempt_at, updated_at)
+       VALUES (?, ?, ?, 'txmsg.events', 'test.thing.happened', ?, ?, SHA2(FROM_BASE64(body), 256), 1, 'DISPATCHED',
                DATE_SUB(NOW(3), INTERVAL ? SECOND), DATE_SUB(NOW(3), INTERVAL ? SECOND))`,
       [
         consumer,

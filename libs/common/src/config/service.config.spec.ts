@@ -1,9 +1,12 @@
 import { ConfigError } from './config-error';
 import { loadServiceConfig } from './service.config';
 
+/** Message signing is required: every configuration under test has a key. */
+const SIGNING = { MESSAGE_KEY_ID: 'k1', MESSAGE_KEYS: `k1:${'s'.repeat(32)}` };
+
 describe(loadServiceConfig.name, () => {
   it('has defaults that work on a developer machine', () => {
-    expect(loadServiceConfig('bank1', 3001, {})).toEqual({
+    expect(loadServiceConfig('bank1', 3001, { ...SIGNING })).toEqual({
       service: 'bank1',
       host: '127.0.0.1',
       port: 3001,
@@ -20,11 +23,34 @@ describe(loadServiceConfig.name, () => {
       consumer: { maxBatch: 50 },
       rateLimit: { limit: 1000, windowMs: 1000 },
       httpRequestTimeoutMs: 60_000,
+      signing: { keyId: 'k1', keys: { k1: 's'.repeat(32) } },
     });
+  });
+
+  it('refuses to start without message signing keys unless signing is switched off', () => {
+    expect(() => loadServiceConfig('bank1', 3001, {})).toThrow(/MESSAGE_KEY_ID and MESSAGE_KEYS must be set/);
+    expect(loadServiceConfig('bank1', 3001, { MESSAGE_SIGNING: 'false' }).signing).toBeUndefined();
+  });
+
+  it('reads a keyring of several keys, one of them to sign with', () => {
+    const keys = `old:${'o'.repeat(32)}, new:${'n'.repeat(40)},bank2-1:${'b'.repeat(32)}`;
+    expect(loadServiceConfig('bank1', 3001, { MESSAGE_KEY_ID: 'new', MESSAGE_KEYS: keys }).signing).toEqual({
+      keyId: 'new',
+      keys: { old: 'o'.repeat(32), new: 'n'.repeat(40), 'bank2-1': 'b'.repeat(32) },
+    });
+  });
+
+  it.each([
+    [{ MESSAGE_KEY_ID: 'k2' }, /MESSAGE_KEY_ID "k2" is not one of the keys/],
+    [{ MESSAGE_KEYS: 'k1:short' }, /each secret 32 characters or more; "k1" is not/],
+    [{ MESSAGE_KEYS: `no-colon-${'s'.repeat(32)}` }, /must be "id:secret" pairs/],
+  ])('refuses a bad keyring %j', (env, sentence) => {
+    expect(() => loadServiceConfig('bank1', 3001, { ...SIGNING, ...env })).toThrow(sentence);
   });
 
   it('takes every variable from the environment', () => {
     const config = loadServiceConfig('pay', 3003, {
+      ...SIGNING,
       HOST: '0.0.0.0',
       PORT: '4000',
       DB_HOST: 'db',
@@ -56,18 +82,22 @@ describe(loadServiceConfig.name, () => {
   });
 
   it('switches rate limiting off when asked', () => {
-    expect(loadServiceConfig('bank1', 3001, { RATE_LIMIT: 'off' }).rateLimit).toBeUndefined();
+    expect(loadServiceConfig('bank1', 3001, { ...SIGNING, RATE_LIMIT: 'off' }).rateLimit).toBeUndefined();
   });
 
   it('switches to quorum queues and takes a crash point only when asked', () => {
     expect(
-      loadServiceConfig('bank1', 3001, { RABBITMQ_QUEUE_TYPE: 'quorum', TXMSG_CRASH_POINT: 'relay-before-publish' }),
+      loadServiceConfig('bank1', 3001, {
+        ...SIGNING,
+        RABBITMQ_QUEUE_TYPE: 'quorum',
+        TXMSG_CRASH_POINT: 'relay-before-publish',
+      }),
     ).toMatchObject({ queueType: 'quorum', crashPoint: 'relay-before-publish' });
   });
 
   it('reads several broker addresses, one per cluster node, separated by commas', () => {
     const RABBITMQ_URL = 'amqp://u:p@mq1:5672/v, amqp://u:p@mq2:5672/v,amqp://u:p@mq3:5672/v';
-    expect(loadServiceConfig('bank1', 3001, { RABBITMQ_URL }).rabbitUrls).toEqual([
+    expect(loadServiceConfig('bank1', 3001, { ...SIGNING, RABBITMQ_URL }).rabbitUrls).toEqual([
       'amqp://u:p@mq1:5672/v',
       'amqp://u:p@mq2:5672/v',
       'amqp://u:p@mq3:5672/v',
@@ -76,7 +106,7 @@ describe(loadServiceConfig.name, () => {
 
   it('never repeats a password in the sentence that refuses a broker address', () => {
     const RABBITMQ_URL = 'amqp://u:secret@mq1:5672/v,http://u:secret@mq2/v';
-    expect(() => loadServiceConfig('bank1', 3001, { RABBITMQ_URL })).toThrow(
+    expect(() => loadServiceConfig('bank1', 3001, { ...SIGNING, RABBITMQ_URL })).toThrow(
       new ConfigError('RABBITMQ_URL must be a URL starting with amqp:// or amqps://, got "http://u:***@mq2/v".'),
     );
   });
@@ -109,6 +139,6 @@ describe(loadServiceConfig.name, () => {
       'TXMSG_CRASH_POINT must be one of relay-before-publish, relay-after-publish, consumer-before-commit, consumer-before-ack, got "whenever".',
     ],
   ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
-    expect(() => loadServiceConfig('bank1', 3001, env)).toThrow(new ConfigError(sentence));
+    expect(() => loadServiceConfig('bank1', 3001, { ...SIGNING, ...env })).toThrow(new ConfigError(sentence));
   });
 });

@@ -1,6 +1,7 @@
 import { CRASH_POINTS, type CrashPoint } from '@txmsg/nestjs';
 import { type Env, EnvReader } from './env-reader';
 import { ConfigError } from './config-error';
+import { type MessageSigningConfig, readMessageSigning } from './message-signing';
 import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './rate-limit';
 
 /** Connection settings for the service's own MariaDB/MySQL database. */
@@ -51,6 +52,8 @@ export interface ServiceConfig {
   rateLimit?: RateLimit;
   /** A request whose headers and body have not fully arrived by then is answered 408 and closed. */
   httpRequestTimeoutMs: number;
+  /** How messages are signed and which signatures are accepted; undefined when MESSAGE_SIGNING=false. */
+  signing?: MessageSigningConfig;
 }
 
 export const DEFAULT_RETRY_LADDER = '1m,5m,10m,30m,1h,2h,5h,10h';
@@ -96,6 +99,7 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
     },
     rateLimit: read.parsed('RATE_LIMIT', DEFAULT_RATE_LIMIT, parseRateLimit),
     httpRequestTimeoutMs: read.duration('HTTP_REQUEST_TIMEOUT', '60s'),
+    signing: readMessageSigning(read),
     crashPoint:
       read.optional('TXMSG_CRASH_POINT') === undefined
         ? undefined

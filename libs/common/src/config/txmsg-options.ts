@@ -10,6 +10,7 @@ export function txMsgOptions(config: ServiceConfig): TxMsgRuntimeOptions {
     relay: { ...config.relay },
     consumer: config.consumer,
     check: config.check,
+    messages: config.signing ? { signing: config.signing } : undefined,
     crashPoint: config.crashPoint,
   };
 }

@@ -59,7 +59,10 @@ export class FailuresController {
   /** `POST /txmsg/parked/:id/requeue` — one parked message back to its queue. */
   @Post('parked/:id/requeue')
   @HttpCode(200)
-  @doc.ok('1, or 0 when no parked message has that id.', doc.count('requeued'))
+  @doc.ok(
+    '1, or 0 when no parked message has that id (or it is OVERSIZED: its whole body is only in `<queue>.parked`).',
+    doc.count('requeued'),
+  )
   async requeueOne(@Param('id') id: string) {
     return this.requeued(await this.failures.requeue(parseId(id)));
   }

@@ -32,6 +32,11 @@ export class DeadLetterQueues {
     this.topologies.set(topology.queue, topology);
   }
 
+  /** Whether `queue` is one of this application's queues with a parking queue (a rejected delivery lands there). */
+  has(queue: string): boolean {
+    return this.topologies.has(queue);
+  }
+
   /** Every parking queue of this application with its message count. */
   async list(): Promise<DeadLetterQueue[]> {
     return this.withChannel(async (channel) => {

@@ -13,8 +13,9 @@ describe(ConsumerRuntime.name, () => {
   };
   const txHost = { withTransaction: (work: () => Promise<unknown>) => work(), tx: { query: async () => undefined } };
   const cls = { set: () => undefined };
-  const failures = {};
+  const failures = { databaseAnswers: async () => true };
   const retries = {};
+  const deadLetters = { has: () => true };
 
   function runtime(overrides: Partial<typeof metrics> = {}) {
     return new ConsumerRuntime(
@@ -22,6 +23,7 @@ describe(ConsumerRuntime.name, () => {
       cls as any,
       failures as any,
       retries as any,
+      deadLetters as any,
       { ...metrics, ...overrides } as any,
       options,
     );
@@ -79,5 +81,24 @@ describe(ConsumerRuntime.name, () => {
       jest.useRealTimers();
     }
     expect(consumed).toEqual(['requeued']);
+  });
+
+  it('dead-letters a delivery to its parking queue once its outcome could not be recorded three times', async () => {
+    const subject = runtime();
+    const malformed = delivery(async () => undefined);
+    malformed.message = { content: Buffer.from('{}'), fields: {}, properties: {} } as unknown as ConsumeMessage;
+    jest.useFakeTimers();
+    try {
+      const outcomes = [];
+      for (let i = 0; i < 3; i++) {
+        const outcome = subject.handle(malformed);
+        await jest.advanceTimersByTimeAsync(1000);
+        outcomes.push(await outcome);
+      }
+      expect(outcomes).toEqual([new Nack(true), new Nack(true), new Nack(false)]);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(consumed).toEqual(['requeued', 'requeued', 'dead_lettered']);
   });
 });

@@ -4,8 +4,11 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { Inject, Injectable } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { ClsService } from 'nestjs-cls';
+import { DeadLetterQueues } from '../broker/dead-letter-queues';
 import { envelopeOf } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { MessageVerifier } from '../signing/message-verifier';
+import { topicMatches } from '../signing/topic-pattern';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { type ConsumeSpan, noteOutcome, startConsumeSpan } from './consume-span';
@@ -26,6 +29,11 @@ import { RetryScheduler } from './retry-scheduler';
  * back to the queue — and never lets one be rejected without a decision of its own: anything it
  * did not foresee (a bug, the database gone, the application stopping) sends the delivery back to
  * the queue. On shutdown it stops taking deliveries and waits for those in flight.
+ *
+ * Hostile input is parked before it can cost anything: an oversized body unparsed, a message not
+ * signed by a trusted producer (when `messages.signing` is set) before its dedup key or handler,
+ * a body that is not JSON or nested too deep before the dedup row; a different body under a
+ * dedup key already applied is parked as a conflict, never taken for a duplicate.
  */
 @Injectable()
 export class ConsumerRuntime {
@@ -33,6 +41,7 @@ export class ConsumerRuntime {
   private readonly inFlight = new InFlight();
   private readonly outcomes: FailureOutcomes;
   private readonly applier: DeliveryApplier;
+  private readonly verifier?: MessageVerifier;
   private stopping = false;
 
   constructor(
@@ -40,10 +49,13 @@ export class ConsumerRuntime {
     cls: ClsService,
     failures: FailureRecorder,
     retries: RetryScheduler,
+    deadLetters: DeadLetterQueues,
     metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
-    this.outcomes = new FailureOutcomes(failures, retries, metrics, () => this.stopping);
+    this.outcomes = new FailureOutcomes(failures, retries, deadLetters, metrics, options, () => this.stopping);
+    const { signing } = options.messages;
+    if (signing) this.verifier = new MessageVerifier(signing.keys, signing.maxAgeMs);
     this.applier = new DeliveryApplier(txHost, cls, failures, this.outcomes, metrics, options);
     this.groups = new ConsumerGroups((items) => this.applier.applyBatch(items), options.consumer.maxBatch);
   }
@@ -92,9 +104,14 @@ export class ConsumerRuntime {
     const envelope = envelopeOf(delivery.message);
     const failed = failedDeliveryOf(delivery, envelope);
     if (traced) failed.span = traced.span;
-    if (delivery.payload instanceof PoisonMessage) {
-      return this.outcomes.park(failed, new UnrecoverableMessageError(delivery.payload.reason), 'POISON');
+    const poison = delivery.payload instanceof PoisonMessage ? delivery.payload : undefined;
+    if (poison?.kind === 'OVERSIZED') {
+      return this.outcomes.park(failed, new UnrecoverableMessageError(poison.reason), 'OVERSIZED');
     }
+    // Before anything of the message is believed: its dedup key, its handler.
+    const forgery = this.verifier?.forgeryOf(delivery.message, (routingKey) => accepts(delivery, routingKey));
+    if (forgery) return this.outcomes.park(failed, new UnrecoverableMessageError(forgery), 'FORGED');
+    if (poison) return this.outcomes.park(failed, new UnrecoverableMessageError(poison.reason), 'POISON');
     let key: string;
     try {
       key = dedupKeyOf(delivery, envelope);
@@ -105,4 +122,10 @@ export class ConsumerRuntime {
     if (this.options.consumer.maxBatch === 1) return this.applier.applyAlone(claimed);
     return this.groups.add(claimed);
   }
+}
+
+/** Whether the subscription of `delivery` binds `routingKey` (any, when it names no routing key). */
+function accepts(delivery: IdempotentDelivery, routingKey: string): boolean {
+  const patterns = delivery.routingKeys;
+  return !patterns || patterns.length === 0 || patterns.some((pattern) => topicMatches(pattern, routingKey));
 }

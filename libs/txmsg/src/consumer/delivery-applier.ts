@@ -11,7 +11,7 @@ import { withDeadlockRetry } from '../support/deadlock';
 import { REDELIVERED_HEADER } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { noteOutcome } from './consume-span';
-import { insertDedupRow } from './dedup-row';
+import { type DedupOutcome, insertDedupRow } from './dedup-row';
 import type { FailureOutcomes } from './failure-outcomes';
 import type { FailureRecorder } from './failure-recorder';
 import type { Claimed } from './idempotent-delivery';
@@ -39,7 +39,7 @@ export class DeliveryApplier {
    */
   async applyBatch(items: Claimed[]): Promise<Array<void | Nack>> {
     if (items.length === 1) return [await this.applyAlone(items[0])];
-    let applied: boolean[];
+    let applied: DedupOutcome[];
     try {
       applied = await withDeadlockRetry(() => this.txHost.withTransaction(() => this.applyInTransaction(items)));
       this.metrics.batchCommitted(items[0].delivery.consumer, items.length);
@@ -63,38 +63,62 @@ export class DeliveryApplier {
       return await this.settled(item, applied);
     } catch (error) {
       if (error instanceof UnrecoverableMessageError) return this.outcomes.park(item.failed, error, 'UNRECOVERABLE');
+      // The same input overflows the stack again on every try: no rung of the ladder can help.
+      if (isStackOverflow(error)) {
+        return this.outcomes.park(item.failed, new UnrecoverableMessageError(error.message), 'UNRECOVERABLE');
+      }
       return this.outcomes.retryLater(item.failed, error);
     }
   }
 
-  /** In the ambient transaction: per delivery, the dedup row, then the handler unless it is a duplicate. */
-  private async applyInTransaction(items: Claimed[]): Promise<boolean[]> {
-    const applied: boolean[] = [];
+  /**
+   * In the ambient transaction: per delivery, the dedup row, then the handler unless the key was
+   * applied before (a duplicate, or a conflict when with another body).
+   */
+  private async applyInTransaction(items: Claimed[]): Promise<DedupOutcome[]> {
+    const applied: DedupOutcome[] = [];
     for (const item of items) {
       // Read by the outbox when the handler sends messages; the handlers of a batch run one by one.
       this.cls.set(CORRELATION_ID, item.failed.envelope.correlationId);
       // A batch runs in the context of whichever delivery started it: each handler gets its own span's.
       applied.push(await (item.trace ? context.with(item.trace, () => this.applyOne(item)) : this.applyOne(item)));
     }
-    if (applied.includes(true)) crashIf(this.options.crashPoint, 'consumer-before-commit');
+    if (applied.includes('fresh')) crashIf(this.options.crashPoint, 'consumer-before-commit');
     return applied;
   }
 
-  private async applyOne({ delivery, key, failed }: Claimed): Promise<boolean> {
-    const fresh = await insertDedupRow(this.txHost.tx, delivery.consumer, key, failed.envelope.id);
-    if (fresh) await delivery.invoke();
-    return fresh;
+  private async applyOne({ delivery, key, failed }: Claimed): Promise<DedupOutcome> {
+    const outcome = await insertDedupRow(
+      this.txHost.tx,
+      delivery.consumer,
+      key,
+      failed.envelope.id,
+      failed.payloadHash,
+    );
+    if (outcome === 'fresh') await delivery.invoke();
+    return outcome;
   }
 
-  /** After the commit: metrics, the ladder entry of a redelivery resolved. */
-  private async settled({ key, failed }: Claimed, applied: boolean): Promise<void> {
+  /** After the commit: metrics, the ladder entry of a redelivery resolved, a conflict parked. */
+  private async settled({ key, failed }: Claimed, outcome: DedupOutcome): Promise<void | Nack> {
+    if (typeof outcome === 'object') {
+      const conflict = new UnrecoverableMessageError(
+        `dedup key ${key} was applied from another body (sha256 ${outcome.conflictsWith}); this one (sha256 ${failed.payloadHash}) was not applied`,
+      );
+      return this.outcomes.park(failed, conflict, 'CONFLICT');
+    }
+    const applied = outcome === 'fresh';
     if (applied) crashIf(this.options.crashPoint, 'consumer-before-ack');
     this.metrics.messageConsumed(failed.consumer, applied ? 'applied' : 'duplicate');
     noteOutcome(failed.span, applied ? 'applied' : 'duplicate');
     if (!applied)
       this.logger.debug(`${failed.consumer}: duplicate ${key} (message ${failed.envelope.id}) acknowledged`);
     if (failed.message.properties.headers?.[REDELIVERED_HEADER]) {
-      await this.failures.resolved(failed.consumer, failed.envelope.id).catch(() => undefined);
+      await this.failures.resolved(failed).catch(() => undefined);
     }
   }
+}
+
+function isStackOverflow(error: unknown): error is RangeError {
+  return error instanceof RangeError && error.message.includes('call stack');
 }

@@ -1,5 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
+import { createHash } from 'node:crypto';
 import type { MessageEnvelope } from '../envelope';
 import type { ParkReason } from './failed-message';
 
@@ -9,6 +10,8 @@ export interface FailedDelivery {
   queue: string | undefined;
   message: ConsumeMessage;
   envelope: MessageEnvelope;
+  /** SHA-256 (hex) of the body: tells a redelivery of the same message from another body under its id or key. */
+  payloadHash: string;
   /** Its consume span, when the application traces: the outcome is noted on it. */
   span?: Span;
 }
@@ -21,10 +24,23 @@ export type FailureOutcome = { retryInMs: number; attempts: number } | { parked:
  * named by the id the broker gave.
  */
 export function failedDeliveryOf(
-  delivery: Omit<FailedDelivery, 'envelope'>,
+  delivery: Omit<FailedDelivery, 'envelope' | 'payloadHash'>,
   envelope: MessageEnvelope = unreadableEnvelope(delivery.message),
 ): FailedDelivery {
-  return { consumer: delivery.consumer, queue: delivery.queue, message: delivery.message, envelope };
+  return {
+    consumer: delivery.consumer,
+    queue: delivery.queue,
+    message: delivery.message,
+    envelope,
+    payloadHash: payloadHashOf(delivery.message?.content),
+  };
+}
+
+/** SHA-256 (hex) of a body; of nothing when there is none. */
+export function payloadHashOf(body: Buffer | undefined): string {
+  return createHash('sha256')
+    .update(body ?? Buffer.alloc(0))
+    .digest('hex');
 }
 
 function unreadableEnvelope(message: ConsumeMessage | undefined): MessageEnvelope {

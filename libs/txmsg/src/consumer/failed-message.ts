@@ -1,7 +1,14 @@
 // A row of txmsg_inbox_failure as the admin API and FailureQueries.list show it.
 
-/** Why a message was parked. */
-export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE';
+/**
+ * Why a message was parked: its handler failed through the whole ladder (`EXHAUSTED`) or threw
+ * `UnrecoverableMessageError` (`UNRECOVERABLE`); its body is not JSON or nested too deep
+ * (`POISON`), larger than `messages.maxBytes` (`OVERSIZED`: only its first 4 KiB are kept); it
+ * is not signed by a trusted producer (`FORGED`); another body was already applied, parked or
+ * retried under its message id or dedup key (`CONFLICT`); or it came through a subscription
+ * without a queue to retry on (`NO_QUEUE`).
+ */
+export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE' | 'OVERSIZED' | 'FORGED' | 'CONFLICT';
 
 /** Row status of `txmsg_inbox_failure`. */
 export type FailureStatus = 'WAITING' | 'DISPATCHED' | 'PARKED';
@@ -18,7 +25,14 @@ export interface FailedMessage {
   reason: ParkReason | null;
   nextAttemptAt: Date;
   lastError: string | null;
+  /** The body as received, or its first 4 KiB when `bodyTruncated`; `base64:…` when not UTF-8. */
   body: string;
+  /** SHA-256 (hex) of the whole body as received. */
+  payloadHash: string;
+  /** Size in bytes of the whole body as received. */
+  bodySize: number;
+  /** Only the start of the body is kept (an `OVERSIZED` message): it cannot be requeued from here. */
+  bodyTruncated: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -38,13 +38,15 @@ export class FailureQueries {
 
   /**
    * Sends parked messages back to their queue with the ladder reset (all of them when `id` is
-   * omitted, in batches of 500 rows, each its own statement). Returns how many.
+   * omitted, in batches of 500 rows, each its own statement). Returns how many. `OVERSIZED`
+   * messages stay: only their first bytes are kept here (the whole message is in the queue's
+   * broker-side parking queue, `<queue>.parked`).
    */
   async requeue(id?: string): Promise<number> {
     return this.parkedInBatches(id, (ids) =>
       this.dataSource.query(
         `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
-          WHERE status = 'PARKED' AND id IN (?)`,
+          WHERE status = 'PARKED' AND reason <> 'OVERSIZED' AND id IN (?)`,
         [ids],
       ),
     );

@@ -9,11 +9,20 @@ import type { FailedDelivery, FailureOutcome } from './failed-delivery';
 import type { ParkReason } from './failed-message';
 import { upsertFailure } from './upsert-failure';
 
+/** The failure rows already kept for a message id: this body's attempts, and any other body's. */
+interface Recorded {
+  attempts: number;
+  other?: { payloadHash: string; status: string; reason: string | null };
+}
+
 /**
  * The retry ladder and the parking lot as the consumer runtime writes them, kept in the
  * service's database so they survive broker and process restarts (a TTL + dead-letter ladder on
  * classic queues can lose messages while dead-lettering). The delivery is acknowledged only
  * after the row is committed; each write is a short READ COMMITTED transaction of its own.
+ *
+ * A body that differs from one already recorded under the same message id gets a row of its own,
+ * parked as `CONFLICT`: neither body is overwritten, and an operator sees both.
  */
 @Injectable()
 export class FailureRecorder {
@@ -28,41 +37,68 @@ export class FailureRecorder {
    */
   async recordFailure(delivery: FailedDelivery, error: unknown): Promise<FailureOutcome> {
     return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const attempts = await this.attemptsSoFar(em, delivery);
+      const recorded = await this.recordedSoFar(em, delivery);
+      const attempts = recorded.attempts + 1;
       const delay = ladderDelay(this.options.retry.ladderMs, attempts);
-      const outcome: FailureOutcome =
-        delivery.queue === undefined
+      const outcome: FailureOutcome = recorded.other
+        ? { parked: 'CONFLICT', attempts }
+        : delivery.queue === undefined
           ? { parked: 'NO_QUEUE', attempts }
           : delay === undefined
             ? { parked: 'EXHAUSTED', attempts }
             : { retryInMs: delay, attempts };
-      await upsertFailure(em, delivery, outcome, errorText(error, { withName: true }));
+      await upsertFailure(em, delivery, outcome, conflictNote(recorded) + errorText(error, { withName: true }));
       return outcome;
     });
   }
 
-  /** Parks a message at once (poison, unrecoverable). */
-  async park(delivery: FailedDelivery, reason: ParkReason, error: unknown): Promise<void> {
-    await this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const attempts = await this.attemptsSoFar(em, delivery);
-      await upsertFailure(em, delivery, { parked: reason, attempts }, errorText(error, { withName: true }));
+  /** Parks a message at once (poison, unrecoverable, forged, a conflict); returns the reason recorded. */
+  async park(delivery: FailedDelivery, reason: ParkReason, error: unknown): Promise<ParkReason> {
+    return this.dataSource.transaction('READ COMMITTED', async (em) => {
+      const recorded = await this.recordedSoFar(em, delivery);
+      const parked = recorded.other && reason !== 'OVERSIZED' ? 'CONFLICT' : reason;
+      const note = conflictNote(recorded) + (parked === reason ? '' : `${reason}: `);
+      const outcome = { parked, attempts: recorded.attempts + 1 };
+      await upsertFailure(em, delivery, outcome, note + errorText(error, { withName: true }));
+      return parked;
     });
   }
 
   /** Forgets the failures of a message that has now been handled. */
-  async resolved(consumer: string, messageId: string): Promise<void> {
+  async resolved(delivery: FailedDelivery): Promise<void> {
     await this.dataSource.query(
-      `DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND status <> 'PARKED'`,
-      [consumer, messageId],
+      `DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ? AND status <> 'PARKED'`,
+      [delivery.consumer, delivery.envelope.id, delivery.payloadHash],
     );
   }
 
-  /** The failures so far plus this one, with the row locked until the transaction ends. */
-  private async attemptsSoFar(em: EntityManager, delivery: FailedDelivery): Promise<number> {
-    const [row] = await em.query(
-      `SELECT attempts FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? FOR UPDATE`,
-      [delivery.consumer, delivery.envelope.id],
+  /** Whether the database answers at all: tells a row it refused from a database that is down. */
+  async databaseAnswers(): Promise<boolean> {
+    return this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
     );
-    return (row ? Number(row.attempts) : 0) + 1;
   }
+
+  /** The rows kept for this message id, locked until the transaction ends. */
+  private async recordedSoFar(em: EntityManager, delivery: FailedDelivery): Promise<Recorded> {
+    const rows: Array<{ payload_hash: string; attempts: number; status: string; reason: string | null }> =
+      await em.query(
+        `SELECT payload_hash, attempts, status, reason FROM txmsg_inbox_failure
+          WHERE consumer = ? AND message_id = ? FOR UPDATE`,
+        [delivery.consumer, delivery.envelope.id],
+      );
+    const own = rows.find((row) => row.payload_hash === delivery.payloadHash);
+    const other = rows.find((row) => row.payload_hash !== delivery.payloadHash);
+    return {
+      attempts: own ? Number(own.attempts) : 0,
+      other: other && { payloadHash: other.payload_hash, status: other.status, reason: other.reason },
+    };
+  }
+}
+
+function conflictNote({ other }: Recorded): string {
+  if (!other) return '';
+  const state = other.reason ? `${other.status} ${other.reason}` : other.status;
+  return `another body (sha256 ${other.payloadHash}, ${state}) is recorded under this message id; `;
 }

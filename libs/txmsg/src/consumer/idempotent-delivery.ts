@@ -7,6 +7,8 @@ import type { FailedDelivery } from './failed-delivery';
 export interface IdempotentDelivery {
   consumer: string;
   queue: string | undefined;
+  /** The routing keys (topic patterns) its subscription binds; a signed message must have been signed for one. */
+  routingKeys?: string[];
   payload: unknown;
   message: ConsumeMessage;
   key?: (payload: unknown, envelope: MessageEnvelope) => string;

@@ -45,7 +45,8 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
     const wrapper = async function (this: unknown, ...args: unknown[]) {
       const message = args.find(isConsumeMessage);
       if (!message) throw new Error(`@Idempotent handler ${consumer} was not given the AMQP message`);
-      const subscription = Reflect.getMetadata(RABBIT_HANDLER, wrapper) as { queue?: string } | undefined;
+      const subscription = Reflect.getMetadata(RABBIT_HANDLER, wrapper) as
+        { queue?: string; routingKey?: string | string[] } | undefined;
       const runtime = runtimeOf(this);
       if (!runtime) {
         new Logger('TxMsgConsumer').error(
@@ -57,6 +58,7 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
       return runtime.handle({
         consumer,
         queue: subscription?.queue || undefined,
+        routingKeys: routingKeysOf(subscription?.routingKey),
         payload: args[0],
         message,
         key:
@@ -80,4 +82,8 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
 function isConsumeMessage(value: unknown): value is ConsumeMessage {
   const m = value as ConsumeMessage;
   return !!m && typeof m === 'object' && Buffer.isBuffer(m.content) && !!m.fields && !!m.properties;
+}
+
+function routingKeysOf(routingKey: string | string[] | undefined): string[] | undefined {
+  return routingKey === undefined ? undefined : Array.isArray(routingKey) ? routingKey : [routingKey];
 }

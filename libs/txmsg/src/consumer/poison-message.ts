@@ -1,18 +1,13 @@
 /**
- * What a handler receives instead of a payload when the message body is not valid JSON. An
- * {@link Idempotent} handler never sees it: the message is parked at once.
+ * What a handler receives instead of a payload when the message body cannot be taken as JSON:
+ * larger than `messages.maxBytes` (`OVERSIZED`), nested deeper than `messages.maxDepth`, or not
+ * JSON at all (`POISON`). An {@link Idempotent} handler never sees it: the message is parked at once.
  */
 export class PoisonMessage {
-  constructor(readonly reason: string) {}
-}
-
-/** Deserialiser installed on the broker connection: never throws, so a bad body cannot loop. */
-export function safeJsonDeserializer(content: Buffer): unknown {
-  try {
-    return JSON.parse(content.toString('utf8'));
-  } catch (error) {
-    return new PoisonMessage(`body is not valid JSON: ${(error as Error).message}`);
-  }
+  constructor(
+    readonly reason: string,
+    readonly kind: 'POISON' | 'OVERSIZED' = 'POISON',
+  ) {}
 }
 
 /**

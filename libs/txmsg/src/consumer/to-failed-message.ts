@@ -16,6 +16,9 @@ export function toFailedMessage(row: Record<string, unknown>): FailedMessage {
     nextAttemptAt: row.next_attempt_at as Date,
     lastError: (row.last_error as string | null) ?? null,
     body: Buffer.from(text, 'utf8').equals(raw) ? text : `base64:${raw.toString('base64')}`,
+    payloadHash: String(row.payload_hash ?? ''),
+    bodySize: row.body_size == null ? raw.length : Number(row.body_size),
+    bodyTruncated: row.body_size != null && Number(row.body_size) > raw.length,
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
   };

@@ -10,8 +10,13 @@ import { registerBacklogGauges } from './backlog-gauges';
 import { type Collectors, createCollectors } from './collectors';
 import { receiverOrigin } from './receiver-origin';
 
-/** What became of one consumed message. */
-export type ConsumeOutcome = 'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued';
+/**
+ * What became of one consumed message: `conflict` and `forged` are parked too (a different body
+ * under a known id or key; a bad or missing signature), `dead_lettered` went to the broker-side
+ * parking queue because its outcome could not be recorded.
+ */
+export type ConsumeOutcome =
+  'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued' | 'conflict' | 'forged' | 'dead_lettered';
 
 /**
  * Prometheus metrics of the library, on a registry of this application's own, injectable as

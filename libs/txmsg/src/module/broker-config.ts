@@ -1,10 +1,10 @@
 import { MessageHandlerErrorBehavior, type RabbitMQConfig } from '@golevelup/nestjs-rabbitmq';
-import { safeJsonDeserializer } from '../consumer/poison-message';
+import { jsonDeserializer } from '../consumer/json-deserializer';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 
 /**
  * golevelup's RabbitMQModule on `broker.uri`, with the library's topic exchange declared and a
- * deserialiser that never throws.
+ * deserialiser that never throws and never parses past the message limits.
  */
 export function brokerConfig(options: ResolvedTxMsgOptions): RabbitMQConfig {
   return {
@@ -12,7 +12,7 @@ export function brokerConfig(options: ResolvedTxMsgOptions): RabbitMQConfig {
     exchanges: [{ name: options.broker.exchange, type: 'topic', options: { durable: true } }],
     prefetchCount: options.broker.prefetch,
     defaultSubscribeErrorBehavior: MessageHandlerErrorBehavior.NACK,
-    deserializer: safeJsonDeserializer,
+    deserializer: jsonDeserializer(options.messages),
     connectionInitOptions: { wait: true, timeout: options.broker.connectTimeoutMs, reject: true },
     connectionManagerOptions: {
       heartbeatIntervalInSeconds: 5,

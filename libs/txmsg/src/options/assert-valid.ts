@@ -1,6 +1,7 @@
 import { CRASH_POINTS } from '../support/crash-point';
 import type { ResolvedTxMsgOptions } from './resolved-options';
 import { brokerUriProblems } from './broker-uri-problems';
+import { messageProblems } from './message-problems';
 import { notifyProblems } from './notify-problems';
 
 /**
@@ -33,6 +34,8 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.retry.scanIntervalMs, 'retry.scanIntervalMs');
   positive(options.consumer.maxBatch, 'consumer.maxBatch');
   positive(options.consumer.drainTimeoutMs, 'consumer.drainTimeoutMs');
+  positive(options.consumer.unrecordedTries, 'consumer.unrecordedTries');
+  positive(options.consumer.unrecordedForMs, 'consumer.unrecordedForMs');
   if (options.retry.ladderMs.length === 0) problems.push('retry.ladderMs must have at least one step.');
   options.retry.ladderMs.forEach((ms, i) => positive(ms, `retry.ladderMs[${i}]`));
   positive(options.housekeeping.retentionMs, 'housekeeping.retentionMs');
@@ -44,9 +47,12 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
     positive(options.metrics.readIntervalMs, 'metrics.readIntervalMs');
     // Sent as a bearer token: an empty one would admit a bare "Bearer ", a blank one never matches.
     if (options.metrics.token !== undefined && !/^[\x21-\x7e]+$/.test(options.metrics.token)) {
-      problems.push('metrics.token must be printable ASCII without spaces (it is sent as a bearer token), or left out.');
+      problems.push(
+        'metrics.token must be printable ASCII without spaces (it is sent as a bearer token), or left out.',
+      );
     }
   }
+  problems.push(...messageProblems(options));
   const ladderTotal = options.retry.ladderMs.reduce((sum, ms) => sum + ms, 0);
   if (options.housekeeping.retentionMs <= ladderTotal) {
     problems.push(

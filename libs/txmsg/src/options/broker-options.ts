@@ -7,7 +7,10 @@ export interface TxMsgBrokerOptions {
   uri: string | string[];
   /** Topic exchange every integration event is published to. Default `txmsg.events`. */
   exchange?: string;
-  /** Unacknowledged deliveries per consumer channel. Default 20. */
+  /**
+   * Unacknowledged deliveries per consumer channel. Default 50. With `messages.maxBytes` it bounds
+   * what a consumer holds: `prefetch × messages.maxBytes` must fit `messages.inFlightBudgetBytes`.
+   */
   prefetch?: number;
   /**
    * Queue type for the queues the library declares (retry parking is in the database).

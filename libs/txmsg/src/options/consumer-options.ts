@@ -15,4 +15,13 @@ export interface TxMsgConsumerOptions {
    * below the host's own shutdown grace period).
    */
   drainTimeoutMs?: number;
+  /**
+   * A delivery whose outcome cannot be recorded in the database goes back to its queue, but not
+   * forever: after this many tries while the database answered (it refused the row), it is
+   * dead-lettered to the queue's broker-side parking queue (`<queue>.parked`), visible and
+   * requeueable through the admin API (`/txmsg/dead-letters`). Default 3.
+   */
+  unrecordedTries?: number;
+  /** As `unrecordedTries`, while the database does not answer at all: after this long. Default 10 minutes. */
+  unrecordedForMs?: number;
 }

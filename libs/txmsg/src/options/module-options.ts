@@ -1,5 +1,6 @@
 import type { CrashPoint } from '../support/crash-point';
 import type { TxMsgConsumerOptions } from './consumer-options';
+import type { TxMsgMessageOptions } from './message-options';
 import type { TxMsgHousekeepingOptions } from './housekeeping-options';
 import type { TxMsgRetryOptions } from './retry-options';
 import type { TxMsgNotifyOptions } from './notify-options';
@@ -20,6 +21,8 @@ export interface TxMsgRuntimeOptions {
   check?: TxMsgCheckOptions;
   retry?: TxMsgRetryOptions;
   consumer?: TxMsgConsumerOptions;
+  /** Size and nesting limits, and signatures, of every message sent and received. */
+  messages?: TxMsgMessageOptions;
   housekeeping?: TxMsgHousekeepingOptions;
   notify?: TxMsgNotifyOptions;
   /** Fault injection for tests: kill the process at this point (see {@link CrashPoint}). Never in production. */

@@ -1,5 +1,6 @@
 import type { CrashPoint } from '../support/crash-point';
 import type { TxMsgConsumerOptions } from './consumer-options';
+import type { TxMsgMessageOptions, TxMsgSigningOptions } from './message-options';
 import type { TxMsgHousekeepingOptions } from './housekeeping-options';
 import type { TxMsgRetryOptions } from './retry-options';
 import type { TxMsgNotifyOptions } from './notify-options';
@@ -17,6 +18,7 @@ export interface ResolvedTxMsgOptions {
   check: Required<TxMsgCheckOptions>;
   retry: Required<TxMsgRetryOptions>;
   consumer: Required<TxMsgConsumerOptions>;
+  messages: Required<Omit<TxMsgMessageOptions, 'signing'>> & { signing?: Required<TxMsgSigningOptions> };
   housekeeping: Required<TxMsgHousekeepingOptions>;
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   admin: Exclude<TxMsgShapeOptions['admin'], undefined>;

@@ -1,4 +1,5 @@
 import type { TxMsgHousekeepingOptions } from './housekeeping-options';
+import type { TxMsgMessageOptions } from './message-options';
 import type { TxMsgModuleOptions } from './module-options';
 import type { ResolvedTxMsgOptions } from './resolved-options';
 
@@ -12,6 +13,7 @@ export const DEFAULT_METRICS_READ_INTERVAL_MS = 5000;
 export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions {
   const ladderMs = options.retry?.ladderMs ?? DEFAULT_LADDER_MS;
   const ladderTotal = ladderMs.reduce((sum, ms) => sum + ms, 0);
+  const housekeeping = withHousekeepingDefaults(options.housekeeping, ladderTotal);
   return {
     service: options.service,
     broker: {
@@ -33,8 +35,9 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     },
     check: { firstCheckAfterMs: 6000, intervalMs: 60_000, maxChecks: 15, scanIntervalMs: 1000, ...options.check },
     retry: { ladderMs, scanIntervalMs: 1000, ...options.retry },
-    consumer: { maxBatch: 50, drainTimeoutMs: 5000, ...options.consumer },
-    housekeeping: withHousekeepingDefaults(options.housekeeping, ladderTotal),
+    consumer: { maxBatch: 50, drainTimeoutMs: 5000, unrecordedTries: 3, unrecordedForMs: 600_000, ...options.consumer },
+    messages: withMessageDefaults(options.messages, housekeeping.retentionMs),
+    housekeeping,
     notify: { secrets: {}, allowedOrigins: [], ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
     admin: options.admin ?? false,
     metrics: options.metrics
@@ -60,5 +63,19 @@ function withHousekeepingDefaults(
     intervalMs: 10 * 60_000,
     batchSize: 500,
     ...options,
+  };
+}
+
+function withMessageDefaults(
+  options: TxMsgMessageOptions | undefined,
+  retentionMs: number,
+): ResolvedTxMsgOptions['messages'] {
+  const { signing, ...limits } = options ?? {};
+  return {
+    maxBytes: 1024 * 1024,
+    maxDepth: 64,
+    inFlightBudgetBytes: 64 * 1024 * 1024,
+    ...limits,
+    ...(signing ? { signing: { maxAgeMs: retentionMs, ...signing } } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { type OutboxRow, publishOptionsOf } from './outbox-row';
 import { retryDelayMs } from './retry-delay';
+import { SIGNATURE_HEADERS, signInto } from '../signing/message-signature';
 import { carrierOf, contextOfCarrier, endSpan, injectTraceHeaders, setMessageAttributes, startSpan } from '../tracing';
 
 /** A READY row with the publish attempts it has had. */
@@ -24,13 +25,17 @@ export type AttemptedRow = OutboxRow & { attempts: number };
 @Injectable()
 export class OutboxPublisher {
   private readonly logger = new Logger(OutboxPublisher.name);
+  private readonly signingKey?: { keyId: string; secret: string };
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly publisher: ConfirmedPublisher,
     private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
-  ) {}
+  ) {
+    const { signing } = options.messages;
+    if (signing) this.signingKey = { keyId: signing.keyId, secret: signing.keys[signing.keyId] };
+  }
 
   /** Whether a publish is expected to go through now (see {@link ConfirmedPublisher.reachable}). */
   get reachable(): boolean {
@@ -39,7 +44,8 @@ export class OutboxPublisher {
 
   /**
    * Publishes one row with its envelope, confirmed and routed, in a PRODUCER span parented to the
-   * write that stored the row; the message carries the trace on in W3C headers.
+   * write that stored the row; the message carries the trace on in W3C headers, and its signature
+   * when `messages.signing` is set.
    * @throws what the publish threw.
    */
   async publish(row: OutboxRow): Promise<void> {
@@ -50,8 +56,18 @@ export class OutboxPublisher {
     const span = startSpan('publish', row.exchange, SpanKind.PRODUCER, parent);
     setMessageAttributes(span, 'send', row.exchange, row.routing_key, row.message_id, row.correlation_id);
     injectTraceHeaders(options.headers!, span, parent, kept);
+    const body = Buffer.from(row.payload);
+    if (this.signingKey) {
+      const time = Number(options.headers![SIGNATURE_HEADERS.time]);
+      signInto(options.headers!, this.signingKey, {
+        routingKey: row.routing_key,
+        messageId: row.message_id,
+        time,
+        body,
+      });
+    }
     try {
-      await this.publisher.publishOwned(row.exchange, row.routing_key, Buffer.from(row.payload), options);
+      await this.publisher.publishOwned(row.exchange, row.routing_key, body, options);
     } catch (error) {
       endSpan(span, error);
       throw error;

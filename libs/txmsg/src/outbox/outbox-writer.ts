@@ -11,6 +11,7 @@ import { CommitDispatcher } from './commit-dispatcher';
 import { CORRELATION_ID, type OutboxStatus, type OutgoingMessage } from './outbox-message';
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
+import { MessageTooLargeError } from './message-too-large.error';
 import { OutsideTransactionError } from './outside-transaction.error';
 import { NO_SPAN, endSpan, setMessageAttributes, startSpan, storedContextOf } from '../tracing';
 
@@ -38,6 +39,8 @@ export class OutboxWriter {
    */
   async write<T>(message: OutgoingMessage<T>, status: OutboxStatus, group?: string, dueInMs = 0): Promise<string> {
     const em = this.currentManager(message.routingKey);
+    const payload = JSON.stringify(message.payload);
+    this.assertFits(message.routingKey, payload);
     const id = message.messageId ?? newMessageId();
     const exchange = this.options.broker.exchange;
     // The write's span (a child of the request or of the message being handled) is the parent the
@@ -49,7 +52,7 @@ export class OutboxWriter {
       type: message.type ?? message.routingKey,
       exchange,
       routing_key: message.routingKey,
-      payload: JSON.stringify(message.payload),
+      payload,
       headers: message.headers ? JSON.stringify(message.headers) : null,
       correlation_id: message.correlationId ?? this.currentCorrelationId() ?? id,
       trace_context: span === NO_SPAN ? null : storedContextOf(trace.setSpan(active, span)),
@@ -99,6 +102,18 @@ export class OutboxWriter {
         WHERE message_id = ? AND status = 'READY'`,
       [dueInMs * 1000, messageId],
     );
+  }
+
+  private assertFits(routingKey: string, payload: string): void {
+    const { maxBytes } = this.options.messages;
+    // A UTF-16 unit takes at most three bytes of UTF-8: only a long payload needs counting.
+    if (payload.length * 3 <= maxBytes) return;
+    const size = Buffer.byteLength(payload);
+    if (size > maxBytes) {
+      throw new MessageTooLargeError(
+        `"${routingKey}" is ${size} bytes of JSON, over the maximum message size of ${maxBytes} bytes (messages.maxBytes); nothing was written`,
+      );
+    }
   }
 
   private currentManager(routingKey: string): EntityManager {

@@ -4,6 +4,7 @@ import type { OutgoingMessage } from './outbox-message';
 import { OutboxWriter } from './outbox-writer';
 
 export { CORRELATION_ID, type OutgoingMessage } from './outbox-message';
+export { MessageTooLargeError } from './message-too-large.error';
 export { OutsideTransactionError } from './outside-transaction.error';
 
 /**
@@ -12,7 +13,8 @@ export { OutsideTransactionError } from './outside-transaction.error';
  * commits or rolls back with the business change; it is published right after the commit.
  *
  * Transaction contract: must be called inside an open transaction, else
- * {@link OutsideTransactionError}; never opens one itself.
+ * {@link OutsideTransactionError}; never opens one itself. A payload whose JSON is larger than
+ * `messages.maxBytes` (default 1 MiB) throws {@link MessageTooLargeError} and writes nothing.
  */
 @Injectable()
 export class Outbox {

@@ -1,4 +1,18 @@
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import { randomUUID } from 'node:crypto';
+import { signInto } from '../signing/message-signature';
+
+/** A key {@link BrokerTestClient} signs with, as a trusted producer would (`messages.signing`). */
+export interface TestSigningKey {
+  keyId: string;
+  secret: string;
+}
+
+/** Options of one publish of {@link BrokerTestClient}. */
+export interface TestPublishOptions extends Options.Publish {
+  /** Sign with this key instead of the client's own, or (`false`) leave the message unsigned. */
+  signWith?: TestSigningKey | false;
+}
 
 /** The library's default topic exchange, where integration events are published. */
 export const DEFAULT_EVENTS_EXCHANGE = 'txmsg.events';
@@ -29,17 +43,22 @@ export class BrokerTestClient {
   private constructor(
     private readonly connection: ChannelModel,
     private readonly channel: ConfirmChannel,
+    private readonly signingKey: TestSigningKey | undefined,
   ) {}
 
-  /** Connects to `uri` (an `amqp://` URL, vhost included) and opens a confirm channel. */
-  static async open(uri: string): Promise<BrokerTestClient> {
+  /**
+   * Connects to `uri` (an `amqp://` URL, vhost included) and opens a confirm channel. With
+   * `signWith`, every publish is signed with that key, as a producer with `messages.signing`
+   * signs (a message id is then given when none is).
+   */
+  static async open(uri: string, options: { signWith?: TestSigningKey } = {}): Promise<BrokerTestClient> {
     const connection = await connect(uri);
-    return new BrokerTestClient(connection, await connection.createConfirmChannel());
+    return new BrokerTestClient(connection, await connection.createConfirmChannel(), options.signWith);
   }
 
   /** Publishes one persistent message and waits for the broker's confirm. */
-  async publish(exchange: string, routingKey: string, body: RawBody, options: Options.Publish = {}): Promise<void> {
-    this.channel.publish(exchange, routingKey, toBuffer(body), { persistent: true, ...options });
+  async publish(exchange: string, routingKey: string, body: RawBody, options: TestPublishOptions = {}): Promise<void> {
+    this.send(exchange, routingKey, toBuffer(body), options);
     await this.channel.waitForConfirms();
   }
 
@@ -47,12 +66,21 @@ export class BrokerTestClient {
   async publishMany(
     exchange: string,
     routingKey: string,
-    messages: Array<{ body: RawBody; options?: Options.Publish }>,
+    messages: Array<{ body: RawBody; options?: TestPublishOptions }>,
   ): Promise<void> {
-    for (const { body, options } of messages) {
-      this.channel.publish(exchange, routingKey, toBuffer(body), { persistent: true, ...options });
-    }
+    for (const { body, options } of messages) this.send(exchange, routingKey, toBuffer(body), options ?? {});
     await this.channel.waitForConfirms();
+  }
+
+  private send(exchange: string, routingKey: string, body: Buffer, { signWith, ...options }: TestPublishOptions): void {
+    const key = signWith === undefined ? this.signingKey : signWith || undefined;
+    const publishing: Options.Publish = { persistent: true, ...options, headers: { ...options.headers } };
+    if (key) {
+      publishing.messageId ??= randomUUID();
+      const time = Number(publishing.headers!['x-txmsg-time'] ?? Date.now());
+      signInto(publishing.headers!, key, { routingKey, messageId: publishing.messageId, time, body });
+    }
+    this.channel.publish(exchange, routingKey, body, publishing);
   }
 
   /**
@@ -63,7 +91,7 @@ export class BrokerTestClient {
     const { exchange, routingKey } = message.fields;
     const { headers, ...properties } = message.properties;
     const options = Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined));
-    await this.publish(exchange, routingKey, message.content, { ...options, headers });
+    await this.publish(exchange, routingKey, message.content, { ...options, headers, signWith: false });
   }
 
   /** Collects every message routed to `exchange` with `pattern` into {@link received}. */

@@ -56,6 +56,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         check: { ...FAST.check, ...rest.check },
         retry: { ...FAST.retry, ...rest.retry },
         consumer: rest.consumer,
+        messages: rest.messages,
         housekeeping: { ...FAST.housekeeping, ...rest.housekeeping },
         notify: { ...FAST.notify, ...rest.notify },
       }),
