@@ -29,6 +29,8 @@ export interface ServiceConfig {
   rabbitUrls: string[];
   retryLadderMs: number[];
   adminToken?: string;
+  /** Bearer token a scrape of `GET /metrics` must send; undefined leaves the endpoint open. */
+  metricsToken?: string;
   logLevel: LogLevel;
   /** How long start-up waits for MariaDB and RabbitMQ before giving up. */
   startupWaitMs: number;
@@ -83,6 +85,7 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Env
     rabbitUrls: read.urls('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
     retryLadderMs: read.ladder('RETRY_LADDER', DEFAULT_RETRY_LADDER),
     adminToken: read.optional('TXMSG_ADMIN_TOKEN'),
+    metricsToken: read.optional('METRICS_TOKEN'),
     logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     startupWaitMs: read.duration('STARTUP_WAIT', '30s'),
     queueType: read.oneOf('RABBITMQ_QUEUE_TYPE', 'classic', ['classic', 'quorum'] as const),

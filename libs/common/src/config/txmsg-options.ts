@@ -15,7 +15,7 @@ export function txMsgOptions(config: ServiceConfig): TxMsgRuntimeOptions {
   };
 }
 
-/** Every service serves the library's admin API (behind its token) and `GET /metrics`. */
+/** Every service serves the library's admin API (behind its token) and `GET /metrics` (behind its own, when set). */
 export function txMsgEndpoints(config: ServiceConfig): TxMsgShapeOptions {
-  return { admin: { token: config.adminToken }, metrics: { path: 'metrics' } };
+  return { admin: { token: config.adminToken }, metrics: { path: 'metrics', token: config.metricsToken } };
 }
