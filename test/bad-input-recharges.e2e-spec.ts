@@ -139,6 +139,23 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       expectRefusal(await (service === 'pay' ? pay : account).post('/recharges', body), 400, message);
     });
 
+    // Raw JSON text: what JSON.stringify of a JavaScript value never writes, and JSON.parse rounds.
+    const LEADING_ZEROS = /^amount must not have leading zeros \(such as "1.00", not "01.00"\)$/;
+    it.each([
+      ['1.0000000000000000001', /^amount must have at most 2 fraction digits$/], // JSON.parse makes it 1
+      ['100.500', /^amount must have at most 2 fraction digits$/],
+      ['1e2', NOT_DECIMAL],
+      ['1E+2', NOT_DECIMAL],
+      ['"0001.00"', LEADING_ZEROS],
+      ['"01"', LEADING_ZEROS],
+    ])('pay and account refuse the amount %s, judged by the text sent, with 400', async (amount, message) => {
+      for (const service of [pay, account]) {
+        const body = `{"accountNo":"1","amount":${amount}}`;
+        const reply = await service.request('POST', '/recharges', body, { 'content-type': 'application/json' });
+        expectRefusal(reply, 400, message);
+      }
+    });
+
     const json = JSON.stringify(valid);
     const FIELDS_MISSING = /^accountNo must be an account number.*; amount must be/;
     it.each([
@@ -377,6 +394,12 @@ describe('pay and account refuse bad input with a clear 4xx and change nothing',
       [
         'with an amount of 3 fraction digits',
         () => envelope({ data: { ...known, amount: '25.001' } }),
+        /amount must have at most 2 fraction digits/,
+      ],
+      [
+        // The number JSON.parse makes of it is 25, the amount account holds: judged by its text.
+        'with the amount as a number of 19 fraction digits',
+        () => envelope({}).replace('"amount":"25.00"', '"amount":25.0000000000000000001'),
         /amount must have at most 2 fraction digits/,
       ],
       [

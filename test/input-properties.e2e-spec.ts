@@ -17,8 +17,8 @@ import { TestStack } from './support/test-stack';
 // pay POST /recharges and account POST /recharges accept, against the running services. The
 // oracle restates the contract (README "Transfers", parseAmount's documentation in
 // libs/common/src/money) independently of the code: an amount is a JSON string or number whose
-// text, exactly as sent, is digits with at most 2 fraction digits, above 0 and at most
-// 1000000000.00 — the same limit at all three (pay's RECHARGE_LIMIT decides the result, not the
+// text, exactly as sent, is digits without leading zeros with at most 2 fraction digits, above 0
+// and at most 1000000000.00 — the same limit at all three (pay's RECHARGE_LIMIT decides the result, not the
 // validity; bank1's balances decide 422, not 400).
 
 /** MAX_AMOUNT, 1000000000.00, in cents. */
@@ -37,7 +37,7 @@ const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify({ val
 function acceptedCents(value: unknown): bigint | undefined {
   const text =
     typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : undefined;
-  const match = text === undefined ? null : /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+  const match = text === undefined ? null : /^(0|[1-9]\d*)(?:\.(\d{1,2}))?$/.exec(text);
   if (!match) return undefined;
   const cents = BigInt(match[1]) * 100n + BigInt((match[2] ?? '').padEnd(2, '0'));
   return cents > 0n && cents <= MAX_CENTS ? cents : undefined;
@@ -65,6 +65,7 @@ const invalidAmount = fc
     fc.integer({ min: -1_000_000, max: 0 }),
     fc.nat().map((n) => n / 1000), // 3 fraction digits, or none
     fc.bigInt({ min: MAX_CENTS + 1n, max: MAX_CENTS * 1000n }).map(format), // just above the maximum
+    fc.bigInt({ min: 1n, max: MAX_CENTS }).map((cents) => `0${format(cents)}`), // a second spelling
     fc.jsonValue({ maxDepth: 2 }),
   )
   .filter((value) => acceptedCents(overTheWire(value)) === undefined);
@@ -74,7 +75,7 @@ function writings(cents: bigint): (string | number)[] {
   const fixed = format(cents);
   const [whole, fraction] = fixed.split('.');
   const short = fraction === '00' ? whole : `${whole}.${fraction.replace(/0$/, '')}`;
-  const forms: (string | number)[] = [fixed, short, `000${fixed}`];
+  const forms: (string | number)[] = [fixed, short];
   if (String(Number(short)) === short) forms.push(Number(short)); // a JSON number
   return forms;
 }
@@ -332,5 +333,29 @@ describe('amounts and account numbers, as properties of the running services', (
       }),
       { numRuns: 60, examples: pointOnePlusPointTwo },
     );
+  });
+
+  // Raw JSON text, as a client other than JavaScript may write it. After the footprints, as above.
+  it.each([
+    ['100.5', '100.50'],
+    ['100.50', '100.50'],
+    ['100', '100.00'],
+    ['"100.50"', '100.50'],
+    ['"0.50"', '0.50'],
+  ])('bank1, pay and account take the amount %s exactly as %s, read from the text sent', async (amount, recorded) => {
+    const headers = { 'content-type': 'application/json' };
+    const from = await balanceOf(banks.bank1, RICH);
+    const body = `{"fromAccountNo":"${RICH}","toAccountNo":"2","amount":${amount}}`;
+    const transfer = await banks.bank1.request('POST', '/transfers', body, headers);
+    expect(transfer).toEqual({ status: 202, body: { txNo: expect.any(String), status: 'PENDING' } });
+    expect((await banks.bank1.get(`/transfers/${transfer.body.txNo}`)).body.amount).toBe(recorded);
+    expect(await balanceOf(banks.bank1, RICH)).toBe(minus(from, recorded));
+
+    const atPay = await pay.request('POST', '/recharges', `{"accountNo":"1","amount":${amount}}`, headers);
+    expect(atPay).toEqual({ status: 201, body: expect.objectContaining({ amount: recorded, result: 'success' }) });
+
+    const atAccount = await account.request('POST', '/recharges', `{"accountNo":"1","amount":${amount}}`, headers);
+    expect(atAccount).toEqual({ status: 202, body: { txNo: expect.any(String), status: 'PENDING' } });
+    expect((await account.get(`/recharges/${atAccount.body.txNo}`)).body.amount).toBe(recorded);
   });
 });

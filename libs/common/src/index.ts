@@ -18,6 +18,7 @@ export { TypeOrmNestLogger } from './database/typeorm-logger';
 export { HealthModule } from './health/health.module';
 export { AccountNoPipe } from './http/account-no.pipe';
 export { HttpErrorFilter } from './http/http-error.filter';
+export { keepNumberSources, numberSourceOf, parseJsonKeepingNumberSources } from './http/json-number-sources';
 export { RateLimitModule } from './http/rate-limit.module';
 export { RateLimited } from './http/rate-limited.decorator';
 export { LoggingModule } from './logging/logging.module';

@@ -1,3 +1,4 @@
+import Decimal from 'decimal.js';
 import { formatAmount, MAX_AMOUNT, parseAmount } from './money';
 
 const accepted = (input: unknown) => {
@@ -57,6 +58,17 @@ describe(parseAmount.name, () => {
     ['Infinity'],
   ])('refuses the non-numeric string %j', (input) => {
     expect(refusal(input)).toBe('must be a decimal number such as "100.50"');
+  });
+
+  it.each([['0001.00'], ['01'], ['00.50'], ['00'], ['010']])(
+    'refuses %j, a second spelling with leading zeros',
+    (input) => {
+      expect(refusal(input)).toBe('must not have leading zeros (such as "1.00", not "01.00")');
+    },
+  );
+
+  it.each([['0.50'], ['0.5'], ['0.01']])('accepts %j, whose one zero before the point is no leading zero', (input) => {
+    expect(accepted(input)).toBe(new Decimal(input).toFixed(2));
   });
 
   it.each([[NaN], [Infinity], [-Infinity], [null], [undefined], [true], [{}], [[]], [{ amount: '1' }]])(

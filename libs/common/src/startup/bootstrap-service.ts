@@ -9,6 +9,7 @@ import { ensureDatabase } from '../database/ensure-database';
 import { withMigrationLock } from '../database/migration-lock';
 import { HttpErrorFilter } from '../http/http-error.filter';
 import { malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys } from '../http/json-body-guard';
+import { keepNumberSources } from '../http/json-number-sources';
 import { applyServerTimeouts } from '../http/server-timeouts';
 import { stopTelemetry } from '../telemetry/start-telemetry';
 import { setupApiDocs } from './api-docs';
@@ -78,7 +79,8 @@ async function createApp(rootModule: DynamicModule, rawBody: boolean): Promise<N
   app.useLogger(app.get(PinoLogger));
   app.flushLogs(); // Nest would hold them until listen() succeeds
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
+  // Amounts are judged by the text the client wrote, not by the double JSON.parse makes of it.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT, reviver: keepNumberSources });
   app.use(malformedJsonAsBadRequest, refuseDeepNesting, refusePrototypeKeys);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpErrorFilter());

@@ -1,4 +1,4 @@
-import { InjectServiceConfig } from '@app/common';
+import { InjectServiceConfig, parseJsonKeepingNumberSources } from '@app/common';
 import {
   isDuplicateKeyError,
   UnrecoverableMessageError,
@@ -79,8 +79,10 @@ export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRec
 
   private parse(rawBody: Buffer): { envelope: RechargeWebhookBody; result: PayRechargeResult } {
     try {
-      const envelope = validateMessage(RechargeWebhookBody, JSON.parse(rawBody.toString('utf8')));
-      return { envelope, result: validateMessage(PayRechargeResult, envelope.data) };
+      const body = parseJsonKeepingNumberSources(rawBody.toString('utf8'));
+      const envelope = validateMessage(RechargeWebhookBody, body);
+      // `data` as parsed rather than the envelope's copy: the text of its numbers stays with it.
+      return { envelope, result: validateMessage(PayRechargeResult, (body as { data: unknown }).data) };
     } catch (error) {
       if (error instanceof SyntaxError || error instanceof UnrecoverableMessageError) {
         throw new BadRequestException(`webhook body refused: ${error.message}`);
