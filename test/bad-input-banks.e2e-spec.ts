@@ -9,13 +9,14 @@ import { TestStack } from './support/test-stack';
 // library's admin API, and a before/after comparison of every table of both databases.
 describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing', () => {
   const TOKEN = 'bad-input-admin-token-1';
+  const METRICS_TOKEN = 'bad-input-metrics-token-1';
   let stack: TestStack;
   let banks: Banks;
   let before: Record<string, Record<string, unknown[]>>;
 
   beforeAll(async () => {
     stack = await TestStack.create('bad_input_banks');
-    banks = await startBanks(stack, { TXMSG_ADMIN_TOKEN: TOKEN });
+    banks = await startBanks(stack, { TXMSG_ADMIN_TOKEN: TOKEN, METRICS_TOKEN });
     before = await snapshot();
   }, 120_000);
 
@@ -56,6 +57,24 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
     ])('refuses a body naming %s with 400, as any unknown field', async (key, body) => {
       const reply = await banks.bank1.request('POST', '/transfers', body, { 'content-type': 'application/json' });
       expectRefusal(reply, 400, new RegExp(`^property ${key.replace('.', '\\.')} should not exist$`));
+    });
+
+    // Raw JSON text: what JSON.stringify of a JavaScript value never writes, and JSON.parse rounds.
+    const NOT_DECIMAL = /^amount must be a decimal number such as "100.50"$/;
+    const LEADING_ZEROS = /^amount must not have leading zeros \(such as "1.00", not "01.00"\)$/;
+    it.each([
+      ['1.0000000000000000001', /^amount must have at most 2 fraction digits$/], // JSON.parse makes it 1
+      ['100.500', /^amount must have at most 2 fraction digits$/],
+      ['1e2', NOT_DECIMAL],
+      ['1E+2', NOT_DECIMAL],
+      ['1.5e0', NOT_DECIMAL],
+      ['"0001.00"', LEADING_ZEROS],
+      ['"01"', LEADING_ZEROS],
+      ['"00.50"', LEADING_ZEROS],
+    ])('refuses the amount %s, judged by the text sent, with 400', async (amount, message) => {
+      const body = `{"fromAccountNo":"1","toAccountNo":"2","amount":${amount}}`;
+      const reply = await banks.bank1.request('POST', '/transfers', body, { 'content-type': 'application/json' });
+      expectRefusal(reply, 400, message);
     });
 
     it.each(['0', '99999999999999999999'])(
@@ -238,6 +257,27 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
         }
       },
     );
+  });
+
+  describe('GET /metrics behind METRICS_TOKEN', () => {
+    it.each([
+      ['no Authorization header', {}],
+      ['a wrong token', { authorization: 'Bearer wrong' }],
+      ['the admin token', { authorization: `Bearer ${TOKEN}` }],
+      ['the token without "Bearer "', { authorization: METRICS_TOKEN }],
+    ])('bank1 and bank2 answer a scrape with %s 401', async (_, headers) => {
+      for (const service of [banks.bank1, banks.bank2]) {
+        expectRefusal(await service.get('/metrics', headers), 401, /^a valid metrics bearer token is required$/);
+      }
+    });
+
+    it('bank1 and bank2 serve the scrape with the token', async () => {
+      for (const service of [banks.bank1, banks.bank2]) {
+        const reply = await service.get<string>('/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+        expect(reply.status).toBe(200);
+        expect(reply.body).toContain(`txmsg_backlog_up{service="${service.service}"} 1`);
+      }
+    });
   });
 
   // Runs last: compares with the snapshot taken before any request of this file.
