@@ -10,7 +10,7 @@ const MESSAGE_KEYS = SERVICES.map(
 
 /** MESSAGE_KEY_ID and MESSAGE_KEYS of `service` (its own key; every demo service's key trusted). */
 function signingEnv(service) {
-  const base = SERVICES.find((name) => service.startsWith(name)) ?? service;
+  const base = SERVICES.find((name) => service.includes(name)) ?? service;
   return { MESSAGE_KEY_ID: `${base}-demo-1`, MESSAGE_KEYS };
 }
 
