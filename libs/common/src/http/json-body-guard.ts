@@ -10,6 +10,8 @@ export const MALFORMED_JSON_MESSAGE = 'request body must be a valid JSON object'
  */
 export const MAX_JSON_DEPTH = 32;
 
+const DEEP_NESTING_MESSAGE = `request body must not be nested more than ${MAX_JSON_DEPTH} levels deep`;
+
 /** Keys class-transformer drops silently, so validation could never report them as unknown. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -18,8 +20,12 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * that says so, instead of the parser's own words (which quote part of the body).
  */
 export function malformedJsonAsBadRequest(error: unknown, _req: Request, _res: Response, next: NextFunction): void {
-  const parseFailed = (error as { type?: string } | undefined)?.type === 'entity.parse.failed';
-  next(parseFailed ? new BadRequestException(MALFORMED_JSON_MESSAGE) : error);
+  const failure = error as { type?: string; message?: string } | undefined;
+  if (failure?.type !== 'entity.parse.failed') return next(error);
+  // The parser's reviver walks the parsed value recursively: thousands of levels overflow its
+  // stack before the depth check below ever sees the body. That is a body nested too deep.
+  const tooDeep = failure.message?.includes('call stack') === true;
+  next(new BadRequestException(tooDeep ? DEEP_NESTING_MESSAGE : MALFORMED_JSON_MESSAGE));
 }
 
 /**
@@ -27,11 +33,7 @@ export function malformedJsonAsBadRequest(error: unknown, _req: Request, _res: R
  * {@link MAX_JSON_DEPTH} levels with a 400 that says so, before anything recurses into it.
  */
 export function refuseDeepNesting(req: Request, _res: Response, next: NextFunction): void {
-  next(
-    nestedDeeperThan(req.body, MAX_JSON_DEPTH)
-      ? new BadRequestException(`request body must not be nested more than ${MAX_JSON_DEPTH} levels deep`)
-      : undefined,
-  );
+  next(nestedDeeperThan(req.body, MAX_JSON_DEPTH) ? new BadRequestException(DEEP_NESTING_MESSAGE) : undefined);
 }
 
 /** Level by level, so its own stack stays flat whatever the depth; stops at the first level too deep. */
