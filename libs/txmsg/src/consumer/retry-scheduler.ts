@@ -8,7 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
-import { leaseRows } from '../outbox/lease-rows';
+import { leaseRows } from '../store/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { errorText } from '../support/error-text';
 import { TXMSG_OPTIONS } from '../txmsg.constants';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { claimRows } from '../outbox/claim-rows';
+import { claimRows } from '../store/claim-rows';
 import { deleteNotifications } from './delete-notifications';
 import type { NotificationPurgeCounts } from './purge-counts';
 

@@ -3,7 +3,7 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { context } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { newMessageId } from '../envelope';
-import { claimRows } from '../outbox/claim-rows';
+import { claimRows } from '../store/claim-rows';
 import { OutsideTransactionError } from '../outbox/outbox';
 import { affectedRows } from '../support/affected-rows';
 import { storedContextOf } from '../tracing';

@@ -12,7 +12,7 @@ import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
 import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { leaseRows } from './lease-rows';
+import { leaseRows } from '../store/lease-rows';
 import { type AttemptedRow, OutboxPublisher } from './outbox-publisher';
 import { publishBatch } from './publish-batch';
 import { BATCH_GROWTH, type LeasedRound, pipelinedRounds } from './pipelined-rounds';

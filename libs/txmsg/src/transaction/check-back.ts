@@ -11,7 +11,7 @@ import { SpanKind, context, trace } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { leaseRows } from '../outbox/lease-rows';
+import { leaseRows } from '../store/lease-rows';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { NO_SPAN, carrierOf, contextOfCarrier, endSpan, startSpan } from '../tracing';
 import { TXMSG_OPTIONS } from '../txmsg.constants';

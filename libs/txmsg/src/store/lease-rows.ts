@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { claimRows } from './claim-rows';
+import type { SqlDialect } from './sql-dialect';
 
 /**
  * Leases due rows for work that crosses the network (a publish, an HTTP call): in one short
@@ -13,9 +14,11 @@ import { claimRows } from './claim-rows';
  * `leaseMs` must exceed the longest the I/O can take (its timeout, plus a margin), or a second
  * instance may do the same work while the first is still at it. `alsoSet` is an extra assignment
  * made with the lease (`check_count = check_count + 1`); the rows are returned as selected, before it.
+ * `select` is written with `?` placeholders; it is put into `dialect`'s syntax here.
  */
 export async function leaseRows<R extends { id: string | number }>(
   dataSource: DataSource,
+  dialect: SqlDialect,
   table: string,
   select: string,
   params: unknown[],
@@ -23,9 +26,10 @@ export async function leaseRows<R extends { id: string | number }>(
   alsoSet?: string,
 ): Promise<R[]> {
   let leased: R[] = [];
-  const set = `next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)${alsoSet ? `, ${alsoSet}` : ''}`;
-  await claimRows<R>(dataSource, select, params, async (em, rows) => {
-    await em.query(`UPDATE ${table} SET ${set} WHERE id IN (?)`, [leaseMs * 1000, rows.map((row) => row.id)]);
+  const set = `next_attempt_at = ${dialect.nowPlusMicros}${alsoSet ? `, ${alsoSet}` : ''}`;
+  const update = dialect.sql(`UPDATE ${table} SET ${set} WHERE ${dialect.anyOf('id')}`);
+  await claimRows<R>(dataSource, dialect.sql(select), params, async (em, rows) => {
+    await em.query(update, [leaseMs * 1000, rows.map((row) => row.id)]);
     leased = rows;
   });
   return leased;
