@@ -1,9 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { OutsideTransactionError } from '../src';
 import { OutboxPublisher } from '../src/outbox/outbox-publisher';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { OutboxStore } from '../src/store/outbox-store';
 import { TransactionHooks } from '../src/transaction-hooks/transaction-hooks';
 import { TXMSG_OPTIONS } from '../src/txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../src/txmsg.options';
@@ -143,7 +142,7 @@ describe('Outbox and relay', () => {
     const things = app.get(ThingService);
     for (let i = 0; i < 300; i++) await things.create(`m${i}`, 'bulk');
     const second = new OutboxRelay(
-      app.get<DataSource>(getDataSourceToken()),
+      app.get(OutboxStore),
       app.get(OutboxPublisher),
       app.get(TransactionHooks),
       app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS),

@@ -1,4 +1,4 @@
-/** OpenAPI schemas of the admin API's answers (see {@link FailedMessage}, {@link outboxRows}). */
+/** OpenAPI schemas of the admin API's answers (see {@link FailedMessage}, {@link OutboxStore.newest}). */
 const string = { type: 'string' };
 const nullableString = { type: 'string', nullable: true };
 const integer = { type: 'integer' };

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { OutboxStore } from '../store/outbox-store';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -37,6 +38,7 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.housekeeping.intervalMs, async () => {
@@ -60,10 +62,8 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async purgeOnce(): Promise<PurgeCounts> {
     const micros = this.options.housekeeping.retentionMs * 1000;
-    const outbox = await this.inBatches(
-      `DELETE FROM txmsg_outbox WHERE status IN ('PUBLISHED', 'DISCARDED')
-          AND finished_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
-      micros,
+    const outbox = await this.untilShort((batch) =>
+      this.outbox.purgeFinished(this.options.housekeeping.retentionMs, batch),
     );
     const dedup = await this.inBatches(
       `DELETE FROM txmsg_dedup WHERE processed_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
@@ -92,6 +92,20 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
       );
     }
     return total;
+  }
+
+  /**
+   * Runs a bounded change (`batch` rows at most, its own autocommit statement) until it changes
+   * fewer than a batch, so no statement holds many row locks; returns the rows changed in all.
+   */
+  private async untilShort(change: (batch: number) => Promise<number>): Promise<number> {
+    const { batchSize } = this.options.housekeeping;
+    let total = 0;
+    for (;;) {
+      const changed = await change(batchSize);
+      total += changed;
+      if (changed < batchSize) return total;
+    }
   }
 
   private inBatches(sql: string, micros: number): Promise<number> {

@@ -17,6 +17,7 @@ import { CqrsOutbox } from '../outbox/cqrs/cqrs-outbox';
 import { OutboxPublisher } from '../outbox/outbox-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxWriter } from '../outbox/outbox-writer';
+import { OutboxStore } from '../store/outbox-store';
 import { StoreDatabase } from '../store/store-database';
 import { CheckBackService } from '../transaction/check-back';
 import { ListenerRegistry } from '../transaction/listener-registry';
@@ -27,6 +28,7 @@ import { TXMSG_METRICS_REGISTRY } from '../txmsg.constants';
 /** Every provider of TxMsgModule. */
 export const TXMSG_PROVIDERS = [
   StoreDatabase,
+  OutboxStore,
   AdminTokenGuard,
   TxMsgMetrics,
   { provide: TXMSG_METRICS_REGISTRY, inject: [TxMsgMetrics], useFactory: (m: TxMsgMetrics) => m.registry },

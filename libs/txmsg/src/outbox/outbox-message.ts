@@ -17,5 +17,4 @@ export interface OutgoingMessage<T = unknown> {
   headers?: Record<string, string | number | boolean>;
 }
 
-/** Row status values of `txmsg_outbox`. */
-export type OutboxStatus = 'PREPARED' | 'READY' | 'PUBLISHED' | 'DISCARDED';
+export type { OutboxStatus } from '../store/outbox-rows';

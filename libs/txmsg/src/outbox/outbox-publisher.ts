@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { SpanKind } from '@opentelemetry/api';
-import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher, UnroutableMessageError } from '../broker/confirmed-publisher';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { OutboxStore } from '../store/outbox-store';
 import { type OutboxRow, publishOptionsOf } from './outbox-row';
 import { retryDelayMs } from './retry-delay';
 import { SIGNATURE_HEADERS, signInto } from '../signing/message-signature';
@@ -28,7 +27,7 @@ export class OutboxPublisher {
   private readonly signingKey?: { keyId: string; secret: string };
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: OutboxStore,
     private readonly publisher: ConfirmedPublisher,
     private readonly metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
@@ -78,11 +77,7 @@ export class OutboxPublisher {
 
   /** Marks published rows, by message id, in one UPDATE. */
   async markPublished(messageIds: string[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
-        WHERE message_id IN (?) AND status = 'READY'`,
-      [messageIds],
-    );
+    await this.store.markPublished(messageIds);
   }
 
   /**
@@ -106,11 +101,10 @@ export class OutboxPublisher {
       const log = `${what} not published, retrying in ${delayMs} ms: ${message}`;
       if (unroutable) this.logger.warn(log);
       else this.logger.error(log);
-      await this.dataSource.query(
-        `UPDATE txmsg_outbox
-            SET attempts = attempts + 1, next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND), last_error = ?
-          WHERE message_id IN (?) AND status = 'READY'`,
-        [delayMs * 1000, message.slice(0, 1000), same.map((row) => row.message_id)],
+      await this.store.postpone(
+        same.map((row) => row.message_id),
+        delayMs,
+        message,
       );
     }
   }

@@ -1,28 +1,23 @@
-import type { DataSource, EntityManager, EntitySubscriberInterface } from 'typeorm';
+import type { DataSource, EntitySubscriberInterface } from 'typeorm';
+import type { OutboxStore } from '../store/outbox-store';
 import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { withDefaults } from '../txmsg.options';
 import type { OutboxPublisher } from './outbox-publisher';
 import { OutboxRelay } from './outbox-relay';
 
-/** A relay over a fake database holding `due` READY rows, recording the LIMIT of every lease. */
+/** A relay over a fake outbox store holding `due` READY rows, recording the limit of every lease. */
 function setUp(due: number, broker: { reachable: boolean }) {
   const limits: number[] = [];
   let left = due;
-  const em = {
-    query: jest.fn(async (sql: string, params: unknown[]) => {
-      if (!sql.startsWith('SELECT')) return undefined;
-      const limit = Number(params[0]);
+  const store = {
+    leaseReady: jest.fn(async (limit: number) => {
       limits.push(limit);
       const taken = Math.min(limit, left);
       left -= taken;
       return Array.from({ length: taken }, (_, i) => ({ id: String(i), message_id: `m-${left + i}`, attempts: 0 }));
     }),
   };
-  const dataSource = {
-    subscribers: [] as EntitySubscriberInterface[],
-    transaction: (_level: string, work: (manager: EntityManager) => Promise<unknown>) =>
-      work(em as unknown as EntityManager),
-  };
+  const dataSource = { subscribers: [] as EntitySubscriberInterface[] };
   const publisher = {
     ...broker,
     publish: jest.fn().mockRejectedValue(new Error('timed out')),
@@ -31,7 +26,7 @@ function setUp(due: number, broker: { reachable: boolean }) {
   };
   const options = withDefaults({ service: 'bank1', broker: { uri: 'amqp://localhost' }, relay: { batchSize: 50 } });
   const relay = new OutboxRelay(
-    dataSource as unknown as DataSource,
+    store as unknown as OutboxStore,
     publisher as unknown as OutboxPublisher,
     new TransactionHooks(dataSource as unknown as DataSource),
     options,

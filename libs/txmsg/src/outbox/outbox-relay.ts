@@ -5,27 +5,16 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { PeriodicWorker } from '../support/periodic-worker';
 import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
 import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { leaseRows } from '../store/lease-rows';
-import { type AttemptedRow, OutboxPublisher } from './outbox-publisher';
+import { OutboxStore } from '../store/outbox-store';
+import { OutboxPublisher } from './outbox-publisher';
 import { publishBatch } from './publish-batch';
 import { BATCH_GROWTH, type LeasedRound, pipelinedRounds } from './pipelined-rounds';
-
-type ReadyRow = AttemptedRow & { id: string };
-
-const SELECT_DUE = `SELECT id, message_id, type, exchange, routing_key, payload, headers, correlation_id, trace_context,
-                           created_at, attempts
-                      FROM txmsg_outbox
-                     WHERE status = 'READY' AND next_attempt_at <= NOW(3)
-                     ORDER BY next_attempt_at, id
-                     LIMIT ?
-                     FOR UPDATE SKIP LOCKED`;
 
 /**
  * Moves committed outbox rows to the broker. Transaction contract: never publishes inside a
@@ -47,7 +36,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private endedFull = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: OutboxStore,
     private readonly publisher: OutboxPublisher,
     hooks: TransactionHooks,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
@@ -120,8 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Leases up to `limit` rows and starts publishing them; the publish and its record go on in the background. */
   private async leaseRound(limit: number): Promise<LeasedRound> {
-    const params = [limit];
-    const rows = await leaseRows<ReadyRow>(this.dataSource, 'txmsg_outbox', SELECT_DUE, params, this.publishLeaseMs);
+    const rows = await this.store.leaseReady(limit, this.publishLeaseMs);
     if (rows.length === 0) return { size: 0, recorded: Promise.resolve() };
     return { size: rows.length, recorded: publishBatch(this.publisher, rows, this.options.crashPoint) };
   }

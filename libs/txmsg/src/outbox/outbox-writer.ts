@@ -11,12 +11,13 @@ import { CommitDispatcher } from './commit-dispatcher';
 import { CORRELATION_ID, type OutboxStatus, type OutgoingMessage } from './outbox-message';
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
+import { OutboxStore } from '../store/outbox-store';
 import { MessageTooLargeError } from './message-too-large.error';
 import { OutsideTransactionError } from './outside-transaction.error';
 import { NO_SPAN, endSpan, setMessageAttributes, startSpan, storedContextOf } from '../tracing';
 
 /**
- * Writes outbox rows in the ambient transaction: the one class that inserts into `txmsg_outbox`.
+ * Writes outbox rows in the ambient transaction: the one mechanism that adds them (through the {@link OutboxStore}).
  * A READY row is handed to the {@link CommitDispatcher} to publish right after the commit (and
  * kept out of the relay's reach until then), or else the relay is woken after the commit.
  *
@@ -30,6 +31,7 @@ export class OutboxWriter {
     private readonly dispatcher: CommitDispatcher,
     private readonly relay: OutboxRelay,
     private readonly cls: ClsService,
+    private readonly store: OutboxStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
@@ -77,16 +79,7 @@ export class OutboxWriter {
     dueInMs: number,
   ): Promise<void> {
     const dispatchedInMs = status === 'READY' ? this.dispatcher.take(em, row) : 0;
-    await em.query(
-      `INSERT INTO txmsg_outbox
-         (message_id, type, exchange, routing_key, payload, headers, correlation_id, trace_context, status, tx_group,
-          next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, DATE_ADD(NOW(3), INTERVAL ? MICROSECOND))`,
-      [
-        ...[row.message_id, row.type, row.exchange, row.routing_key, row.payload, row.headers, row.correlation_id],
-        ...[row.trace_context, status, group ?? null, Math.max(dueInMs, dispatchedInMs) * 1000],
-      ],
-    );
+    await this.store.insert(em, row, status, group, Math.max(dueInMs, dispatchedInMs));
     if (status === 'READY' && dispatchedInMs === 0) this.relay.wakeAfterCommit(em);
   }
 
@@ -97,11 +90,7 @@ export class OutboxWriter {
   async hold(messageId: string, routingKey: string, dueInMs: number): Promise<void> {
     const em = this.currentManager(routingKey);
     this.dispatcher.release(em, messageId);
-    await em.query(
-      `UPDATE txmsg_outbox SET status = 'PREPARED', next_attempt_at = DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)
-        WHERE message_id = ? AND status = 'READY'`,
-      [dueInMs * 1000, messageId],
-    );
+    await this.store.hold(em, messageId, dueInMs);
   }
 
   private assertFits(routingKey: string, payload: string): void {

@@ -21,12 +21,18 @@ export class StoreDatabase {
   }
 
   /** Runs `statement` (with `?` placeholders) on `on` (a transaction's manager), or in autocommit. */
+  // `any` by default, as TypeORM's own `query`: the caller states the row shape it selected.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query<T = any>(statement: string, params: unknown[] = [], on: Queryable = this.dataSource): Promise<T> {
     return on.query(this.dialect.sql(statement), params);
   }
 
   /** {@link claimRows} in this database's dialect. */
-  claim<R>(select: string, params: unknown[], handle: (em: EntityManager, rows: R[]) => Promise<void>): Promise<number> {
+  claim<R>(
+    select: string,
+    params: unknown[],
+    handle: (em: EntityManager, rows: R[]) => Promise<void>,
+  ): Promise<number> {
     return claimRows<R>(this.dataSource, this.dialect.sql(select), params, handle);
   }
 

@@ -1,6 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { affectedRows } from '../support/affected-rows';
+import type { OutboxStore } from '../store/outbox-store';
 import type { CheckAnswer } from './ask-listener';
 import type { PreparedRow } from './prepared-row';
 
@@ -12,7 +11,7 @@ import type { PreparedRow } from './prepared-row';
  * @returns true when the message became READY.
  */
 export async function applyCheckAnswer(
-  dataSource: DataSource,
+  store: OutboxStore,
   logger: Logger,
   row: PreparedRow,
   state: CheckAnswer,
@@ -20,21 +19,13 @@ export async function applyCheckAnswer(
 ): Promise<boolean> {
   const checks = row.check_count;
   if (state === 'COMMIT') {
-    const result = await dataSource.query(
-      `UPDATE txmsg_outbox SET status = 'READY', next_attempt_at = NOW(3) WHERE id = ? AND status = 'PREPARED'`,
-      [row.id],
-    );
-    if (affectedRows(result) === 1) logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
+    if (await store.commitPrepared(row.id))
+      logger.log(`check-back committed message ${row.message_id} (${row.tx_group})`);
     return true;
   }
   if (state === 'ROLLBACK' || checks >= maxChecks) {
     const reason = state === 'ROLLBACK' ? 'rolled back by check-back' : `check-back exhausted after ${checks} checks`;
-    const result = await dataSource.query(
-      `UPDATE txmsg_outbox SET status = 'DISCARDED', finished_at = NOW(3), last_error = ?
-        WHERE id = ? AND status = 'PREPARED'`,
-      [reason, row.id],
-    );
-    if (affectedRows(result) !== 1) return false; // the local transaction finished first
+    if (!(await store.discardPrepared(row.id, reason))) return false; // the local transaction finished first
     const log = `message ${row.message_id} (${row.tx_group}) discarded: ${reason}`;
     if (state === 'ROLLBACK') logger.log(log);
     else logger.error(log);

@@ -5,13 +5,11 @@ import {
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
 import { SpanKind, context, trace } from '@opentelemetry/api';
-import type { DataSource } from 'typeorm';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { OutboxRelay } from '../outbox/outbox-relay';
-import { leaseRows } from '../store/lease-rows';
+import { OutboxStore } from '../store/outbox-store';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { NO_SPAN, carrierOf, contextOfCarrier, endSpan, startSpan } from '../tracing';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -41,7 +39,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
   private readonly worker: PeriodicWorker;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: OutboxStore,
     private readonly listeners: ListenerRegistry,
     private readonly relay: OutboxRelay,
     private readonly cls: ClsService,
@@ -70,7 +68,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
     for (const row of rows) {
       const state = await this.ask(row);
       this.metrics.checkBackAnswered(state);
-      const ready = await applyCheckAnswer(this.dataSource, this.logger, row, state, this.options.check.maxChecks);
+      const ready = await applyCheckAnswer(this.store, this.logger, row, state, this.options.check.maxChecks);
       committed = ready || committed;
     }
     if (committed) setImmediate(() => this.relay.wake());
@@ -98,16 +96,7 @@ export class CheckBackService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Leases up to 20 due half messages: counts their check and moves their next check ahead. */
-  private async claim(): Promise<PreparedRow[]> {
-    const select = `SELECT id, message_id, routing_key, payload, tx_group, check_count, trace_context
-                      FROM txmsg_outbox
-                     WHERE status = 'PREPARED' AND next_attempt_at <= NOW(3)
-                     ORDER BY next_attempt_at
-                     LIMIT 20
-                     FOR UPDATE SKIP LOCKED`;
-    const lease = this.options.check.intervalMs;
-    const counted = 'check_count = check_count + 1';
-    const rows = await leaseRows<PreparedRow>(this.dataSource, 'txmsg_outbox', select, [], lease, counted);
-    return rows.map((row) => ({ ...row, check_count: row.check_count + 1 }));
+  private claim(): Promise<PreparedRow[]> {
+    return this.store.leasePrepared(this.options.check.intervalMs);
   }
 }

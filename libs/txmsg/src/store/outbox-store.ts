@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { affectedRows } from '../support/affected-rows';
+import type { OutboxListing, OutboxRow, OutboxStatus, PreparedRow, ReadyRow } from './outbox-rows';
+import { StoreDatabase } from './store-database';
+
+/** An outbox row as selected for the admin listing. */
+interface OutboxListingRow {
+  id: string | number;
+  message_id: string;
+  type: string;
+  routing_key: string;
+  status: OutboxStatus;
+  tx_group: string | null;
+  check_count: number;
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  finished_at: Date | null;
+  payload: string;
+}
+
+/** Most half messages one check-back round leases. */
+const CHECK_BATCH = 20;
+
+/**
+ * `txmsg_outbox`: every statement and status transition of the outbox table.
+ *
+ * READY (written with the business change) → PUBLISHED (confirmed by the broker), or back to
+ * READY later (postponed after a failed publish). PREPARED (a half message) → READY (its local
+ * transaction committed, or a check-back said COMMIT) or DISCARDED (rolled back, or out of
+ * checks). Every transition out of a state is conditional on that state, so a late or repeated
+ * one is a no-op. PUBLISHED and DISCARDED rows are purged after the retention.
+ */
+@Injectable()
+export class OutboxStore {
+  constructor(private readonly db: StoreDatabase) {}
+
+  private get d() {
+    return this.db.dialect;
+  }
+
+  /** The columns a publish needs, each JSON column as the exact text written. */
+  private get publishColumns(): string {
+    const { jsonText } = this.d;
+    return `id, message_id, type, exchange, routing_key, ${jsonText('payload')} AS payload, ${jsonText('headers')} AS headers,
+            correlation_id, trace_context, created_at, attempts`;
+  }
+
+  /** Inserts a row in `status` in the transaction of `em`, due `dueInMs` from now, tagged with its transactional `group`. */
+  async insert(em: EntityManager, row: OutboxRow, status: OutboxStatus, group: string | undefined, dueInMs: number) {
+    await this.db.query(
+      `INSERT INTO txmsg_outbox
+         (message_id, type, exchange, routing_key, payload, headers, correlation_id, trace_context, status, tx_group,
+          next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros})`,
+      [
+        ...[row.message_id, row.type, row.exchange, row.routing_key, row.payload, row.headers, row.correlation_id],
+        ...[row.trace_context ?? null, status, group ?? null, dueInMs * 1000],
+      ],
+      em,
+    );
+  }
+
+  /** READY → PREPARED in the transaction of `em`: a half message, due for its first check after `dueInMs`. */
+  async hold(em: EntityManager, messageId: string, dueInMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE txmsg_outbox SET status = 'PREPARED', next_attempt_at = ${this.d.nowPlusMicros}
+        WHERE message_id = ? AND status = 'READY'`,
+      [dueInMs * 1000, messageId],
+      em,
+    );
+  }
+
+  /** READY → PUBLISHED, by message id, in one autocommit UPDATE. */
+  async markPublished(messageIds: string[]): Promise<void> {
+    await this.db.query(
+      `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = ${this.d.now}, last_error = NULL
+        WHERE ${this.d.anyOf('message_id')} AND status = 'READY'`,
+      [messageIds],
+    );
+  }
+
+  /** Counts a failed publish of READY rows and makes them due again `delayMs` from now. */
+  async postpone(messageIds: string[], delayMs: number, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE txmsg_outbox SET attempts = attempts + 1, next_attempt_at = ${this.d.nowPlusMicros}, last_error = ?
+        WHERE ${this.d.anyOf('message_id')} AND status = 'READY'`,
+      [delayMs * 1000, error.slice(0, 1000), messageIds],
+    );
+  }
+
+  /** Leases up to `limit` due READY rows for `leaseMs`, oldest due first (see {@link StoreDatabase.lease}). */
+  leaseReady(limit: number, leaseMs: number): Promise<ReadyRow[]> {
+    const select = `SELECT ${this.publishColumns}
+                      FROM txmsg_outbox
+                     WHERE status = 'READY' AND next_attempt_at <= ${this.d.now}
+                     ORDER BY next_attempt_at, id
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED`;
+    return this.db.lease<ReadyRow>('txmsg_outbox', select, [limit], leaseMs);
+  }
+
+  /**
+   * Leases up to 20 due half messages for `leaseMs` (the next check's interval), counting this
+   * check; the rows come back with it counted.
+   */
+  async leasePrepared(leaseMs: number): Promise<PreparedRow[]> {
+    const select = `SELECT id, message_id, routing_key, ${this.d.jsonText('payload')} AS payload, tx_group, check_count,
+                           trace_context
+                      FROM txmsg_outbox
+                     WHERE status = 'PREPARED' AND next_attempt_at <= ${this.d.now}
+                     ORDER BY next_attempt_at
+                     LIMIT ${CHECK_BATCH}
+                     FOR UPDATE SKIP LOCKED`;
+    const rows = await this.db.lease<PreparedRow>('txmsg_outbox', select, [], leaseMs, 'check_count = check_count + 1');
+    return rows.map((row) => ({ ...row, check_count: Number(row.check_count) + 1 }));
+  }
+
+  /** PREPARED → READY, due now; false when the row was no longer PREPARED. */
+  async commitPrepared(id: string): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE txmsg_outbox SET status = 'READY', next_attempt_at = ${this.d.now} WHERE id = ? AND status = 'PREPARED'`,
+      [id],
+    );
+    return affectedRows(result) === 1;
+  }
+
+  /** PREPARED → DISCARDED with the reason; false when the row was no longer PREPARED. */
+  async discardPrepared(id: string, reason: string): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE txmsg_outbox SET status = 'DISCARDED', finished_at = ${this.d.now}, last_error = ?
+        WHERE id = ? AND status = 'PREPARED'`,
+      [reason, id],
+    );
+    return affectedRows(result) === 1;
+  }
+
+  /** How many rows are in each status. */
+  async countsByStatus(): Promise<Record<string, number>> {
+    const rows: { status: string; count: string | number }[] = await this.db.query(
+      'SELECT status, COUNT(*) AS count FROM txmsg_outbox GROUP BY status',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+  }
+
+  /** The newest `limit` rows in `status`, newest first, with their payload. */
+  async newest(status: OutboxStatus, limit: number): Promise<OutboxListing[]> {
+    const rows: OutboxListingRow[] = await this.db.query(
+      `SELECT id, message_id, type, routing_key, status, tx_group, check_count, attempts, next_attempt_at, last_error,
+              created_at, finished_at, ${this.d.jsonText('payload')} AS payload
+         FROM txmsg_outbox WHERE status = ? ORDER BY id DESC LIMIT ?`,
+      [status, limit],
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      messageId: r.message_id,
+      type: r.type,
+      routingKey: r.routing_key,
+      status: r.status,
+      txGroup: r.tx_group,
+      checkCount: Number(r.check_count),
+      attempts: Number(r.attempts),
+      nextAttemptAt: r.next_attempt_at,
+      lastError: r.last_error,
+      createdAt: r.created_at,
+      finishedAt: r.finished_at,
+      payload: r.payload,
+    }));
+  }
+
+  /** READY and PREPARED rows, by status (the backlog gauges). */
+  backlog(): Promise<{ status: string; n: number }[]> {
+    return this.db.query(
+      "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
+    );
+  }
+
+  /**
+   * Seconds since the oldest READY row was written, by the database's clock (0 when none is).
+   * The lowest READY id is the oldest row (ids are handed out as rows are written): found in the
+   * status index alone, so a large backlog costs one row lookup rather than one per row.
+   */
+  oldestReadyAge(): Promise<{ status: string; n: number }[]> {
+    const oldest = `(SELECT created_at FROM txmsg_outbox WHERE id = (SELECT MIN(id) FROM txmsg_outbox WHERE status = 'READY'))`;
+    return this.db.query(`SELECT 'READY' AS status, COALESCE(${this.d.msSince(oldest)}, 0) / 1000 AS n`);
+  }
+
+  /**
+   * Deletes up to `batchSize` PUBLISHED or DISCARDED rows finished more than `retentionMs` ago,
+   * in one autocommit statement; returns how many.
+   */
+  async purgeFinished(retentionMs: number, batchSize: number): Promise<number> {
+    const finished = `status IN ('PUBLISHED', 'DISCARDED') AND finished_at < ${this.d.nowPlusMicros}`;
+    const statement =
+      this.d.name === 'postgres'
+        ? `DELETE FROM txmsg_outbox WHERE id IN (SELECT id FROM txmsg_outbox WHERE ${finished} LIMIT ?)`
+        : `DELETE FROM txmsg_outbox WHERE ${finished} LIMIT ?`;
+    return affectedRows(await this.db.query(statement, [-retentionMs * 1000, batchSize]));
+  }
+}
