@@ -1,5 +1,6 @@
 export { ConfigError } from './config/config-error';
 export { EnvReader, type Env } from './config/env-reader';
+export { DB_TYPES, readDatabaseConfig, type DbType } from './config/database-config';
 export {
   loadServiceConfig,
   DEFAULT_RETRY_LADDER,

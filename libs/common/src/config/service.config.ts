@@ -1,19 +1,10 @@
 import { CRASH_POINTS, type CrashPoint } from '@txmsg/nestjs';
 import { type Env, EnvReader } from './env-reader';
-import { ConfigError } from './config-error';
+import { type DatabaseConfig, readDatabaseConfig } from './database-config';
 import { type MessageSigningConfig, readMessageSigning } from './message-signing';
 import { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './rate-limit';
 
-/** Connection settings for the service's own MariaDB/MySQL database. */
-export interface DatabaseConfig {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  /** Create the database if missing and apply pending migrations at start-up. */
-  migrate: boolean;
-}
+export type { DatabaseConfig, DbType } from './database-config';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,7 +23,7 @@ export interface ServiceConfig {
   /** Bearer token a scrape of `GET /metrics` must send; undefined leaves the endpoint open. */
   metricsToken?: string;
   logLevel: LogLevel;
-  /** How long start-up waits for MariaDB and RabbitMQ before giving up. */
+  /** How long start-up waits for the database and RabbitMQ before giving up. */
   startupWaitMs: number;
   /** `quorum` for a RabbitMQ cluster. */
   queueType: 'classic' | 'quorum';
@@ -66,22 +57,12 @@ export const DEFAULT_RETRY_LADDER = '1m,5m,10m,30m,1h,2h,5h,10h';
  */
 export function loadServiceConfig(service: string, defaultPort: number, env: Env = process.env): ServiceConfig {
   const read = new EnvReader(env);
-  const database = read.string('DB_NAME', service);
-  if (!/^[A-Za-z0-9_]{1,64}$/.test(database)) {
-    throw new ConfigError(`DB_NAME must be 1 to 64 letters, digits or underscores, got "${database}".`);
-  }
+  const db = readDatabaseConfig(read, service);
   return {
     service,
     host: read.string('HOST', '127.0.0.1'),
     port: read.int('PORT', defaultPort, 1, 65535),
-    db: {
-      host: read.string('DB_HOST', '127.0.0.1'),
-      port: read.int('DB_PORT', 3306, 1, 65535),
-      user: read.string('DB_USER', 'root'),
-      password: read.optional('DB_PASSWORD') ?? '',
-      database,
-      migrate: read.bool('DB_MIGRATE', true),
-    },
+    db,
     rabbitUrls: read.urls('RABBITMQ_URL', 'amqp://guest:guest@127.0.0.1:5672', ['amqp:', 'amqps:']),
     retryLadderMs: read.ladder('RETRY_LADDER', DEFAULT_RETRY_LADDER),
     adminToken: read.optional('TXMSG_ADMIN_TOKEN'),

@@ -1,32 +1,22 @@
 import { Logger } from '@nestjs/common';
-import { createConnection } from 'mysql2/promise';
-import type { DatabaseConfig } from '../config/service.config';
+import type { DatabaseConfig } from '../config/database-config';
 import { retryUntil } from '../startup/retry-until';
+import { openMysqlDatabase } from './mysql-server';
+import { openPostgresDatabase } from './postgres-server';
 
 const logger = new Logger('Database');
 
-/** Where the service's MariaDB/MySQL server is, for a connection of its own outside TypeORM's pool. */
-export function serverOf(db: DatabaseConfig): Pick<DatabaseConfig, 'host' | 'port' | 'user' | 'password'> {
-  return { host: db.host, port: db.port, user: db.user, password: db.password };
+/** The engine's name as an operator reads it in a log line. */
+export function engineName(db: Pick<DatabaseConfig, 'type'>): string {
+  return db.type === 'postgres' ? 'PostgreSQL' : 'MariaDB/MySQL';
 }
 
 /**
- * Waits (bounded) until the MariaDB/MySQL server answers, then creates the service's database
- * if it is missing and migrations are enabled. Running it twice is harmless.
+ * Waits (bounded) until the database server answers, then creates the service's database if it
+ * is missing and migrations are enabled. Running it twice is harmless.
  */
 export async function ensureDatabase(db: DatabaseConfig, waitMs: number): Promise<void> {
-  const where = `database "${db.database}" on MariaDB/MySQL at ${db.host}:${db.port} (DB_HOST, DB_PORT, DB_USER, DB_NAME)`;
-  await retryUntil(where, waitMs, logger, async (remainingMs) => {
-    const connection = await createConnection({ ...serverOf(db), connectTimeout: Math.min(remainingMs, 3000) });
-    try {
-      if (db.migrate) {
-        await connection.query(
-          `CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-        );
-      }
-      await connection.query(`USE \`${db.database}\``);
-    } finally {
-      await connection.end();
-    }
-  });
+  const where = `database "${db.database}" on ${engineName(db)} at ${db.host}:${db.port} (DB_TYPE, DB_HOST, DB_PORT, DB_USER, DB_NAME or DB_URL)`;
+  const open = db.type === 'postgres' ? openPostgresDatabase : openMysqlDatabase;
+  await retryUntil(where, waitMs, logger, (remainingMs) => open(db, remainingMs));
 }

@@ -4,6 +4,7 @@ import { TypeOrmNestLogger } from './typeorm-logger';
 import { typeOrmOptions } from './typeorm-options';
 
 const db: ServiceConfig['db'] = {
+  type: 'mysql',
   host: '127.0.0.1',
   port: 3306,
   user: 'root',
@@ -36,5 +37,17 @@ describe('typeOrmOptions: query logging', () => {
     (options.logger as TypeOrmNestLogger).logQuerySlow(2500, 'SELECT SLEEP(3)');
 
     expect(warn).toHaveBeenCalledWith('slow query (2500 ms): SELECT SLEEP(3)');
+  });
+
+  it('builds the DataSource for the configured engine', () => {
+    const postgres = { ...db, type: 'postgres' as const, port: 5432, user: 'postgres' };
+    expect(typeOrmOptions({ db: postgres, logLevel: 'info', service: 'bank2' }, [], [])).toMatchObject({
+      type: 'postgres',
+      port: 5432,
+      username: 'postgres',
+      database: 'bank1',
+      applicationName: 'bank2',
+    });
+    expect(typeOrmOptions({ db, logLevel: 'info' }, [], [])).toMatchObject({ type: 'mysql', bigNumberStrings: true });
   });
 });

@@ -27,4 +27,12 @@ describe(retryUntil.name, () => {
     await expect(retryUntil('MariaDB', 60_000, logger, attempt)).rejects.toThrow(StartupError);
     expect(attempt).toHaveBeenCalledTimes(1);
   });
+
+  it.each(['28P01', '3D000'])("does not retry PostgreSQL's %s (bad password, no such database)", async (code) => {
+    const attempt = jest.fn().mockRejectedValue(Object.assign(new Error('refused'), { code }));
+    await expect(retryUntil('PostgreSQL', 60_000, logger, attempt)).rejects.toThrow(
+      `Cannot use PostgreSQL: ${code} refused.`,
+    );
+    expect(attempt).toHaveBeenCalledTimes(1);
+  });
 });

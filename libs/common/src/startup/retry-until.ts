@@ -2,8 +2,12 @@ import type { LoggerService } from '@nestjs/common';
 import { errorText } from '../errors/error-text';
 import { StartupError } from './startup-error';
 
-/** Errors that retrying cannot fix (bad credentials, unknown database, refused vhost). */
-const PERMANENT = /ER_ACCESS_DENIED|ER_BAD_DB_ERROR|ER_DBACCESS_DENIED|ACCESS[-_]REFUSED|NOT[-_]ALLOWED/;
+/**
+ * Errors that retrying cannot fix: bad credentials or an unknown database (MariaDB/MySQL's
+ * ER_* codes, PostgreSQL's 28000, 28P01 and 3D000), a refused vhost.
+ */
+const PERMANENT =
+  /ER_ACCESS_DENIED|ER_BAD_DB_ERROR|ER_DBACCESS_DENIED|\b(28000|28P01|3D000)\b|ACCESS[-_]REFUSED|NOT[-_]ALLOWED/;
 
 /**
  * Runs `attempt` until it succeeds or `waitMs` has passed, then fails with one sentence naming
