@@ -52,6 +52,7 @@ export type { OnIntegrationEventOptions } from './consumer/on-integration-event-
 export { PoisonMessage, UnrecoverableMessageError } from './consumer/poison-message';
 export { validateMessage } from './consumer/validate-message';
 export { isDuplicateKeyError, withDeadlockRetry } from './support/deadlock';
+export { dialectOf, type DialectName, type SqlDialect } from './store/sql-dialect';
 
 // Operations: admin guard, health, metrics, fault injection for tests
 export { AdminTokenGuard } from './admin/admin-token.guard';
