@@ -11,8 +11,9 @@ describe(ConsumerRuntime.name, () => {
     messageConsumed: (_: string, outcome: string) => consumed.push(outcome),
     batchCommitted: () => undefined,
   };
-  const txHost = { withTransaction: (work: () => Promise<unknown>) => work(), tx: { query: async () => undefined } };
+  const txHost = { withTransaction: (work: () => Promise<unknown>) => work(), tx: {} };
   const cls = { set: () => undefined };
+  const dedup = { record: async () => 'fresh' };
   const failures = { databaseAnswers: async () => true };
   const retries = {};
   const deadLetters = { has: () => true };
@@ -21,6 +22,7 @@ describe(ConsumerRuntime.name, () => {
     return new ConsumerRuntime(
       txHost as any,
       cls as any,
+      dedup as any,
       failures as any,
       retries as any,
       deadLetters as any,

@@ -7,6 +7,7 @@ import { ClsService } from 'nestjs-cls';
 import { DeadLetterQueues } from '../broker/dead-letter-queues';
 import { envelopeOf } from '../envelope';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
+import { DedupStore } from '../store/dedup-store';
 import { MessageVerifier } from '../signing/message-verifier';
 import { topicMatches } from '../signing/topic-pattern';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -47,6 +48,7 @@ export class ConsumerRuntime {
   constructor(
     txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     cls: ClsService,
+    dedup: DedupStore,
     failures: FailureRecorder,
     retries: RetryScheduler,
     deadLetters: DeadLetterQueues,
@@ -56,7 +58,7 @@ export class ConsumerRuntime {
     this.outcomes = new FailureOutcomes(failures, retries, deadLetters, metrics, options, () => this.stopping);
     const { signing } = options.messages;
     if (signing) this.verifier = new MessageVerifier(signing.keys, signing.maxAgeMs);
-    this.applier = new DeliveryApplier(txHost, cls, failures, this.outcomes, metrics, options);
+    this.applier = new DeliveryApplier(txHost, cls, dedup, failures, this.outcomes, metrics, options);
     this.groups = new ConsumerGroups((items) => this.applier.applyBatch(items), options.consumer.maxBatch);
   }
 

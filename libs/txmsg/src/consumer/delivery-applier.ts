@@ -6,12 +6,12 @@ import { context } from '@opentelemetry/api';
 import type { ClsService } from 'nestjs-cls';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
+import type { DedupOutcome, DedupStore } from '../store/dedup-store';
 import { crashIf } from '../support/crash-point';
 import { withDeadlockRetry } from '../support/deadlock';
 import { REDELIVERED_HEADER } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { noteOutcome } from './consume-span';
-import { type DedupOutcome, insertDedupRow } from './dedup-row';
 import type { FailureOutcomes } from './failure-outcomes';
 import type { FailureRecorder } from './failure-recorder';
 import type { Claimed } from './idempotent-delivery';
@@ -27,6 +27,7 @@ export class DeliveryApplier {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
+    private readonly dedup: DedupStore,
     private readonly failures: FailureRecorder,
     private readonly outcomes: FailureOutcomes,
     private readonly metrics: TxMsgMetrics,
@@ -88,7 +89,7 @@ export class DeliveryApplier {
   }
 
   private async applyOne({ delivery, key, failed }: Claimed): Promise<DedupOutcome> {
-    const outcome = await insertDedupRow(
+    const outcome = await this.dedup.record(
       this.txHost.tx,
       delivery.consumer,
       key,

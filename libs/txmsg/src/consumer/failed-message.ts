@@ -1,4 +1,5 @@
-// A row of txmsg_inbox_failure as the admin API and FailureQueries.list show it.
+// A failed message as the admin API and FailureQueries.list show it.
+import type { FailureStatus } from '../store/failure-rows';
 
 /**
  * Why a message was parked: its handler failed through the whole ladder (`EXHAUSTED`) or threw
@@ -10,8 +11,7 @@
  */
 export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE' | 'OVERSIZED' | 'FORGED' | 'CONFLICT';
 
-/** Row status of `txmsg_inbox_failure`. */
-export type FailureStatus = 'WAITING' | 'DISPATCHED' | 'PARKED';
+export type { FailureStatus };
 
 /** A consumed message whose handler failed, as the admin API shows it. */
 export interface FailedMessage {

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { affectedRows } from '../support/affected-rows';
+import { FailureStore } from '../store/failure-store';
 import type { FailureStatus } from './failed-message';
 import type { FailedMessagePage } from './failed-message-page';
 import { toFailedMessage } from './to-failed-message';
@@ -17,7 +15,7 @@ const BULK_BATCH = 500;
  */
 @Injectable()
 export class FailureQueries {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly store: FailureStore) {}
 
   /**
    * Lists failed messages, newest first, a page at a time: `after` is the `nextCursor` of the
@@ -28,10 +26,7 @@ export class FailureQueries {
   async list(options: { status?: FailureStatus; limit?: number; after?: string } = {}): Promise<FailedMessagePage> {
     const { status, limit = 100, after } = options;
     const beforeId = after === undefined ? null : decodeFailureCursor(after);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT * FROM txmsg_inbox_failure WHERE (? IS NULL OR status = ?) AND (? IS NULL OR id < CAST(? AS UNSIGNED)) ORDER BY id DESC LIMIT ?`,
-      [status ?? null, status ?? null, beforeId, beforeId, limit + 1],
-    );
+    const rows = await this.store.list({ status, beforeId, limit: limit + 1 });
     const items = rows.slice(0, limit).map(toFailedMessage);
     return { items, nextCursor: rows.length > limit ? encodeFailureCursor(items[items.length - 1].id) : null };
   }
@@ -43,20 +38,12 @@ export class FailureQueries {
    * broker-side parking queue, `<queue>.parked`).
    */
   async requeue(id?: string): Promise<number> {
-    return this.parkedInBatches(id, (ids) =>
-      this.dataSource.query(
-        `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = NOW(3), updated_at = NOW(3)
-          WHERE status = 'PARKED' AND reason <> 'OVERSIZED' AND id IN (?)`,
-        [ids],
-      ),
-    );
+    return this.parkedInBatches(id, (ids) => this.store.requeueParked(ids));
   }
 
   /** Deletes parked messages (all of them when `id` is omitted, in batches of 500 rows). Returns how many. */
   async purge(id?: string): Promise<number> {
-    return this.parkedInBatches(id, (ids) =>
-      this.dataSource.query(`DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id IN (?)`, [ids]),
-    );
+    return this.parkedInBatches(id, (ids) => this.store.purgeParked(ids));
   }
 
   /**
@@ -64,19 +51,16 @@ export class FailureQueries {
    * batches walk forward from the last id seen, so a row parked again meanwhile (a requeued
    * message failing through a short ladder) is not taken twice, and the walk ends.
    */
-  private async parkedInBatches(id: string | undefined, change: (ids: string[]) => Promise<unknown>): Promise<number> {
-    if (id !== undefined) return affectedRows(await change([id]));
+  private async parkedInBatches(id: string | undefined, change: (ids: string[]) => Promise<number>): Promise<number> {
+    if (id !== undefined) return change([id]);
     let total = 0;
     let lastId = '0';
     for (;;) {
-      const rows: { id: string }[] = await this.dataSource.query(
-        `SELECT id FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id > CAST(? AS UNSIGNED) ORDER BY id LIMIT ?`,
-        [lastId, BULK_BATCH],
-      );
-      if (rows.length === 0) return total;
-      total += affectedRows(await change(rows.map((row) => String(row.id))));
-      if (rows.length < BULK_BATCH) return total;
-      lastId = String(rows[rows.length - 1].id);
+      const ids = await this.store.parkedIdsAfter(lastId, BULK_BATCH);
+      if (ids.length === 0) return total;
+      total += await change(ids);
+      if (ids.length < BULK_BATCH) return total;
+      lastId = ids[ids.length - 1];
     }
   }
 }

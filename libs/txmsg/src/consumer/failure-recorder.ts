@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
 import { ladderDelay } from '../ladder';
+import type { RecordedFailure } from '../store/failure-rows';
+import { FailureStore } from '../store/failure-store';
 import { errorText } from '../support/error-text';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import type { FailedDelivery, FailureOutcome } from './failed-delivery';
 import type { ParkReason } from './failed-message';
-import { upsertFailure } from './upsert-failure';
+import { failureRowOf } from './failure-row';
 
 /** The failure rows already kept for a message id: this body's attempts, and any other body's. */
 interface Recorded {
@@ -19,7 +19,8 @@ interface Recorded {
  * The retry ladder and the parking lot as the consumer runtime writes them, kept in the
  * service's database so they survive broker and process restarts (a TTL + dead-letter ladder on
  * classic queues can lose messages while dead-lettering). The delivery is acknowledged only
- * after the row is committed; each write is a short READ COMMITTED transaction of its own.
+ * after the row is committed; each write is a short transaction of its own (see
+ * {@link FailureStore.record}).
  *
  * A body that differs from one already recorded under the same message id gets a row of its own,
  * parked as `CONFLICT`: neither body is overwritten, and an operator sees both.
@@ -27,7 +28,7 @@ interface Recorded {
 @Injectable()
 export class FailureRecorder {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: FailureStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
@@ -36,8 +37,8 @@ export class FailureRecorder {
    * ladder, or parks the message after the last rung.
    */
   async recordFailure(delivery: FailedDelivery, error: unknown): Promise<FailureOutcome> {
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const recorded = await this.recordedSoFar(em, delivery);
+    return this.store.record(delivery.consumer, delivery.envelope.id, (rows) => {
+      const recorded = recordedSoFar(rows, delivery);
       const attempts = recorded.attempts + 1;
       const delay = ladderDelay(this.options.retry.ladderMs, attempts);
       const outcome: FailureOutcome = recorded.other
@@ -47,54 +48,41 @@ export class FailureRecorder {
           : delay === undefined
             ? { parked: 'EXHAUSTED', attempts }
             : { retryInMs: delay, attempts };
-      await upsertFailure(em, delivery, outcome, conflictNote(recorded) + errorText(error, { withName: true }));
-      return outcome;
+      const lastError = conflictNote(recorded) + errorText(error, { withName: true });
+      return { row: failureRowOf(delivery, outcome, lastError), result: outcome };
     });
   }
 
   /** Parks a message at once (poison, unrecoverable, forged, a conflict); returns the reason recorded. */
   async park(delivery: FailedDelivery, reason: ParkReason, error: unknown): Promise<ParkReason> {
-    return this.dataSource.transaction('READ COMMITTED', async (em) => {
-      const recorded = await this.recordedSoFar(em, delivery);
+    return this.store.record(delivery.consumer, delivery.envelope.id, (rows) => {
+      const recorded = recordedSoFar(rows, delivery);
       const parked = recorded.other && reason !== 'OVERSIZED' ? 'CONFLICT' : reason;
       const note = conflictNote(recorded) + (parked === reason ? '' : `${reason}: `);
       const outcome = { parked, attempts: recorded.attempts + 1 };
-      await upsertFailure(em, delivery, outcome, note + errorText(error, { withName: true }));
-      return parked;
+      return { row: failureRowOf(delivery, outcome, note + errorText(error, { withName: true })), result: parked };
     });
   }
 
   /** Forgets the failures of a message that has now been handled. */
   async resolved(delivery: FailedDelivery): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ? AND status <> 'PARKED'`,
-      [delivery.consumer, delivery.envelope.id, delivery.payloadHash],
-    );
+    await this.store.resolve(delivery.consumer, delivery.envelope.id, delivery.payloadHash);
   }
 
   /** Whether the database answers at all: tells a row it refused from a database that is down. */
   async databaseAnswers(): Promise<boolean> {
-    return this.dataSource.query('SELECT 1').then(
-      () => true,
-      () => false,
-    );
+    return this.store.databaseAnswers();
   }
+}
 
-  /** The rows kept for this message id, locked until the transaction ends. */
-  private async recordedSoFar(em: EntityManager, delivery: FailedDelivery): Promise<Recorded> {
-    const rows: Array<{ payload_hash: string; attempts: number; status: string; reason: string | null }> =
-      await em.query(
-        `SELECT payload_hash, attempts, status, reason FROM txmsg_inbox_failure
-          WHERE consumer = ? AND message_id = ? FOR UPDATE`,
-        [delivery.consumer, delivery.envelope.id],
-      );
-    const own = rows.find((row) => row.payload_hash === delivery.payloadHash);
-    const other = rows.find((row) => row.payload_hash !== delivery.payloadHash);
-    return {
-      attempts: own ? Number(own.attempts) : 0,
-      other: other && { payloadHash: other.payload_hash, status: other.status, reason: other.reason },
-    };
-  }
+/** The rows kept for this message id (locked): this body's attempts so far, and any other body's row. */
+function recordedSoFar(rows: RecordedFailure[], delivery: FailedDelivery): Recorded {
+  const own = rows.find((row) => row.payloadHash === delivery.payloadHash);
+  const other = rows.find((row) => row.payloadHash !== delivery.payloadHash);
+  return {
+    attempts: own ? own.attempts : 0,
+    other: other && { payloadHash: other.payloadHash, status: other.status, reason: other.reason },
+  };
 }
 
 function conflictNote({ other }: Recorded): string {

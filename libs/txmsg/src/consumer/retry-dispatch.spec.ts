@@ -12,7 +12,7 @@ describe('sendRetry', () => {
       message_id: 'm-1',
       queue: 'bank2.credit',
       properties: JSON.stringify(properties),
-      body: Buffer.from('{}').toString('base64'),
+      body: Buffer.from('{}'),
       attempts: 2,
     });
 

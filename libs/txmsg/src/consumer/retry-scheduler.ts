@@ -5,18 +5,19 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
-import { leaseRows } from '../store/lease-rows';
+import { FailureStore } from '../store/failure-store';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { errorText } from '../support/error-text';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { type DueRetry, markDispatched, postponeRetry, sendRetry } from './retry-dispatch';
+import { sendRetry } from './retry-dispatch';
 
 /** Most retries leased, and sent at once, per round. */
 const BATCH = 50;
+
+/** How long a retry that could not be sent waits before it is tried again. */
+const UNSENT_RETRY_MS = 5000;
 
 /**
  * Sends each failed message whose rung of the ladder has come back to its consumer's queue
@@ -37,7 +38,7 @@ export class RetryScheduler implements OnApplicationBootstrap, BeforeApplication
   private readonly worker: PeriodicWorker;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: FailureStore,
     private readonly publisher: ConfirmedPublisher,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
@@ -63,24 +64,15 @@ export class RetryScheduler implements OnApplicationBootstrap, BeforeApplication
 
   /** Dispatches every due retry once; returns how many rows were leased. */
   async dispatchDue(): Promise<number> {
-    const select = `SELECT id, message_id, queue, properties, body, attempts
-                      FROM txmsg_inbox_failure
-                     WHERE status = 'WAITING' AND next_attempt_at <= NOW(3)
-                     ORDER BY next_attempt_at
-                     LIMIT ?
-                     FOR UPDATE SKIP LOCKED`;
     const leaseMs = this.options.relay.publishTimeoutMs + 1000;
-    const rows = await leaseRows<DueRetry>(this.dataSource, 'txmsg_inbox_failure', select, [BATCH], leaseMs);
+    const rows = await this.store.leaseDue(BATCH, leaseMs);
     const results = await Promise.allSettled(rows.map((row) => sendRetry(this.publisher, row)));
-    await markDispatched(
-      this.dataSource,
-      rows.filter((_, i) => results[i].status === 'fulfilled'),
-    );
+    await this.store.markDispatched(rows.filter((_, i) => results[i].status === 'fulfilled'));
     for (const [i, result] of results.entries()) {
       if (result.status === 'fulfilled') continue;
       const message = errorText(result.reason);
       this.logger.warn(`retry of ${rows[i].message_id} to ${rows[i].queue} not sent, trying again in 5 s: ${message}`);
-      await postponeRetry(this.dataSource, rows[i], message);
+      await this.store.postpone(rows[i], message, UNSENT_RETRY_MS);
     }
     return rows.length;
   }

@@ -7,11 +7,12 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { DedupStore } from '../store/dedup-store';
+import { FailureStore } from '../store/failure-store';
 import { OutboxStore } from '../store/outbox-store';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { changeInBatches } from './in-batches';
 import type { PurgeCounts } from './purge-counts';
 import { purgeNotifications } from './purge-notifications';
 
@@ -39,6 +40,8 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxStore,
+    private readonly dedup: DedupStore,
+    private readonly failures: FailureStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {
     this.worker = new PeriodicWorker(this.logger, options.housekeeping.intervalMs, async () => {
@@ -65,9 +68,8 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
     const outbox = await this.untilShort((batch) =>
       this.outbox.purgeFinished(this.options.housekeeping.retentionMs, batch),
     );
-    const dedup = await this.inBatches(
-      `DELETE FROM txmsg_dedup WHERE processed_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
-      micros,
+    const dedup = await this.untilShort((batch) =>
+      this.dedup.purgeOlderThan(this.options.housekeeping.retentionMs, batch),
     );
     const { batchSize } = this.options.housekeeping;
     const { notifications, notificationAttempts } = await purgeNotifications(this.dataSource, micros, batchSize);
@@ -81,10 +83,8 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Turns retries dispatched longer than `redispatchAfterMs` ago back to WAITING; returns how many. */
   async redispatchStale(): Promise<number> {
-    const total = await this.inBatches(
-      `UPDATE txmsg_inbox_failure SET status = 'WAITING', next_attempt_at = NOW(3), updated_at = NOW(3)
-        WHERE status = 'DISPATCHED' AND updated_at < DATE_SUB(NOW(3), INTERVAL ? MICROSECOND) LIMIT ?`,
-      this.options.housekeeping.redispatchAfterMs * 1000,
+    const total = await this.untilShort((batch) =>
+      this.failures.redispatchStale(this.options.housekeeping.redispatchAfterMs, batch),
     );
     if (total > 0) {
       this.logger.warn(
@@ -106,9 +106,5 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
       total += changed;
       if (changed < batchSize) return total;
     }
-  }
-
-  private inBatches(sql: string, micros: number): Promise<number> {
-    return changeInBatches(this.dataSource, sql, micros, this.options.housekeeping.batchSize);
   }
 }

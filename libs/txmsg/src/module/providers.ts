@@ -17,6 +17,8 @@ import { CqrsOutbox } from '../outbox/cqrs/cqrs-outbox';
 import { OutboxPublisher } from '../outbox/outbox-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxWriter } from '../outbox/outbox-writer';
+import { DedupStore } from '../store/dedup-store';
+import { FailureStore } from '../store/failure-store';
 import { OutboxStore } from '../store/outbox-store';
 import { StoreDatabase } from '../store/store-database';
 import { CheckBackService } from '../transaction/check-back';
@@ -28,6 +30,8 @@ import { TXMSG_METRICS_REGISTRY } from '../txmsg.constants';
 /** Every provider of TxMsgModule. */
 export const TXMSG_PROVIDERS = [
   StoreDatabase,
+  DedupStore,
+  FailureStore,
   OutboxStore,
   AdminTokenGuard,
   TxMsgMetrics,

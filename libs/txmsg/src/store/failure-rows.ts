@@ -1,0 +1,66 @@
+// The rows of txmsg_inbox_failure as FailureStore writes and reads them. Bodies are Buffers in
+// both directions whatever the engine keeps (base64 text on MySQL/MariaDB, bytea on PostgreSQL).
+
+/** Row status of `txmsg_inbox_failure`. */
+export type FailureStatus = 'WAITING' | 'DISPATCHED' | 'PARKED';
+
+/** A failure row to write: WAITING for its next rung `dueInMs` from now, or PARKED with a reason. */
+export interface FailureWrite {
+  consumer: string;
+  messageId: string;
+  payloadHash: string;
+  queue: string;
+  exchange: string;
+  routingKey: string;
+  /** The AMQP properties of the message as received, as JSON. */
+  properties: string;
+  /** The body kept (all of it, or the start of an oversized one). */
+  body: Buffer;
+  /** Size in bytes of the whole body as received. */
+  bodySize: number;
+  attempts: number;
+  status: Extract<FailureStatus, 'WAITING' | 'PARKED'>;
+  reason: string | null;
+  dueInMs: number;
+  lastError: string;
+}
+
+/** A failure row already kept under a message id, as a new failure of it is recorded. */
+export interface RecordedFailure {
+  payloadHash: string;
+  attempts: number;
+  status: FailureStatus;
+  reason: string | null;
+}
+
+/** A due retry as leased from `txmsg_inbox_failure`. */
+export interface DueRetry {
+  id: string;
+  message_id: string;
+  queue: string;
+  /** The AMQP properties of the message as received, as JSON. */
+  properties: string;
+  body: Buffer;
+  attempts: number;
+}
+
+/** A whole failure row, as the admin API lists it. */
+export interface FailureRecord {
+  id: string;
+  consumer: string;
+  message_id: string;
+  payload_hash: string;
+  queue: string;
+  exchange: string;
+  routing_key: string;
+  properties: string;
+  body: Buffer;
+  body_size: number | null;
+  attempts: number;
+  status: FailureStatus;
+  reason: string | null;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}

@@ -1,0 +1,240 @@
+import { Injectable } from '@nestjs/common';
+import { affectedRows } from '../support/affected-rows';
+import type { DueRetry, FailureRecord, FailureStatus, FailureWrite, RecordedFailure } from './failure-rows';
+import { type Queryable, StoreDatabase } from './store-database';
+
+/** The largest id PostgreSQL's bigint holds; MySQL's unsigned one holds every id the admin API accepts. */
+const PG_BIGINT_MAX = 2n ** 63n - 1n;
+
+/**
+ * `txmsg_inbox_failure`: the retry ladder and the parking lot of consumed messages, one row per
+ * consumer, message id and body hash, with the message as received so it can be sent again.
+ *
+ * WAITING (due at its next rung) → DISPATCHED (sent back to its queue) → gone (handled) or
+ * WAITING again (failed again, or never came back); WAITING or PARKED when recorded, PARKED
+ * after the last rung. A parked row stays until an operator requeues (→ WAITING) or purges it.
+ * Updates after a publish are conditional on the state the row was leased in, so a retry that
+ * came back meanwhile is never overwritten.
+ *
+ * Bodies are handed in and out as Buffers: MySQL/MariaDB keep them as base64 text, PostgreSQL as
+ * bytea.
+ */
+@Injectable()
+export class FailureStore {
+  constructor(private readonly db: StoreDatabase) {}
+
+  private get d() {
+    return this.db.dialect;
+  }
+
+  /** A `?` parameter compared with the unsigned bigint ids as a number, never as text. */
+  private get idParam(): string {
+    return this.d.name === 'postgres' ? 'CAST(? AS bigint)' : 'CAST(? AS UNSIGNED)';
+  }
+
+  /**
+   * Records a failure of `messageId` in one short READ COMMITTED transaction: locks the rows kept
+   * for it (every body's), lets `decide` choose the row to write from them, and writes it; an
+   * existing row of the same body keeps its body and takes the new attempts, status and due time.
+   * Returns what `decide` returned with the row.
+   */
+  record<T>(
+    consumer: string,
+    messageId: string,
+    decide: (recorded: RecordedFailure[]) => { row: FailureWrite; result: T },
+  ): Promise<T> {
+    return this.db.dataSource.transaction('READ COMMITTED', async (em) => {
+      const rows = await this.db.query<
+        Array<{ payload_hash: string; attempts: number; status: FailureStatus; reason: string | null }>
+      >(
+        `SELECT payload_hash, attempts, status, reason FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? FOR UPDATE`,
+        [consumer, messageId],
+        em,
+      );
+      const recorded = rows.map((r) => ({
+        payloadHash: r.payload_hash,
+        attempts: Number(r.attempts),
+        status: r.status,
+        reason: r.reason,
+      }));
+      const { row, result } = decide(recorded);
+      await this.upsert(em, row);
+      return result;
+    });
+  }
+
+  /** Forgets the ladder entry of a message body that has now been handled (a parked one stays). */
+  async resolve(consumer: string, messageId: string, payloadHash: string): Promise<void> {
+    await this.db.query(
+      `DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ? AND status <> 'PARKED'`,
+      [consumer, messageId, payloadHash],
+    );
+  }
+
+  /** Leases up to `limit` due WAITING rows for `leaseMs`, earliest due first (see {@link StoreDatabase.lease}). */
+  async leaseDue(limit: number, leaseMs: number): Promise<DueRetry[]> {
+    const select = `SELECT id, message_id, queue, properties, body, attempts
+                      FROM txmsg_inbox_failure
+                     WHERE status = 'WAITING' AND next_attempt_at <= ${this.d.now}
+                     ORDER BY next_attempt_at
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED`;
+    const rows = await this.db.lease<DueRetry>('txmsg_inbox_failure', select, [limit], leaseMs);
+    return rows.map((row) => ({
+      ...row,
+      id: String(row.id),
+      attempts: Number(row.attempts),
+      body: this.bodyOf(row.body),
+    }));
+  }
+
+  /** WAITING → DISPATCHED in one UPDATE, each row only if still WAITING with the attempts it was leased with. */
+  async markDispatched(sent: Array<Pick<DueRetry, 'id' | 'attempts'>>): Promise<void> {
+    if (sent.length === 0) return;
+    await this.db.query(
+      `UPDATE txmsg_inbox_failure SET status = 'DISPATCHED', updated_at = ${this.d.now}
+        WHERE status = 'WAITING' AND (id, attempts) IN (${sent.map(() => `(${this.idParam}, ?)`).join(', ')})`,
+      sent.flatMap((row) => [row.id, row.attempts]),
+    );
+  }
+
+  /** Makes a leased retry that could not be sent due again `delayMs` from now, if it is still as it was leased. */
+  async postpone(row: Pick<DueRetry, 'id' | 'attempts'>, error: string, delayMs: number): Promise<void> {
+    await this.db.query(
+      `UPDATE txmsg_inbox_failure SET next_attempt_at = ${this.d.nowPlusMicros}, last_error = ?
+        WHERE id = ${this.idParam} AND status = 'WAITING' AND attempts = ?`,
+      [delayMs * 1000, error.slice(0, 2000), row.id, row.attempts],
+    );
+  }
+
+  /**
+   * DISPATCHED → WAITING, due now, for up to `batchSize` rows dispatched more than `afterMs` ago
+   * (the retry never came back), in one autocommit statement; returns how many.
+   */
+  async redispatchStale(afterMs: number, batchSize: number): Promise<number> {
+    const set = `status = 'WAITING', next_attempt_at = ${this.d.now}, updated_at = ${this.d.now}`;
+    const stale = `status = 'DISPATCHED' AND updated_at < ${this.d.nowPlusMicros}`;
+    const statement =
+      this.d.name === 'postgres'
+        ? `UPDATE txmsg_inbox_failure SET ${set}
+            WHERE status = 'DISPATCHED' AND id IN (SELECT id FROM txmsg_inbox_failure WHERE ${stale} LIMIT ?)`
+        : `UPDATE txmsg_inbox_failure SET ${set} WHERE ${stale} LIMIT ?`;
+    return affectedRows(await this.db.query(statement, [-afterMs * 1000, batchSize]));
+  }
+
+  /** Up to `limit` rows, newest first: only in `status` when given, only below id `beforeId` when given. */
+  async list(options: { status?: FailureStatus; beforeId?: string | null; limit: number }): Promise<FailureRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.status !== undefined) {
+      where.push('status = ?');
+      params.push(options.status);
+    }
+    if (options.beforeId != null && this.fits(options.beforeId)) {
+      where.push(`id < ${this.idParam}`);
+      params.push(options.beforeId);
+    }
+    const rows = await this.db.query<Array<Record<string, unknown>>>(
+      `SELECT * FROM txmsg_inbox_failure ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      [...params, options.limit],
+    );
+    return rows.map((row) => ({ ...row, id: String(row.id), body: this.bodyOf(row.body) }) as FailureRecord);
+  }
+
+  /** Ids of up to `limit` PARKED rows above id `afterId`, in id order. */
+  async parkedIdsAfter(afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id > ${this.idParam} ORDER BY id LIMIT ?`,
+      [afterId, limit],
+    );
+    return rows.map((row) => String(row.id));
+  }
+
+  /**
+   * PARKED → WAITING, due now with the ladder reset, for the rows of `ids` still parked; returns
+   * how many. `OVERSIZED` rows stay: only the start of their body is kept here.
+   */
+  async requeueParked(ids: string[]): Promise<number> {
+    ids = ids.filter((id) => this.fits(id));
+    if (ids.length === 0) return 0;
+    return affectedRows(
+      await this.db.query(
+        `UPDATE txmsg_inbox_failure SET status = 'WAITING', attempts = 0, reason = NULL, next_attempt_at = ${this.d.now},
+                updated_at = ${this.d.now}
+          WHERE status = 'PARKED' AND reason <> 'OVERSIZED' AND ${this.d.anyOf('id')}`,
+        [ids],
+      ),
+    );
+  }
+
+  /** Deletes the rows of `ids` that are PARKED; returns how many. */
+  async purgeParked(ids: string[]): Promise<number> {
+    ids = ids.filter((id) => this.fits(id));
+    if (ids.length === 0) return 0;
+    return affectedRows(
+      await this.db.query(`DELETE FROM txmsg_inbox_failure WHERE status = 'PARKED' AND ${this.d.anyOf('id')}`, [ids]),
+    );
+  }
+
+  /**
+   * The statements of this table's scrape-time gauges, by the name their failures are reported
+   * under: rows by status; PARKED rows by consumer and reason (a row without one as UNKNOWN); and
+   * by consumer, the seconds since the first failure of the oldest message on the ladder, by the
+   * database's clock (a consumer with nothing on the ladder has no row).
+   */
+  gaugeStatements(): { inbox_failures: string; inbox_parked: string; retry_oldest: string } {
+    return {
+      inbox_failures: 'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
+      inbox_parked:
+        "SELECT consumer, COALESCE(reason, 'UNKNOWN') AS reason, COUNT(*) AS n FROM txmsg_inbox_failure WHERE status = 'PARKED' GROUP BY consumer, reason",
+      retry_oldest: `SELECT consumer, ${this.d.msSince('MIN(created_at)')} / 1000 AS n FROM txmsg_inbox_failure
+        WHERE status IN ('WAITING', 'DISPATCHED') GROUP BY consumer`,
+    };
+  }
+
+  /** Whether the database answers at all: tells a row it refused from a database that is down. */
+  databaseAnswers(): Promise<boolean> {
+    return this.db.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Inserts the failure row, or updates the existing row of the same consumer, message id and
+   * body hash (its body, the same bytes, stays), in the transaction of `em`.
+   */
+  private async upsert(em: Queryable, row: FailureWrite): Promise<void> {
+    const postgres = this.d.name === 'postgres';
+    const onExisting = postgres
+      ? `ON CONFLICT (consumer, message_id, payload_hash) DO UPDATE SET attempts = EXCLUDED.attempts,
+           status = EXCLUDED.status, reason = EXCLUDED.reason, next_attempt_at = EXCLUDED.next_attempt_at,
+           last_error = EXCLUDED.last_error, updated_at = ${this.d.now}`
+      : `ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), status = VALUES(status), reason = VALUES(reason),
+           next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), updated_at = ${this.d.now}`;
+    await this.db.query(
+      `INSERT INTO txmsg_inbox_failure
+         (consumer, message_id, payload_hash, queue, exchange, routing_key, properties, body, body_size, attempts, status,
+          reason, next_attempt_at, last_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?)
+       ${onExisting}`,
+      [
+        ...[row.consumer, row.messageId, row.payloadHash, row.queue, row.exchange, row.routingKey, row.properties],
+        postgres ? row.body : row.body.toString('base64'),
+        ...[row.bodySize, row.attempts, row.status, row.reason, row.dueInMs * 1000, row.lastError.slice(0, 2000)],
+      ],
+      em,
+    );
+  }
+
+  /** Whether `id` can name a row at all: beyond PostgreSQL's bigint none can (every id is then below it). */
+  private fits(id: string): boolean {
+    return this.d.name !== 'postgres' || BigInt(id) <= PG_BIGINT_MAX;
+  }
+
+  /** A stored body as the bytes it holds: bytea comes back as a Buffer, MySQL's base64 text is decoded. */
+  private bodyOf(stored: unknown): Buffer {
+    if (this.d.name === 'postgres') return stored as Buffer;
+    return Buffer.from(String(stored ?? ''), 'base64');
+  }
+}
