@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { onPostgres } from '../shared/engine';
 
 /**
  * The order in which receivers page through results. A row's id is taken when its transaction
@@ -11,6 +12,26 @@ export class RechargeCommitPosition1764500000000 implements MigrationInterface {
   name = 'RechargeCommitPosition1764500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    if (onPostgres(queryRunner)) {
+      await queryRunner.query('ALTER TABLE recharge ADD COLUMN IF NOT EXISTS commit_position BIGINT NULL');
+      await queryRunner.query(
+        'CREATE UNIQUE INDEX IF NOT EXISTS uq_recharge_commit_position ON recharge (commit_position)',
+      );
+      await queryRunner.query('CREATE INDEX IF NOT EXISTS ix_recharge_unsequenced ON recharge (commit_position, id)');
+      await queryRunner.query(
+        'CREATE INDEX IF NOT EXISTS ix_recharge_account_position ON recharge (account_no, commit_position)',
+      );
+      await queryRunner.query(`
+        CREATE TABLE IF NOT EXISTS recharge_sequence (
+          name VARCHAR(32) NOT NULL,
+          last_position BIGINT NOT NULL CHECK (last_position >= 0),
+          PRIMARY KEY (name)
+        )`);
+      await queryRunner.query(
+        `INSERT INTO recharge_sequence (name, last_position) VALUES ('recharge', 0) ON CONFLICT (name) DO NOTHING`,
+      );
+      return;
+    }
     await queryRunner.query(`
       ALTER TABLE recharge
         ADD COLUMN commit_position BIGINT UNSIGNED NULL,
@@ -28,6 +49,11 @@ export class RechargeCommitPosition1764500000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query('DROP TABLE IF EXISTS recharge_sequence');
+    if (onPostgres(queryRunner)) {
+      // Its indexes go with the column.
+      await queryRunner.query('ALTER TABLE recharge DROP COLUMN IF EXISTS commit_position');
+      return;
+    }
     await queryRunner.query(`
       ALTER TABLE recharge
         DROP KEY ix_recharge_account_position,

@@ -13,6 +13,7 @@ export { ServiceConfigModule, SERVICE_CONFIG, InjectServiceConfig } from './conf
 export { txMsgEndpoints, txMsgOptions } from './config/txmsg-options';
 export { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './config/rate-limit';
 export { affectedRows } from './database/affected-rows';
+export { dialectFor, insertUnlessDuplicate, runSql } from './database/portable-sql';
 export { ensureDatabase } from './database/ensure-database';
 export { typeOrmOptions, type EntityClass } from './database/typeorm-options';
 export { TypeOrmNestLogger } from './database/typeorm-logger';

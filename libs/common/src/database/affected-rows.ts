@@ -1,7 +1,7 @@
 /**
- * Rows an UPDATE/DELETE run through `EntityManager.query` matched (mysql2's result header; the
- * driver sets FOUND_ROWS, so a row set to its current values still counts). Conditional updates
- * read it to learn whether they won.
+ * Rows an UPDATE/DELETE run through `EntityManager.query` matched: mysql2's result header (the
+ * driver sets FOUND_ROWS, so a row set to its current values still counts) or TypeORM's
+ * `[rows, count]` on PostgreSQL. Conditional updates read it to learn whether they won.
  */
 export function affectedRows(result: unknown): number {
   if (Array.isArray(result)) {

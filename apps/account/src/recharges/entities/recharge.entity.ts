@@ -37,12 +37,13 @@ export class Recharge {
   @UpdateDateColumn({ name: 'updated_at', precision: 3 })
   updatedAt: Date;
 
-  @Column({ name: 'submitted_at', type: 'datetime', precision: 3, nullable: true })
+  /** `Date`: each engine's own timestamp type (DATETIME on MariaDB/MySQL, timestamp on PostgreSQL). */
+  @Column({ name: 'submitted_at', type: Date, precision: 3, nullable: true })
   submittedAt: Date | null;
 
-  @Column({ name: 'checked_at', type: 'datetime', precision: 3, nullable: true })
+  @Column({ name: 'checked_at', type: Date, precision: 3, nullable: true })
   checkedAt: Date | null;
 
-  @Column({ name: 'applied_at', type: 'datetime', precision: 3, nullable: true })
+  @Column({ name: 'applied_at', type: Date, precision: 3, nullable: true })
   appliedAt: Date | null;
 }

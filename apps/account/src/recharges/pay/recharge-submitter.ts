@@ -1,4 +1,4 @@
-import { formatAmount, InjectServiceConfig } from '@app/common';
+import { dialectFor, formatAmount, InjectServiceConfig } from '@app/common';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -35,7 +35,8 @@ export class RechargeSubmitter {
     });
     if (submission.kind === 'accepted') {
       // Bookkeeping for operators only: losing it loses nothing.
-      await this.recharges.update({ txNo: recharge.txNo }, { submittedAt: () => 'NOW(3)' }).catch(() => undefined);
+      const now = dialectFor(this.recharges.manager).now;
+      await this.recharges.update({ txNo: recharge.txNo }, { submittedAt: () => now }).catch(() => undefined);
       this.logger.log(
         `recharge ${recharge.txNo} accepted by pay (result ${submission.recharge.result}); awaiting its notification`,
       );

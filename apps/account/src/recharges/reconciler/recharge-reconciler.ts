@@ -1,4 +1,4 @@
-import { errorText, InjectServiceConfig } from '@app/common';
+import { dialectFor, errorText, InjectServiceConfig, runSql } from '@app/common';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -54,13 +54,17 @@ export class RechargeReconciler implements OnApplicationBootstrap, OnModuleDestr
   /** One round; returns how many recharges were reconciled. */
   async reconcileDue(): Promise<number> {
     const { afterMs, intervalMs } = this.config.reconcile;
-    const due: { tx_no: string }[] = await this.recharges.query(
+    const em = this.recharges.manager;
+    // "At least this long ago" is now plus a negative span, by the database clock.
+    const ago = dialectFor(em).nowPlusMicros;
+    const due: { tx_no: string }[] = await runSql(
+      em,
       `SELECT tx_no FROM recharge
         WHERE status = 'PENDING'
-          AND created_at <= NOW(3) - INTERVAL ? MICROSECOND
-          AND (checked_at IS NULL OR checked_at <= NOW(3) - INTERVAL ? MICROSECOND)
+          AND created_at <= ${ago}
+          AND (checked_at IS NULL OR checked_at <= ${ago})
         ORDER BY COALESCE(checked_at, created_at) LIMIT ${BATCH}`,
-      [afterMs * 1000, intervalMs * 1000],
+      [-afterMs * 1000, -intervalMs * 1000],
     );
     for (const { tx_no: txNo } of due) {
       if (this.stopped) break;

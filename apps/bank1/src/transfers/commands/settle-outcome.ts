@@ -1,3 +1,4 @@
+import { runSql } from '@app/common';
 import type { EntityManager } from 'typeorm';
 import type { TransferStatus } from '../entities/transfer.entity';
 
@@ -12,7 +13,7 @@ export type SettleOutcome = 'SETTLED' | `ALREADY_${Exclude<TransferStatus, 'PEND
  * transaction.
  */
 export async function whyNotPending(em: EntityManager, txNo: string): Promise<SettleOutcome> {
-  const [row] = await em.query('SELECT status FROM transfer WHERE tx_no = ?', [txNo]);
+  const [row] = await runSql(em, 'SELECT status FROM transfer WHERE tx_no = ?', [txNo]);
   if (!row) return 'UNKNOWN_TRANSFER';
   return row.status === 'REFUNDED' ? 'ALREADY_REFUNDED' : 'ALREADY_COMPLETED';
 }

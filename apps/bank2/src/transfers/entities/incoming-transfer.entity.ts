@@ -26,6 +26,6 @@ export class IncomingTransfer {
   @Column({ type: 'varchar', length: 16 })
   status: IncomingTransferStatus;
 
-  @Column({ name: 'processed_at', type: 'datetime', precision: 3, insert: false, update: false })
+  @Column({ name: 'processed_at', type: Date, precision: 3, insert: false, update: false })
   processedAt: Date;
 }

@@ -1,3 +1,4 @@
+import { dialectFor, runSql } from '@app/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable } from '@nestjs/common';
@@ -49,12 +50,15 @@ export class RechargeSequencer {
     const last = BigInt(counter.last_position);
     const first = BigInt(ids[0]);
     const offset = last + 1n - first;
-    await em.query(`UPDATE recharge SET commit_position = id + CAST(? AS SIGNED) WHERE id IN (?)`, [
+    // The offset travels as a string (it may pass 2^53): cast to a 64-bit integer, so the sum is exact.
+    const dialect = dialectFor(em);
+    const integer = dialect.name === 'postgres' ? 'BIGINT' : 'SIGNED';
+    await runSql(em, `UPDATE recharge SET commit_position = id + CAST(? AS ${integer}) WHERE ${dialect.anyOf('id')}`, [
       offset.toString(),
       ids,
     ]);
     const newLast = last + BigInt(ids[ids.length - 1]) - first + 1n;
-    await em.query(`UPDATE recharge_sequence SET last_position = ? WHERE name = 'recharge'`, [newLast.toString()]);
+    await runSql(em, `UPDATE recharge_sequence SET last_position = ? WHERE name = 'recharge'`, [newLast.toString()]);
     return ids.length;
   }
 }

@@ -1,4 +1,4 @@
-import { formatAmount } from '@app/common';
+import { dialectFor, formatAmount } from '@app/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Logger } from '@nestjs/common';
@@ -42,7 +42,7 @@ export class ApplyRechargeResultHandler implements ICommandHandler<ApplyRecharge
     const changed = await this.txHost.tx
       .createQueryBuilder()
       .update(Recharge)
-      .set({ status: transition.status, appliedBy, appliedAt: () => 'NOW(3)' })
+      .set({ status: transition.status, appliedBy, appliedAt: () => dialectFor(this.txHost.tx).now })
       .where('tx_no = :txNo AND status = :pending', { txNo: fact.txNo, pending: 'PENDING' })
       .execute();
     if (changed.affected !== 1) return 'already-final';
@@ -79,7 +79,7 @@ export class ApplyRechargeResultHandler implements ICommandHandler<ApplyRecharge
       amount,
       status: transition.status,
       appliedBy,
-      appliedAt: () => 'NOW(3)',
+      appliedAt: () => dialectFor(em).now,
     });
     if (transition.credit) await this.credit(fact.accountNo, amount, fact.txNo);
     this.logger.log(`recharge ${fact.txNo} made at pay recorded ${transition.status} (applied by ${appliedBy})`);

@@ -1,6 +1,5 @@
-import { InjectServiceConfig, parseJsonKeepingNumberSources } from '@app/common';
+import { InjectServiceConfig, insertUnlessDuplicate, parseJsonKeepingNumberSources } from '@app/common';
 import {
-  isDuplicateKeyError,
   UnrecoverableMessageError,
   validateMessage,
   verifyWebhook,
@@ -19,7 +18,6 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { AccountConfig } from '../../../account.config';
 import { PayRechargeResult } from '../../domain/pay-recharge-result';
 import { RechargeWebhookBody } from '../../dto/recharge-webhook';
-import { WebhookReceipt } from '../../entities/webhook-receipt.entity';
 import { ApplyRechargeResultCommand } from '../apply-recharge-result/apply-recharge-result.command';
 import { ReceiveRechargeWebhookCommand, type WebhookAnswer } from './receive-recharge-webhook.command';
 
@@ -66,15 +64,14 @@ export class ReceiveRechargeWebhookHandler implements ICommandHandler<ReceiveRec
     return { received: true, applied: outcome === 'applied', replay: false };
   }
 
-  /** Records the webhook id; false when it was accepted before (a replay). */
-  private async remember(envelope: RechargeWebhookBody, txNo: string): Promise<boolean> {
-    try {
-      await this.txHost.tx.insert(WebhookReceipt, { webhookId: envelope.id, type: envelope.type, subject: txNo });
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  /** Records the webhook id; false when it was accepted before (a replay). The transaction goes on either way. */
+  private remember(envelope: RechargeWebhookBody, txNo: string): Promise<boolean> {
+    return insertUnlessDuplicate(
+      this.txHost.tx,
+      'INSERT INTO webhook_receipt (webhook_id, type, subject) VALUES (?, ?, ?)',
+      [envelope.id, envelope.type, txNo],
+      'webhook_id',
+    );
   }
 
   private parse(rawBody: Buffer): { envelope: RechargeWebhookBody; result: PayRechargeResult } {

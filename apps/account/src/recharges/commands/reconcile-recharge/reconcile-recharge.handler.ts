@@ -1,4 +1,4 @@
-import { formatAmount, InjectServiceConfig } from '@app/common';
+import { dialectFor, formatAmount, InjectServiceConfig, runSql } from '@app/common';
 import { ConflictException, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { withDeadlockRetry } from '@txmsg/nestjs';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -77,11 +77,12 @@ export class ReconcileRechargeHandler implements ICommandHandler<ReconcileRechar
 
   /** Notes when pay was last asked (the reconciler spaces its questions by it); returns the recharge's age by the database clock. */
   private async markChecked(txNo: string): Promise<number> {
-    await this.recharges.update({ txNo }, { checkedAt: () => 'NOW(3)' });
-    const [row] = await this.recharges.query(
-      'SELECT TIMESTAMPDIFF(MICROSECOND, created_at, NOW(3)) DIV 1000 AS ageMs FROM recharge WHERE tx_no = ?',
-      [txNo],
-    );
-    return Number(row.ageMs);
+    const em = this.recharges.manager;
+    const dialect = dialectFor(em);
+    await this.recharges.update({ txNo }, { checkedAt: () => dialect.now });
+    const [row] = await runSql(em, `SELECT ${dialect.msSince('created_at')} AS age_ms FROM recharge WHERE tx_no = ?`, [
+      txNo,
+    ]);
+    return Math.floor(Number(row.age_ms));
   }
 }

@@ -1,4 +1,4 @@
-import { affectedRows } from '@app/common';
+import { affectedRows, runSql } from '@app/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -17,7 +17,8 @@ export class CompleteTransferHandler implements ICommandHandler<CompleteTransfer
 
   @Transactional()
   async execute({ txNo }: CompleteTransferCommand): Promise<SettleOutcome> {
-    const result = await this.txHost.tx.query(
+    const result = await runSql(
+      this.txHost.tx,
       `UPDATE transfer SET status = 'COMPLETED' WHERE tx_no = ? AND status = 'PENDING'`,
       [txNo],
     );

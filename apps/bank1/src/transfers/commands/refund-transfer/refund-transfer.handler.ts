@@ -1,4 +1,4 @@
-import { affectedRows } from '@app/common';
+import { affectedRows, runSql } from '@app/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -20,15 +20,17 @@ export class RefundTransferHandler implements ICommandHandler<RefundTransferComm
   @Transactional()
   async execute({ txNo }: RefundTransferCommand): Promise<SettleOutcome> {
     const em = this.txHost.tx;
-    const flipped = await em.query(`UPDATE transfer SET status = 'REFUNDED' WHERE tx_no = ? AND status = 'PENDING'`, [
+    const flipped = await runSql(em, `UPDATE transfer SET status = 'REFUNDED' WHERE tx_no = ? AND status = 'PENDING'`, [
       txNo,
     ]);
     if (affectedRows(flipped) !== 1) return whyNotPending(em, txNo);
-    const credited = await em.query(
-      `UPDATE account_info a JOIN transfer t ON t.from_account_no = a.account_no
-          SET a.balance = a.balance + t.amount
-        WHERE t.tx_no = ?`,
-      [txNo],
+    // Subqueries rather than a joined UPDATE, whose syntax differs between the engines.
+    const credited = await runSql(
+      em,
+      `UPDATE account_info
+          SET balance = balance + (SELECT t.amount FROM transfer t WHERE t.tx_no = ?)
+        WHERE account_no = (SELECT t.from_account_no FROM transfer t WHERE t.tx_no = ?)`,
+      [txNo, txNo],
     );
     // The source account was debited by this very transfer; if it is gone, stop and retry later.
     if (affectedRows(credited) !== 1)

@@ -6,7 +6,7 @@ import { TransferStarted } from '../../events/transfer-started.event';
 import { StartTransferTxListener } from './start-transfer.tx-listener';
 
 describe(StartTransferTxListener.name, () => {
-  const em = { query: jest.fn(), existsBy: jest.fn() };
+  const em = { query: jest.fn(), existsBy: jest.fn(), connection: { options: { type: 'mysql' } } };
   const listener = new StartTransferTxListener({ tx: em } as unknown as TransactionHost<TransactionalAdapterTypeOrm>);
   const message = (payload = new TransferStarted('tx-1', '1', '2', '100.00')): TransactionMessage<TransferStarted> => ({
     id: 'm-1',

@@ -1,4 +1,4 @@
-import { affectedRows } from '@app/common';
+import { affectedRows, runSql } from '@app/common';
 import {
   type LocalTransactionListener,
   LocalTransactionState,
@@ -33,14 +33,16 @@ export class StartTransferTxListener implements LocalTransactionListener<Transfe
     const em = this.txHost.tx;
     // First, so a concurrent duplicate fails on the key before it touches any balance.
     if (idempotency) {
-      await em.query('INSERT INTO idempotency_key (idempotency_key, request_hash, tx_no) VALUES (?, ?, ?)', [
+      // A duplicate key fails the whole transaction, which the handler then answers as a replay.
+      await runSql(em, 'INSERT INTO idempotency_key (idempotency_key, request_hash, tx_no) VALUES (?, ?, ?)', [
         idempotency.key,
         idempotency.requestHash,
         payload.txNo,
       ]);
     }
     // Plain SQL: TypeORM's insert() would read the defaulted columns back, one more round trip.
-    await em.query(
+    await runSql(
+      em,
       `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
        VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`,
       [payload.txNo, payload.fromAccountNo, payload.toAccountNo, payload.amount],
@@ -64,13 +66,14 @@ export class StartTransferTxListener implements LocalTransactionListener<Transfe
   /** Conditional debit: never below zero, and concurrent debits cannot lose an update. */
   private async debit(accountNo: string, amount: string): Promise<void> {
     const em = this.txHost.tx;
-    const result = await em.query(
+    const result = await runSql(
+      em,
       `UPDATE account_info SET balance = balance - CAST(? AS DECIMAL(18,2))
         WHERE account_no = ? AND balance >= CAST(? AS DECIMAL(18,2))`,
       [amount, accountNo, amount],
     );
     if (affectedRows(result) === 1) return;
-    const exists = await em.query('SELECT 1 FROM account_info WHERE account_no = ?', [accountNo]);
+    const exists = await runSql<unknown[]>(em, 'SELECT 1 FROM account_info WHERE account_no = ?', [accountNo]);
     if (exists.length === 0) throw new NotFoundException(`account ${accountNo} not found`);
     throw new UnprocessableEntityException(`insufficient funds in account ${accountNo}`);
   }

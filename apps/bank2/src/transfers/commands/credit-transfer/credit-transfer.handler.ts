@@ -1,5 +1,5 @@
-import { affectedRows, formatAmount, parseAmount } from '@app/common';
-import { isDuplicateKeyError, Outbox } from '@txmsg/nestjs';
+import { affectedRows, formatAmount, insertUnlessDuplicate, parseAmount, runSql } from '@app/common';
+import { Outbox } from '@txmsg/nestjs';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
@@ -27,7 +27,8 @@ export class CreditTransferHandler implements ICommandHandler<CreditTransferComm
     const { txNo, fromAccountNo, toAccountNo } = command;
     const amount = normalised(command.amount);
     if (!(await this.record(command, amount))) return 'ALREADY_APPLIED';
-    const credited = await this.txHost.tx.query(
+    const credited = await runSql(
+      this.txHost.tx,
       'UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?',
       [amount, toAccountNo],
     );
@@ -35,7 +36,7 @@ export class CreditTransferHandler implements ICommandHandler<CreditTransferComm
       await this.outbox.publish(new TransferCredited(txNo, toAccountNo, amount));
       return 'CREDITED';
     }
-    await this.txHost.tx.query(`UPDATE incoming_transfer SET status = 'REJECTED' WHERE tx_no = ?`, [txNo]);
+    await runSql(this.txHost.tx, `UPDATE incoming_transfer SET status = 'REJECTED' WHERE tx_no = ?`, [txNo]);
     const reason = `account ${toAccountNo} not found at bank2`;
     await this.outbox.publish(new TransferRejected(txNo, fromAccountNo, toAccountNo, amount, reason));
     return 'REJECTED';
@@ -45,19 +46,15 @@ export class CreditTransferHandler implements ICommandHandler<CreditTransferComm
    * Inserts the incoming transfer; false if this `txNo` was applied before. The library's dedup
    * row already stops duplicates; this also holds after dedup rows are purged.
    */
-  private async record({ txNo, fromAccountNo, toAccountNo }: CreditTransferCommand, amount: string): Promise<boolean> {
-    try {
-      await this.txHost.tx.query(
-        `INSERT INTO incoming_transfer (tx_no, from_account_no, to_account_no, amount, status)
-         VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`,
-        [txNo, fromAccountNo, toAccountNo, amount],
-      );
-      return true;
-    } catch (error) {
-      // InnoDB rolls back only the failed statement; the transaction goes on.
-      if (isDuplicateKeyError(error)) return false;
-      throw error;
-    }
+  private record({ txNo, fromAccountNo, toAccountNo }: CreditTransferCommand, amount: string): Promise<boolean> {
+    // The transaction goes on after a duplicate, on either engine.
+    return insertUnlessDuplicate(
+      this.txHost.tx,
+      `INSERT INTO incoming_transfer (tx_no, from_account_no, to_account_no, amount, status)
+       VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`,
+      [txNo, fromAccountNo, toAccountNo, amount],
+      'tx_no',
+    );
   }
 }
 
