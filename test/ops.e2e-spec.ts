@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSource } from 'typeorm';
 import { TxMsgMetrics } from '../libs/txmsg/src/metrics/txmsg-metrics';
+import { OutboxStore } from '../libs/txmsg/src/store/outbox-store';
+import { MYSQL } from '../libs/txmsg/src/store/sql-dialect';
+import type { StoreDatabase } from '../libs/txmsg/src/store/store-database';
 import type { ResolvedTxMsgOptions } from '../libs/txmsg/src/txmsg.options';
 import { ALERT_RULE_TESTS, ALERT_RULES, metricsUsedInOps, seriesNamesOf } from './support/ops-files';
 
@@ -36,7 +38,8 @@ describe('ops/: alert rules and dashboard', () => {
   it('names only metrics the library registers, in the rules and in the dashboard', async () => {
     const options = { service: 'ops-test', metrics: false } as unknown as ResolvedTxMsgOptions;
     // Declared metrics only: nothing here is collected, so no database is asked.
-    const declared = new TxMsgMetrics({} as DataSource, options).registry.getMetricsAsArray();
+    const db = { dialect: MYSQL, dataSource: {} } as StoreDatabase;
+    const declared = new TxMsgMetrics(db, new OutboxStore(db), options).registry.getMetricsAsArray();
     const registered = seriesNamesOf(
       declared.map((m) => `# TYPE ${(m as unknown as { name: string; type: string }).name} ${m.type}`).join('\n'),
     );

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { type Read, readAll } from './backlog-read';
 import { reusedFor } from './reused-read';
 import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
-import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
+import { SCRAPE_QUERY_NAMES, type ScrapeQuery, type ScrapeStatements } from './scrape-queries';
 
 /**
  * Registers the gauges read from the database at scrape time, and how those reads went.
@@ -25,6 +25,7 @@ import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
  */
 export function registerBacklogGauges(
   dataSource: DataSource,
+  statements: ScrapeStatements,
   registers: Registry[],
   logger: Logger,
   readIntervalMs: number,
@@ -47,7 +48,7 @@ export function registerBacklogGauges(
     }
     return read;
   };
-  const read = reusedFor(readIntervalMs, () => readAll(dataSource).then(note));
+  const read = reusedFor(readIntervalMs, () => readAll(dataSource, statements).then(note));
 
   for (const gauge of SCRAPE_GAUGES) {
     new Gauge({
@@ -88,8 +89,7 @@ export function registerBacklogGauges(
     async collect() {
       await read();
       this.reset();
-      for (const query of Object.keys(SCRAPE_QUERIES) as ScrapeQuery[])
-        this.inc({ query }, queryErrors.get(query) ?? 0);
+      for (const query of SCRAPE_QUERY_NAMES) this.inc({ query }, queryErrors.get(query) ?? 0);
     },
   });
 }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { errorText } from '../support/error-text';
-import { SCRAPE_QUERIES, type ScrapeQuery } from './scrape-queries';
+import { SCRAPE_QUERY_NAMES, type ScrapeQuery, type ScrapeStatements } from './scrape-queries';
 
 /** A backlog read at scrape time that has no answer by then counts as failed (Prometheus' scrape timeout is 10 s). */
 const READ_TIMEOUT_MS = 5000;
@@ -13,10 +13,9 @@ export type QueryResult = { ok: true; rows: Rows } | { ok: false; error: Error }
 export type Read = Record<ScrapeQuery, QueryResult>;
 
 /** Runs every scrape query at once, each within the timeout. Never rejects. */
-export async function readAll(dataSource: DataSource): Promise<Read> {
-  const names = Object.keys(SCRAPE_QUERIES) as ScrapeQuery[];
-  const results = await Promise.all(names.map((name) => readOne(dataSource, SCRAPE_QUERIES[name])));
-  return Object.fromEntries(names.map((name, i) => [name, results[i]])) as Read;
+export async function readAll(dataSource: DataSource, statements: ScrapeStatements): Promise<Read> {
+  const results = await Promise.all(SCRAPE_QUERY_NAMES.map((name) => readOne(dataSource, statements[name])));
+  return Object.fromEntries(SCRAPE_QUERY_NAMES.map((name, i) => [name, results[i]])) as Read;
 }
 
 async function readOne(dataSource: DataSource, sql: string): Promise<QueryResult> {

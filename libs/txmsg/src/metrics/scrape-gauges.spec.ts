@@ -1,5 +1,8 @@
 import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
-import { SCRAPE_QUERIES } from './scrape-queries';
+import type { StoreDatabase } from '../store/store-database';
+import { OutboxStore } from '../store/outbox-store';
+import { MYSQL, POSTGRES } from '../store/sql-dialect';
+import { SCRAPE_QUERY_NAMES, scrapeStatements } from './scrape-queries';
 
 describe('scrape gauges', () => {
   it('turns rows into series: label columns as labels, n as the value', () => {
@@ -10,12 +13,16 @@ describe('scrape gauges', () => {
   });
 
   it('reads every gauge from a known query, in base units and with the txmsg_ prefix', () => {
-    for (const gauge of SCRAPE_GAUGES) {
-      expect(Object.keys(SCRAPE_QUERIES)).toContain(gauge.query);
-      expect(gauge.name).toMatch(/^txmsg_[a-z_]+$/);
-      if (gauge.name.includes('age')) expect(gauge.name).toMatch(/_seconds$/);
-      // Every label is a column the query selects.
-      for (const label of gauge.labelNames) expect(SCRAPE_QUERIES[gauge.query]).toContain(label);
+    for (const dialect of [MYSQL, POSTGRES]) {
+      const db = { dialect } as StoreDatabase;
+      const statements = scrapeStatements({ db, outbox: new OutboxStore(db) });
+      for (const gauge of SCRAPE_GAUGES) {
+        expect(SCRAPE_QUERY_NAMES).toContain(gauge.query);
+        expect(gauge.name).toMatch(/^txmsg_[a-z_]+$/);
+        if (gauge.name.includes('age')) expect(gauge.name).toMatch(/_seconds$/);
+        // Every label is a column the query selects.
+        for (const label of gauge.labelNames) expect(statements[gauge.query]).toContain(label);
+      }
     }
   });
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
+import { OutboxStore } from '../store/outbox-store';
+import { StoreDatabase } from '../store/store-database';
 import { DEFAULT_METRICS_READ_INTERVAL_MS } from '../options/with-defaults';
 import type { CheckAnswer } from '../transaction/ask-listener';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -9,6 +9,7 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { registerBacklogGauges } from './backlog-gauges';
 import { type Collectors, createCollectors } from './collectors';
 import { receiverOrigin } from './receiver-origin';
+import { type ScrapeStatements, scrapeStatements } from './scrape-queries';
 
 /**
  * What became of one consumed message: `conflict` and `forged` are parked too (a different body
@@ -31,8 +32,10 @@ export class TxMsgMetrics {
   readonly registry = new Registry();
   private readonly logger = new Logger(TxMsgMetrics.name);
   private readonly collectors: Collectors;
+  /** The statements the database gauges are read with, by query name. */
+  readonly gaugeStatements: ScrapeStatements;
 
-  constructor(@InjectDataSource() dataSource: DataSource, @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions) {
+  constructor(db: StoreDatabase, outbox: OutboxStore, @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ service: options.service });
     // The process's metrics only where the library serves them: a host serving its own /metrics
@@ -40,7 +43,8 @@ export class TxMsgMetrics {
     if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.collectors = createCollectors(registers);
     const readIntervalMs = options.metrics ? options.metrics.readIntervalMs : DEFAULT_METRICS_READ_INTERVAL_MS;
-    registerBacklogGauges(dataSource, registers, this.logger, readIntervalMs);
+    this.gaugeStatements = scrapeStatements({ db, outbox });
+    registerBacklogGauges(db.dataSource, this.gaugeStatements, registers, this.logger, readIntervalMs);
     // Known label values start at 0, so increase() sees the first event rather than a new series.
     for (const outcome of ['commit', 'rollback', 'unknown', 'error']) this.collectors.checkBacks.inc({ outcome }, 0);
     for (const reason of ['unroutable', 'error']) this.collectors.publishFailures.inc({ reason }, 0);

@@ -170,21 +170,20 @@ export class OutboxStore {
     }));
   }
 
-  /** READY and PREPARED rows, by status (the backlog gauges). */
-  backlog(): Promise<{ status: string; n: number }[]> {
-    return this.db.query(
-      "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
-    );
-  }
-
   /**
-   * Seconds since the oldest READY row was written, by the database's clock (0 when none is).
-   * The lowest READY id is the oldest row (ids are handed out as rows are written): found in the
-   * status index alone, so a large backlog costs one row lookup rather than one per row.
+   * The statements of this table's scrape-time gauges, by the name their failures are reported
+   * under: READY and PREPARED rows by status, and the seconds since the oldest READY row was
+   * written, by the database's clock (0 when none is). The lowest READY id is the oldest row (ids
+   * are handed out as rows are written): found in the status index alone, so a large backlog
+   * costs one row lookup rather than one per row.
    */
-  oldestReadyAge(): Promise<{ status: string; n: number }[]> {
+  gaugeStatements(): { outbox_backlog: string; outbox_oldest: string } {
     const oldest = `(SELECT created_at FROM txmsg_outbox WHERE id = (SELECT MIN(id) FROM txmsg_outbox WHERE status = 'READY'))`;
-    return this.db.query(`SELECT 'READY' AS status, COALESCE(${this.d.msSince(oldest)}, 0) / 1000 AS n`);
+    return {
+      outbox_backlog:
+        "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
+      outbox_oldest: `SELECT 'READY' AS status, COALESCE(${this.d.msSince(oldest)}, 0) / 1000 AS n`,
+    };
   }
 
   /**
