@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { engineOf } from './engine';
 
 /**
  * Makes every key the library compares — dedup keys, consumer names, message and notification
@@ -11,6 +12,8 @@ export class ExactTxMsgKeys1764000000003 implements MigrationInterface {
   name = 'ExactTxMsgKeys1764000000003';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Nothing to do on PostgreSQL: PostgreSQL compares varchar keys exactly already (there is no case-insensitive collation to leave).
+    if (engineOf(queryRunner) === 'postgres') return;
     await queryRunner.query(`
       ALTER TABLE txmsg_dedup
         MODIFY consumer VARCHAR(191) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -33,6 +36,8 @@ export class ExactTxMsgKeys1764000000003 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // Nothing was changed on PostgreSQL; reverting the migration that created the tables drops it all.
+    if (engineOf(queryRunner) === 'postgres') return;
     const ci = 'CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci';
     await queryRunner.query(`ALTER TABLE txmsg_notification_attempt MODIFY notification_id VARCHAR(64) ${ci} NOT NULL`);
     await queryRunner.query(

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { engineOf } from './engine';
 
 /**
  * Keeps the SHA-256 of every applied and every failed message body, so that a second, different
@@ -16,6 +17,8 @@ export class PayloadHashes1764000000005 implements MigrationInterface {
   name = 'PayloadHashes1764000000005';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Nothing to do on PostgreSQL: on PostgreSQL the first migration created the hash and size columns and the three-column key with the tables.
+    if (engineOf(queryRunner) === 'postgres') return;
     await queryRunner.query(`ALTER TABLE txmsg_dedup ADD COLUMN payload_hash CHAR(64) CHARACTER SET ascii NULL`);
     await queryRunner.query(`
       ALTER TABLE txmsg_inbox_failure
@@ -31,6 +34,8 @@ export class PayloadHashes1764000000005 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    // Nothing was changed on PostgreSQL; reverting the migration that created the tables drops it all.
+    if (engineOf(queryRunner) === 'postgres') return;
     // Only one row per (consumer, message id) fits the old key: the conflicting copies go.
     await queryRunner.query(`
       DELETE f FROM txmsg_inbox_failure f
