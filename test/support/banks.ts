@@ -1,5 +1,7 @@
+import { dialectOf } from '@txmsg/nestjs';
 import { waitFor } from '@txmsg/nestjs/testing';
-import { type Connection, createConnection } from 'mysql2/promise';
+import { createConnection } from 'mysql2/promise';
+import { Client } from 'pg';
 import type { ServiceProcess } from './service-process';
 import type { TestStack } from './test-stack';
 
@@ -67,9 +69,10 @@ export async function seedAccounts(stack: TestStack, database: string, accounts:
 
 /** SUM(balance) of every account of a bank's database, as a 2-digit string. */
 export async function totalBalance(stack: TestStack, database: string): Promise<string> {
+  const text = stack.engineOfDatabase(database) === 'postgres' ? 'TEXT' : 'CHAR';
   const [row] = await stack.query(
     database,
-    'SELECT CAST(COALESCE(SUM(balance), 0) AS CHAR) AS total FROM account_info',
+    `SELECT CAST(CAST(COALESCE(SUM(balance), 0) AS DECIMAL(18,2)) AS ${text}) AS total FROM account_info`,
   );
   return row.total;
 }
@@ -81,10 +84,14 @@ export function restart(stack: TestStack, service: ServiceProcess): Promise<Serv
 
 /** The `bank1.transfer.started` message of a transfer, as bank1's outbox holds it. */
 export async function startedMessage(stack: TestStack, bank1: ServiceProcess, txNo: string) {
+  const postgres = stack.engineOfDatabase(bank1.env.DB_NAME) === 'postgres';
   const [row] = await stack.query(
     bank1.env.DB_NAME,
-    `SELECT message_id, payload, status FROM txmsg_outbox
-      WHERE routing_key = 'bank1.transfer.started' AND JSON_VALUE(payload, '$.txNo') = ?`,
+    postgres
+      ? `SELECT message_id, payload::text AS payload, status FROM txmsg_outbox
+          WHERE routing_key = 'bank1.transfer.started' AND payload->>'txNo' = ?`
+      : `SELECT message_id, payload, status FROM txmsg_outbox
+          WHERE routing_key = 'bank1.transfer.started' AND JSON_VALUE(payload, '$.txNo') = ?`,
     [txNo],
   );
   if (!row) throw new Error(`no bank1.transfer.started message for ${txNo}`);
@@ -97,22 +104,43 @@ export async function startedMessage(stack: TestStack, bank1: ServiceProcess, tx
  * `release()` ends it.
  */
 export async function lockAccount(service: ServiceProcess, accountNo: string): Promise<{ release(): Promise<void> }> {
-  const { DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME } = service.env;
-  const connection: Connection = await createConnection({
-    host: DB_HOST,
-    port: Number(DB_PORT),
-    user: DB_USER,
-    password: DB_PASSWORD,
-    database: DB_NAME,
-  });
-  await connection.query('START TRANSACTION');
-  await connection.query('SELECT balance FROM account_info WHERE account_no = ? FOR UPDATE', [accountNo]);
+  const { DB_TYPE, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME } = service.env;
+  const server = { host: DB_HOST, port: Number(DB_PORT), user: DB_USER, password: DB_PASSWORD, database: DB_NAME };
+  const session = DB_TYPE === 'postgres' ? await postgresSession(server) : await mysqlSession(server);
+  await session.run('START TRANSACTION');
+  await session.run('SELECT balance FROM account_info WHERE account_no = ? FOR UPDATE', [accountNo]);
   return {
     release: async () => {
-      await connection.query('ROLLBACK').catch(() => undefined);
-      await connection.end().catch(() => undefined);
+      await session.run('ROLLBACK').catch(() => undefined);
+      await session.end().catch(() => undefined);
     },
   };
+}
+
+/** One connection of its own to a service's database, statements written with `?`. */
+interface Session {
+  run(sql: string, params?: unknown[]): Promise<unknown>;
+  end(): Promise<void>;
+}
+
+interface SessionServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+async function mysqlSession(server: SessionServer): Promise<Session> {
+  const connection = await createConnection(server);
+  return { run: (sql, params) => connection.query(sql, params), end: () => connection.end() };
+}
+
+async function postgresSession(server: SessionServer): Promise<Session> {
+  const client = new Client(server);
+  await client.connect();
+  const numbered = (sql: string) => dialectOf({ options: { type: 'postgres' } } as never).sql(sql);
+  return { run: (sql, params) => client.query(numbered(sql), params), end: () => client.end() };
 }
 
 /** Exact arithmetic on 2-digit decimal strings for assertions (`plus('9.90', '0.10') === '10.00'`). */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { type Connection, createConnection } from 'mysql2/promise';
 import type { BrokerTarget } from './broker-target';
 import type { ServiceName } from './built-service';
 import { forgetLogs } from './failure-logs';
@@ -8,14 +7,15 @@ import { queueDepths, type QueueDepth } from './servers';
 import { addVhost, deleteVhost } from './vhosts';
 import { ServiceProcess } from './service-process';
 import { signingEnv } from './message-keys';
+import { assertTestDatabase, dropTestDatabase, queryTestDatabase, serverFor, type TestEngine } from './test-databases';
 
-/** Where the test servers are: the services' own DB_* variables from the environment, else the local defaults. */
-const server = {
-  host: process.env.DB_HOST ?? '127.0.0.1',
-  port: Number(process.env.DB_PORT ?? 3306),
-  user: process.env.DB_USER ?? 'root',
-  password: process.env.DB_PASSWORD ?? '',
-};
+export { assertTestDatabase, type TestEngine } from './test-databases';
+
+/** The engine a service runs on unless its test says otherwise: TEST_DB_TYPE, else MariaDB/MySQL. */
+const DEFAULT_ENGINE: TestEngine = process.env.TEST_DB_TYPE === 'postgres' ? 'postgres' : 'mysql';
+
+/** Which engine each service of a stack runs on; the others take the default. */
+export type StackEngines = Partial<Record<ServiceName, TestEngine>>;
 const amqpHostPort = process.env.TEST_AMQP_HOST_PORT ?? '127.0.0.1:5672';
 
 /** The machine's RabbitMQ (TEST_AMQP_HOST_PORT), where every stack runs unless told otherwise. */
@@ -43,31 +43,31 @@ const SERVICE_DEFAULTS: Partial<Record<ServiceName, Record<string, string>>> = {
   account: { PAY_ADMIN_TOKEN },
 };
 
-/** Throws unless `name` is visibly a throw-away test database, so cleanup can never drop real data. */
-export function assertTestDatabase(name: string): void {
-  if (!/^(t_|test)/.test(name) || !/^\w{1,64}$/.test(name)) {
-    throw new Error(`refusing to use database "${name}" in a test: test databases start with "t_" or "test"`);
-  }
-}
-
 /**
- * One test file's private world: its own databases (`t_<service>_<run>`), its own RabbitMQ vhost,
- * and the service processes started in it. `destroy()` stops the processes and drops both.
+ * One test file's private world: its own databases (`t_<service>_<run>`, each on its service's
+ * engine), its own RabbitMQ vhost, and the service processes started in it. `destroy()` stops
+ * the processes and drops both.
  */
 export class TestStack {
   readonly services = new Set<ServiceProcess>();
-  private readonly databases = new Set<string>();
+  /** Every database of this run, and the engine whose server holds it. */
+  private readonly databases = new Map<string, TestEngine>();
 
   private constructor(
     readonly runId: string,
     readonly vhost: string,
     private readonly broker: BrokerTarget,
+    private readonly engines: StackEngines,
   ) {}
 
-  /** Creates the vhost (guest has full rights on it) on `broker`: the machine's, or a test cluster. */
-  static async create(label = 'e2e', broker = machineBroker): Promise<TestStack> {
+  /**
+   * Creates the vhost (guest has full rights on it) on `broker`: the machine's, or a test cluster.
+   * `engines` puts services on PostgreSQL or MariaDB/MySQL (`{ bank2: 'postgres' }`); a single
+   * start can also say so with `DB_TYPE` among its variables.
+   */
+  static async create(label = 'e2e', broker = machineBroker, engines: StackEngines = {}): Promise<TestStack> {
     const runId = `${label.replace(/\W/g, '_').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
-    const stack = new TestStack(runId, `t_${runId}`, broker);
+    const stack = new TestStack(runId, `t_${runId}`, broker, engines);
     await broker.addVhost(stack.vhost);
     return stack;
   }
@@ -81,22 +81,38 @@ export class TestStack {
     return this.broker.queueDepths(this.vhost);
   }
 
-  /** The database a service uses in this run (`t_<service>_<run>`), dropped by `destroy()`. */
-  dbName(service: string, suffix = ''): string {
-    const name = `t_${service}${suffix}_${this.runId}`.slice(0, 64);
+  /** The engine `service` runs on in this run, unless a start's `DB_TYPE` says otherwise. */
+  engineOf(service: ServiceName): TestEngine {
+    return this.engines[service] ?? DEFAULT_ENGINE;
+  }
+
+  /** The engine holding one of this run's databases. */
+  engineOfDatabase(database: string): TestEngine {
+    return this.databases.get(database) ?? DEFAULT_ENGINE;
+  }
+
+  /**
+   * The database a service uses in this run (`t_<service>_<run>`, PostgreSQL's 63 characters at
+   * most), on `engine` (the service's), dropped by `destroy()`.
+   */
+  dbName(service: string, suffix = '', engine = this.engines[service as ServiceName] ?? DEFAULT_ENGINE): string {
+    const name = `t_${service}${suffix}_${this.runId}`.slice(0, 63);
     assertTestDatabase(name);
-    this.databases.add(name);
+    this.databases.set(name, engine);
     return name;
   }
 
-  /** The environment a service of this run gets, before `overrides`. */
+  /** The environment a service of this run gets, before `overrides`; `DB_TYPE` among them picks its engine. */
   env(service: ServiceName, overrides: Record<string, string> = {}): Record<string, string> {
-    return {
+    const engine: TestEngine = (overrides.DB_TYPE as TestEngine | undefined) ?? this.engineOf(service);
+    const server = serverFor(engine);
+    const env: Record<string, string> = {
+      DB_TYPE: engine,
       DB_HOST: server.host,
       DB_PORT: String(server.port),
       DB_USER: server.user,
       DB_PASSWORD: server.password,
-      DB_NAME: this.dbName(service),
+      DB_NAME: this.dbName(service, '', engine),
       RABBITMQ_URL: this.rabbitUrl,
       STARTUP_WAIT: '20s',
       LOG_LEVEL: 'info',
@@ -104,6 +120,9 @@ export class TestStack {
       ...SERVICE_DEFAULTS[service],
       ...overrides,
     };
+    // A database named by the test lives on the engine the service was given.
+    if (env.DB_NAME && /^(t_|test)/.test(env.DB_NAME)) this.databases.set(env.DB_NAME, engine);
+    return env;
   }
 
   /** Starts a service on `port` (a free one by default) without waiting for it (for start-up failure tests). */
@@ -122,35 +141,19 @@ export class TestStack {
     return child;
   }
 
-  /** Runs one statement in one of this run's databases. */
-  async query<T = any>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
-    assertTestDatabase(database);
-    const connection = await this.connect(database);
-    try {
-      const [rows] = await connection.query(sql, params);
-      return rows as T[];
-    } finally {
-      await connection.end();
-    }
+  /**
+   * Runs one statement, written with `?` placeholders, in one of this run's databases, on the
+   * engine that holds it.
+   */
+  query<T = any>(database: string, sql: string, params: unknown[] = []): Promise<T[]> {
+    return queryTestDatabase<T>(this.engineOfDatabase(database), database, sql, params);
   }
 
   /** Stops every process of this run (SIGKILL if SIGTERM is not enough), drops its databases and vhost. */
   async destroy(): Promise<void> {
     await Promise.all([...this.services].map((service) => service.stop().catch(() => service.kill('SIGKILL'))));
     this.services.forEach(forgetLogs);
-    const connection = await this.connect();
-    try {
-      for (const database of this.databases) {
-        assertTestDatabase(database);
-        await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
-      }
-    } finally {
-      await connection.end();
-    }
+    for (const [database, engine] of this.databases) await dropTestDatabase(engine, database);
     await this.broker.deleteVhost(this.vhost); // a test may have deleted it
-  }
-
-  private connect(database?: string): Promise<Connection> {
-    return createConnection({ ...server, database, connectTimeout: 5000 });
   }
 }

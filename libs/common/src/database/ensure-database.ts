@@ -16,7 +16,7 @@ export function engineName(db: Pick<DatabaseConfig, 'type'>): string {
  * is missing and migrations are enabled. Running it twice is harmless.
  */
 export async function ensureDatabase(db: DatabaseConfig, waitMs: number): Promise<void> {
-  const where = `database "${db.database}" on ${engineName(db)} at ${db.host}:${db.port} (DB_TYPE, DB_HOST, DB_PORT, DB_USER, DB_NAME or DB_URL)`;
+  const where = `database "${db.database}" on ${engineName(db)} at ${db.host}:${db.port} (DB_HOST, DB_PORT, DB_USER, DB_NAME, DB_TYPE or DB_URL)`;
   const open = db.type === 'postgres' ? openPostgresDatabase : openMysqlDatabase;
   await retryUntil(where, waitMs, logger, (remainingMs) => open(db, remainingMs));
 }

@@ -39,9 +39,13 @@ export class RechargeSequencer {
   @Transactional<TransactionalAdapterTypeOrm>({ isolationLevel: 'READ COMMITTED' })
   private async sequenceBatch(): Promise<number> {
     const em = this.txHost.tx;
-    const [counter] = await em.query(`SELECT last_position FROM recharge_sequence WHERE name = 'recharge' FOR UPDATE`);
+    const [counter] = await runSql(
+      em,
+      `SELECT last_position FROM recharge_sequence WHERE name = 'recharge' FOR UPDATE`,
+    );
     if (!counter) throw new Error('recharge_sequence has no row "recharge": the pay migrations did not run');
-    const rows: { id: string }[] = await em.query(
+    const rows: { id: string }[] = await runSql(
+      em,
       `SELECT id FROM recharge WHERE commit_position IS NULL ORDER BY id LIMIT ${BATCH}`,
     );
     if (rows.length === 0) return 0;

@@ -1,3 +1,4 @@
+import { runSql } from '@app/common';
 import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Logger } from '@nestjs/common';
@@ -30,7 +31,7 @@ export class PullRechargeResultsHandler implements ICommandHandler<PullRechargeR
   }
 
   private async storedCursor(): Promise<string | null> {
-    const [row] = await this.txHost.tx.query('SELECT position FROM reconcile_cursor WHERE source = ?', [SOURCE]);
+    const [row] = await runSql(this.txHost.tx, 'SELECT position FROM reconcile_cursor WHERE source = ?', [SOURCE]);
     if (!row) throw new Error(`reconcile_cursor has no row "${SOURCE}": the account migrations did not run`);
     return row.position;
   }
@@ -45,14 +46,14 @@ export class PullRechargeResultsHandler implements ICommandHandler<PullRechargeR
   @Transactional()
   private async applyPage(from: string | null, page: PayResultPage): Promise<PulledPage> {
     const em = this.txHost.tx;
-    const [row] = await em.query('SELECT position FROM reconcile_cursor WHERE source = ? FOR UPDATE', [SOURCE]);
+    const [row] = await runSql(em, 'SELECT position FROM reconcile_cursor WHERE source = ? FOR UPDATE', [SOURCE]);
     if (row.position !== from) return { kind: 'raced' };
     let applied = 0;
     for (const result of page.results) {
       const outcome = await this.commandBus.execute(new ApplyRechargeResultCommand(result, 'reconciler'));
       if (outcome === 'applied') applied++;
     }
-    await em.query('UPDATE reconcile_cursor SET position = ? WHERE source = ?', [page.nextCursor, SOURCE]);
+    await runSql(em, 'UPDATE reconcile_cursor SET position = ? WHERE source = ?', [page.nextCursor, SOURCE]);
     if (applied > 0)
       this.logger.log(`pulled ${page.results.length} results from pay; ${applied} applied here for the first time`);
     return { kind: 'pulled', results: page.results.length, applied, hasMore: page.hasMore };
