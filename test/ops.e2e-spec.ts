@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TxMsgMetrics } from '../libs/txmsg/src/metrics/txmsg-metrics';
+import { FailureStore } from '../libs/txmsg/src/store/failure-store';
 import { OutboxStore } from '../libs/txmsg/src/store/outbox-store';
 import { MYSQL } from '../libs/txmsg/src/store/sql-dialect';
 import type { StoreDatabase } from '../libs/txmsg/src/store/store-database';
@@ -39,7 +40,12 @@ describe('ops/: alert rules and dashboard', () => {
     const options = { service: 'ops-test', metrics: false } as unknown as ResolvedTxMsgOptions;
     // Declared metrics only: nothing here is collected, so no database is asked.
     const db = { dialect: MYSQL, dataSource: {} } as StoreDatabase;
-    const declared = new TxMsgMetrics(db, new OutboxStore(db), options).registry.getMetricsAsArray();
+    const declared = new TxMsgMetrics(
+      db,
+      new OutboxStore(db),
+      new FailureStore(db),
+      options,
+    ).registry.getMetricsAsArray();
     const registered = seriesNamesOf(
       declared.map((m) => `# TYPE ${(m as unknown as { name: string; type: string }).name} ${m.type}`).join('\n'),
     );

@@ -1,3 +1,4 @@
+import type { FailureStore } from '../store/failure-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { StoreDatabase } from '../store/store-database';
 
@@ -26,17 +27,14 @@ export type ScrapeStatements = Record<ScrapeQuery, string>;
 export interface ScrapeSources {
   db: StoreDatabase;
   outbox: OutboxStore;
+  failures: FailureStore;
 }
 
 /** Every scrape query's statement, from the store owning its table, ready for the driver. */
-export function scrapeStatements({ db, outbox }: ScrapeSources): ScrapeStatements {
+export function scrapeStatements({ db, outbox, failures }: ScrapeSources): ScrapeStatements {
   const statements: ScrapeStatements = {
     ...outbox.gaugeStatements(),
-    inbox_failures: 'SELECT status, COUNT(*) AS n FROM txmsg_inbox_failure GROUP BY status',
-    inbox_parked:
-      "SELECT consumer, COALESCE(reason, 'UNKNOWN') AS reason, COUNT(*) AS n FROM txmsg_inbox_failure WHERE status = 'PARKED' GROUP BY consumer, reason",
-    retry_oldest:
-      "SELECT consumer, TIMESTAMPDIFF(MICROSECOND, MIN(created_at), NOW(3)) / 1000000 AS n FROM txmsg_inbox_failure WHERE status IN ('WAITING', 'DISPATCHED') GROUP BY consumer",
+    ...failures.gaugeStatements(),
     notifications:
       "SELECT status, COUNT(*) AS n FROM txmsg_notification WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
   };

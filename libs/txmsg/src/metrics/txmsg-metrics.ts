@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { FailureStore } from '../store/failure-store';
 import { OutboxStore } from '../store/outbox-store';
 import { StoreDatabase } from '../store/store-database';
 import { DEFAULT_METRICS_READ_INTERVAL_MS } from '../options/with-defaults';
@@ -35,7 +36,12 @@ export class TxMsgMetrics {
   /** The statements the database gauges are read with, by query name. */
   readonly gaugeStatements: ScrapeStatements;
 
-  constructor(db: StoreDatabase, outbox: OutboxStore, @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions) {
+  constructor(
+    db: StoreDatabase,
+    outbox: OutboxStore,
+    failures: FailureStore,
+    @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions,
+  ) {
     const registers = [this.registry];
     this.registry.setDefaultLabels({ service: options.service });
     // The process's metrics only where the library serves them: a host serving its own /metrics
@@ -43,7 +49,7 @@ export class TxMsgMetrics {
     if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.collectors = createCollectors(registers);
     const readIntervalMs = options.metrics ? options.metrics.readIntervalMs : DEFAULT_METRICS_READ_INTERVAL_MS;
-    this.gaugeStatements = scrapeStatements({ db, outbox });
+    this.gaugeStatements = scrapeStatements({ db, outbox, failures });
     registerBacklogGauges(db.dataSource, this.gaugeStatements, registers, this.logger, readIntervalMs);
     // Known label values start at 0, so increase() sees the first event rather than a new series.
     for (const outcome of ['commit', 'rollback', 'unknown', 'error']) this.collectors.checkBacks.inc({ outcome }, 0);
