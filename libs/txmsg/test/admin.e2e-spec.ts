@@ -4,7 +4,8 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { RetryScheduler } from '../src/consumer/retry-scheduler';
 import { startTestApp } from './support/app';
-import { createTestDatabase, createVhost, sql } from './support/infra';
+import { createTestDatabase, createVhost, dialect, sql } from './support/infra';
+import { series, storedBody } from './support/sql-fragments';
 
 const PARKED = 2100;
 
@@ -29,12 +30,12 @@ describe('Admin API over many parked messages', () => {
 
   beforeEach(async () => {
     await sql('DELETE FROM txmsg_inbox_failure', [], db.name);
-    // MariaDB's sequence engine: PARKED rows in one statement.
+    // A sequence (MariaDB's sequence engine, PostgreSQL's generate_series): PARKED rows in one statement.
     await sql(
       `INSERT INTO txmsg_inbox_failure
          (consumer, message_id, queue, exchange, routing_key, properties, body, attempts, status, reason, next_attempt_at, last_error)
-       SELECT 'c', CONCAT('m-', seq), 't.sink', 'txmsg.events', 't', '{}', TO_BASE64('{}'), 4, 'PARKED', 'EXHAUSTED', NOW(3), 'boom'
-         FROM seq_1_to_${PARKED}`,
+       SELECT 'c', CONCAT('m-', seq), 't.sink', 'txmsg.events', 't', '{}', ${storedBody("'{}'")}, 4, 'PARKED', 'EXHAUSTED', ${dialect.now}, 'boom'
+         FROM ${series(PARKED)}`,
       [],
       db.name,
     );

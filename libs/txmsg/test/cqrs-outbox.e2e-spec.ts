@@ -6,7 +6,8 @@ import { OutsideTransactionError } from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, ThingHappened, ThingService } from './support/fixtures';
-import { createTestDatabase, createVhost, sql } from './support/infra';
+import { createTestDatabase, createVhost, dialect, sql } from './support/infra';
+import { jsonField } from './support/sql-fragments';
 import { BrokerProbe } from './support/probe';
 
 /** An in-process event: not an integration event, so it must keep reaching its handler. */
@@ -41,14 +42,14 @@ class CqrsThings {
 
   @Transactional()
   async viaEventBus(id: string, fail = false): Promise<void> {
-    await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [id, 'bus']);
+    await this.txHost.tx.query(dialect.sql('INSERT INTO t_ledger (id, note) VALUES (?, ?)'), [id, 'bus']);
     this.eventBus.publish(new ThingHappened(id, 'bus'));
     if (fail) throw new Error('business rule failed after the publish');
   }
 
   @Transactional()
   async viaAggregate(id: string): Promise<void> {
-    await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [id, 'aggregate']);
+    await this.txHost.tx.query(dialect.sql('INSERT INTO t_ledger (id, note) VALUES (?, ?)'), [id, 'aggregate']);
     const thing = this.publisher.mergeObjectContext(new Thing(id));
     thing.happen('aggregate');
     thing.commit();
@@ -100,7 +101,7 @@ describe('Integration events published through @nestjs/cqrs', () => {
     await settle();
     expect(ids().filter((id) => id === 'b1')).toHaveLength(1);
     const rows = await sql<{ status: string }[]>(
-      "SELECT status FROM txmsg_outbox WHERE JSON_VALUE(payload, '$.id') = 'b1'",
+      `SELECT status FROM txmsg_outbox WHERE ${jsonField('payload', 'id')} = 'b1'`,
       [],
       db.name,
     );
@@ -124,7 +125,7 @@ describe('Integration events published through @nestjs/cqrs', () => {
     await expect(app.get(CqrsThings).viaEventBus('r1', true)).rejects.toThrow('business rule failed');
     await settle();
     expect(ids()).toEqual(['marker']);
-    expect(await sql("SELECT 1 FROM txmsg_outbox WHERE JSON_VALUE(payload, '$.id') = 'r1'", [], db.name)).toEqual([]);
+    expect(await sql(`SELECT 1 FROM txmsg_outbox WHERE ${jsonField('payload', 'id')} = 'r1'`, [], db.name)).toEqual([]);
   });
 
   it('refuses an integration event outside a transaction and publishes nothing', async () => {

@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { RetryScheduler } from '../src/consumer/retry-scheduler';
 import { Housekeeper } from '../src/housekeeping/housekeeper';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { THINGS_QUEUE } from './support/fixtures';
 import { createTestDatabase, createVhost, sql } from './support/infra';
+import { SECONDS_AGO, SECONDS_AHEAD, storedBody } from './support/sql-fragments';
 
 describe('Housekeeping', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -33,13 +35,13 @@ describe('Housekeeping', () => {
   const outbox = (id: string, status: string, finishedAgoSeconds: number | null) =>
     sql(
       `INSERT INTO txmsg_outbox (message_id, type, exchange, routing_key, payload, status, finished_at)
-       VALUES (?, 't', 'txmsg.events', 't', '{}', ?, ${finishedAgoSeconds === null ? 'NULL' : 'DATE_SUB(NOW(3), INTERVAL ? SECOND)'})`,
+       VALUES (?, 't', 'txmsg.events', 't', '{}', ?, ${finishedAgoSeconds === null ? 'NULL' : SECONDS_AGO})`,
       finishedAgoSeconds === null ? [id, status] : [id, status, finishedAgoSeconds],
       db.name,
     );
   const dedup = (key: string, agoSeconds: number) =>
     sql(
-      `INSERT INTO txmsg_dedup (consumer, dedup_key, processed_at) VALUES ('c', ?, DATE_SUB(NOW(3), INTERVAL ? SECOND))`,
+      `INSERT INTO txmsg_dedup (consumer, dedup_key, processed_at) VALUES ('c', ?, ${SECONDS_AGO})`,
       [key, agoSeconds],
       db.name,
     );
@@ -73,8 +75,8 @@ describe('Housekeeping', () => {
     await sql(
       // Not due for a day: the notifier leaves the pending one alone.
       `INSERT INTO txmsg_notification (notification_id, type, target_url, body, status, attempts, next_attempt_at, finished_at)
-       VALUES (?, 't', 'http://127.0.0.1:9/', '{}', ?, ?, DATE_ADD(NOW(3), INTERVAL 1 DAY), ${finishedAgoSeconds === null ? 'NULL' : 'DATE_SUB(NOW(3), INTERVAL ? SECOND)'})`,
-      finishedAgoSeconds === null ? [id, status, attempts] : [id, status, attempts, finishedAgoSeconds],
+       VALUES (?, 't', 'http://127.0.0.1:9/', '{}', ?, ?, ${SECONDS_AHEAD}, ${finishedAgoSeconds === null ? 'NULL' : SECONDS_AGO})`,
+      [id, status, attempts, 86_400, ...(finishedAgoSeconds === null ? [] : [finishedAgoSeconds])],
       db.name,
     );
     for (let i = 1; i <= attempts; i++) {
@@ -117,14 +119,15 @@ describe('Housekeeping', () => {
     sql(
       `INSERT INTO txmsg_inbox_failure
          (consumer, message_id, queue, exchange, routing_key, properties, body, payload_hash, attempts, status, next_attempt_at, updated_at)
-       VALUES (?, ?, ?, 'txmsg.events', 'test.thing.happened', ?, ?, SHA2(FROM_BASE64(body), 256), 1, 'DISPATCHED',
-               DATE_SUB(NOW(3), INTERVAL ? SECOND), DATE_SUB(NOW(3), INTERVAL ? SECOND))`,
+       VALUES (?, ?, ?, 'txmsg.events', 'test.thing.happened', ?, ${storedBody('?')}, ?, 1, 'DISPATCHED',
+               ${SECONDS_AGO}, ${SECONDS_AGO})`,
       [
         consumer,
         messageId,
         queue,
         JSON.stringify({ messageId, contentType: 'application/json', type: 'test.thing.happened' }),
-        Buffer.from(JSON.stringify({ id })).toString('base64'),
+        JSON.stringify({ id }),
+        createHash('sha256').update(JSON.stringify({ id })).digest('hex'),
         dispatchedAgoSeconds,
         dispatchedAgoSeconds,
       ],

@@ -13,13 +13,14 @@ import { startTestApp } from './support/app';
 import { NotifyingService, ScriptedListener, ThingConsumer, ThingService, THING_HAPPENED } from './support/fixtures';
 import { createTestDatabase, createVhost, DB, sql } from './support/infra';
 import { sampleOf } from './support/scrape';
+import { SECONDS_AGO, SECONDS_AHEAD } from './support/sql-fragments';
 
 const scrapeOf = (app: INestApplication) => async () =>
   (await request(app.getHttpServer()).get('/metrics').expect(200)).text;
 
 /**
  * Counts, by query, the statements of the database gauges that the application's DataSource sends
- * to MariaDB from now on (a TypeORM subscriber sees every statement just before the driver runs it).
+ * to the database from now on (a TypeORM subscriber sees every statement just before the driver runs it).
  */
 function countGaugeStatements(app: INestApplication) {
   const statements = app.get(TxMsgMetrics).gaugeStatements;
@@ -75,8 +76,8 @@ describe('Metrics read from the database at scrape time', () => {
     sql(
       `INSERT INTO txmsg_inbox_failure (consumer, message_id, queue, exchange, routing_key, properties, body, attempts,
          status, reason, next_attempt_at, created_at)
-       VALUES (?, ?, 'q', 'txmsg.events', 't', '{}', '{}', 1, ?, ?, NOW(3) + INTERVAL 1 HOUR, NOW(3) - INTERVAL ? SECOND)`,
-      [consumer, id, status, reason, ageSeconds],
+       VALUES (?, ?, 'q', 'txmsg.events', 't', '{}', '{}', 1, ?, ?, ${SECONDS_AHEAD}, ${SECONDS_AGO})`,
+      [consumer, id, status, reason, 3600, ageSeconds],
       db.name,
     );
 
@@ -89,10 +90,10 @@ describe('Metrics read from the database at scrape time', () => {
 
     await sql(
       `INSERT INTO txmsg_outbox (message_id, type, exchange, routing_key, payload, status, created_at) VALUES
-         ('old', 't', 'txmsg.events', 't', '{}', 'READY', NOW(3) - INTERVAL 90 SECOND),
-         ('new', 't', 'txmsg.events', 't', '{}', 'READY', NOW(3)),
-         ('older-but-done', 't', 'txmsg.events', 't', '{}', 'PUBLISHED', NOW(3) - INTERVAL 1 DAY)`,
-      [],
+         ('old', 't', 'txmsg.events', 't', '{}', 'READY', ${SECONDS_AGO}),
+         ('new', 't', 'txmsg.events', 't', '{}', 'READY', ${SECONDS_AGO}),
+         ('older-but-done', 't', 'txmsg.events', 't', '{}', 'PUBLISHED', ${SECONDS_AGO})`,
+      [90, 0, 86_400],
       db.name,
     );
     await failure('w1', 'billing', 'WAITING', null, 40);
@@ -115,7 +116,7 @@ describe('Metrics read from the database at scrape time', () => {
   });
 
   it('counts a failing query by name and leaves only its gauges out', async () => {
-    await sql('RENAME TABLE txmsg_notification TO txmsg_notification_away', [], db.name);
+    await sql('ALTER TABLE txmsg_notification RENAME TO txmsg_notification_away', [], db.name);
     try {
       const text = await scrape();
       expect(sampleOf(text, 'txmsg_metrics_query_errors_total', { query: 'notifications' })).toBe(1);
@@ -124,7 +125,7 @@ describe('Metrics read from the database at scrape time', () => {
       expect(text).not.toMatch(/^txmsg_notifications\{/m);
       expect(sampleOf(text, 'txmsg_outbox_backlog', { status: 'READY' })).toBe(2);
     } finally {
-      await sql('RENAME TABLE txmsg_notification_away TO txmsg_notification', [], db.name);
+      await sql('ALTER TABLE txmsg_notification_away RENAME TO txmsg_notification', [], db.name);
     }
     const text = await scrape();
     expect(value(text, 'txmsg_backlog_up')).toBe(1);

@@ -6,6 +6,7 @@ import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, THING_HAPPENED } from './support/fixtures';
 import { createTestDatabase, createVhost, sql } from './support/infra';
+import { jsonField } from './support/sql-fragments';
 import { BrokerProbe } from './support/probe';
 
 class Refused extends Error {}
@@ -68,7 +69,7 @@ describe('Messages written in nested transactions', () => {
     const outboxRows = async () =>
       (
         await sql<{ id: string; status: string }[]>(
-          `SELECT JSON_VALUE(payload, '$.id') AS id, status FROM txmsg_outbox WHERE JSON_VALUE(payload, '$.id') LIKE ? ORDER BY 1`,
+          `SELECT ${jsonField('payload', 'id')} AS id, status FROM txmsg_outbox WHERE ${jsonField('payload', 'id')} LIKE ? ORDER BY 1`,
           [`${prefix}%`],
           db.name,
         )

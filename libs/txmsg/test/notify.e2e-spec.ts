@@ -6,7 +6,7 @@ import { HttpNotifier, verifyWebhook } from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { NotifyingService } from './support/fixtures';
-import { createTestDatabase, createVhost, DB, sql } from './support/infra';
+import { createTestDatabase, createVhost, DB, dialect, sql } from './support/infra';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -150,7 +150,7 @@ describe('Best-effort HTTP notification', () => {
       );
       expect(await notificationsOf('n5')).toHaveLength(0);
       expect(await notificationsOf('n6')).toHaveLength(0);
-      expect(await sql('SELECT * FROM t_ledger WHERE id IN (?)', [['n5', 'n6']], db.name)).toHaveLength(0);
+      expect(await sql(`SELECT * FROM t_ledger WHERE ${dialect.anyOf('id')}`, [['n5', 'n6']], db.name)).toHaveLength(0);
       await notifier.deliverDue();
       expect(stranger.received()).toHaveLength(0);
     } finally {

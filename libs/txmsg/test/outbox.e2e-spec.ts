@@ -149,7 +149,7 @@ describe('Outbox and relay', () => {
     );
     const drain = async (r: OutboxRelay) => {
       let claimed = 0;
-      while ((await sql('SELECT 1 FROM txmsg_outbox WHERE status = "READY" LIMIT 1', [], db.name)).length > 0) {
+      while ((await sql("SELECT 1 FROM txmsg_outbox WHERE status = 'READY' LIMIT 1", [], db.name)).length > 0) {
         claimed += await r.relayOnce();
       }
       return claimed;

@@ -5,7 +5,7 @@ import { CheckBackService } from '../src/transaction/check-back';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { EXCHANGE, type ExecuteScript, ScriptedListener, THING_HAPPENED } from './support/fixtures';
-import { createTestDatabase, createVhost, sql } from './support/infra';
+import { createTestDatabase, createVhost, dialect, sql } from './support/infra';
 import { BrokerProbe } from './support/probe';
 
 describe('Transactional messages (RocketMQ parity)', () => {
@@ -107,7 +107,8 @@ describe('Transactional messages (RocketMQ parity)', () => {
     const result = await send('race', 'UNKNOWN');
     const checker = app.get(CheckBackService);
     await waitFor(
-      async () => (await sql('SELECT 1 FROM txmsg_outbox WHERE next_attempt_at <= NOW(3)', [], db.name)).length === 1,
+      async () =>
+        (await sql(`SELECT 1 FROM txmsg_outbox WHERE next_attempt_at <= ${dialect.now}`, [], db.name)).length === 1,
     );
     // Two more checkers (other instances) race the running one; then one comes after it all.
     await Promise.all([checker.checkOnce(), checker.checkOnce()]);

@@ -1,14 +1,14 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { TypeOrmModule, type TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { TXMSG_MIGRATIONS, TxMsgModule, type TxMsgModuleOptions } from '../../src';
 import { ConsumerFixtureModule, ProducerFixtureModule, TestTables1764000000001 } from './fixtures';
-import { DB } from './infra';
+import { DB, ENGINE } from './infra';
 
 export interface TestAppOptions {
   database: string;
   uri: string;
-  /** Reach MariaDB on this port (a TCP proxy in front of it) instead of its own. */
+  /** Reach the test database server on this port (a TCP proxy in front of it) instead of its own. */
   dbPort?: number;
   consumer?: boolean;
   listen?: boolean;
@@ -28,23 +28,28 @@ export const FAST = {
   notify: { ladderMs: [100, 200, 400], timeoutMs: 1000, scanIntervalMs: 100 },
 };
 
+/** The application's DataSource on the test engine's server (TXMSG_TEST_DB). */
+function databaseOptions(options: TestAppOptions): TypeOrmModuleOptions {
+  const shared = {
+    host: DB.host,
+    port: options.dbPort ?? DB.port,
+    username: DB.user,
+    password: DB.password,
+    database: options.database,
+    migrations: [...TXMSG_MIGRATIONS, TestTables1764000000001],
+    migrationsRun: true,
+    retryAttempts: 0,
+    logging: false, // duplicate-key errors are expected here (dedup), not news
+  };
+  return ENGINE === 'postgres' ? { type: 'postgres', ...shared } : { type: 'mysql', ...shared, timezone: 'Z' };
+}
+
 /** A one-service Nest application: the library, its tables, and the fixtures. */
 export async function startTestApp(options: TestAppOptions): Promise<INestApplication> {
   const { broker, ...rest } = options.txmsg ?? {};
   const moduleRef = await Test.createTestingModule({
     imports: [
-      TypeOrmModule.forRoot({
-        type: 'mysql',
-        ...DB,
-        port: options.dbPort ?? DB.port,
-        username: DB.user,
-        database: options.database,
-        migrations: [...TXMSG_MIGRATIONS, TestTables1764000000001],
-        migrationsRun: true,
-        timezone: 'Z',
-        retryAttempts: 0,
-        logging: false, // duplicate-key errors are expected here (dedup), not news
-      }),
+      TypeOrmModule.forRoot(databaseOptions(options)),
       ...(options.hostModules ?? []),
       TxMsgModule.forRoot({
         service: 'test-svc',

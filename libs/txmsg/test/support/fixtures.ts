@@ -16,8 +16,18 @@ import {
   UnrecoverableMessageError,
 } from '../../src';
 import { envelopeOf } from '../../src/envelope';
+import { dialect } from './engine';
 
-/** Business tables of the test service: what the producer changes and what consumers apply. */
+/** The fixtures' statements, written with `?`, in the test engine's placeholders. */
+const q = (statement: string) => dialect.sql(statement);
+
+/** Counts one more application of an effect (a row per effect key). */
+const COUNT_EFFECT =
+  dialect.name === 'postgres'
+    ? 'INSERT INTO t_effects (k, times) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET times = t_effects.times + 1'
+    : 'INSERT INTO t_effects (k, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1';
+
+/** Business tables of the test service: what the producer changes and what consumers apply (portable DDL). */
 export class TestTables1764000000001 implements MigrationInterface {
   name = 'TestTables1764000000001';
   async up(q: QueryRunner): Promise<void> {
@@ -54,7 +64,7 @@ export class ThingService {
 
   @Transactional()
   async create(id: string, note: string, failAfterWrite = false): Promise<void> {
-    await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [id, note]);
+    await this.txHost.tx.query(q('INSERT INTO t_ledger (id, note) VALUES (?, ?)'), [id, note]);
     await this.outbox.publish(new ThingHappened(id, note));
     if (failAfterWrite) throw new Error('business rule failed after the writes');
   }
@@ -85,7 +95,7 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   async execute(message: TransactionMessage<{ id: string }>, arg: ExecuteArg): Promise<LocalTransactionState> {
-    await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [message.payload.id, 'tx']);
+    await this.txHost.tx.query(q('INSERT INTO t_ledger (id, note) VALUES (?, ?)'), [message.payload.id, 'tx']);
     this.written.push(message.payload.id);
     await arg.gate;
     if (arg.execute === 'THROW') throw new Error('local transaction failed');
@@ -96,7 +106,7 @@ export class ScriptedListener implements LocalTransactionListener<{ id: string }
     this.checks.push({ id: message.payload.id, checkCount: message.checkCount });
     const scripted = this.checkAnswers.get(message.payload.id)?.shift();
     if (scripted) return scripted;
-    const rows = await this.txHost.tx.query('SELECT 1 FROM t_ledger WHERE id = ?', [message.payload.id]);
+    const rows = await this.txHost.tx.query(q('SELECT 1 FROM t_ledger WHERE id = ?'), [message.payload.id]);
     return rows.length > 0 ? 'COMMIT' : 'UNKNOWN';
   }
 }
@@ -135,10 +145,7 @@ export class ThingConsumer {
     const envelope = envelopeOf(message);
     this.deliveries.push({ id: payload.id, messageId: envelope.id, attempt: envelope.attempt, at: Date.now() });
     // The effect is written before the failure, so a retry proves the failed attempt rolled back.
-    await this.txHost.tx.query(
-      'INSERT INTO t_effects (k, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1',
-      [effect],
-    );
+    await this.txHost.tx.query(q(COUNT_EFFECT), [effect]);
     await this.gates.get(payload.id);
     const failing = this.failures.get(payload.id);
     if (failing === 'unrecoverable') throw new UnrecoverableMessageError(`payload ${payload.id} is not acceptable`);
@@ -159,7 +166,7 @@ export class NotifyingService {
 
   @Transactional()
   async record(id: string, url: string, failAfterWrite = false): Promise<void> {
-    await this.txHost.tx.query('INSERT INTO t_ledger (id, note) VALUES (?, ?)', [id, 'notified']);
+    await this.txHost.tx.query(q('INSERT INTO t_ledger (id, note) VALUES (?, ?)'), [id, 'notified']);
     await this.notifier.enqueue({ url, type: 'test.thing.recorded', subject: id, data: { id, amount: '10.00' } });
     if (failAfterWrite) throw new Error('business rule failed after the writes');
   }
