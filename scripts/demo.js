@@ -1,9 +1,13 @@
 #!/usr/bin/env node
-// `npm start`: the whole system on one machine. Makes sure MariaDB and RabbitMQ are up, starts
-// the four BUILT services (dist/) as child processes with their default configuration, waits
-// until each one is healthy, shows their status and runs the demo scenarios, then keeps running
-// until Ctrl+C (or SIGTERM), which it forwards to the services.
+// `npm start`: the whole system on one machine. Makes sure the database servers and RabbitMQ are
+// up, starts the four BUILT services (dist/) as child processes with their default configuration,
+// waits until each one is healthy, shows their status and runs the demo scenarios, then keeps
+// running until Ctrl+C (or SIGTERM), which it forwards to the services.
 //
+// DEMO_DB picks the databases: `mixed` (default) runs bank2 and account on PostgreSQL and bank1
+// and pay on MariaDB, so the transfer crosses database engines; `mysql` or `postgres` runs all
+// four on one. DB_HOST/DB_PORT/DB_USER/DB_PASSWORD say where MariaDB/MySQL is, PGHOST/PGPORT/
+// PGUSER/PGPASSWORD where PostgreSQL is (defaults: the local servers).
 // DEMO_VERBOSE=1 shows every log line of the services (default: warnings and errors only).
 'use strict';
 
@@ -18,7 +22,33 @@ const { signingEnv } = require('./signing-env');
 
 const root = path.resolve(__dirname, '..');
 const verbose = process.env.DEMO_VERBOSE === '1';
-const db = { host: process.env.DB_HOST || '127.0.0.1', port: Number(process.env.DB_PORT || 3306) };
+/** Each engine's server, as the services on it are told (DB_TYPE, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD). */
+const SERVERS = {
+  mysql: {
+    label: 'MariaDB',
+    host: process.env.DB_HOST || '127.0.0.1',
+    port: Number(process.env.DB_PORT || 3306),
+    user: process.env.DB_USER || 'root',
+    password: process.env.DB_PASSWORD || '',
+    start: startMariaDb,
+  },
+  postgres: {
+    label: 'PostgreSQL',
+    host: process.env.PGHOST || '127.0.0.1',
+    port: Number(process.env.PGPORT || 5432),
+    user: process.env.PGUSER || 'postgres',
+    password: process.env.PGPASSWORD || '',
+    start: startPostgres,
+  },
+};
+/** Which engine each service runs on, by DEMO_DB. */
+const LAYOUTS = {
+  mixed: { bank1: 'mysql', bank2: 'postgres', pay: 'mysql', account: 'postgres' },
+  mysql: { bank1: 'mysql', bank2: 'mysql', pay: 'mysql', account: 'mysql' },
+  postgres: { bank1: 'postgres', bank2: 'postgres', pay: 'postgres', account: 'postgres' },
+};
+const layoutName = (process.env.DEMO_DB || 'mixed').toLowerCase();
+const engineOf = LAYOUTS[layoutName];
 // A cluster's RABBITMQ_URL lists every node; the demo checks the first.
 const amqp = new URL((process.env.RABBITMQ_URL || 'amqp://guest:guest@127.0.0.1:5672').split(',')[0].trim());
 const broker = { host: amqp.hostname, port: Number(amqp.port || 5672) };
@@ -57,9 +87,12 @@ main().catch((error) => {
 });
 
 async function main() {
-  say('txmsg demo: reliable messages and best-effort notification on MariaDB + RabbitMQ\n');
+  if (!engineOf) throw new Error(`DEMO_DB must be one of ${Object.keys(LAYOUTS).join(', ')}, got "${layoutName}".`);
+  const engines = [...new Set(SERVICES.map((s) => engineOf[s.name]))];
+  const databases = engines.map((engine) => SERVERS[engine].label).join(' + ');
+  say(`txmsg demo: reliable messages and best-effort notification on ${databases} + RabbitMQ\n`);
   assertBuilt();
-  await ensureServer('MariaDB', db, startMariaDb);
+  for (const engine of engines) await ensureServer(SERVERS[engine].label, SERVERS[engine], SERVERS[engine].start);
   await ensureServer('RabbitMQ', broker, startRabbitMq);
 
   say(`\nStarting ${SERVICES.map((s) => s.name).join(', ')} from dist/ ...`);
@@ -92,19 +125,19 @@ function entryOf(service) {
   return path.join(root, 'dist', 'apps', service, 'main.js');
 }
 
-// ---- MariaDB and RabbitMQ ----------------------------------------------------------------
+// ---- the database servers and RabbitMQ ---------------------------------------------------
 
 async function ensureServer(label, { host, port }, start) {
-  if (await isOpen(host, port)) return say(`  ${label.padEnd(9)} ${host}:${port}  up`);
+  if (await isOpen(host, port)) return say(`  ${label.padEnd(10)} ${host}:${port}  up`);
   const local = host === '127.0.0.1' || host === 'localhost';
   if (!local || !start()) {
     throw new Error(
       `${label} is not reachable at ${host}:${port}. Start it (e.g. \`docker compose up -d\`) and retry.`,
     );
   }
-  say(`  ${label.padEnd(9)} ${host}:${port}  was down; starting it ...`);
+  say(`  ${label.padEnd(10)} ${host}:${port}  was down; starting it ...`);
   await waitUntil(() => isOpen(host, port), 90_000, `${label} to accept connections on ${host}:${port}`);
-  say(`  ${label.padEnd(9)} ${host}:${port}  up`);
+  say(`  ${label.padEnd(10)} ${host}:${port}  up`);
 }
 
 function startMariaDb() {
@@ -119,6 +152,15 @@ function startMariaDb() {
     '/usr/sbin/mariadbd',
   ]);
   return started.status === 0;
+}
+
+/** The machine's PostgreSQL cluster (Debian's pg_ctlcluster), when one is installed. */
+function startPostgres() {
+  const versions = fs.existsSync('/etc/postgresql') ? fs.readdirSync('/etc/postgresql') : [];
+  if (versions.length === 0) return false;
+  const args = ['--skip-systemctl-redirect', versions.sort().at(-1), 'main', 'start'];
+  const started = spawnSync('pg_ctlcluster', args, { stdio: 'ignore' });
+  return !started.error && started.status === 0;
 }
 
 function startRabbitMq() {
@@ -148,6 +190,16 @@ function startService({ name, port }) {
   const env = { ...signingEnv(name), ...process.env };
   delete env.PORT;
   delete env.DB_NAME;
+  delete env.DB_URL;
+  // The service's engine and that engine's server.
+  const server = SERVERS[engineOf[name]];
+  Object.assign(env, {
+    DB_TYPE: engineOf[name],
+    DB_HOST: server.host,
+    DB_PORT: String(server.port),
+    DB_USER: server.user,
+    DB_PASSWORD: server.password,
+  });
   if (!env.LOG_LEVEL) env.LOG_LEVEL = verbose ? 'info' : 'warn';
   if (env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = SERVICE_NODE_OPTIONS;
   // account verifies pay's recharge webhooks with it; a demo value unless given.
@@ -218,6 +270,7 @@ function printStatus(results) {
     const details = health.body.details || {};
     return [
       name,
+      SERVERS[engineOf[name]].label,
       String(children.get(name).port),
       String(children.get(name).child.pid),
       `${health.status} ${health.body.status}`,
@@ -225,7 +278,7 @@ function printStatus(results) {
       details.broker?.status ?? '?',
     ];
   });
-  const header = ['service', 'port', 'pid', 'health', 'database', 'broker'];
+  const header = ['service', 'engine', 'port', 'pid', 'health', 'database', 'broker'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => ('  ' + cells.map((c, i) => c.padEnd(widths[i])).join('  ')).trimEnd();
   say('');
