@@ -1,5 +1,6 @@
-// Two projects: `unit` (fast, no servers) and `e2e` (real MariaDB + RabbitMQ; the cross-service
-// specs start the BUILT services from dist/, so `npm test` builds first).
+// Main projects: `unit` (fast, no servers), `e2e` (real MariaDB + RabbitMQ; the cross-service
+// specs start the BUILT services from dist/, so `npm test` builds first) and `e2e-postgres` (the
+// library's e2e files on PostgreSQL).
 // ts-jest only transpiles (isolatedModules is on in tsconfig.json); `npm run typecheck` and the
 // build are where types are checked.
 // Tests import @txmsg/nestjs from the library's sources (as tsconfig.json's paths do), so a test run
@@ -30,9 +31,10 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // One file at a time unless told otherwise: `test:all` runs unit, e2e and cluster two files at a
-  // time (each e2e file has its own databases and vhost, and mostly waits on its services), then
-  // the latency and chaos files alone — the former measure latencies, the latter restart the servers.
+  // One file at a time unless told otherwise: `test:all` runs unit, e2e, e2e-postgres and cluster
+  // two files at a time (each e2e file has its own databases and vhost, and mostly waits on its
+  // services), then the latency and chaos files alone — the former measure latencies, the latter
+  // restart the servers.
   maxWorkers: 1,
   projects: [
     {
@@ -46,6 +48,16 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/libs/txmsg/test/**/*.e2e-spec.ts'],
       // The setup file raises the timeout to 60 s (Jest ignores `testTimeout` inside a project).
       // The environment records failures so the service processes' logs are printed only when a test failed.
+      testEnvironment: '<rootDir>/test/support/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'e2e-postgres',
+      // The library's e2e files again, on PostgreSQL instead of MariaDB (TXMSG_TEST_DB, set before
+      // the test modules load): the library supports both, so both run in CI.
+      testMatch: ['<rootDir>/libs/txmsg/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/libs/txmsg/test/support/on-postgres.ts'],
       testEnvironment: '<rootDir>/test/support/e2e-environment.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
