@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TxMsgMetrics } from '../libs/txmsg/src/metrics/txmsg-metrics';
 import { FailureStore } from '../libs/txmsg/src/store/failure-store';
+import { NotificationStore } from '../libs/txmsg/src/store/notification-store';
 import { OutboxStore } from '../libs/txmsg/src/store/outbox-store';
 import { MYSQL } from '../libs/txmsg/src/store/sql-dialect';
 import type { StoreDatabase } from '../libs/txmsg/src/store/store-database';
@@ -44,6 +45,7 @@ describe('ops/: alert rules and dashboard', () => {
       db,
       new OutboxStore(db),
       new FailureStore(db),
+      new NotificationStore(db),
       options,
     ).registry.getMetricsAsArray();
     const registered = seriesNamesOf(

@@ -5,16 +5,14 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DedupStore } from '../store/dedup-store';
 import { FailureStore } from '../store/failure-store';
+import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import type { PurgeCounts } from './purge-counts';
-import { purgeNotifications } from './purge-notifications';
 
 export type { PurgeCounts } from './purge-counts';
 
@@ -38,8 +36,8 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly worker: PeriodicWorker;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxStore,
+    private readonly notifications: NotificationStore,
     private readonly dedup: DedupStore,
     private readonly failures: FailureStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
@@ -64,7 +62,6 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
    * returns the rows deleted per table.
    */
   async purgeOnce(): Promise<PurgeCounts> {
-    const micros = this.options.housekeeping.retentionMs * 1000;
     const outbox = await this.untilShort((batch) =>
       this.outbox.purgeFinished(this.options.housekeeping.retentionMs, batch),
     );
@@ -72,7 +69,10 @@ export class Housekeeper implements OnApplicationBootstrap, BeforeApplicationShu
       this.dedup.purgeOlderThan(this.options.housekeeping.retentionMs, batch),
     );
     const { batchSize } = this.options.housekeeping;
-    const { notifications, notificationAttempts } = await purgeNotifications(this.dataSource, micros, batchSize);
+    const { notifications, notificationAttempts } = await this.notifications.purgeFinished(
+      this.options.housekeeping.retentionMs,
+      batchSize,
+    );
     if (outbox + dedup + notifications > 0) {
       this.logger.log(
         `purged ${outbox} outbox rows, ${dedup} dedup rows and ${notifications} notifications (${notificationAttempts} attempts)`,

@@ -5,6 +5,3 @@ export interface PurgeCounts {
   notifications: number;
   notificationAttempts: number;
 }
-
-/** Notifications and notification attempts deleted together. */
-export type NotificationPurgeCounts = Pick<PurgeCounts, 'notifications' | 'notificationAttempts'>;

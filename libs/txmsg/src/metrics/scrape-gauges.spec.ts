@@ -1,6 +1,7 @@
 import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
 import type { StoreDatabase } from '../store/store-database';
 import { FailureStore } from '../store/failure-store';
+import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
 import { MYSQL, POSTGRES } from '../store/sql-dialect';
 import { SCRAPE_QUERY_NAMES, scrapeStatements } from './scrape-queries';
@@ -16,7 +17,12 @@ describe('scrape gauges', () => {
   it('reads every gauge from a known query, in base units and with the txmsg_ prefix', () => {
     for (const dialect of [MYSQL, POSTGRES]) {
       const db = { dialect } as StoreDatabase;
-      const statements = scrapeStatements({ db, outbox: new OutboxStore(db), failures: new FailureStore(db) });
+      const statements = scrapeStatements({
+        db,
+        outbox: new OutboxStore(db),
+        failures: new FailureStore(db),
+        notifications: new NotificationStore(db),
+      });
       for (const gauge of SCRAPE_GAUGES) {
         expect(SCRAPE_QUERY_NAMES).toContain(gauge.query);
         expect(gauge.name).toMatch(/^txmsg_[a-z_]+$/);

@@ -1,4 +1,5 @@
 import type { FailureStore } from '../store/failure-store';
+import type { NotificationStore } from '../store/notification-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { StoreDatabase } from '../store/store-database';
 
@@ -28,15 +29,15 @@ export interface ScrapeSources {
   db: StoreDatabase;
   outbox: OutboxStore;
   failures: FailureStore;
+  notifications: NotificationStore;
 }
 
 /** Every scrape query's statement, from the store owning its table, ready for the driver. */
-export function scrapeStatements({ db, outbox, failures }: ScrapeSources): ScrapeStatements {
+export function scrapeStatements({ db, outbox, failures, notifications }: ScrapeSources): ScrapeStatements {
   const statements: ScrapeStatements = {
     ...outbox.gaugeStatements(),
     ...failures.gaugeStatements(),
-    notifications:
-      "SELECT status, COUNT(*) AS n FROM txmsg_notification WHERE status IN ('PENDING', 'FAILED') GROUP BY status",
+    ...notifications.gaugeStatements(),
   };
   return Object.fromEntries(
     SCRAPE_QUERY_NAMES.map((name) => [name, db.dialect.sql(statements[name])]),

@@ -19,6 +19,7 @@ import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DedupStore } from '../store/dedup-store';
 import { FailureStore } from '../store/failure-store';
+import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
 import { StoreDatabase } from '../store/store-database';
 import { CheckBackService } from '../transaction/check-back';
@@ -33,6 +34,7 @@ export const TXMSG_PROVIDERS = [
   DedupStore,
   FailureStore,
   OutboxStore,
+  NotificationStore,
   AdminTokenGuard,
   TxMsgMetrics,
   { provide: TXMSG_METRICS_REGISTRY, inject: [TxMsgMetrics], useFactory: (m: TxMsgMetrics) => m.registry },

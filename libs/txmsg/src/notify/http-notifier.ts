@@ -1,17 +1,16 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
 import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { listNotifications, type NotificationRecord } from './notification-log';
+import { NotificationStore } from '../store/notification-store';
+import { type NotificationRecord, toNotificationRecords } from './notification-log';
 import type { NotificationRequest } from './notification-request';
 import { NotificationSender } from './notification-sender';
-import { insertNotification, markForResend } from './notification-store';
+import { insertNotification } from './enqueue-notification';
 import { NotifyTargets, type NotifyUrlRefusal } from './notify-targets';
 
 export type { NotificationRequest } from './notification-request';
@@ -41,14 +40,14 @@ export class HttpNotifier implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly wakeAfterCommit: AfterCommitHook<void>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: NotificationStore,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     metrics: TxMsgMetrics,
     hooks: TransactionHooks,
     @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions,
   ) {
     this.targets = new NotifyTargets(options.notify);
-    this.sender = new NotificationSender(dataSource, metrics, options, this.targets);
+    this.sender = new NotificationSender(store, metrics, options, this.targets);
     this.wakeAfterCommit = hooks.afterCommit(() => this.sender.wake());
   }
 
@@ -75,19 +74,26 @@ export class HttpNotifier implements OnApplicationBootstrap, BeforeApplicationSh
    * @throws OutsideTransactionError with no transaction open; Error when {@link refusalOf} refuses the URL.
    */
   async enqueue<T>(request: NotificationRequest<T>): Promise<string> {
-    return insertNotification(this.txHost, request, this.targets.resolve(request.url).url, this.wakeAfterCommit);
+    return insertNotification(
+      this.store,
+      this.txHost,
+      request,
+      this.targets.resolve(request.url).url,
+      this.wakeAfterCommit,
+    );
   }
 
   /** Sends the notifications of a subject again now, whatever their state. Returns how many. */
   async resend(subject: string): Promise<number> {
-    const count = await markForResend(this.dataSource, subject);
+    const count = await this.store.markForResend(subject);
     if (count > 0) this.sender.wake();
     return count;
   }
 
   /** The notifications of a subject with all their attempts, oldest first; URLs redacted (see `redactedUrl`). */
-  list(subject: string): Promise<NotificationRecord[]> {
-    return listNotifications(this.dataSource, subject);
+  async list(subject: string): Promise<NotificationRecord[]> {
+    const { rows, attempts } = await this.store.list(subject);
+    return toNotificationRecords(rows, attempts);
   }
 
   /**

@@ -1,9 +1,8 @@
-import type { DataSource } from 'typeorm';
+import type { AttemptRow, NotificationRow, NotificationStatus } from '../store/notification-rows';
 import type { AttemptFailure } from './attempt-outcome';
 import { redactedUrl } from './redacted-url';
 
-/** Lifecycle of a notification. */
-export type NotificationStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+export type { NotificationStatus } from '../store/notification-rows';
 
 /** One delivery attempt. */
 export interface NotificationAttempt {
@@ -30,37 +29,8 @@ export interface NotificationRecord {
   finishedAt: Date | null;
 }
 
-interface NotificationRow {
-  notification_id: string;
-  subject: string | null;
-  type: string;
-  target_url: string;
-  status: NotificationStatus;
-  next_attempt_at: Date | null;
-  created_at: Date;
-  finished_at: Date | null;
-}
-
-interface AttemptRow {
-  notification_id: string;
-  attempt: number;
-  attempted_at: Date;
-  status_code: number | null;
-  error: AttemptFailure | null;
-  duration_ms: number;
-}
-
-/** The notifications of a subject with all their attempts, oldest first. Reads outside any transaction. */
-export async function listNotifications(dataSource: DataSource, subject: string): Promise<NotificationRecord[]> {
-  const rows: NotificationRow[] = await dataSource.query(
-    `SELECT * FROM txmsg_notification WHERE subject = ? ORDER BY id`,
-    [subject],
-  );
-  if (rows.length === 0) return [];
-  const attempts: AttemptRow[] = await dataSource.query(
-    `SELECT * FROM txmsg_notification_attempt WHERE notification_id IN (?) ORDER BY id`,
-    [rows.map((r) => r.notification_id)],
-  );
+/** The notifications and attempt rows of a subject as the notifier lists them, URLs redacted. */
+export function toNotificationRecords(rows: NotificationRow[], attempts: AttemptRow[]): NotificationRecord[] {
   return rows.map((row) => ({
     id: row.notification_id,
     subject: row.subject,
@@ -76,7 +46,7 @@ export async function listNotifications(dataSource: DataSource, subject: string)
         attempt: a.attempt,
         at: a.attempted_at,
         statusCode: a.status_code,
-        error: a.error,
+        error: a.error as AttemptFailure | null,
         durationMs: a.duration_ms,
       })),
   }));

@@ -1,16 +1,15 @@
 import { Logger } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import { ladderDelay } from '../ladder';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { errorText } from '../support/error-text';
 import { PeriodicWorker, withinMs } from '../support/periodic-worker';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { InFlightAttempts } from './in-flight-attempts';
-import { leaseDueNotifications } from './notification-store';
+import type { NotificationStore } from '../store/notification-store';
 import type { NotifyTargets } from './notify-targets';
 import type { PostOutcome } from './post-outcome';
 import { describePostOutcome } from './post-outcome-text';
-import { type LeasedNotification, recordAttempt } from './record-attempt';
+import type { LeasedNotification } from './record-attempt';
 import { redactedUrl } from './redacted-url';
 import { signedHeaders } from './signed-headers';
 import { tracedPost } from './traced-post';
@@ -38,7 +37,7 @@ export class NotificationSender {
   private readonly attempts = new Set<Promise<void>>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: NotificationStore,
     private readonly metrics: TxMsgMetrics,
     private readonly options: ResolvedTxMsgOptions,
     private readonly targets: NotifyTargets,
@@ -83,7 +82,7 @@ export class NotificationSender {
     let taken: LeasedNotification[] = [];
     let found: number;
     try {
-      ({ found } = await leaseDueNotifications(this.dataSource, {
+      ({ found } = await this.store.leaseDue({
         limit: NOTIFY_BATCH,
         leaseMs: 2 * this.options.notify.timeoutMs + 10_000,
         exceptOrigins: this.inFlight.saturatedOrigins(),
@@ -128,7 +127,7 @@ export class NotificationSender {
       if (retryInMs === undefined) this.logger.error(`${what}; gave up`);
       else this.logger.warn(`${what}; next in ${retryInMs} ms`);
     }
-    await recordAttempt(this.dataSource, row, { statusCode, failure, durationMs: Date.now() - started, retryInMs });
+    await this.store.recordAttempt(row, { statusCode, failure, durationMs: Date.now() - started, retryInMs });
     if (retryInMs !== undefined && retryInMs <= 60_000) setTimeout(() => this.worker.wake(), retryInMs).unref();
   }
 
