@@ -9,7 +9,7 @@ import type { NotificationStore } from '../store/notification-store';
 import type { NotifyTargets } from './notify-targets';
 import type { PostOutcome } from './post-outcome';
 import { describePostOutcome } from './post-outcome-text';
-import type { LeasedNotification } from './record-attempt';
+import type { LeasedNotification } from '../store/notification-rows';
 import { redactedUrl } from './redacted-url';
 import { signedHeaders } from './signed-headers';
 import { tracedPost } from './traced-post';

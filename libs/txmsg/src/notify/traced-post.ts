@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode, propagation, trace } from '@opentelemetry/api
 import { NO_SPAN, carrierOf, contextOfCarrier, endSpan, startSpan } from '../tracing';
 import type { PostOutcome } from './post-outcome';
 import { redactedUrl } from './redacted-url';
-import type { LeasedNotification } from './record-attempt';
+import type { LeasedNotification } from '../store/notification-rows';
 import type { WebhookPoster } from './webhook-poster';
 
 /**

@@ -1,1 +1,0 @@
-export type { LeasedNotification, RecordedAttempt } from '../store/notification-rows';
