@@ -80,7 +80,7 @@ describe('chaos on a three-node RabbitMQ cluster', () => {
   it.each(clusterScenarios(theCluster, leaks).map((s) => [s.name, s] as const))(
     '%s: loses nothing and applies nothing twice',
     async (_, scenario) => {
-      const row = await runScenario(scenario, QUIET_DEADLINE_MS, theCluster());
+      const row = await runScenario(scenario, { quietDeadlineMs: QUIET_DEADLINE_MS, broker: theCluster() });
       rows.push(row);
       expect(row.problems).toEqual([]);
       expect(row).toMatchObject({ lost: 0, duplicated: 0 });

@@ -1,13 +1,34 @@
 import { waitFor } from '@txmsg/nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import type { ServiceName } from '../support/built-service';
-import { closeAllBrokerConnections, killDbConnections, restartMariaDb, restartRabbitMq } from '../support/servers';
+import {
+  closeAllBrokerConnections,
+  killEngineConnections,
+  restartDatabaseServer,
+  restartRabbitMq,
+} from '../support/servers';
+import { serverFor, type TestEngine } from '../support/test-databases';
 import { TcpProxy } from '../support/tcp-proxy';
 import { publishRaw } from './support/broker-client';
 import type { ChaosWorld } from './support/chaos-world';
 import { during, type Scenario } from './support/run-scenario';
 
 const FOUR: ServiceName[] = ['bank1', 'bank2', 'pay', 'account'];
+
+/** The four services' databases, by the engine whose server holds them. */
+function databasesByEngine(world: ChaosWorld): Map<TestEngine, string[]> {
+  const byEngine = new Map<TestEngine, string[]>();
+  for (const service of FOUR) {
+    const engine = world.engineOf(service);
+    byEngine.set(engine, [...(byEngine.get(engine) ?? []), world.db(service)]);
+  }
+  return byEngine;
+}
+
+/** Kills every connection of the four services' databases, on whichever servers hold them. */
+async function killAllDbConnections(world: ChaosWorld): Promise<void> {
+  for (const [engine, databases] of databasesByEngine(world)) await killEngineConnections(engine, databases);
+}
 
 /** Waits until instance `index` of `service` has died (at a crash point), then starts it with `env`. */
 async function whenDeadRestart(
@@ -86,15 +107,15 @@ export const brokerRestart: Scenario = {
 };
 
 export const databaseFaults: Scenario = {
-  name: 'DB connections killed, MariaDB restart',
+  name: 'DB connections killed, database server restart',
   async faults(world) {
     await during(1500);
-    const databases = FOUR.map((service) => world.db(service));
-    await killDbConnections(databases);
+    await killAllDbConnections(world);
     await during(2000);
-    await killDbConnections(databases);
+    await killAllDbConnections(world);
     await during(1500);
-    await restartMariaDb(2000);
+    // Every server the services use (MariaDB, PostgreSQL, or both), one after the other.
+    for (const engine of databasesByEngine(world).keys()) await restartDatabaseServer(engine, 2000);
     await during(3000);
     return 3;
   },
@@ -105,7 +126,8 @@ export const networkFaults: Scenario = {
   name: 'network cut and slow link (TCP proxy)',
   async configure(world) {
     const brokerLink = await TcpProxy.start('127.0.0.1', 5672);
-    const dbLink = await TcpProxy.start('127.0.0.1', 3306);
+    const database = serverFor(world.engineOf('bank2'));
+    const dbLink = await TcpProxy.start(database.host, database.port);
     proxies.push(brokerLink, dbLink);
     world.configure('bank1', { RABBITMQ_URL: world.stack.rabbitUrl.replace(':5672/', `:${brokerLink.port}/`) });
     world.configure('bank2', { DB_PORT: String(dbLink.port) });
@@ -116,7 +138,7 @@ export const networkFaults: Scenario = {
     brokerLink.cut(); // bank1 ⇄ broker
     await during(3000);
     brokerLink.heal();
-    dbLink.slow(40); // bank2 ⇄ MariaDB
+    dbLink.slow(40); // bank2 ⇄ its database server
     await during(3000);
     dbLink.cut();
     await during(2000);
@@ -191,7 +213,7 @@ export const mixedRandom: Scenario = {
         await world.start(service, index);
       },
       () => (world.note('close all broker connections'), closeAllBrokerConnections()),
-      async () => (world.note('kill DB connections'), void (await killDbConnections(FOUR.map((s) => world.db(s))))),
+      async () => (world.note('kill DB connections'), await killAllDbConnections(world)),
       () => (world.note('restart RabbitMQ'), restartRabbitMq(1500)),
     ];
     let faults = 0;

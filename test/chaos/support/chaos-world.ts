@@ -2,7 +2,7 @@ import type { ServiceName } from '../../support/built-service';
 import { freePort } from '../../support/free-port';
 import type { ExitStatus, ServiceProcess } from '../../support/service-process';
 import type { BrokerTarget } from '../../support/broker-target';
-import { TestStack } from '../../support/test-stack';
+import { TestStack, type StackEngines, type TestEngine } from '../../support/test-stack';
 
 /** Settings that make every recovery path of the services fast enough for a test. */
 export const CHAOS_ENV: Record<string, string> = {
@@ -51,9 +51,12 @@ export class ChaosWorld {
 
   private constructor(readonly stack: TestStack) {}
 
-  /** A world whose account and pay (instances 0) reach each other at ports that survive restarts. */
-  static async create(label: string, broker?: BrokerTarget): Promise<ChaosWorld> {
-    const world = new ChaosWorld(await TestStack.create(label, broker));
+  /**
+   * A world whose account and pay (instances 0) reach each other at ports that survive restarts,
+   * each service on the engine `engines` gives it (the test stack's default otherwise).
+   */
+  static async create(label: string, broker?: BrokerTarget, engines: StackEngines = {}): Promise<ChaosWorld> {
+    const world = new ChaosWorld(await TestStack.create(label, broker, engines));
     world.configure('account', { PAY_URL: `http://127.0.0.1:${await world.port('pay', 0)}` });
     // pay notifies only receivers it was told of: account's webhook endpoint, with account's key.
     const webhooks = `http://127.0.0.1:${await world.port('account', 0)}/notifications/`;
@@ -164,6 +167,11 @@ export class ChaosWorld {
   /** Every instance that has run, for their logs. */
   all(): ServiceProcess[] {
     return [...this.instances.values()].flat().filter((p): p is ServiceProcess => !!p);
+  }
+
+  /** The engine whose server holds `service`'s database. */
+  engineOf(service: ServiceName): TestEngine {
+    return this.stack.engineOf(service);
   }
 
   db(service: ServiceName): string {

@@ -149,7 +149,7 @@ export async function startingBalances(world: ChaosWorld) {
     try {
       return await balanceIn(world, service, accountNo);
     } catch (error) {
-      if ((error as { code?: string }).code !== 'ER_BAD_DB_ERROR') throw error;
+      if (!NO_SUCH_DATABASE.includes((error as { code?: string }).code ?? '')) throw error;
       return SEED_BALANCES[`${service}#${accountNo}`];
     }
   };
@@ -159,6 +159,9 @@ export async function startingBalances(world: ChaosWorld) {
     account: await balance('account', '1'),
   };
 }
+
+/** What each engine's driver says when a database does not exist: MariaDB/MySQL's, PostgreSQL's. */
+const NO_SUCH_DATABASE = ['ER_BAD_DB_ERROR', '3D000'];
 
 /** The balance of one account in a service's database. */
 async function balanceIn(world: ChaosWorld, service: ServiceName, accountNo: string): Promise<Decimal> {

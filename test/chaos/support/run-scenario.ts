@@ -2,6 +2,7 @@ import { waitFor } from '@txmsg/nestjs/testing';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerTarget } from '../../support/broker-target';
+import type { StackEngines } from '../../support/test-stack';
 import { ChaosWorld } from './chaos-world';
 import { checkLedger, startingBalances, type LedgerVerdict } from './ledger';
 import { LoadDriver, type LoadOptions } from './load';
@@ -31,17 +32,25 @@ const DEFAULT_LOAD: LoadOptions = {
   requestDeadlineMs: 60_000,
 };
 
+/** Where a scenario runs, and how long it may take to settle. */
+export interface ScenarioSetting {
+  /** From the end of the load until the ledger must balance (90 s unless given). */
+  quietDeadlineMs?: number;
+  /** The RabbitMQ of the world's vhost: the machine's unless given. */
+  broker?: BrokerTarget;
+  /** The engine of each service's database (the test stack's default for the others). */
+  engines?: StackEngines;
+}
+
 /**
  * Runs one scenario in a fresh world: starts the services, drives the load while the faults run,
- * stops the load, waits (with a deadline) until the ledger holds, and returns the table row. The
- * world's vhost is on `broker` (the machine's RabbitMQ unless given).
+ * stops the load, waits (with a deadline) until the ledger holds, and returns the table row.
  */
 export async function runScenario(
   scenario: Scenario,
-  quietDeadlineMs = 90_000,
-  broker?: BrokerTarget,
+  { quietDeadlineMs = 90_000, broker, engines = {} }: ScenarioSetting = {},
 ): Promise<ChaosRow> {
-  const world = await ChaosWorld.create(scenario.name.replace(/\W+/g, '_').slice(0, 16), broker);
+  const world = await ChaosWorld.create(scenario.name.replace(/\W+/g, '_').slice(0, 16), broker, engines);
   try {
     await scenario.configure?.(world);
     const counts = { bank1: 1, bank2: 1, pay: 1, account: 1, ...scenario.instances };
@@ -111,19 +120,10 @@ export const during = (ms: number) => new Promise((resolve) => setTimeout(resolv
 async function saveLogs(world: ChaosWorld, scenario: string, problems: string[]): Promise<void> {
   const dir = join(__dirname, '..', '..', '..', 'chaos-results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${scenario.replace(/\W+/g, '_')}.log`);
-  const databases = (['bank1', 'bank2', 'pay', 'account'] as const).map((s) => world.db(s));
-  const database = await Promise.all([
-    world.query(
-      'bank1',
-      'SELECT id, db, command, time, state, LEFT(info, 200) AS info FROM information_schema.processlist WHERE db IN (?)',
-      [databases],
-    ),
-    world.query(
-      'bank1',
-      'SELECT trx_mysql_thread_id, trx_state, trx_started, trx_wait_started, trx_rows_locked, LEFT(trx_query, 200) AS query FROM information_schema.innodb_trx',
-    ),
-  ]).catch((error: Error) => [[`could not read: ${error.message}`]]);
+  // The same scenario runs on each engine: one file per engine, so one run does not hide another's.
+  const engine = world.engineOf('bank1');
+  const file = join(dir, `${scenario.replace(/\W+/g, '_')}${engine === 'postgres' ? '_postgres' : ''}.log`);
+  const database = await openWork(world).catch((error: Error) => [[`could not read: ${error.message}`]]);
   const logs = [...world.stack.services].map((p) => `----- ${p.name} -----\n${p.logs()}`);
   const json = (rows: unknown[]) => rows.map((row) => JSON.stringify(row));
   writeFileSync(
@@ -141,11 +141,45 @@ async function saveLogs(world: ChaosWorld, scenario: string, problems: string[])
       'connections:',
       ...json(database[0]),
       '',
-      'transactions:',
+      'transactions (MariaDB) or lock waits (PostgreSQL):',
       ...json(database[1] ?? []),
       '',
       ...logs,
     ].join('\n'),
   );
   process.stderr.write(`chaos: "${scenario}" failed; what it left behind is in ${file}\n`);
+}
+
+/**
+ * The sessions working in the world's databases, and the open transactions (MariaDB/MySQL) or the
+ * lock waits (PostgreSQL), as bank1's server reports them: what a run that did not settle was
+ * waiting for.
+ */
+function openWork(world: ChaosWorld): Promise<unknown[][]> {
+  const databases = (['bank1', 'bank2', 'pay', 'account'] as const).map((s) => world.db(s));
+  if (world.engineOf('bank1') === 'postgres') {
+    return Promise.all([
+      world.query(
+        'bank1',
+        'SELECT pid, datname, state, wait_event_type, wait_event, backend_xid, xact_start, LEFT(query, 200) AS query FROM pg_stat_activity WHERE datname = ANY(?)',
+        [databases],
+      ),
+      world.query(
+        'bank1',
+        'SELECT l.pid, pg_blocking_pids(l.pid) AS blocked_by, l.locktype, l.mode, l.relation, l.transactionid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = ANY(?) AND NOT l.granted',
+        [databases],
+      ),
+    ]);
+  }
+  return Promise.all([
+    world.query(
+      'bank1',
+      'SELECT id, db, command, time, state, LEFT(info, 200) AS info FROM information_schema.processlist WHERE db IN (?)',
+      [databases],
+    ),
+    world.query(
+      'bank1',
+      'SELECT trx_mysql_thread_id, trx_state, trx_started, trx_wait_started, trx_rows_locked, LEFT(trx_query, 200) AS query FROM information_schema.innodb_trx',
+    ),
+  ]);
 }
