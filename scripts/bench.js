@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 // `npm run bench`: bank1 → bank2 transfers through the built services, against two
-// baselines measured in the same run on the same databases: the raw statements with mysql2, and
-// a naive publish-after-commit pipeline. Durability stays on (innodb_flush_log_at_trx_commit=1
-// is checked, messages are persistent, the services publish with confirms).
+// baselines measured in the same run on the same databases: the raw statements with the
+// database's driver, and a naive publish-after-commit pipeline. BENCH_DB=postgres runs all of
+// it on PostgreSQL (the services with DB_TYPE=postgres, the baselines with pg); the default,
+// mysql, on MariaDB/MySQL with mysql2. DB_HOST, DB_PORT, DB_USER and DB_PASSWORD name the
+// server, with the engine's defaults, for the bench and its services alike. Durability stays on
+// (innodb_flush_log_at_trx_commit=1, or PostgreSQL's fsync and synchronous_commit, is checked;
+// messages are persistent, the services publish with confirms).
 //
 // The naive path is measured twice: as Nest services like bank1 and bank2 (same HTTP stack,
 // validation, CQRS, TypeORM and transactions, but a plain publish after the commit and no dedup:
-// scripts/bench/naive/), and as a bare mysql2 + amqplib pipeline in this process. A third
-// in-process pipeline, the reliable floor (scripts/bench/floor.js), sends MariaDB and RabbitMQ
-// exactly what the txmsg services send, with no framework. Every throughput phase also records
-// the CPU time per transfer of each process (services, MariaDB, RabbitMQ, this one). The txmsg
+// scripts/bench/naive/), and as a bare driver + amqplib pipeline in this process. A third
+// in-process pipeline, the reliable floor (scripts/bench/floor.js), sends the database and
+// RabbitMQ exactly what the txmsg services send, with no framework. Every throughput phase also
+// records the CPU time per transfer of each process (services, database server, RabbitMQ, this one). The txmsg
 // and naive services run side by side and their phases alternate, so the ratio between them is
 // measured minutes apart at most, not across the whole run.
 //
@@ -28,6 +32,7 @@ const { createWorld, destroyWorld, pool, serverFacts } = require('./bench/infra'
 const { httpClient } = require('./bench/load');
 const { naiveLatency, naivePipeline, naiveThroughput, rawThroughput } = require('./bench/baselines');
 const { cpuMeter, findServers } = require('./bench/cpu');
+const database = require('./bench/database');
 const { backlog, consumerDrain, drainTimeoutMs, rawConfirmedPublishing, relayDrain } = require('./bench/drains');
 const { floorConsumerDrain, floorPipeline, floorThroughput } = require('./bench/floor');
 const { reliableLatency, reliableThroughput } = require('./bench/reliable');
@@ -37,6 +42,8 @@ const { rssMb, startService, stopService, watchMemory } = require('./bench/servi
 const { seed, workload, ACCOUNTS } = require('./bench/workloads');
 
 const root = path.resolve(__dirname, '..');
+/** Connections in each service's database pool (libs/common's typeorm-options). */
+const SERVICE_POOL_SIZE = 20;
 const config = {
   concurrency: Number(process.env.BENCH_CONCURRENCY || 32),
   transfers: Number(process.env.BENCH_TRANSFERS || 3000),
@@ -51,9 +58,10 @@ const config = {
   prefetch: 20, // the library's default consumer prefetch, for the naive consumer too
   accounts: ACCOUNTS,
   cores: os.availableParallelism(),
+  database: { name: database.name, label: database.label, driver: database.driver },
 };
 const say = (text = '') => process.stdout.write(`${text}\n`);
-const servers = findServers();
+const servers = findServers(database.name);
 
 /** Runs a measured phase (throughput or latency) with the CPU per transfer of `services`, the servers and the bench. */
 async function withCpu(services, phase) {
@@ -77,6 +85,7 @@ async function main() {
   process.once('SIGINT', () => cleanup().then(() => process.exit(130)));
   try {
     const env = (name) => ({
+      ...database.serviceEnv(),
       DB_NAME: world.databases[name],
       RABBITMQ_URL: world.rabbitUrl,
       ...(config.serviceNodeOptions ? { NODE_OPTIONS: config.serviceNodeOptions } : {}),
@@ -108,14 +117,20 @@ async function main() {
       { key: 'reliable', label: 'txmsg end to end', services: services.slice(0, 2) },
       { key: 'naiveService', label: 'naive services', services: services.slice(2, 4) },
     ];
-    const pool1 = pool(world.databases.bank1, config.concurrency + 4);
-    const pool2 = pool(world.databases.bank2, config.concurrency + config.prefetch + 4);
+    const poolSizes = [config.concurrency + 4, config.concurrency + config.prefetch + 4];
+    const pool1 = pool(world.databases.bank1, poolSizes[0]);
+    const pool2 = pool(world.databases.bank2, poolSizes[1]);
     const facts = await serverFacts(pool1);
-    say(
-      `MariaDB ${facts.mariadb.version}: innodb_flush_log_at_trx_commit=${facts.mariadb.innodb_flush_log_at_trx_commit}, log_bin=${facts.mariadb.log_bin}, sync_binlog=${facts.mariadb.sync_binlog}; RabbitMQ ${facts.rabbitmq}`,
-    );
-    if (facts.mariadb.innodb_flush_log_at_trx_commit !== '1')
-      say('WARNING: innodb_flush_log_at_trx_commit is not 1: commits are not durable, figures are not comparable.');
+    say(`${facts.database.summary}; RabbitMQ ${facts.rabbitmq}`);
+    if (!facts.database.durable)
+      say(`WARNING: ${facts.database.durabilityNote}: commits are not durable, figures are not comparable.`);
+    // Every pool at its limit at once is the worst case; a phase rarely fills more than its own.
+    const connections = 4 * SERVICE_POOL_SIZE + poolSizes[0] + poolSizes[1];
+    const left = await database.connectionsLeft(pool1);
+    if (left !== undefined && left < connections)
+      say(
+        `NOTE: ${database.label} takes ${left} more connections; the four services (${SERVICE_POOL_SIZE} each) and the bench's pools (${poolSizes.join(' + ')}) may open up to ${connections}.`,
+      );
     say(
       `${config.accounts} accounts per bank, concurrency ${config.concurrency}, ${config.transfers} transfers (hot: ${config.hotTransfers}), latency at ${config.latencyRate}/s for ${config.latencySeconds} s\n`,
     );
@@ -126,11 +141,20 @@ async function main() {
     const memory = watchMemory(services);
     const results = { startedAt, config, facts, many: {}, hot: {}, latency: {} };
     const step = (text) => say(`  ${text} ...`);
+    // On PostgreSQL a phase starts once the server has room for the connections it may open (the
+    // pair of services under load: both pools; the raw phase: one per worker in each bank), so
+    // one phase's idle pools, or another program's, do not make the next fail. Not timed.
+    const room = async (n) => {
+      if (!(await database.roomFor(pool1, n)))
+        say(`  NOTE: ${database.label} has no room for ${n} more connections; going on`);
+    };
+    const pairConnections = 2 * SERVICE_POOL_SIZE + 4;
     const sizes = { many: config.transfers, hot: config.hotTransfers };
     const count = config.latencyRate * config.latencySeconds;
 
     for (const pair of pairs) {
       step(`warm-up: ${pair.label}`);
+      await room(pairConnections);
       await reliableThroughput({
         client: pair.client,
         pool1,
@@ -145,17 +169,22 @@ async function main() {
       const args = () => ({ pool1, pool2, n: sizes[kind], concurrency: config.concurrency, pick: workload(kind) });
       for (const pair of pairs) {
         step(`${kind}: ${pair.label}`);
+        await room(pairConnections);
         results[kind][pair.key] = await withCpu(pair.services, () =>
           reliableThroughput({ ...args(), client: pair.client }),
         );
       }
       step(`${kind}: raw database`);
+      // Its connections opened before the clock starts.
+      await room(2 * config.concurrency);
+      await Promise.all([pool1.open(config.concurrency), pool2.open(config.concurrency)]);
       // Raw SQL moves five times as many transfers: at its pace the same count lasts about one
       // second, and one burst of steal time on this VM would halve the baseline of the target.
       results[kind].raw = await withCpu([], () => rawThroughput({ ...args(), n: sizes[kind] * 5 }));
     }
     for (const pair of pairs) {
       step(`latency: ${pair.label} at ${config.latencyRate}/s`);
+      await room(pairConnections);
       results.latency[pair.key] = await withCpu(pair.services, () =>
         reliableLatency({
           client: pair.client,
@@ -164,7 +193,6 @@ async function main() {
           rate: config.latencyRate,
           count,
           pick: workload('many', 7),
-          databases: world.databases,
         }),
       );
     }
@@ -192,6 +220,7 @@ async function main() {
       const pipeline = await open({ rabbitUrl: world.rabbitUrl, pool1, pool2, prefetch: config.prefetch });
       try {
         step(`warm-up: ${label}`);
+        await room(config.concurrency + config.prefetch + 8);
         await throughput({ pipeline, n: config.warmup, concurrency: config.concurrency, pick: workload('many', 1) });
         for (const kind of ['many', 'hot']) {
           step(`${kind}: ${label}`);
@@ -233,7 +262,7 @@ async function main() {
         )}; naive services peak ${naiveMb}${drainMb}${config.serviceNodeOptions ? `; NODE_OPTIONS=${config.serviceNodeOptions}` : '; V8 default heap'}\n`,
     );
     say(report.targetTable(results.targets));
-    say(`\n${report.ceilingText(results.ceilings, config.cores)}`);
+    say(`\n${report.ceilingText(results.ceilings, config.cores, database.label)}`);
     say(`\nwritten to ${path.relative(root, report.writeJson(root, results))}`);
   } catch (error) {
     for (const service of services) say(`--- last log lines of ${service.name} ---\n${service.logs()}`);

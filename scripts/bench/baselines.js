@@ -1,5 +1,6 @@
 'use strict';
-// The two baselines, in-process with mysql2 and amqplib (no Nest, no outbox):
+// The two baselines, in-process with the engine's driver (mysql2 or pg, ./database.js) and
+// amqplib (no Nest, no outbox):
 // - raw: the same statements, debit UPDATE + transfer INSERT in one transaction, then the credit
 //   UPDATE in another, at the same concurrency;
 // - naive: commit at "bank1", then publish without confirms; a consumer applies the credit.
@@ -15,26 +16,14 @@ const RECORD = `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amo
                 VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`;
 const CREDIT = 'UPDATE account_info SET balance = balance + CAST(? AS DECIMAL(18,2)) WHERE account_no = ?';
 
-async function inTransaction(pool, work) {
-  const connection = await pool.getConnection();
-  try {
-    await connection.beginTransaction();
-    const result = await work(connection);
-    await connection.commit();
-    return result;
-  } catch (error) {
-    await connection.rollback().catch(() => undefined);
-    throw error;
-  } finally {
-    connection.release();
-  }
-}
+/** `work(connection)` in one transaction of `pool` (./database.js): committed, or rolled back when it throws. */
+const inTransaction = (pool, work) => pool.transaction(work);
 
 /** Debit + transfer row, committed; false when the account cannot pay. */
 function debit(pool1, { fromAccountNo, toAccountNo, amount }) {
   return inTransaction(pool1, async (c) => {
-    const [result] = await c.query(DEBIT, [amount, fromAccountNo, amount]);
-    if (result.affectedRows !== 1) return false;
+    const result = await c.query(DEBIT, [amount, fromAccountNo, amount]);
+    if (result.affected !== 1) return false;
     await c.query(RECORD, [randomUUID(), fromAccountNo, toAccountNo, amount]);
     return true;
   });

@@ -7,9 +7,10 @@
 // - consumer: transfer messages queued while bank2 was down, then bank2 starts and applies them
 //   with dedup; against the reliable floor's consumer side (scripts/bench/floor.js).
 // Rates are taken between the first and the last message done (the services' own start-up is
-// not counted), from MariaDB's timestamps for the services, and the CPU over the same window.
+// not counted), from the database's timestamps for the services, and the CPU over the same window.
 const amqp = require('amqplib');
 const { randomUUID } = require('node:crypto');
+const { dialect, microsBetween } = require('./database');
 const { until } = require('./load');
 const { watchMemory } = require('./services');
 
@@ -44,33 +45,36 @@ const drainTimeoutMs = (n) => 120_000 + n * 20;
  * Returns the outbox id the backlog starts after.
  */
 async function seedOutbox(pool1, messages) {
-  const [[template]] = await pool1.query(
-    `SELECT type, exchange, routing_key, headers, tx_group FROM txmsg_outbox WHERE routing_key = ? ORDER BY id DESC LIMIT 1`,
+  const {
+    rows: [template],
+  } = await pool1.query(
+    `SELECT type, exchange, routing_key, ${dialect.jsonText('headers')} AS headers, tx_group
+       FROM txmsg_outbox WHERE routing_key = ? ORDER BY id DESC LIMIT 1`,
     [STARTED],
   );
   if (!template) throw new Error(`no ${STARTED} row in bank1's outbox to copy the shape from`);
-  const [[{ base }]] = await pool1.query('SELECT COALESCE(MAX(id), 0) AS base FROM txmsg_outbox');
+  const { base } = (await pool1.query('SELECT COALESCE(MAX(id), 0) AS base FROM txmsg_outbox')).rows[0];
   for (let i = 0; i < messages.length; i += CHUNK) {
     const chunk = messages.slice(i, i + CHUNK);
-    await pool1.query('INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status) VALUES ?', [
+    await pool1.insertRows(
+      'transfer',
+      ['tx_no', 'from_account_no', 'to_account_no', 'amount', 'status'],
       chunk.map((m) => [m.txNo, m.fromAccountNo, m.toAccountNo, m.amount, 'PENDING']),
-    ]);
-    await pool1.query(
-      `INSERT INTO txmsg_outbox (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group)
-       VALUES ?`,
-      [
-        chunk.map((m) => [
-          m.messageId,
-          template.type,
-          template.exchange,
-          template.routing_key,
-          m.payload,
-          template.headers,
-          m.correlationId,
-          'READY',
-          template.tx_group,
-        ]),
-      ],
+    );
+    await pool1.insertRows(
+      'txmsg_outbox',
+      ['message_id', 'type', 'exchange', 'routing_key', 'payload', 'headers', 'correlation_id', 'status', 'tx_group'],
+      chunk.map((m) => [
+        m.messageId,
+        template.type,
+        template.exchange,
+        template.routing_key,
+        m.payload,
+        template.headers,
+        m.correlationId,
+        'READY',
+        template.tx_group,
+      ]),
     );
   }
   return Number(base);
@@ -91,9 +95,11 @@ async function meteredWindow({ started, finished, count, meterFor, n, what }) {
 
 /** Messages/s between the first and the last timestamp of `column` (the first group not counted). */
 async function rateFromTimestamps(pool, table, column, afterId) {
-  const [[row]] = await pool.query(
-    `SELECT COUNT(*) AS n, TIMESTAMPDIFF(MICROSECOND, MIN(${column}), MAX(${column})) AS us,
-            SUM(${column} = (SELECT MIN(${column}) FROM ${table} WHERE id > ?)) AS first
+  const {
+    rows: [row],
+  } = await pool.query(
+    `SELECT COUNT(*) AS n, ${microsBetween(`MIN(${column})`, `MAX(${column})`)} AS us,
+            SUM(CASE WHEN ${column} = (SELECT MIN(${column}) FROM ${table} WHERE id > ?) THEN 1 ELSE 0 END) AS first
        FROM ${table} WHERE id > ?`,
     [afterId, afterId],
   );
@@ -111,7 +117,7 @@ async function relayDrain({ pool1, messages, start, stop, meterFor }) {
   const service = await start((child) => (pid = child.pid));
   const memory = watchMemory([service]);
   try {
-    const exists = async (sql) => (await pool1.query(sql, [base]))[0].length > 0;
+    const exists = async (sql) => (await pool1.query(sql, [base])).rows.length > 0;
     const cpu = await meteredWindow({
       n: messages.length,
       what: "bank1's relay",
@@ -119,9 +125,8 @@ async function relayDrain({ pool1, messages, start, stop, meterFor }) {
       finished: async () => !(await exists(`SELECT id FROM txmsg_outbox WHERE status = 'READY' AND id > ? LIMIT 1`)),
       count: async () =>
         Number(
-          (
-            await pool1.query(`SELECT COUNT(*) AS n FROM txmsg_outbox WHERE status = 'PUBLISHED' AND id > ?`, [base])
-          )[0][0].n,
+          (await pool1.query(`SELECT COUNT(*) AS n FROM txmsg_outbox WHERE status = 'PUBLISHED' AND id > ?`, [base]))
+            .rows[0].n,
         ),
       meterFor: () => meterFor({ bank1: pid }),
     });
@@ -198,9 +203,9 @@ async function rawConfirmedPublishing({ rabbitUrl, messages, window, meterFor })
  * all (incoming_transfer rows). Stops bank2 afterwards.
  */
 async function consumerDrain({ pool2, n, start, stop, meterFor }) {
-  const [[{ base }]] = await pool2.query('SELECT COALESCE(MAX(id), 0) AS base FROM incoming_transfer');
+  const base = Number((await pool2.query('SELECT COALESCE(MAX(id), 0) AS base FROM incoming_transfer')).rows[0].base);
   const count = async () =>
-    Number((await pool2.query('SELECT COUNT(*) AS n FROM incoming_transfer WHERE id > ?', [base]))[0][0].n);
+    Number((await pool2.query('SELECT COUNT(*) AS n FROM incoming_transfer WHERE id > ?', [base])).rows[0].n);
   let pid;
   const service = await start((child) => (pid = child.pid));
   const memory = watchMemory([service]);
@@ -209,11 +214,11 @@ async function consumerDrain({ pool2, n, start, stop, meterFor }) {
       n,
       what: 'bank2 to apply the backlog',
       started: async () =>
-        (await pool2.query('SELECT id FROM incoming_transfer WHERE id > ? LIMIT 1', [base]))[0].length > 0,
+        (await pool2.query('SELECT id FROM incoming_transfer WHERE id > ? LIMIT 1', [base])).rows.length > 0,
       // MAX(id) is cheap; COUNT only once it says the backlog may be through (ids can have gaps).
       finished: async () =>
-        Number((await pool2.query('SELECT COALESCE(MAX(id), 0) AS id FROM incoming_transfer'))[0][0].id) - base >= n &&
-        (await count()) >= n,
+        Number((await pool2.query('SELECT COALESCE(MAX(id), 0) AS id FROM incoming_transfer')).rows[0].id) - base >=
+          n && (await count()) >= n,
       count,
       meterFor: () => meterFor({ bank2: pid }),
     });

@@ -1,33 +1,67 @@
 'use strict';
-// The reliable floor: what a txmsg transfer asks of MariaDB and RabbitMQ, done in the bench
-// process with mysql2 and amqplib and nothing else (no HTTP, no Nest, no TypeORM). Per transfer,
-// the statements the services send (MariaDB's general log of one transfer):
+// The reliable floor: what a txmsg transfer asks of the database and RabbitMQ, done in the bench
+// process with the engine's driver (mysql2 or pg, ./database.js) and amqplib and nothing else (no
+// HTTP, no Nest, no TypeORM). Per transfer, the statements the services send (the database's
+// log of one transfer), in the library's form for the engine (libs/txmsg/src/store/):
 //   bank1: outbox row + transfer row + conditional debit, one transaction; publish with confirm;
 //          mark the outbox row PUBLISHED (batched, as the library does);
 //   bank2: dedup row + incoming_transfer row + credit + reply outbox row, one transaction; ack;
 //          publish the reply with confirm; mark it PUBLISHED;
 //   bank1: dedup row + transfer COMPLETED, one transaction; ack.
+// On PostgreSQL the dedup and incoming_transfer inserts carry ON CONFLICT DO NOTHING RETURNING,
+// as there a duplicate must not abort the transaction; MariaDB/MySQL take the plain INSERTs.
 // No implementation of this design can be faster on the same servers than this, apart from
 // batching more; its throughput is the ceiling the framework's overhead is measured against.
 const amqp = require('amqplib');
-const { randomUUID } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const { CREDIT, DEBIT, RECORD, inTransaction } = require('./baselines');
+const { dialect: d, insertUnlessDuplicate } = require('./database');
 const { closedLoop, until } = require('./load');
 
 const EXCHANGE = 'bench.floor';
 const STARTED = 'bench.floor.started';
 const CREDITED = 'bench.floor.credited';
+/** bank1's transactional listener group, which the library writes into its outbox rows. */
+const TRANSFER_GROUP = 'bank1-transfer';
+/** Due only after the library's grace period for commit-time dispatch (6 s), as the services write it. */
+const DUE_IN_MICROS = 6_000_000;
 
-// Due only after the library's grace period for commit-time dispatch, as the services write it.
+// OutboxStore.insert, markPublished; DedupStore.record (fresh); the services' own statements.
 const OUTBOX = `INSERT INTO txmsg_outbox
-    (message_id, type, exchange, routing_key, payload, headers, correlation_id, status, tx_group, next_attempt_at)
-  VALUES (?, ?, '${EXCHANGE}', ?, ?, NULL, NULL, 'READY', NULL, DATE_ADD(NOW(3), INTERVAL 6 SECOND))`;
-const PUBLISHED = `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = NOW(3), last_error = NULL
-  WHERE message_id IN (?) AND status = 'READY'`;
-const DEDUP = 'INSERT INTO txmsg_dedup (consumer, dedup_key, message_id) VALUES (?, ?, ?)';
-const INCOMING = `INSERT INTO incoming_transfer (tx_no, from_account_no, to_account_no, amount, status)
-  VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`;
+    (message_id, type, exchange, routing_key, payload, headers, correlation_id, trace_context, status, tx_group,
+     next_attempt_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${d.nowPlusMicros})`;
+const PUBLISHED = `UPDATE txmsg_outbox SET status = 'PUBLISHED', attempts = attempts + 1, finished_at = ${d.now}, last_error = NULL
+  WHERE ${d.anyOf('message_id')} AND status = 'READY'`;
+const DEDUP = insertUnlessDuplicate(
+  'INSERT INTO txmsg_dedup (consumer, dedup_key, message_id, payload_hash) VALUES (?, ?, ?, ?)',
+  'consumer, dedup_key',
+  'fresh',
+);
+const INCOMING = insertUnlessDuplicate(
+  `INSERT INTO incoming_transfer (tx_no, from_account_no, to_account_no, amount, status)
+  VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'CREDITED')`,
+  'tx_no',
+  'inserted',
+);
 const COMPLETE = `UPDATE transfer SET status = 'COMPLETED' WHERE tx_no = ? AND status = 'PENDING'`;
+
+/** The outbox row's parameters, as the library's writer fills them. */
+const outboxRow = (messageId, type, routingKey, payload, correlationId, group) => [
+  ...[messageId, type, EXCHANGE, routingKey, payload, null, correlationId, null],
+  ...['READY', group, DUE_IN_MICROS],
+];
+
+/** The body's hash the library's consumer keeps in its dedup row: routing key and body. */
+const payloadHash = (routingKey, content) =>
+  createHash('sha256').update(routingKey).update('\0').update(content).digest('hex');
+
+/** The dedup row of a delivery, in the consumer's transaction `c`; a duplicate fails the delivery. */
+async function dedup(c, consumer, key, message) {
+  const hash = payloadHash(message.routingKey, message.content);
+  const result = await c.query(DEDUP.statement, [consumer, key, message.messageId, hash]);
+  if (!DEDUP.inserted(result)) throw new Error(`duplicate delivery of ${message.messageId}`);
+}
 
 class Declined extends Error {}
 
@@ -54,39 +88,58 @@ function publishedMarker(pool) {
 async function startTransfer(pool1, { fromAccountNo, toAccountNo, amount }) {
   const txNo = randomUUID();
   const messageId = randomUUID();
+  const correlationId = randomUUID();
   const payload = JSON.stringify({ txNo, fromAccountNo, toAccountNo, amount });
   try {
     await inTransaction(pool1, async (c) => {
-      await c.query(OUTBOX, [messageId, 'bank1.transfer.started', STARTED, payload]);
+      await c.query(
+        OUTBOX,
+        outboxRow(messageId, 'bank1.transfer.started', STARTED, payload, correlationId, TRANSFER_GROUP),
+      );
       await c.query(RECORD, [txNo, fromAccountNo, toAccountNo, amount]);
-      const [debited] = await c.query(DEBIT, [amount, fromAccountNo, amount]);
-      if (debited.affectedRows !== 1) throw new Declined();
+      const debited = await c.query(DEBIT, [amount, fromAccountNo, amount]);
+      if (debited.affected !== 1) throw new Declined();
     });
   } catch (error) {
     if (error instanceof Declined) return undefined;
     throw error;
   }
-  return { messageId, payload };
+  return { messageId, payload, correlationId };
 }
 
+/** A delivery as the consumers see it: the parsed body, its bytes, message id, routing key and correlation id. */
+const delivery = (message) => ({
+  body: JSON.parse(message.content.toString()),
+  content: message.content,
+  messageId: message.properties.messageId,
+  correlationId: message.properties.correlationId,
+  routingKey: message.fields.routingKey,
+});
+
 /** bank2's consumer, committed: the reply message to send. */
-async function creditTransfer(pool2, transfer, messageId) {
+async function creditTransfer(pool2, message) {
+  const transfer = message.body;
   const replyId = randomUUID();
   const reply = JSON.stringify({ txNo: transfer.txNo, toAccountNo: transfer.toAccountNo, amount: transfer.amount });
   await inTransaction(pool2, async (c) => {
-    await c.query(DEDUP, ['CreditOnTransferStarted', transfer.txNo, messageId]);
-    await c.query(INCOMING, [transfer.txNo, transfer.fromAccountNo, transfer.toAccountNo, transfer.amount]);
+    await dedup(c, 'CreditOnTransferStartedConsumer.handle', transfer.txNo, message);
+    const { txNo, fromAccountNo, toAccountNo, amount } = transfer;
+    const incoming = await c.query(INCOMING.statement, [txNo, fromAccountNo, toAccountNo, amount]);
+    if (!INCOMING.inserted(incoming)) throw new Error(`transfer ${transfer.txNo} credited twice`);
     await c.query(CREDIT, [transfer.amount, transfer.toAccountNo]);
-    await c.query(OUTBOX, [replyId, 'bank2.transfer.credited', CREDITED, reply]);
+    await c.query(
+      OUTBOX,
+      outboxRow(replyId, 'bank2.transfer.credited', CREDITED, reply, message.correlationId ?? null, null),
+    );
   });
-  return { messageId: replyId, payload: reply };
+  return { messageId: replyId, payload: reply, correlationId: message.correlationId };
 }
 
 /** bank1's consumer of the reply, committed. */
-function completeTransfer(pool1, credited, messageId) {
+function completeTransfer(pool1, message) {
   return inTransaction(pool1, async (c) => {
-    await c.query(DEDUP, ['CompleteOnTransferCredited', credited.txNo, messageId]);
-    await c.query(COMPLETE, [credited.txNo]);
+    await dedup(c, 'CompleteOnTransferCreditedConsumer.handle', message.body.txNo, message);
+    await c.query(COMPLETE, [message.body.txNo]);
   });
 }
 
@@ -99,13 +152,13 @@ async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
     await publisher.bindQueue(queue, EXCHANGE, queue);
   }
   const marks = { bank1: publishedMarker(pool1), bank2: publishedMarker(pool2) };
-  const publish = (bank, routingKey, messageId, payload) =>
+  const publish = (bank, routingKey, { messageId, payload, correlationId }) =>
     new Promise((resolve, reject) =>
       publisher.publish(
         EXCHANGE,
         routingKey,
         Buffer.from(payload),
-        { persistent: true, messageId, contentType: 'application/json' },
+        { persistent: true, messageId, correlationId, contentType: 'application/json' },
         (error) => (error ? reject(error) : resolve()),
       ),
     ).then(() => marks[bank](messageId));
@@ -114,7 +167,7 @@ async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
     const channel = await connection.createChannel();
     await channel.prefetch(prefetch);
     await channel.consume(queue, (message) =>
-      handle(JSON.parse(message.content.toString()), message.properties.messageId)
+      handle(delivery(message))
         .then(() => channel.ack(message))
         .catch(() => {
           state.failed++;
@@ -123,13 +176,13 @@ async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
     );
   };
 
-  await consume(STARTED, async (transfer, messageId) => {
-    const reply = await creditTransfer(pool2, transfer, messageId);
+  await consume(STARTED, async (message) => {
+    const reply = await creditTransfer(pool2, message);
     state.credited++;
-    publish('bank2', CREDITED, reply.messageId, reply.payload).catch(() => state.failed++);
+    publish('bank2', CREDITED, reply).catch(() => state.failed++);
   });
-  await consume(CREDITED, async (credited, messageId) => {
-    await completeTransfer(pool1, credited, messageId);
+  await consume(CREDITED, async (message) => {
+    await completeTransfer(pool1, message);
     state.completed++;
   });
 
@@ -137,7 +190,7 @@ async function floorPipeline({ rabbitUrl, pool1, pool2, prefetch }) {
   const send = async (transfer) => {
     const message = await startTransfer(pool1, transfer);
     if (!message) return false;
-    await publish('bank1', STARTED, message.messageId, message.payload);
+    await publish('bank1', STARTED, message);
     return true;
   };
   return { state, send, close: () => connection.close() };
@@ -192,6 +245,7 @@ async function floorConsumerDrain({ rabbitUrl, pool2, prefetch, transfers, start
       publisher.publish(EXCHANGE, DRAIN, Buffer.from(payload), {
         persistent: true,
         messageId: transfer.messageId,
+        correlationId: transfer.correlationId,
         contentType: 'application/json',
       });
     }
@@ -206,7 +260,7 @@ async function floorConsumerDrain({ rabbitUrl, pool2, prefetch, transfers, start
     const channel = await connection.createChannel();
     await channel.prefetch(prefetch);
     const { consumerTag } = await channel.consume(DRAIN, (message) =>
-      creditTransfer(pool2, JSON.parse(message.content.toString()), message.properties.messageId)
+      creditTransfer(pool2, delivery(message))
         .then((reply) => {
           last = performance.now();
           if (state.credited++ === 0) {
@@ -219,7 +273,12 @@ async function floorConsumerDrain({ rabbitUrl, pool2, prefetch, transfers, start
               EXCHANGE,
               CREDITED,
               Buffer.from(reply.payload),
-              { persistent: true, messageId: reply.messageId, contentType: 'application/json' },
+              {
+                persistent: true,
+                messageId: reply.messageId,
+                correlationId: reply.correlationId,
+                contentType: 'application/json',
+              },
               (error) => (error ? reject(error) : resolve()),
             ),
           )

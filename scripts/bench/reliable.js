@@ -1,12 +1,13 @@
 'use strict';
 // The system under test: POST /transfers at bank1 → credited at bank2 (an incoming_transfer row).
+const { epochMs } = require('./database');
 const { closedLoop, openLoop, until } = require('./load');
 const { summary } = require('./stats');
 
 const maxId = async (pool, table) =>
-  Number((await pool.query(`SELECT COALESCE(MAX(id), 0) AS id FROM ${table}`))[0][0].id);
+  Number((await pool.query(`SELECT COALESCE(MAX(id), 0) AS id FROM ${table}`)).rows[0].id);
 const countSince = async (pool, table, id) =>
-  Number((await pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id > ?`, [id]))[0][0].n);
+  Number((await pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id > ?`, [id])).rows[0].n);
 
 /**
  * Waits until bank1 shows no transfer PENDING: the credits have been reported back and applied,
@@ -16,7 +17,7 @@ const settle = (pool1, sinceId) =>
   until(
     async () =>
       Number(
-        (await pool1.query(`SELECT COUNT(*) AS n FROM transfer WHERE id > ? AND status = 'PENDING'`, [sinceId]))[0][0]
+        (await pool1.query(`SELECT COUNT(*) AS n FROM transfer WHERE id > ? AND status = 'PENDING'`, [sinceId])).rows[0]
           .n,
       ) === 0,
     'bank1 to complete every transfer',
@@ -53,10 +54,21 @@ async function reliableThroughput({ client, pool1, pool2, n, concurrency, pick }
 }
 
 /**
- * Latency at a fixed rate: commit at bank1 (transfer.created_at) → commit at bank2
- * (incoming_transfer.processed_at), both stamped by the same MariaDB clock.
+ * Milliseconds from bank1's commit (transfer.created_at) to bank2's (incoming_transfer.processed_at)
+ * of each transfer after the given ids, both stamped by the same database server's clock. The two
+ * databases are read apart and joined here: PostgreSQL has no query across databases.
  */
-async function reliableLatency({ client, pool1, pool2, rate, count, pick, databases }) {
+async function commitToCreditMs(pool1, pool2, base1, base2) {
+  const at = async (pool, table, column, base) =>
+    (await pool.query(`SELECT tx_no, ${epochMs(column)} AS ms FROM ${table} WHERE id > ?`, [base])).rows;
+  const committed = new Map((await at(pool1, 'transfer', 'created_at', base1)).map((r) => [r.tx_no, Number(r.ms)]));
+  return (await at(pool2, 'incoming_transfer', 'processed_at', base2))
+    .filter((r) => committed.has(r.tx_no))
+    .map((r) => Number(r.ms) - committed.get(r.tx_no));
+}
+
+/** Latency at a fixed rate: commit at bank1 → commit at bank2 ({@link commitToCreditMs}), and the POST's response time. */
+async function reliableLatency({ client, pool1, pool2, rate, count, pick }) {
   const base1 = await maxId(pool1, 'transfer');
   const base2 = await maxId(pool2, 'incoming_transfer');
   const responseMs = [];
@@ -70,13 +82,8 @@ async function reliableLatency({ client, pool1, pool2, rate, count, pick, databa
     async () => (await countSince(pool2, 'incoming_transfer', base2)) >= count,
     'bank2 to credit every transfer',
   );
-  const [rows] = await pool1.query(
-    `SELECT TIMESTAMPDIFF(MICROSECOND, t.created_at, c.processed_at) AS us
-       FROM \`${databases.bank1}\`.transfer t JOIN \`${databases.bank2}\`.incoming_transfer c ON c.tx_no = t.tx_no
-      WHERE t.id > ?`,
-    [base1],
-  );
-  return { commitToCredit: summary(rows.map((r) => Number(r.us) / 1000)), postResponse: summary(responseMs) };
+  const commitToCredit = await commitToCreditMs(pool1, pool2, base1, base2);
+  return { commitToCredit: summary(commitToCredit), postResponse: summary(responseMs) };
 }
 
 module.exports = { reliableThroughput, reliableLatency };

@@ -12,7 +12,11 @@ function table(header, rows) {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** The engine the run measured: { name, label ('MariaDB' or 'PostgreSQL'), driver ('mysql2' or 'pg') }. */
+const databaseOf = (results) => results.config.database ?? { name: 'mysql', label: 'MariaDB', driver: 'mysql2' };
+
 function throughputTable(results) {
+  const { driver } = databaseOf(results);
   const rows = [];
   for (const workload of ['many', 'hot']) {
     const r = results[workload];
@@ -27,7 +31,7 @@ function throughputTable(results) {
     ]);
     rows.push([
       label,
-      'naive in-process (mysql2 + amqplib)',
+      `naive in-process (${driver} + amqplib)`,
       r.naive.transfers,
       fmt(r.naive.seconds, 2),
       fmt(r.naive.perSecond),
@@ -75,7 +79,8 @@ const DRAINS = [
   ['consumer', 'floor', 'consumer drain: reliable floor'],
   ['consumer', 'reliable', 'consumer drain: txmsg bank2'],
 ];
-const PROCESSES = ['bank1', 'bank2', 'MariaDB', 'RabbitMQ', 'bench'];
+/** The processes of the CPU table, the database server under its engine's name. */
+const processesOf = (results) => ['bank1', 'bank2', databaseOf(results).label, 'RabbitMQ', 'bench'];
 
 /** Every measured phase that recorded CPU figures, in print order: [label, cpu]. */
 function cpuPhases(results) {
@@ -104,14 +109,15 @@ function cpuPhases(results) {
 function cpuTable(results) {
   const phases = cpuPhases(results);
   if (phases.length === 0) return '  (no CPU figures were recorded)';
+  const processes = processesOf(results);
   const rows = phases.map(([label, cpu]) => [
     label,
-    ...PROCESSES.map((name) => fmt(cpu.msPerTransfer?.[name], 2)),
+    ...processes.map((name) => fmt(cpu.msPerTransfer?.[name], 2)),
     fmt(cpu.totalMsPerTransfer, 2),
     fmt(cpu.idlePct),
     fmt(cpu.stealPct),
   ]);
-  return table(['CPU ms per transfer / message', ...PROCESSES, 'total', 'idle %', 'steal %'], rows);
+  return table(['CPU ms per transfer / message', ...processes, 'total', 'idle %', 'steal %'], rows);
 }
 
 /** The backlog drains: messages/s from the first message done to the last, and the ratios. */
@@ -191,7 +197,8 @@ function targets(results) {
  * traffic with no HTTP and no framework) used per transfer.
  */
 function ceilings(results) {
-  const servers = (cpu) => (cpu.msPerTransfer.MariaDB ?? NaN) + (cpu.msPerTransfer.RabbitMQ ?? NaN);
+  const { label } = databaseOf(results);
+  const servers = (cpu) => (cpu.msPerTransfer[label] ?? NaN) + (cpu.msPerTransfer.RabbitMQ ?? NaN);
   return ['many', 'hot'].map((workload) => {
     const r = results[workload];
     const target = 0.5 * (r.raw.commitsPerSecond / 2);
@@ -208,14 +215,14 @@ function ceilings(results) {
   });
 }
 
-function ceilingText(rows, cores) {
+function ceilingText(rows, cores, database = 'MariaDB') {
   return rows
     .map((c) =>
       [
         `  ${c.workload}: half the raw-SQL rate is ${fmt(c.rawTarget)}/s; txmsg did ${fmt(c.reliable)}/s`,
         `    at ${fmt(c.rawTarget)}/s, ${cores} cores give every process together ${fmt(c.budgetMsPerTransfer, 2)} ms of CPU per transfer;`,
         `    txmsg used ${fmt(c.reliableMsPerTransfer, 2)} ms, the reliable floor (its statements and messages, no HTTP, no framework) ` +
-          `${fmt(c.floorMsPerTransfer, 2)} ms, MariaDB + RabbitMQ alone ${fmt(c.floorServersMsPerTransfer, 2)} ms of that;`,
+          `${fmt(c.floorMsPerTransfer, 2)} ms, ${database} + RabbitMQ alone ${fmt(c.floorServersMsPerTransfer, 2)} ms of that;`,
         `    the floor did ${fmt(c.floor)}/s, ${fmt((100 * c.floor) / c.rawTarget)}% of that rate`,
       ].join('\n'),
     )

@@ -10,11 +10,10 @@ const AMOUNT = '1.00';
 
 /** 200 funded accounts in bank1, 200 empty ones in bank2, and the hot account 1 refilled. */
 async function seed(pool1, pool2) {
+  const columns = ['account_no', 'account_name', 'balance'];
   const rows = (accounts, balance) => accounts.map((no) => [no, `bench ${no}`, balance]);
-  await pool1.query('INSERT INTO account_info (account_no, account_name, balance) VALUES ?', [
-    rows(SOURCES, '1000000.00'),
-  ]);
-  await pool2.query('INSERT INTO account_info (account_no, account_name, balance) VALUES ?', [rows(TARGETS, '0.00')]);
+  await pool1.insertRows('account_info', columns, rows(SOURCES, '1000000.00'));
+  await pool2.insertRows('account_info', columns, rows(TARGETS, '0.00'));
   await pool1.query(`UPDATE account_info SET balance = 100000000.00 WHERE account_no = ?`, [HOT]);
 }
 

@@ -1,4 +1,4 @@
-import { affectedRows, bootstrapService, RateLimited, RateLimitModule } from '@app/common';
+import { affectedRows, bootstrapService, RateLimited, RateLimitModule, runSql } from '@app/common';
 import { AmqpConnection, RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -52,12 +52,14 @@ class NaiveStartTransferHandler implements ICommandHandler<StartTransferCommand,
     const { fromAccountNo, toAccountNo, amount } = toTransferRequest(command);
     const transfer: NaiveTransfer = { txNo: randomUUID(), fromAccountNo, toAccountNo, amount };
     await this.txHost.withTransaction(async () => {
-      await this.txHost.tx.query(
+      await runSql(
+        this.txHost.tx,
         `INSERT INTO transfer (tx_no, from_account_no, to_account_no, amount, status)
          VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)), 'PENDING')`,
         [transfer.txNo, fromAccountNo, toAccountNo, amount],
       );
-      const debited = await this.txHost.tx.query(
+      const debited = await runSql(
+        this.txHost.tx,
         `UPDATE account_info SET balance = balance - CAST(? AS DECIMAL(18,2))
           WHERE account_no = ? AND balance >= CAST(? AS DECIMAL(18,2))`,
         [amount, fromAccountNo, amount],
@@ -76,7 +78,7 @@ class NaiveCompleteConsumer {
   @RabbitSubscribe({ exchange: NAIVE_EXCHANGE, routingKey: NAIVE_CREDITED, queue: 'naive-bank1.complete' })
   async complete({ txNo }: { txNo: string }): Promise<void> {
     await this.txHost.withTransaction(() =>
-      this.txHost.tx.query(`UPDATE transfer SET status = 'COMPLETED' WHERE tx_no = ? AND status = 'PENDING'`, [txNo]),
+      runSql(this.txHost.tx, `UPDATE transfer SET status = 'COMPLETED' WHERE tx_no = ? AND status = 'PENDING'`, [txNo]),
     );
   }
 }
