@@ -1,6 +1,6 @@
 import { dialectOf } from '@txmsg/nestjs';
 import { createConnection } from 'mysql2/promise';
-import { Client } from 'pg';
+import { Client, types } from 'pg';
 
 /** The engines a test service can run on (a service's DB_TYPE). */
 export type TestEngine = 'mysql' | 'postgres';
@@ -31,6 +31,20 @@ const SERVERS: Record<TestEngine, TestServer> = {
   },
 };
 
+/**
+ * BIGINT (and COUNT(*)) as mysql2 returns it to the tests: a number while it is exact, else its
+ * text. The services' own pools keep node-postgres's strings.
+ */
+const INT8 = 20;
+function parseInt8(text: string): number | string {
+  const value = Number(text);
+  return Number.isSafeInteger(value) ? value : text;
+}
+const TEST_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 ? parseInt8 : types.getTypeParser(oid, format as 'text')) as typeof types.getTypeParser,
+};
+
 /** The test server of `engine`. */
 export function serverFor(engine: TestEngine): TestServer {
   return SERVERS[engine];
@@ -55,7 +69,7 @@ export async function queryTestDatabase<T = any>(
 ): Promise<T[]> {
   assertTestDatabase(database);
   if (engine === 'postgres') {
-    const client = new Client({ ...SERVERS.postgres, database, connectionTimeoutMillis: 5000 });
+    const client = new Client({ ...SERVERS.postgres, database, connectionTimeoutMillis: 5000, types: TEST_TYPES });
     await client.connect();
     try {
       const statement = dialectOf({ options: { type: 'postgres' } } as never).sql(sql);
