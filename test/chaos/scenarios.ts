@@ -27,7 +27,9 @@ function databasesByEngine(world: ChaosWorld): Map<TestEngine, string[]> {
 
 /** Kills every connection of the four services' databases, on whichever servers hold them. */
 async function killAllDbConnections(world: ChaosWorld): Promise<void> {
-  for (const [engine, databases] of databasesByEngine(world)) await killEngineConnections(engine, databases);
+  for (const [engine, databases] of databasesByEngine(world)) {
+    world.note(`killed ${await killEngineConnections(engine, databases)} ${engine} connections`);
+  }
 }
 
 /** Waits until instance `index` of `service` has died (at a crash point), then starts it with `env`. */
@@ -115,7 +117,10 @@ export const databaseFaults: Scenario = {
     await killAllDbConnections(world);
     await during(1500);
     // Every server the services use (MariaDB, PostgreSQL, or both), one after the other.
-    for (const engine of databasesByEngine(world).keys()) await restartDatabaseServer(engine, 2000);
+    for (const engine of databasesByEngine(world).keys()) {
+      world.note(`restart ${engine}`);
+      await restartDatabaseServer(engine, 2000);
+    }
     await during(3000);
     return 3;
   },
@@ -213,7 +218,7 @@ export const mixedRandom: Scenario = {
         await world.start(service, index);
       },
       () => (world.note('close all broker connections'), closeAllBrokerConnections()),
-      async () => (world.note('kill DB connections'), await killAllDbConnections(world)),
+      () => killAllDbConnections(world),
       () => (world.note('restart RabbitMQ'), restartRabbitMq(1500)),
     ];
     let faults = 0;
