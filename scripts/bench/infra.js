@@ -38,8 +38,11 @@ async function createWorld(label) {
 }
 
 async function destroyWorld(world) {
-  await dropBenchDatabases(world.databases);
-  await rabbitmqctl('delete_vhost', world.vhost).catch(() => undefined);
+  try {
+    await dropBenchDatabases(world.databases);
+  } finally {
+    await rabbitmqctl('delete_vhost', world.vhost).catch(() => undefined);
+  }
 }
 
 /** What the servers are set to, for durability and the record. */

@@ -48,8 +48,13 @@ async function startService(
   });
   onSpawn?.(child);
   const lines = [];
+  // BENCH_SERVICE_LOGS=<dir> keeps every line a service writes, appended to <dir>/<name>.log.
+  const keep = process.env.BENCH_SERVICE_LOGS;
+  if (keep) fs.mkdirSync(keep, { recursive: true });
+  const kept = keep && fs.createWriteStream(path.join(keep, `${name}.log`), { flags: 'a' });
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
+    if (kept) stream.on('data', (chunk) => kept.write(chunk));
     stream.on('data', (chunk) => {
       lines.push(...chunk.split('\n').filter(Boolean));
       if (lines.length > 200) lines.splice(0, lines.length - 200);
@@ -57,6 +62,7 @@ async function startService(
   }
   let exited = false;
   child.once('exit', () => (exited = true));
+  if (kept) child.once('close', () => kept.end()); // after the last output
   const service = { name, port, url: `http://127.0.0.1:${port}`, child, logs: () => lines.join('\n') };
   const deadline = Date.now() + 60_000;
   for (;;) {
