@@ -4,7 +4,7 @@ import { FAST_BANK_ENV, waitForTransfer } from './support/banks';
 import { freePort } from './support/free-port';
 import { OtlpReceiver, type ReceivedSpan, SPAN_KIND } from './support/otlp-receiver';
 import type { ServiceProcess } from './support/service-process';
-import { TestStack } from './support/test-stack';
+import { TestStack, machineBroker } from './support/test-stack';
 import { TEST_PRODUCER_KEY } from './support/message-keys';
 
 // One trace across the message: each service in its own process with the OpenTelemetry SDK
@@ -29,7 +29,9 @@ describe('tracing across services', () => {
   });
 
   beforeAll(async () => {
-    stack = await TestStack.create('tracing');
+    // bank2 on PostgreSQL: the transfer's trace crosses engines, and its database spans come from
+    // the mysql2 instrumentation at bank1 and the pg one at bank2.
+    stack = await TestStack.create('tracing', machineBroker, { bank2: 'postgres' });
     receiver = await OtlpReceiver.start();
     accountPort = await freePort();
     [bank1, , pay] = await Promise.all([

@@ -12,13 +12,13 @@ const EXPORT_ON_STOP_MS = 3000;
  * Starts the OpenTelemetry Node SDK when the standard variables ask for it (see
  * {@link telemetryEnabled}); otherwise loads none of its modules, and the library's spans stay
  * no-ops. Traces only — metrics are served by `/metrics` — with the HTTP (inbound requests and
- * outbound calls), undici (`fetch`), Express (routes) and mysql2 (queries) instrumentations.
+ * outbound calls), undici (`fetch`), Express (routes), mysql2 and pg (queries) instrumentations.
  * AMQP is deliberately not instrumented: @txmsg/nestjs propagates the trace through its messages
  * itself (outbox row, W3C headers, consume span), and a second propagation would compete with it.
  * Everything else — exporter, endpoint, protocol, service name, sampler, batch delay — comes
  * from `OTEL_*`.
  *
- * Must run before Nest, express, http, undici or mysql2 are loaded, so the instrumentations can
+ * Must run before Nest, express, http, undici, mysql2 or pg are loaded, so the instrumentations can
  * hook them. No signal handler is added here (one would keep a signal sent during start-up from
  * ending the process): the service's own handler calls {@link stopTelemetry} once the app has
  * closed, so the spans of its last moments are exported rather than lost with the process.
@@ -34,6 +34,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
     require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
   const { MySQL2Instrumentation } =
     require('@opentelemetry/instrumentation-mysql2') as typeof import('@opentelemetry/instrumentation-mysql2');
+  const { PgInstrumentation } =
+    require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   sdk = startNodeSdk({
     metricReaders: [],
     logRecordProcessors: [],
@@ -46,6 +48,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
       // carry two `traceparent` headers.
       new UndiciInstrumentation({ ignoreRequestHook: (request) => carriesTraceContext(request.headers) }),
       new MySQL2Instrumentation(),
+      // A service on PostgreSQL (DB_TYPE=postgres); pool-connect spans would only add noise.
+      new PgInstrumentation({ ignoreConnectSpans: true }),
     ],
   });
 }
