@@ -189,6 +189,9 @@ export class ChaosWorld {
   private envOf(service: ServiceName, index: number, env: Record<string, string>): Record<string, string> {
     return {
       ...CHAOS_ENV,
+      // A rolling restart runs two generations of every service at once: at 20 connections each
+      // they would come close to PostgreSQL's default limit of 100.
+      ...(this.engineOf(service) === 'postgres' ? { DB_POOL_SIZE: '8' } : {}),
       ...this.overrides.get(service),
       ...this.instanceOverrides.get(`${service}#${index}`),
       ...env,

@@ -14,7 +14,13 @@ describe(readDatabaseConfig.name, () => {
       password: '',
       database: 'bank2',
       migrate: true,
+      poolSize: 20,
     });
+  });
+
+  it('takes the pool size from DB_POOL_SIZE, with a server URL too', () => {
+    expect(read({ DB_POOL_SIZE: '8' })).toMatchObject({ poolSize: 8 });
+    expect(read({ DB_URL: 'postgres://db/bank2', DB_POOL_SIZE: '12' })).toMatchObject({ poolSize: 12 });
   });
 
   it('takes PostgreSQL defaults (5432, user postgres) with DB_TYPE=postgres', () => {
@@ -34,6 +40,7 @@ describe(readDatabaseConfig.name, () => {
       password: 'p@ss',
       database: 'bank2_prod',
       migrate: true,
+      poolSize: 20,
     });
     expect(read({ DB_URL: 'mariadb://db', DB_NAME: 't_bank2_1', DB_MIGRATE: 'false' })).toEqual({
       type: 'mysql',
@@ -43,6 +50,7 @@ describe(readDatabaseConfig.name, () => {
       password: '',
       database: 't_bank2_1',
       migrate: false,
+      poolSize: 20,
     });
     expect(read({ DB_URL: 'postgresql://[::1]', DB_TYPE: 'postgres' })).toMatchObject({
       host: '::1',
@@ -54,6 +62,7 @@ describe(readDatabaseConfig.name, () => {
 
   it.each([
     [{ DB_TYPE: 'oracle' }, 'DB_TYPE must be one of mysql, postgres, got "oracle".'],
+    [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE must be a whole number from 1 to 1000, got "0".'],
     [{ DB_URL: 'not a url' }, 'DB_URL must be a URL such as postgres://user:password@host:5432/name, got "not a url".'],
     [
       { DB_URL: 'mssql://sa:secret@db/x' },

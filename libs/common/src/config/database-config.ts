@@ -16,6 +16,12 @@ export interface DatabaseConfig {
   database: string;
   /** Create the database if missing and apply pending migrations at start-up. */
   migrate: boolean;
+  /**
+   * Connections this instance may hold (DB_POOL_SIZE, default 20). Every instance of every
+   * service on one server adds its pool: the sum must stay under the server's connection limit
+   * (PostgreSQL's `max_connections` is 100 by default, MariaDB's `max_connections` 151).
+   */
+  poolSize: number;
 }
 
 /** Each engine's usual port and administrator, so a developer machine needs no variables at all. */
@@ -57,6 +63,7 @@ function fromVariables(read: EnvReader, service: string): DatabaseConfig {
     password: read.optional('DB_PASSWORD') ?? '',
     database: read.string('DB_NAME', service),
     migrate: read.bool('DB_MIGRATE', true),
+    poolSize: readPoolSize(read),
   };
 }
 
@@ -92,7 +99,12 @@ function fromUrl(read: EnvReader, text: string, service: string): DatabaseConfig
     password: decodeURIComponent(url.password),
     database: databaseOf(read, url, service),
     migrate: read.bool('DB_MIGRATE', true),
+    poolSize: readPoolSize(read),
   };
+}
+
+function readPoolSize(read: EnvReader): number {
+  return read.int('DB_POOL_SIZE', 20, 1, 1000);
 }
 
 /** The URL's path names the database; DB_NAME may name it instead, but not differently. */

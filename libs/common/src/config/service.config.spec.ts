@@ -18,6 +18,7 @@ describe(loadServiceConfig.name, () => {
         password: '',
         database: 'bank1',
         migrate: true,
+        poolSize: 20,
       },
       rabbitUrls: ['amqp://guest:guest@127.0.0.1:5672'],
       retryLadderMs: [1, 5, 10, 30, 60, 120, 300, 600].map((minutes) => minutes * 60_000),

@@ -11,6 +11,7 @@ const db: ServiceConfig['db'] = {
   password: '',
   database: 'bank1',
   migrate: true,
+  poolSize: 20,
 };
 
 describe('typeOrmOptions: query logging', () => {
@@ -49,5 +50,16 @@ describe('typeOrmOptions: query logging', () => {
       applicationName: 'bank2',
     });
     expect(typeOrmOptions({ db, logLevel: 'info' }, [], [])).toMatchObject({ type: 'mysql', bigNumberStrings: true });
+  });
+});
+
+describe('typeOrmOptions: pool size', () => {
+  it('gives each engine the pool size DB_POOL_SIZE set', () => {
+    expect(typeOrmOptions({ db: { ...db, poolSize: 7 }, logLevel: 'info' }, [], [])).toMatchObject({
+      extra: { connectionLimit: 7 },
+    });
+    expect(
+      typeOrmOptions({ db: { ...db, type: 'postgres', port: 5432, poolSize: 7 }, logLevel: 'info' }, [], []),
+    ).toMatchObject({ type: 'postgres', poolSize: 7 });
   });
 });

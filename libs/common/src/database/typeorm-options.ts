@@ -4,8 +4,6 @@ import type { ServiceConfig } from '../config/service.config';
 import { TypeOrmNestLogger } from './typeorm-logger';
 
 type MigrationClass = new () => unknown;
-/** Connections per service instance, on either engine. */
-const POOL_SIZE = 20;
 /** An entity class, as TypeORM takes it. */
 export type EntityClass = abstract new (...args: never[]) => object;
 
@@ -42,7 +40,7 @@ export function typeOrmOptions(
   };
   if (db.type === 'postgres') {
     // node-postgres already returns NUMERIC and BIGINT as strings and timestamptz as Date.
-    return { ...common, type: 'postgres', poolSize: POOL_SIZE, applicationName: service };
+    return { ...common, type: 'postgres', poolSize: db.poolSize, applicationName: service };
   }
   return {
     ...common,
@@ -53,6 +51,6 @@ export function typeOrmOptions(
     supportBigNumbers: true,
     // trace: false — mysql2 would capture a stack trace for every query (~4 % of a service's CPU
     // under load) only to decorate the rare error; TypeORM's QueryFailedError names the query.
-    extra: { connectionLimit: POOL_SIZE, trace: false },
+    extra: { connectionLimit: db.poolSize, trace: false },
   };
 }
