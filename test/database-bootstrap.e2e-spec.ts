@@ -13,7 +13,16 @@ import {
 /** A fresh test database name on `type`'s server, not created yet. */
 function freshDatabase(type: TestEngine): DatabaseConfig {
   const { host, port, user, password } = serverFor(type);
-  return { type, host, port, user, password, database: `t_boot_${randomBytes(4).toString('hex')}`, migrate: true, poolSize: 2 };
+  return {
+    type,
+    host,
+    port,
+    user,
+    password,
+    database: `t_boot_${randomBytes(4).toString('hex')}`,
+    migrate: true,
+    poolSize: 2,
+  };
 }
 
 /** A promise and the function that settles it, to hold a lock exactly as long as a test wants. */
