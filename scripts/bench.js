@@ -63,15 +63,25 @@ const config = {
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const servers = findServers(database.name);
 
-/** Runs a measured phase (throughput or latency) with the CPU per transfer of `services`, the servers and the bench. */
+/** The deadlocks the database server has counted so far (set once the pools exist). */
+let deadlocksSoFar = async () => undefined;
+
+/**
+ * Runs a measured phase (throughput or latency) with the CPU per transfer of `services`, the
+ * servers and the bench, and the deadlocks the server counted meanwhile (a deadlock costs
+ * PostgreSQL deadlock_timeout, 1 s by default, before it is broken; InnoDB breaks it at once).
+ */
 async function withCpu(services, phase) {
+  const before = await deadlocksSoFar();
   const meter = cpuMeter({
     ...Object.fromEntries(services.map((s) => [s.name.replace(/^naive-/, ''), s.child.pid])),
     ...servers,
     bench: process.pid,
   });
   const result = await phase();
-  return { ...result, cpu: meter.stop(result.transfers ?? result.commitToCredit.count) };
+  const cpu = meter.stop(result.transfers ?? result.commitToCredit.count);
+  const after = await deadlocksSoFar();
+  return { ...result, cpu, ...(before === undefined || after === undefined ? {} : { deadlocks: after - before }) };
 }
 
 async function main() {
@@ -120,6 +130,7 @@ async function main() {
     const poolSizes = [config.concurrency + 4, config.concurrency + config.prefetch + 4];
     const pool1 = pool(world.databases.bank1, poolSizes[0]);
     const pool2 = pool(world.databases.bank2, poolSizes[1]);
+    deadlocksSoFar = () => database.deadlocks(pool1, Object.values(world.databases));
     const facts = await serverFacts(pool1);
     say(`${facts.database.summary}; RabbitMQ ${facts.rabbitmq}`);
     if (!facts.database.durable)
@@ -287,15 +298,24 @@ async function drains(results, { world, env, services, pool1, pool2 }) {
     return service;
   };
   const step = (text) => say(`  ${text} ...`);
+  /** `drain()`'s result with the deadlocks the server counted while it ran. */
+  const counted = async (drain) => {
+    const before = await deadlocksSoFar();
+    const result = await drain();
+    const after = await deadlocksSoFar();
+    return before === undefined || after === undefined ? result : { ...result, deadlocks: after - before };
+  };
   results.drain = { relay: {}, consumer: {} };
   step(`relay drain: ${n} committed outbox rows, bank1 started`);
-  results.drain.relay.reliable = await relayDrain({
-    pool1,
-    messages,
-    start: start('bank1'),
-    stop: stopService,
-    meterFor,
-  });
+  results.drain.relay.reliable = await counted(() =>
+    relayDrain({
+      pool1,
+      messages,
+      start: start('bank1'),
+      stop: stopService,
+      meterFor,
+    }),
+  );
   step(`relay drain: raw amqplib, the same ${n} bodies with confirms, ${config.relayBatch} unconfirmed at most`);
   results.drain.relay.raw = await rawConfirmedPublishing({
     rabbitUrl: world.rabbitUrl,
@@ -304,22 +324,26 @@ async function drains(results, { world, env, services, pool1, pool2 }) {
     meterFor,
   });
   step(`consumer drain: ${n} queued transfers, bank2 started`);
-  results.drain.consumer.reliable = await consumerDrain({
-    pool2,
-    n,
-    start: start('bank2'),
-    stop: stopService,
-    meterFor,
-  });
+  results.drain.consumer.reliable = await counted(() =>
+    consumerDrain({
+      pool2,
+      n,
+      start: start('bank2'),
+      stop: stopService,
+      meterFor,
+    }),
+  );
   step(`consumer drain: reliable floor in-process`);
-  results.drain.consumer.floor = await floorConsumerDrain({
-    rabbitUrl: world.rabbitUrl,
-    pool2,
-    prefetch: config.prefetch,
-    transfers: backlog(n, workload('many', 5)),
-    startMeter: () => meterFor({}),
-    timeoutMs: drainTimeoutMs(n),
-  });
+  results.drain.consumer.floor = await counted(() =>
+    floorConsumerDrain({
+      rabbitUrl: world.rabbitUrl,
+      pool2,
+      prefetch: config.prefetch,
+      transfers: backlog(n, workload('many', 5)),
+      startMeter: () => meterFor({}),
+      timeoutMs: drainTimeoutMs(n),
+    }),
+  );
 }
 
 main().catch((error) => {

@@ -215,6 +215,23 @@ async function roomFor(pool, n, timeoutMs = 60_000) {
   }
 }
 
+/**
+ * Deadlocks counted so far: PostgreSQL's in the bench `databases` (pg_stat_database, which a
+ * backend updates within a second or so of its transaction); MariaDB's server-wide
+ * (Innodb_deadlocks), so another program's count there too.
+ */
+async function deadlocks(pool, databases) {
+  if (name === 'postgres') {
+    const { rows } = await pool.query(
+      `SELECT COALESCE(SUM(deadlocks), 0) AS n FROM pg_stat_database WHERE ${dialect.anyOf('datname')}`,
+      [databases],
+    );
+    return Number(rows[0].n);
+  }
+  const { rows } = await pool.query("SHOW GLOBAL STATUS LIKE 'Innodb_deadlocks'");
+  return rows.length === 0 ? undefined : Number(rows[0].Value);
+}
+
 /** Microseconds from timestamp expression `from` to `to`. */
 const microsBetween = (from, to) =>
   name === 'postgres'
@@ -253,6 +270,7 @@ module.exports = {
   serverFacts,
   connectionsLeft,
   roomFor,
+  deadlocks,
   microsBetween,
   epochMs,
   insertUnlessDuplicate,

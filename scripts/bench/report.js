@@ -15,6 +15,9 @@ function table(header, rows) {
 /** The engine the run measured: { name, label ('MariaDB' or 'PostgreSQL'), driver ('mysql2' or 'pg') }. */
 const databaseOf = (results) => results.config.database ?? { name: 'mysql', label: 'MariaDB', driver: 'mysql2' };
 
+/** A phase's deadlocks as counted by the server, or '-' where they were not. */
+const deadlocksOf = (r) => (Number.isFinite(r?.deadlocks) ? String(r.deadlocks) : '-');
+
 function throughputTable(results) {
   const { driver } = databaseOf(results);
   const rows = [];
@@ -28,6 +31,7 @@ function throughputTable(results) {
       fmt(r.raw.seconds, 2),
       fmt(r.raw.perSecond),
       fmt(r.raw.commitsPerSecond),
+      deadlocksOf(r.raw),
     ]);
     rows.push([
       label,
@@ -36,6 +40,7 @@ function throughputTable(results) {
       fmt(r.naive.seconds, 2),
       fmt(r.naive.perSecond),
       '',
+      deadlocksOf(r.naive),
     ]);
     rows.push([
       label,
@@ -44,6 +49,7 @@ function throughputTable(results) {
       fmt(r.floor.seconds, 2),
       fmt(r.floor.perSecond),
       '',
+      deadlocksOf(r.floor),
     ]);
     const s = r.naiveService;
     rows.push([
@@ -53,6 +59,7 @@ function throughputTable(results) {
       fmt(s.seconds, 2),
       fmt(s.perSecond),
       `accepted ${fmt(s.acceptedPerSecond)}/s`,
+      deadlocksOf(s),
     ]);
     rows.push([
       label,
@@ -61,9 +68,10 @@ function throughputTable(results) {
       fmt(r.reliable.seconds, 2),
       fmt(r.reliable.perSecond),
       `accepted ${fmt(r.reliable.acceptedPerSecond)}/s`,
+      deadlocksOf(r.reliable),
     ]);
   }
-  return table(['workload', 'path', 'transfers', 'seconds', 'transfers/s', 'commits/s / note'], rows);
+  return table(['workload', 'path', 'transfers', 'seconds', 'transfers/s', 'commits/s / note', 'deadlocks'], rows);
 }
 
 const PATHS = [
@@ -124,21 +132,25 @@ function cpuTable(results) {
 function drainTable(drain) {
   const rows = DRAINS.filter(([d, key]) => drain[d]?.[key]).map(([d, key, label]) => {
     const r = drain[d][key];
-    return [label, r.messages, fmt(r.seconds, 2), fmt(r.perSecond), fmt(r.cpu?.totalMsPerTransfer, 2)];
+    return [label, r.messages, fmt(r.seconds, 2), fmt(r.perSecond), fmt(r.cpu?.totalMsPerTransfer, 2), deadlocksOf(r)];
   });
-  return table(['backlog drain', 'messages', 'seconds', 'messages/s', 'CPU ms/message'], rows);
+  return table(['backlog drain', 'messages', 'seconds', 'messages/s', 'CPU ms/message', 'deadlocks'], rows);
 }
 
 function latencyTable(latency) {
-  const row = (label, s) => [label, s.count, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.p99, 1), fmt(s.max, 1)];
+  // The deadlocks of the phase, on its first row.
+  const row = (label, s, phase) => [
+    ...[label, s.count, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.p99, 1), fmt(s.max, 1)],
+    phase ? deadlocksOf(phase) : '',
+  ];
   return table(
-    ['at a fixed rate', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    ['at a fixed rate', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'deadlocks'],
     [
-      row('txmsg: bank1 commit → bank2 commit', latency.reliable.commitToCredit),
+      row('txmsg: bank1 commit → bank2 commit', latency.reliable.commitToCredit, latency.reliable),
       row('txmsg: POST /transfers response', latency.reliable.postResponse),
-      row('naive services: commit → credit commit', latency.naiveService.commitToCredit),
+      row('naive services: commit → credit commit', latency.naiveService.commitToCredit, latency.naiveService),
       row('naive services: POST /transfers response', latency.naiveService.postResponse),
-      row('naive in-process: commit → credit commit', latency.naive.commitToCredit),
+      row('naive in-process: commit → credit commit', latency.naive.commitToCredit, latency.naive),
     ],
   );
 }
