@@ -22,7 +22,7 @@
 // NODE_OPTIONS (default: the heap cap the README recommends, scripts/service-node-options.js; set it empty
 // for V8's defaults), BENCH_SERVICE_NODE_ARGS as node arguments (e.g.
 // `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses). The services log at
-// LOG_LEVEL=warn.
+// LOG_LEVEL=warn; BENCH_SERVICE_LOGS=<dir> keeps all they write in <dir>/<service>.log.
 // Results: a table on stdout and bench-results/<time>.json.
 'use strict';
 
