@@ -42,8 +42,8 @@ const { rssMb, startService, stopService, watchMemory } = require('./bench/servi
 const { seed, workload, ACCOUNTS } = require('./bench/workloads');
 
 const root = path.resolve(__dirname, '..');
-/** Connections in each service's database pool (libs/common's typeorm-options). */
-const SERVICE_POOL_SIZE = 20;
+/** Connections in each service's database pool: DB_POOL_SIZE, handed to every service alike (their default, 20). */
+const SERVICE_POOL_SIZE = database.servicePoolSize;
 const config = {
   concurrency: Number(process.env.BENCH_CONCURRENCY || 32),
   transfers: Number(process.env.BENCH_TRANSFERS || 3000),
@@ -59,6 +59,7 @@ const config = {
   accounts: ACCOUNTS,
   cores: os.availableParallelism(),
   database: { name: database.name, label: database.label, driver: database.driver },
+  servicePoolSize: SERVICE_POOL_SIZE,
 };
 const say = (text = '') => process.stdout.write(`${text}\n`);
 const servers = findServers(database.name);

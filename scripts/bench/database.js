@@ -27,6 +27,9 @@ const server = {
   password: process.env.DB_PASSWORD || '',
 };
 
+/** Connections in each service's pool (DB_POOL_SIZE, the services' default 20), the same for every service of the run. */
+const servicePoolSize = Number(process.env.DB_POOL_SIZE || 20);
+
 /** What a service needs to run on the same server as the bench. */
 const serviceEnv = () => ({
   DB_TYPE: name,
@@ -34,6 +37,7 @@ const serviceEnv = () => ({
   DB_PORT: String(server.port),
   DB_USER: server.user,
   DB_PASSWORD: server.password,
+  DB_POOL_SIZE: String(servicePoolSize),
 });
 
 /**
@@ -265,6 +269,7 @@ module.exports = {
   dialect,
   server,
   serviceEnv,
+  servicePoolSize,
   pool,
   dropDatabases,
   serverFacts,
