@@ -11,6 +11,7 @@ import { crashIf } from '../support/crash-point';
 import { withDeadlockRetry } from '../support/deadlock';
 import { REDELIVERED_HEADER } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import { ApplyTurn } from './apply-turn';
 import { noteOutcome } from './consume-span';
 import type { FailureOutcomes } from './failure-outcomes';
 import type { FailureRecorder } from './failure-recorder';
@@ -23,6 +24,8 @@ import { UnrecoverableMessageError } from './poison-message';
  */
 export class DeliveryApplier {
   private readonly logger = new Logger('ConsumerRuntime');
+  /** Per consumer: its batches (and their replays) take turns to run their handlers. */
+  private readonly turns = new Map<string, ApplyTurn>();
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
@@ -39,27 +42,27 @@ export class DeliveryApplier {
    * commit failed) each runs again alone, so only the failing one goes to the retry ladder.
    */
   async applyBatch(items: Claimed[]): Promise<Array<void | Nack>> {
-    if (items.length === 1) return [await this.applyAlone(items[0])];
+    const turn = this.turnOf(items[0].delivery.consumer);
+    if (items.length === 1) return [await this.applyAlone(items[0], turn)];
     let applied: DedupOutcome[];
     try {
-      applied = await withDeadlockRetry(() => this.txHost.withTransaction(() => this.applyInTransaction(items)));
+      applied = await this.transaction(items, turn);
       this.metrics.batchCommitted(items[0].delivery.consumer, items.length);
     } catch {
       // A handler threw, or the batch could not commit: nothing of it is left. Each delivery runs
       // again alone, as without group commit (its handler may thus run twice; only one run ever
       // commits), so a failure is recorded, or a delivery requeued, for that delivery only.
-      return Promise.all(items.map((item) => this.applyAlone(item)));
+      return Promise.all(items.map((item) => this.applyAlone(item, turn)));
     }
     const outcomes: Array<void | Nack> = [];
     for (const [i, item] of items.entries()) outcomes.push(await this.settled(item, applied[i]));
     return outcomes;
   }
 
-  async applyAlone(item: Claimed): Promise<void | Nack> {
+  /** Applies one delivery in a transaction of its own; with `turn`, taking turns with its consumer's batches. */
+  async applyAlone(item: Claimed, turn?: ApplyTurn): Promise<void | Nack> {
     try {
-      const [applied] = await withDeadlockRetry(() =>
-        this.txHost.withTransaction(() => this.applyInTransaction([item])),
-      );
+      const [applied] = await this.transaction([item], turn);
       this.metrics.batchCommitted(item.delivery.consumer, 1);
       return await this.settled(item, applied);
     } catch (error) {
@@ -70,6 +73,33 @@ export class DeliveryApplier {
       }
       return this.outcomes.retryLater(item.failed, error);
     }
+  }
+
+  /** One transaction applying `items`, run again when chosen as a deadlock victim; its handlers run in `turn`. */
+  private transaction(items: Claimed[], turn: ApplyTurn | undefined): Promise<DedupOutcome[]> {
+    return withDeadlockRetry(async () => {
+      const giveUp = turn ? await turn.take() : undefined;
+      try {
+        return await this.txHost.withTransaction(async () => {
+          try {
+            return await this.applyInTransaction(items);
+          } finally {
+            giveUp?.(); // before the COMMIT: the next transaction applies while this one commits
+          }
+        });
+      } finally {
+        giveUp?.(); // BEGIN itself failed
+      }
+    });
+  }
+
+  private turnOf(consumer: string): ApplyTurn {
+    let turn = this.turns.get(consumer);
+    if (!turn) {
+      turn = new ApplyTurn();
+      this.turns.set(consumer, turn);
+    }
+    return turn;
   }
 
   /**
