@@ -12,6 +12,7 @@ import { Housekeeper } from '../housekeeping/housekeeper';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { HttpNotifier } from '../notify/http-notifier';
 import { CommitDispatcher } from '../outbox/commit-dispatcher';
+import { DelayedRelease } from '../outbox/delayed-release';
 import { Outbox } from '../outbox/outbox';
 import { CqrsOutbox } from '../outbox/cqrs/cqrs-outbox';
 import { OutboxPublisher } from '../outbox/outbox-publisher';
@@ -52,6 +53,7 @@ export const TXMSG_PROVIDERS = [
   Outbox,
   OutboxRelay,
   CommitDispatcher,
+  DelayedRelease,
   OutboxWriter,
   OutboxPublisher,
   TransactionHooks,

@@ -8,6 +8,7 @@ import { newMessageId } from '../envelope';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { CommitDispatcher } from './commit-dispatcher';
+import { DelayedRelease } from './delayed-release';
 import { CORRELATION_ID, type OutboxStatus, type OutgoingMessage } from './outbox-message';
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
@@ -30,6 +31,7 @@ export class OutboxWriter {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly dispatcher: CommitDispatcher,
     private readonly relay: OutboxRelay,
+    private readonly delayed: DelayedRelease,
     private readonly cls: ClsService,
     private readonly store: OutboxStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
@@ -37,7 +39,8 @@ export class OutboxWriter {
 
   /**
    * Writes a row in `status` (a PREPARED half message is due for its first check after
-   * `dueInMs`), tagged with the transactional `group` that sent it, if any; returns its id.
+   * `dueInMs`, a SCHEDULED delayed message for its release), tagged with the transactional
+   * `group` that sent it, if any; returns its id.
    */
   async write<T>(message: OutgoingMessage<T>, status: OutboxStatus, group?: string, dueInMs = 0): Promise<string> {
     const em = this.currentManager(message.routingKey);
@@ -81,6 +84,8 @@ export class OutboxWriter {
     const dispatchedInMs = status === 'READY' ? this.dispatcher.take(em, row) : 0;
     await this.store.insert(em, row, status, group, Math.max(dueInMs, dispatchedInMs));
     if (status === 'READY' && dispatchedInMs === 0) this.relay.wakeAfterCommit(em);
+    // Never published at commit: the delayed release makes it READY once due.
+    if (status === 'SCHEDULED') this.delayed.noteAfterCommit(em, dueInMs);
   }
 
   /**

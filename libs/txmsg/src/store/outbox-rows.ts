@@ -1,5 +1,8 @@
-/** Row status values of `txmsg_outbox`. */
-export type OutboxStatus = 'READY' | 'PREPARED' | 'PUBLISHED' | 'DISCARDED';
+/**
+ * Row status values of `txmsg_outbox`. SCHEDULED: a delayed message, due at `next_attempt_at`;
+ * CANCELLED: a delayed message cancelled before it was due.
+ */
+export type OutboxStatus = 'READY' | 'PREPARED' | 'PUBLISHED' | 'DISCARDED' | 'SCHEDULED' | 'CANCELLED';
 
 /** An outbox row as the relay and the commit dispatcher publish it. */
 export interface OutboxRow {

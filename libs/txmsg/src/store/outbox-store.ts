@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { affectedRows } from '../support/affected-rows';
 import type { OutboxListing, OutboxRow, OutboxStatus, PreparedRow, ReadyRow } from './outbox-rows';
-import { StoreDatabase } from './store-database';
+import { type Queryable, StoreDatabase } from './store-database';
 
 /** An outbox row as selected for the admin listing. */
 interface OutboxListingRow {
@@ -30,8 +30,9 @@ const CHECK_BATCH = 20;
  * READY (written with the business change) → PUBLISHED (confirmed by the broker), or back to
  * READY later (postponed after a failed publish). PREPARED (a half message) → READY (its local
  * transaction committed, or a check-back said COMMIT) or DISCARDED (rolled back, or out of
- * checks). Every transition out of a state is conditional on that state, so a late or repeated
- * one is a no-op. PUBLISHED and DISCARDED rows are purged after the retention.
+ * checks). SCHEDULED (a delayed message) → READY once due, or CANCELLED before that. Every
+ * transition out of a state is conditional on that state, so a late or repeated one is a no-op.
+ * PUBLISHED, DISCARDED and CANCELLED rows are purged after the retention.
  */
 @Injectable()
 export class OutboxStore {
@@ -71,6 +72,47 @@ export class OutboxStore {
       [dueInMs * 1000, messageId],
       em,
     );
+  }
+
+  /**
+   * SCHEDULED → READY, due now, for up to `limit` delayed messages that are due, earliest first,
+   * in one short transaction (`FOR UPDATE SKIP LOCKED`, so instances never wait on each other or
+   * on a cancel in progress); returns how many. The relay then publishes them as any READY row.
+   */
+  async releaseDue(limit: number): Promise<number> {
+    const select = `SELECT id FROM txmsg_outbox
+                     WHERE status = 'SCHEDULED' AND next_attempt_at <= ${this.d.now}
+                     ORDER BY next_attempt_at, id
+                     LIMIT ?
+                     FOR UPDATE SKIP LOCKED`;
+    const rows = await this.db.lease<{ id: string }>('txmsg_outbox', select, [limit], 0, "status = 'READY'");
+    return rows.length;
+  }
+
+  /**
+   * Milliseconds until the earliest delayed message is due, by the database's clock (≤ 0: one is
+   * due now), or null when none waits. Read from the status index alone.
+   */
+  async nextDueInMs(): Promise<number | null> {
+    const rows: { ms: string | number | null }[] = await this.db.query(
+      `SELECT -(${this.d.msSince('MIN(next_attempt_at)')}) AS ms FROM txmsg_outbox WHERE status = 'SCHEDULED'`,
+    );
+    const ms = rows[0]?.ms;
+    return ms === null || ms === undefined ? null : Number(ms);
+  }
+
+  /**
+   * SCHEDULED → CANCELLED, on `on` (the caller's transaction) or in autocommit; false when the
+   * message is not a delayed one still waiting (unknown, already due, published, or cancelled).
+   */
+  async cancelScheduled(messageId: string, on?: Queryable): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE txmsg_outbox SET status = 'CANCELLED', finished_at = ${this.d.now}, last_error = NULL
+        WHERE message_id = ? AND status = 'SCHEDULED'`,
+      [messageId],
+      on,
+    );
+    return affectedRows(result) === 1;
   }
 
   /** READY → PUBLISHED, by message id, in one autocommit UPDATE. */
@@ -172,7 +214,7 @@ export class OutboxStore {
 
   /**
    * The statements of this table's scrape-time gauges, by the name their failures are reported
-   * under: READY and PREPARED rows by status, and the seconds since the oldest READY row was
+   * under: READY, PREPARED and SCHEDULED rows by status, and the seconds since the oldest READY row was
    * written, by the database's clock (0 when none is). The lowest READY id is the oldest row (ids
    * are handed out as rows are written): found in the status index alone, so a large backlog
    * costs one row lookup rather than one per row.
@@ -181,17 +223,17 @@ export class OutboxStore {
     const oldest = `(SELECT created_at FROM txmsg_outbox WHERE id = (SELECT MIN(id) FROM txmsg_outbox WHERE status = 'READY'))`;
     return {
       outbox_backlog:
-        "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED') GROUP BY status",
+        "SELECT status, COUNT(*) AS n FROM txmsg_outbox WHERE status IN ('READY', 'PREPARED', 'SCHEDULED') GROUP BY status",
       outbox_oldest: `SELECT 'READY' AS status, COALESCE(${this.d.msSince(oldest)}, 0) / 1000 AS n`,
     };
   }
 
   /**
-   * Deletes up to `batchSize` PUBLISHED or DISCARDED rows finished more than `retentionMs` ago,
+   * Deletes up to `batchSize` PUBLISHED, DISCARDED or CANCELLED rows finished more than `retentionMs` ago,
    * in one autocommit statement; returns how many.
    */
   async purgeFinished(retentionMs: number, batchSize: number): Promise<number> {
-    const finished = `status IN ('PUBLISHED', 'DISCARDED') AND finished_at < ${this.d.nowPlusMicros}`;
+    const finished = `status IN ('PUBLISHED', 'DISCARDED', 'CANCELLED') AND finished_at < ${this.d.nowPlusMicros}`;
     const statement =
       this.d.name === 'postgres'
         ? `DELETE FROM txmsg_outbox WHERE id IN (SELECT id FROM txmsg_outbox WHERE ${finished} LIMIT ?)`
