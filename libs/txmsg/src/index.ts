@@ -50,6 +50,15 @@ export { Idempotent, type IdempotentOptions } from './consumer/idempotent.decora
 export { OnIntegrationEvent } from './consumer/on-integration-event.decorator';
 export type { OnIntegrationEventOptions } from './consumer/on-integration-event-options';
 export { PoisonMessage, UnrecoverableMessageError } from './consumer/poison-message';
+export type { TxMsgRetryPolicy } from './retry/retry-policy';
+export type { ConsumerRetryPolicy, ErrorClass } from './consumer/consumer-retry-policy';
+export { OnTxMsgFailure } from './failure-hooks/on-txmsg-failure.decorator';
+export type {
+  ExhaustedNotificationEvent,
+  ParkedMessageEvent,
+  TxMsgFailureEvent,
+  TxMsgFailureOutcome,
+} from './failure-hooks/failure-event';
 export { validateMessage } from './consumer/validate-message';
 export { isDuplicateKeyError, withDeadlockRetry } from './support/deadlock';
 export { dialectOf, type DialectName, type SqlDialect } from './store/sql-dialect';
@@ -68,6 +77,7 @@ export { type NotificationRequest } from './notify/notification-request';
 export { type NotificationAttempt, type NotificationRecord, type NotificationStatus } from './notify/notification-log';
 export { type AttemptFailure } from './notify/attempt-outcome';
 export { type NotifyUrlRefusal, type NotifyUrlRefusalReason } from './notify/notify-targets';
+export type { NotifyRetryPolicy } from './notify/receiver-retry-policy';
 export { canonicalReceiver } from './notify/notify-receiver';
 export { redactedUrl } from './notify/redacted-url';
 export {

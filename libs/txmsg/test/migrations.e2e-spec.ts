@@ -5,6 +5,7 @@ import { createTestDatabase, DB, ENGINE, sql } from './support/infra';
 /** Every column of the library's tables once all its migrations ran: the same on both engines. */
 const COLUMNS = {
   txmsg_dedup: 'consumer dedup_key message_id payload_hash processed_at',
+  txmsg_failure_hook: 'attempts created_at event id last_error next_attempt_at outcome',
   txmsg_inbox_failure:
     'attempts body body_size consumer created_at exchange id last_error message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
   txmsg_notification:

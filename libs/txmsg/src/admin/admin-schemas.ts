@@ -17,7 +17,7 @@ const failedMessage = {
     reason: {
       type: 'string',
       nullable: true,
-      enum: ['EXHAUSTED', 'POISON', 'UNRECOVERABLE', 'NO_QUEUE', 'OVERSIZED', 'FORGED', 'CONFLICT', null],
+      enum: ['EXHAUSTED', 'NOT_RETRIED', 'POISON', 'UNRECOVERABLE', 'NO_QUEUE', 'OVERSIZED', 'FORGED', 'CONFLICT', null],
     },
     nextAttemptAt: time,
     lastError: nullableString,

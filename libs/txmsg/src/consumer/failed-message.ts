@@ -2,14 +2,16 @@
 import type { FailureStatus } from '../store/failure-rows';
 
 /**
- * Why a message was parked: its handler failed through the whole ladder (`EXHAUSTED`) or threw
+ * Why a message was parked: its handler failed through the whole ladder (`EXHAUSTED`), threw
+ * an error its consumer's retry policy does not retry (`NOT_RETRIED`) or threw
  * `UnrecoverableMessageError` (`UNRECOVERABLE`); its body is not JSON or nested too deep
  * (`POISON`), larger than `messages.maxBytes` (`OVERSIZED`: only its first 4 KiB are kept); it
  * is not signed by a trusted producer (`FORGED`); another body was already applied, parked or
  * retried under its message id or dedup key (`CONFLICT`); or it came through a subscription
  * without a queue to retry on (`NO_QUEUE`).
  */
-export type ParkReason = 'EXHAUSTED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE' | 'OVERSIZED' | 'FORGED' | 'CONFLICT';
+export type ParkReason =
+  'EXHAUSTED' | 'NOT_RETRIED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE' | 'OVERSIZED' | 'FORGED' | 'CONFLICT';
 
 export type { FailureStatus };
 

@@ -15,7 +15,7 @@ import { UnrecordedDeliveries } from './unrecorded-deliveries';
 const REQUEUE_PAUSE_MS = 1000;
 
 /** The reasons a delivery is parked at once, without the ladder. */
-export type ParkAtOnce = Exclude<ParkReason, 'EXHAUSTED' | 'NO_QUEUE'>;
+export type ParkAtOnce = Exclude<ParkReason, 'EXHAUSTED' | 'NO_QUEUE' | 'NOT_RETRIED'>;
 
 /**
  * The outcomes of a delivery that was not applied, for {@link ConsumerRuntime}: retry later on

@@ -2,6 +2,7 @@ import { Nack, RABBIT_HANDLER } from '@golevelup/nestjs-rabbitmq';
 import { Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
+import { type ConsumerRetryPolicy, RETRY_POLICY } from './consumer-retry-policy';
 import { IDEMPOTENT_HANDLER, runtimeOf } from './runtime-binding';
 
 /** How long a delivery that found no runtime waits before it goes back to the queue. */
@@ -18,6 +19,11 @@ export interface IdempotentOptions<T = any> {
   key?: string | ((payload: T, envelope: MessageEnvelope) => string);
   /** Name under which dedup rows and failures are kept. Default `Class.method`. */
   consumer?: string;
+  /**
+   * This consumer's own retries: ladder, attempts, jitter, and which errors are retried (others
+   * are parked at once). Checked at start-up. Default: the module's `retry.ladderMs`, every error.
+   */
+  retry?: ConsumerRetryPolicy;
 }
 
 /**
@@ -26,7 +32,7 @@ export interface IdempotentOptions<T = any> {
  * The handler runs inside a database transaction (ambient: use `TransactionHost.tx` or
  * `@Transactional()` code) together with the insert of the dedup row `(consumer, key)`. A
  * duplicate finds the row and is acknowledged without running the handler. A handler that
- * throws gets the message again on the retry ladder, then the message is parked; a message that
+ * throws gets the message again on the retry ladder (its own with `retry`), then the message is parked; a message that
  * is not JSON, or a handler that throws {@link UnrecoverableMessageError}, is parked at once.
  * The queue never blocks behind a bad message.
  *
@@ -73,6 +79,7 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
       Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapper);
     }
     Reflect.defineMetadata(IDEMPOTENT_HANDLER, consumer, wrapper);
+    if (options.retry) Reflect.defineMetadata(RETRY_POLICY, options.retry, wrapper);
     Object.defineProperty(wrapper, 'name', { value: original.name });
     descriptor.value = wrapper;
     return descriptor;

@@ -7,6 +7,10 @@ import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import { ConsumerShutdown } from '../consumer/consumer-shutdown';
 import { FailureQueries } from '../consumer/failure-queries';
 import { FailureRecorder } from '../consumer/failure-recorder';
+import { RetryPolicies } from '../consumer/retry-policies';
+import { FailureAnnouncer } from '../failure-hooks/failure-announcer';
+import { FailureHookDispatcher } from '../failure-hooks/failure-hook-dispatcher';
+import { FailureHookRegistry } from '../failure-hooks/failure-hook-registry';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { Housekeeper } from '../housekeeping/housekeeper';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
@@ -19,6 +23,7 @@ import { OutboxPublisher } from '../outbox/outbox-publisher';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import { DedupStore } from '../store/dedup-store';
+import { FailureHookStore } from '../store/failure-hook-store';
 import { FailureStore } from '../store/failure-store';
 import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
@@ -34,6 +39,7 @@ export const TXMSG_PROVIDERS = [
   StoreDatabase,
   DedupStore,
   FailureStore,
+  FailureHookStore,
   OutboxStore,
   NotificationStore,
   AdminTokenGuard,
@@ -47,6 +53,10 @@ export const TXMSG_PROVIDERS = [
   ConsumerShutdown,
   FailureQueries,
   FailureRecorder,
+  RetryPolicies,
+  FailureHookRegistry,
+  FailureHookDispatcher,
+  FailureAnnouncer,
   RetryScheduler,
   Housekeeper,
   HttpNotifier,

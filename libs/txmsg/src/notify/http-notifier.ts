@@ -1,6 +1,7 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { FailureAnnouncer } from '../failure-hooks/failure-announcer';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import type { AfterCommitHook } from '../transaction-hooks/after-commit-hook';
 import { TransactionHooks } from '../transaction-hooks/transaction-hooks';
@@ -44,10 +45,11 @@ export class HttpNotifier implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     metrics: TxMsgMetrics,
     hooks: TransactionHooks,
+    announcer: FailureAnnouncer,
     @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions,
   ) {
     this.targets = new NotifyTargets(options.notify);
-    this.sender = new NotificationSender(store, metrics, options, this.targets);
+    this.sender = new NotificationSender(store, metrics, options, this.targets, announcer);
     this.wakeAfterCommit = hooks.afterCommit(() => this.sender.wake());
   }
 

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ladderDelay } from '../ladder';
+import type { FailureAnnouncer } from '../failure-hooks/failure-announcer';
+import { retryDelay } from '../retry/resolve-retry-policy';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { errorText } from '../support/error-text';
 import { PeriodicWorker, withinMs } from '../support/periodic-worker';
@@ -10,6 +11,8 @@ import type { NotifyTargets } from './notify-targets';
 import type { PostOutcome } from './post-outcome';
 import { describePostOutcome } from './post-outcome-text';
 import type { LeasedNotification } from '../store/notification-rows';
+import type { Queryable } from '../store/store-database';
+import { ReceiverPolicies } from './receiver-policies';
 import { redactedUrl } from './redacted-url';
 import { signedHeaders } from './signed-headers';
 import { tracedPost } from './traced-post';
@@ -24,7 +27,9 @@ const STOP_WAIT_MS = 5000;
 /**
  * Sends due notifications for {@link HttpNotifier}: leases them in a short transaction, POSTs
  * each signed with none open, and records the outcome in another short one, scheduling the next
- * rung of the notify ladder or giving up after the last. Rounds do not wait for the attempts they
+ * rung of its receiver's ladder (`notify.retryPolicies`, else the notify ladder) or giving up
+ * after the last, or at once on a failure that policy does not retry; a notification given up on
+ * is announced to the failure hooks in that same transaction. Rounds do not wait for the attempts they
  * start: each receiver origin has a bounded number in flight (see {@link InFlightAttempts}), and
  * a round leases only rows that can start at once, so a receiver that hangs delays its own
  * notifications only, and a leased row is never waiting past its lease.
@@ -35,14 +40,17 @@ export class NotificationSender {
   private readonly worker: PeriodicWorker;
   private readonly inFlight = new InFlightAttempts();
   private readonly attempts = new Set<Promise<void>>();
+  private readonly policies: ReceiverPolicies;
 
   constructor(
     private readonly store: NotificationStore,
     private readonly metrics: TxMsgMetrics,
     private readonly options: ResolvedTxMsgOptions,
     private readonly targets: NotifyTargets,
+    private readonly announcer: FailureAnnouncer,
   ) {
     this.poster = new WebhookPoster(options.notify.timeoutMs);
+    this.policies = new ReceiverPolicies(targets, options.notify.retryPolicies, options.notify.ladderMs);
     const { scanIntervalMs } = options.notify;
     this.worker = new PeriodicWorker(this.logger, scanIntervalMs, async () => (await this.startDue()).more);
   }
@@ -118,7 +126,9 @@ export class NotificationSender {
     const outcome = await this.post(row);
     const attempt = row.attempts + 1;
     const { statusCode, failure } = outcome;
-    const retryInMs = failure === null ? undefined : ladderDelay(this.options.notify.ladderMs, attempt);
+    const policy = this.policies.of(row.target_url);
+    const retried = failure !== null && policy.retries(failure, statusCode);
+    const retryInMs = retried ? retryDelay(policy, attempt) : undefined;
     const result = failure === null ? 'delivered' : retryInMs === undefined ? 'gave_up' : 'failed';
     this.metrics.notificationAttempted(result, row.target_url);
     if (failure !== null) {
@@ -127,8 +137,27 @@ export class NotificationSender {
       if (retryInMs === undefined) this.logger.error(`${what}; gave up`);
       else this.logger.warn(`${what}; next in ${retryInMs} ms`);
     }
-    await this.store.recordAttempt(row, { statusCode, failure, durationMs: Date.now() - started, retryInMs });
+    const recorded = { statusCode, failure, durationMs: Date.now() - started, retryInMs };
+    if (await this.store.recordAttempt(row, recorded, this.announcement(row, attempt, failure))) {
+      this.announcer.committed();
+    }
     if (retryInMs !== undefined && retryInMs <= 60_000) setTimeout(() => this.worker.wake(), retryInMs).unref();
+  }
+
+  /** What announces, with the FAILED outcome, a notification given up on, when a hook hears it. */
+  private announcement(row: LeasedNotification, attempts: number, failure: string | null) {
+    if (failure === null || !this.announcer.wants('notification-exhausted')) return undefined;
+    return (em: Queryable) =>
+      this.announcer.write(em, {
+        outcome: 'notification-exhausted',
+        notificationId: row.notification_id,
+        target: redactedUrl(row.target_url),
+        type: row.type ?? '',
+        subject: row.subject ?? null,
+        attempts,
+        error: failure,
+        failedAt: new Date(),
+      });
   }
 
   private async post(row: LeasedNotification): Promise<PostOutcome> {

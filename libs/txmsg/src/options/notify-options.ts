@@ -1,3 +1,5 @@
+import type { NotifyRetryPolicy } from '../notify/receiver-retry-policy';
+
 /** Best-effort HTTP notification: signed webhooks retried on a ladder. */
 export interface TxMsgNotifyOptions {
   /**
@@ -28,6 +30,12 @@ export interface TxMsgNotifyOptions {
   allowedOrigins?: string[];
   /** Delays between attempts, in ms. Default: `retry.ladderMs`. */
   ladderMs?: number[];
+  /**
+   * A receiver's own retries, keyed as `secrets` is (each key must name a receiver listed there):
+   * its ladder, attempts, jitter, and which failed attempts are retried (`retryOn`; others end the
+   * notification FAILED at once). A receiver without one follows `ladderMs`. Default none.
+   */
+  retryPolicies?: Record<string, NotifyRetryPolicy>;
   /**
    * An attempt that has no answer within this time failed. Default 5000 ms. Due notifications are
    * leased for twice this plus 10 s while their attempt runs. Each receiver origin has at most 8

@@ -1,3 +1,5 @@
+import { canonicalReceiver } from '../notify/notify-receiver';
+import { resolveNotifyPolicy } from '../notify/receiver-retry-policy';
 import { notifySecretProblems } from './notify-secret-problems';
 import type { ResolvedTxMsgOptions } from './resolved-options';
 
@@ -18,5 +20,25 @@ export function notifyProblems(notify: ResolvedTxMsgOptions['notify']): string[]
     );
   }
   problems.push(...notifySecretProblems(notify.secrets));
+  problems.push(...retryPolicyProblems(notify));
+  return problems;
+}
+
+/** Each receiver's own retry policy: valid, and for a receiver of `secrets`. */
+function retryPolicyProblems(notify: ResolvedTxMsgOptions['notify']): string[] {
+  const problems: string[] = [];
+  const receivers = new Set(Object.keys(notify.secrets).map(canonicalReceiver));
+  for (const [text, policy] of Object.entries(notify.retryPolicies ?? {})) {
+    const receiver = canonicalReceiver(text);
+    if (!receiver || !receivers.has(receiver)) {
+      problems.push(`notify.retryPolicies["${text}"] must name a receiver of notify.secrets.`);
+      continue;
+    }
+    try {
+      resolveNotifyPolicy(policy, notify.ladderMs.length > 0 ? notify.ladderMs : [1], text);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
   return problems;
 }

@@ -38,7 +38,15 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
     consumer: { maxBatch: 50, drainTimeoutMs: 5000, unrecordedTries: 3, unrecordedForMs: 600_000, ...options.consumer },
     messages: withMessageDefaults(options.messages, housekeeping.retentionMs),
     housekeeping,
-    notify: { secrets: {}, allowedOrigins: [], ladderMs, timeoutMs: 5000, scanIntervalMs: 1000, ...options.notify },
+    notify: {
+      secrets: {},
+      allowedOrigins: [],
+      ladderMs,
+      retryPolicies: {},
+      timeoutMs: 5000,
+      scanIntervalMs: 1000,
+      ...options.notify,
+    },
     admin: options.admin ?? false,
     metrics: options.metrics
       ? {

@@ -1,6 +1,7 @@
 import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notification-tables.migration';
 import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
 import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
+import { FailureHooks1764000000007 } from './failure-hooks.migration';
 import { PayloadHashes1764000000005 } from './payload-hashes.migration';
 import { TraceContext1764000000004 } from './trace-context.migration';
 
@@ -14,12 +15,14 @@ export const TXMSG_MIGRATIONS = [
   ExactTxMsgKeys1764000000003,
   TraceContext1764000000004,
   PayloadHashes1764000000005,
+  FailureHooks1764000000007,
 ];
 
 export {
   CreateTxMsgNotificationTables1764000000002,
   CreateTxMsgTables1764000000000,
   ExactTxMsgKeys1764000000003,
+  FailureHooks1764000000007,
   PayloadHashes1764000000005,
   TraceContext1764000000004,
 };

@@ -36,12 +36,18 @@ export class FailureStore {
    * Records a failure of `messageId` in one short READ COMMITTED transaction: locks the rows kept
    * for it (every body's), lets `decide` choose the row to write from them, and writes it; an
    * existing row of the same body keeps its body and takes the new attempts, status and due time.
-   * Returns what `decide` returned with the row.
+   * Returns what `decide` returned with the row. When `decide` also returns `then`, it runs in the
+   * same transaction after the write, with the id of the row written (so an announcement of the
+   * failure commits with it, or not at all).
    */
   record<T>(
     consumer: string,
     messageId: string,
-    decide: (recorded: RecordedFailure[]) => { row: FailureWrite; result: T },
+    decide: (recorded: RecordedFailure[]) => {
+      row: FailureWrite;
+      result: T;
+      then?: (em: Queryable, failureId: string) => Promise<void>;
+    },
   ): Promise<T> {
     return this.db.dataSource.transaction('READ COMMITTED', async (em) => {
       const rows = await this.db.query<
@@ -57,8 +63,16 @@ export class FailureStore {
         status: r.status,
         reason: r.reason,
       }));
-      const { row, result } = decide(recorded);
+      const { row, result, then } = decide(recorded);
       await this.upsert(em, row);
+      if (then) {
+        const [written] = await this.db.query<Array<{ id: string }>>(
+          `SELECT id FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ?`,
+          [consumer, messageId, row.payloadHash],
+          em,
+        );
+        await then(em, String(written.id));
+      }
       return result;
     });
   }

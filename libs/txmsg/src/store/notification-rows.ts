@@ -23,6 +23,9 @@ export interface LeasedNotification {
   attempts: number;
   /** The W3C trace fields (JSON) of the transaction that enqueued it, or null. */
   trace_context?: string | null;
+  /** What it announces and about what, for a failure hook should it be given up on. */
+  type?: string;
+  subject?: string | null;
 }
 
 /** What an attempt came to, as recorded. */

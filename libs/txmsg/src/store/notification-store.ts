@@ -68,7 +68,7 @@ export class NotificationStore {
       where.push(`NOT (${this.d.anyOf('notification_id')})`);
       params.push(request.exceptIds);
     }
-    const select = `SELECT id, notification_id, target_url, ${this.d.jsonText('body')} AS body, attempts, trace_context
+    const select = `SELECT id, notification_id, type, subject, target_url, ${this.d.jsonText('body')} AS body, attempts, trace_context
                       FROM txmsg_notification
                      WHERE ${where.join(' AND ')}
                      ORDER BY next_attempt_at, id LIMIT ${Math.floor(request.limit)} FOR UPDATE SKIP LOCKED`;
@@ -85,8 +85,14 @@ export class NotificationStore {
   /**
    * Logs one attempt and moves the notification on: DELIVERED, FAILED, or PENDING again after
    * `retryInMs`, in one short transaction, conditional on the row being still the one leased.
+   * When it moved to FAILED, `whenFailed` runs in that transaction (so what it writes commits with
+   * the outcome, or not at all); returns whether it ran.
    */
-  async recordAttempt(row: LeasedNotification, attempt: RecordedAttempt): Promise<void> {
+  async recordAttempt(
+    row: LeasedNotification,
+    attempt: RecordedAttempt,
+    whenFailed?: (em: Queryable) => Promise<void>,
+  ): Promise<boolean> {
     const { statusCode, failure, durationMs, retryInMs } = attempt;
     const [next, params] =
       failure === null
@@ -94,19 +100,22 @@ export class NotificationStore {
         : retryInMs === undefined
           ? [`status = 'FAILED', last_error = ?, finished_at = ${this.d.now}`, [failure]]
           : [`last_error = ?, next_attempt_at = ${this.d.nowPlusMicros}`, [failure, retryInMs * 1000]];
-    await this.db.dataSource.transaction(async (em) => {
+    return this.db.dataSource.transaction(async (em) => {
       await this.db.query(
         `INSERT INTO txmsg_notification_attempt (notification_id, attempt, status_code, error, duration_ms)
          VALUES (?, ?, ?, ?, ?)`,
         [row.notification_id, row.attempts + 1, statusCode, failure, durationMs],
         em,
       );
-      await this.db.query(
+      const moved = await this.db.query(
         `UPDATE txmsg_notification SET attempts = ?, last_status = ?, ${next}
           WHERE notification_id = ? AND status = 'PENDING' AND attempts = ?`,
         [row.attempts + 1, statusCode, ...params, row.notification_id, row.attempts],
         em,
       );
+      if (!whenFailed || failure === null || retryInMs !== undefined || affectedRows(moved) === 0) return false;
+      await whenFailed(em);
+      return true;
     });
   }
 

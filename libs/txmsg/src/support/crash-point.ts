@@ -6,10 +6,16 @@ import { Logger } from '@nestjs/common';
  * - `relay-before-publish`: after a local commit, with rows claimed, before anything is published;
  * - `relay-after-publish`: after the broker confirmed, before the rows are marked published;
  * - `consumer-before-commit`: after a handler ran, before its transaction commits;
- * - `consumer-before-ack`: after a handler's transaction committed, before the delivery is acked.
+ * - `consumer-before-ack`: after a handler's transaction committed, before the delivery is acked;
+ * - `failure-before-hook`: after a parked message (or a notification given up on) committed with
+ *   its announcement, before any failure hook ran.
  */
 export type CrashPoint =
-  'relay-before-publish' | 'relay-after-publish' | 'consumer-before-commit' | 'consumer-before-ack';
+  | 'relay-before-publish'
+  | 'relay-after-publish'
+  | 'consumer-before-commit'
+  | 'consumer-before-ack'
+  | 'failure-before-hook';
 
 /** Every {@link CrashPoint}, for validating configuration. */
 export const CRASH_POINTS: readonly CrashPoint[] = [
@@ -17,6 +23,7 @@ export const CRASH_POINTS: readonly CrashPoint[] = [
   'relay-after-publish',
   'consumer-before-commit',
   'consumer-before-ack',
+  'failure-before-hook',
 ];
 
 const logger = new Logger('CrashPoint');
