@@ -20,11 +20,19 @@ export class FailureWatcher {
   readonly flaky: TxMsgFailureEvent[] = [];
   /** How many more times the flaky hook throws. */
   flakyThrows = 0;
+  /** The status of each parked row as another connection saw it while its hook ran: committed, or nothing. */
+  readonly seenAtHook = new Map<string, string | undefined>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   @OnTxMsgFailure('parked')
   async onParked(event: TxMsgFailureEvent): Promise<void> {
+    if (event.outcome !== 'notification-exhausted') {
+      const rows = await this.dataSource.query(dialect.sql('SELECT status FROM txmsg_inbox_failure WHERE id = ?'), [
+        event.failureId,
+      ]);
+      this.seenAtHook.set(event.id, rows[0]?.status);
+    }
     await this.count('parked', event);
     this.parked.push(event);
   }
