@@ -64,6 +64,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         messages: rest.messages,
         housekeeping: { ...FAST.housekeeping, ...rest.housekeeping },
         notify: { ...FAST.notify, ...rest.notify },
+        crashPoint: rest.crashPoint,
       }),
       ProducerFixtureModule,
       ...(options.consumer ? [ConsumerFixtureModule] : []),

@@ -1,0 +1,39 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { waitFor } from '../../src/testing';
+import { ENGINE } from './engine';
+
+/** A test application started in a process of its own from a TypeScript entry of this folder. */
+export class ChildApp {
+  readonly lines: string[] = [];
+  /** Settles with the signal that ended the process (null when it exited by itself). */
+  readonly exited: Promise<NodeJS.Signals | null>;
+  private readonly child: ChildProcess;
+
+  constructor(entry: string, env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['-r', join(__dirname, 'ts-register.js'), join(__dirname, entry)], {
+      env: { ...process.env, TXMSG_TEST_DB: ENGINE, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [this.child.stdout!, this.child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => this.lines.push(line));
+    }
+    this.exited = new Promise((resolve) => this.child.once('close', (_code, signal) => resolve(signal)));
+  }
+
+  /** Resolves once the application printed `marker`; fails, with its output, if it does not in time. */
+  async ready(marker: string, timeoutMs = 30_000): Promise<void> {
+    try {
+      await waitFor(() => this.lines.some((line) => line.includes(marker)), { timeoutMs, description: marker });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${this.lines.join('\n')}`, { cause: error });
+    }
+  }
+
+  /** Stops it with SIGTERM (a clean shutdown) and waits for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    await this.exited;
+  }
+}
