@@ -155,7 +155,7 @@ describe(loadServiceConfig.name, () => {
     [{ RABBITMQ_QUEUE_TYPE: 'stream' }, 'RABBITMQ_QUEUE_TYPE must be one of classic, quorum, got "stream".'],
     [
       { TXMSG_CRASH_POINT: 'whenever' },
-      'TXMSG_CRASH_POINT must be one of relay-before-publish, relay-after-publish, consumer-before-commit, consumer-before-ack, got "whenever".',
+      'TXMSG_CRASH_POINT must be one of relay-before-publish, relay-after-publish, consumer-before-commit, consumer-before-ack, failure-before-hook, got "whenever".',
     ],
   ])('fails fast on %j with one sentence naming the variable', (env, sentence) => {
     expect(() => loadServiceConfig('bank1', 3001, { ...SIGNING, ...env })).toThrow(new ConfigError(sentence));
