@@ -25,7 +25,15 @@ export { TXMSG_MIGRATIONS } from './schema';
 export { correlationIdOf, type WithHeaders } from './module/correlation-id';
 
 // Producer: integration events through the outbox
-export { IntegrationEvent, routingKeyOf } from './outbox/integration-event.decorator';
+export {
+  IntegrationEvent,
+  type IntegrationEventOptions,
+  orderingKeyOf,
+  routingKeyOf,
+} from './outbox/integration-event.decorator';
+export { ORDERING_HEADERS } from './ordering/ordering-headers';
+export type { OrderedConsumerOptions } from './ordering/ordered-options';
+export type { BlockedKey } from './store/ordering-store';
 export { MessageTooLargeError, Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/outbox';
 export { SIGNATURE_HEADERS, messageSignature, type SignedFields } from './signing/message-signature';
 export { type MessageEnvelope } from './envelope';

@@ -17,7 +17,17 @@ const failedMessage = {
     reason: {
       type: 'string',
       nullable: true,
-      enum: ['EXHAUSTED', 'NOT_RETRIED', 'POISON', 'UNRECOVERABLE', 'NO_QUEUE', 'OVERSIZED', 'FORGED', 'CONFLICT', null],
+      enum: [
+        'EXHAUSTED',
+        'NOT_RETRIED',
+        'POISON',
+        'UNRECOVERABLE',
+        'NO_QUEUE',
+        'OVERSIZED',
+        'FORGED',
+        'CONFLICT',
+        null,
+      ],
     },
     nextAttemptAt: time,
     lastError: nullableString,
@@ -48,16 +58,24 @@ const outboxRow = {
     messageId: string,
     type: string,
     routingKey: string,
-    status: string,
+    status: { type: 'string', enum: ['READY', 'PREPARED', 'PUBLISHED', 'DISCARDED', 'SCHEDULED', 'CANCELLED'] },
     txGroup: nullableString,
     checkCount: integer,
     attempts: integer,
-    nextAttemptAt: time,
+    /** A SCHEDULED row's due time. */
+    nextAttemptAt: { ...time, description: 'When it is next due: a SCHEDULED (delayed) message is due then.' },
     lastError: nullableString,
     createdAt: time,
     finishedAt: { ...time, nullable: true },
     payload: string,
   },
+};
+
+/** What cancelling a delayed message answers. */
+export const CANCEL_ANSWER = {
+  type: 'object',
+  properties: { cancelled: { type: 'boolean' } },
+  required: ['cancelled'],
 };
 
 /** Without `status`: rows per status; with it: that status's rows, newest first. */
@@ -66,4 +84,37 @@ export const OUTBOX_ANSWER = {
     { type: 'object', additionalProperties: integer, example: { READY: 2, PUBLISHED: 120 } },
     { type: 'array', items: outboxRow },
   ],
+};
+
+const nullableInteger = { type: 'integer', nullable: true };
+const nullableTime = { type: 'string', format: 'date-time', nullable: true };
+
+/** Keys ordered consumers wait on (see {@link OrderingStore.blockedKeys}). */
+export const BLOCKED_KEYS = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          consumer: string,
+          source: string,
+          key: string,
+          lastSeq: integer,
+          blockedSeq: nullableInteger,
+          blockedAt: nullableTime,
+          held: integer,
+          oldestHeldAt: nullableTime,
+        },
+      },
+    },
+  },
+  required: ['items'],
+};
+
+export const SKIPPED_KEY = {
+  type: 'object',
+  properties: { consumer: string, source: string, key: string, skippedTo: integer },
+  required: ['consumer', 'source', 'key', 'skippedTo'],
 };

@@ -1,9 +1,10 @@
 import { DeadLettersController } from './dead-letters.controller';
 import { FailuresController } from './failures.controller';
+import { OrderingController } from './ordering.controller';
 import { OutboxAdminController } from './outbox-admin.controller';
 
 /**
  * The library's admin API, under `/txmsg`, behind {@link AdminTokenGuard}: parked and retrying
- * messages, the broker's dead letters, the outbox. Mounted only with the `admin` option.
+ * messages, the broker's dead letters, the outbox, ordered consumers' blocked keys. Mounted only with the `admin` option.
  */
-export const ADMIN_CONTROLLERS = [FailuresController, DeadLettersController, OutboxAdminController];
+export const ADMIN_CONTROLLERS = [FailuresController, DeadLettersController, OutboxAdminController, OrderingController];

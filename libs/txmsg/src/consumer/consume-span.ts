@@ -34,7 +34,7 @@ export function startConsumeSpan(delivery: IdempotentDelivery): ConsumeSpan | un
 }
 
 /** How a delivery ended, as its consume span says: applied, duplicate, retried, parked or requeued. */
-export type TracedOutcome = 'applied' | 'duplicate' | 'retried' | 'parked' | 'requeued';
+export type TracedOutcome = 'applied' | 'duplicate' | 'retried' | 'parked' | 'requeued' | 'held';
 
 /** Notes the outcome on the delivery's consume span, if it has a recording one. */
 export function noteOutcome(span: Span | undefined, outcome: TracedOutcome): void {

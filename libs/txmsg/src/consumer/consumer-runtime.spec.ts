@@ -28,6 +28,8 @@ describe(ConsumerRuntime.name, () => {
       deadLetters as any,
       { ...metrics, ...overrides } as any,
       options,
+      {} as any,
+      { wake: () => undefined } as any,
     );
   }
 

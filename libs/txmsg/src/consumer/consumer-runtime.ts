@@ -6,6 +6,9 @@ import { context } from '@opentelemetry/api';
 import { ClsService } from 'nestjs-cls';
 import { DeadLetterQueues } from '../broker/dead-letter-queues';
 import { envelopeOf } from '../envelope';
+import { HeldSender } from '../ordering/held-sender';
+import { orderingOf } from '../ordering/ordering-headers';
+import { OrderingStore } from '../store/ordering-store';
 import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { DedupStore } from '../store/dedup-store';
 import { MessageVerifier } from '../signing/message-verifier';
@@ -54,11 +57,23 @@ export class ConsumerRuntime {
     deadLetters: DeadLetterQueues,
     metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+    ordering: OrderingStore,
+    heldSender: HeldSender,
   ) {
     this.outcomes = new FailureOutcomes(failures, retries, deadLetters, metrics, options, () => this.stopping);
     const { signing } = options.messages;
     if (signing) this.verifier = new MessageVerifier(signing.keys, signing.maxAgeMs);
-    this.applier = new DeliveryApplier(txHost, cls, dedup, failures, this.outcomes, metrics, options);
+    this.applier = new DeliveryApplier(
+      txHost,
+      cls,
+      dedup,
+      failures,
+      this.outcomes,
+      metrics,
+      options,
+      ordering,
+      heldSender,
+    );
     this.groups = new ConsumerGroups((items) => this.applier.applyBatch(items), options.consumer.maxBatch);
   }
 
@@ -120,7 +135,11 @@ export class ConsumerRuntime {
     } catch (error) {
       return this.outcomes.park(failed, new UnrecoverableMessageError((error as Error).message), 'UNRECOVERABLE');
     }
-    const claimed: Claimed = { delivery, key, failed, trace: traced?.context };
+    const position = delivery.ordered ? orderingOf(delivery.message) : undefined;
+    if (typeof position === 'string') {
+      return this.outcomes.park(failed, new UnrecoverableMessageError(position), 'UNRECOVERABLE');
+    }
+    const claimed: Claimed = { delivery, key, failed, trace: traced?.context, position };
     if (this.options.consumer.maxBatch === 1) return this.applier.applyAlone(claimed);
     return this.groups.add(claimed);
   }

@@ -31,6 +31,8 @@ describe(DeliveryApplier.name, () => {
       {} as any,
       { batchCommitted: noop, messageConsumed: noop } as any,
       options,
+      {} as any,
+      { wake: noop } as any,
     );
   }
 

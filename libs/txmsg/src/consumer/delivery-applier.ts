@@ -6,7 +6,10 @@ import { context } from '@opentelemetry/api';
 import type { ClsService } from 'nestjs-cls';
 import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
+import { OrderedBatch, type OrderedItem, type OrderedOutcome } from '../ordering/ordered-batch';
+import type { HeldSender } from '../ordering/held-sender';
 import type { DedupOutcome, DedupStore } from '../store/dedup-store';
+import type { OrderingStore } from '../store/ordering-store';
 import { crashIf } from '../support/crash-point';
 import { withDeadlockRetry } from '../support/deadlock';
 import { REDELIVERED_HEADER } from '../txmsg.constants';
@@ -35,6 +38,8 @@ export class DeliveryApplier {
     private readonly outcomes: FailureOutcomes,
     private readonly metrics: TxMsgMetrics,
     private readonly options: ResolvedTxMsgOptions,
+    private readonly ordering: OrderingStore,
+    private readonly heldSender: HeldSender,
   ) {}
 
   /**
@@ -44,7 +49,7 @@ export class DeliveryApplier {
   async applyBatch(items: Claimed[]): Promise<Array<void | Nack>> {
     const turn = this.turnOf(items[0].delivery.consumer);
     if (items.length === 1) return [await this.applyAlone(items[0], turn)];
-    let applied: DedupOutcome[];
+    let applied: OrderedOutcome[];
     try {
       applied = await this.transaction(items, turn);
       this.metrics.batchCommitted(items[0].delivery.consumer, items.length);
@@ -66,6 +71,7 @@ export class DeliveryApplier {
       this.metrics.batchCommitted(item.delivery.consumer, 1);
       return await this.settled(item, applied);
     } catch (error) {
+      if (item.position) await this.blockKey(item);
       if (error instanceof UnrecoverableMessageError) return this.outcomes.park(item.failed, error, 'UNRECOVERABLE');
       // The same input overflows the stack again on every try: no rung of the ladder can help.
       if (isStackOverflow(error)) {
@@ -75,14 +81,32 @@ export class DeliveryApplier {
     }
   }
 
-  /** One transaction applying `items`, run again when chosen as a deadlock victim; its handlers run in `turn`. */
-  private transaction(items: Claimed[], turn: ApplyTurn | undefined): Promise<DedupOutcome[]> {
-    return withDeadlockRetry(async () => {
+  /**
+   * Marks an ordered delivery that failed as the one its key waits for, so the later messages of
+   * the key wait for it as long as it takes (on the ladder, or parked). Should that fail (the
+   * database is gone), they wait for the gap timeout first, which is no worse.
+   */
+  private async blockKey({ delivery, position }: Claimed): Promise<void> {
+    const { source, key, seq } = position!;
+    await this.ordering.block(delivery.consumer, source, key, seq).catch((error: unknown) => {
+      this.logger.warn(`${delivery.consumer}: could not mark ${source} "${key}" #${seq} as failing: ${String(error)}`);
+    });
+  }
+
+  /**
+   * One transaction applying `items`, run again when chosen as a deadlock victim; its handlers
+   * run in `turn`. Held messages it made due are sent once it has committed.
+   */
+  private async transaction(items: Claimed[], turn: ApplyTurn | undefined): Promise<OrderedOutcome[]> {
+    let released = false;
+    const outcomes = await withDeadlockRetry(async () => {
       const giveUp = turn ? await turn.take() : undefined;
       try {
         return await this.txHost.withTransaction(async () => {
           try {
-            return await this.applyInTransaction(items);
+            const { applied, releasedHeld } = await this.applyInTransaction(items);
+            released = releasedHeld;
+            return applied;
           } finally {
             giveUp?.(); // before the COMMIT: the next transaction applies while this one commits
           }
@@ -91,6 +115,8 @@ export class DeliveryApplier {
         giveUp?.(); // BEGIN itself failed
       }
     });
+    if (released) this.heldSender.wake();
+    return outcomes;
   }
 
   private turnOf(consumer: string): ApplyTurn {
@@ -106,16 +132,28 @@ export class DeliveryApplier {
    * In the ambient transaction: per delivery, the dedup row, then the handler unless the key was
    * applied before (a duplicate, or a conflict when with another body).
    */
-  private async applyInTransaction(items: Claimed[]): Promise<DedupOutcome[]> {
-    const applied: DedupOutcome[] = [];
+  private async applyInTransaction(items: Claimed[]): Promise<{ applied: OrderedOutcome[]; releasedHeld: boolean }> {
+    const applied: OrderedOutcome[] = [];
+    const ordered = await this.orderedBatchOf(items);
     for (const item of items) {
       // Read by the outbox when the handler sends messages; the handlers of a batch run one by one.
       this.cls.set(CORRELATION_ID, item.failed.envelope.correlationId);
       // A batch runs in the context of whichever delivery started it: each handler gets its own span's.
-      applied.push(await (item.trace ? context.with(item.trace, () => this.applyOne(item)) : this.applyOne(item)));
+      const apply = () => (item.trace ? context.with(item.trace, () => this.applyOne(item)) : this.applyOne(item));
+      applied.push(await (ordered && item.position ? ordered.step(orderedItemOf(item), apply) : apply()));
     }
+    await ordered?.finish();
     if (applied.includes('fresh')) crashIf(this.options.crashPoint, 'consumer-before-commit');
-    return applied;
+    return { applied, releasedHeld: ordered?.released ?? false };
+  }
+
+  /** The cursors of the ordered deliveries among `items`, locked; undefined when there are none. */
+  private async orderedBatchOf(items: Claimed[]): Promise<OrderedBatch | undefined> {
+    const ordered = items.filter((item) => item.position);
+    if (ordered.length === 0) return undefined;
+    const { consumer, ordered: options } = ordered[0].delivery;
+    const positions = ordered.map((item) => item.position!);
+    return OrderedBatch.begin(this.ordering, this.txHost.tx, consumer, positions, options!.gapTimeoutMs, this.logger);
   }
 
   private async applyOne({ delivery, key, failed }: Claimed): Promise<DedupOutcome> {
@@ -131,7 +169,12 @@ export class DeliveryApplier {
   }
 
   /** After the commit: metrics, the ladder entry of a redelivery resolved, a conflict parked. */
-  private async settled({ key, failed }: Claimed, outcome: DedupOutcome): Promise<void | Nack> {
+  private async settled({ key, failed }: Claimed, outcome: OrderedOutcome): Promise<void | Nack> {
+    if (outcome === 'held') {
+      this.metrics.messageConsumed(failed.consumer, 'held');
+      noteOutcome(failed.span, 'held');
+      return;
+    }
     if (typeof outcome === 'object') {
       const conflict = new UnrecoverableMessageError(
         `dedup key ${key} was applied from another body (sha256 ${outcome.conflictsWith}); this one (sha256 ${failed.payloadHash}) was not applied`,
@@ -152,4 +195,16 @@ export class DeliveryApplier {
 
 function isStackOverflow(error: unknown): error is RangeError {
   return error instanceof RangeError && error.message.includes('call stack');
+}
+
+/** What an ordered step needs of a claimed delivery. */
+function orderedItemOf({ delivery, failed, position }: Claimed): OrderedItem {
+  return {
+    consumer: delivery.consumer,
+    queue: delivery.queue ?? delivery.message.fields.routingKey,
+    position: position!,
+    messageId: failed.envelope.id,
+    properties: () => JSON.stringify(delivery.message.properties),
+    body: delivery.message.content,
+  };
 }

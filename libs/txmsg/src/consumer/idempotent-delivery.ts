@@ -1,6 +1,8 @@
 import type { Context } from '@opentelemetry/api';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
+import type { ResolvedOrderedOptions } from '../ordering/ordered-options';
+import type { OrderingPosition } from '../ordering/ordering-headers';
 import type { FailedDelivery } from './failed-delivery';
 
 /** One delivery to an {@link Idempotent} handler. */
@@ -13,6 +15,8 @@ export interface IdempotentDelivery {
   message: ConsumeMessage;
   key?: (payload: unknown, envelope: MessageEnvelope) => string;
   invoke: () => Promise<unknown>;
+  /** Set for an ordered consumer. */
+  ordered?: ResolvedOrderedOptions;
 }
 
 /** A delivery with its dedup key, ready to be applied. */
@@ -22,4 +26,6 @@ export interface Claimed {
   failed: FailedDelivery;
   /** The context of its consume span, for its handler (undefined when untraced). */
   trace?: Context;
+  /** Where it stands in its key's stream, for an ordered consumer and a message with an ordering key. */
+  position?: OrderingPosition;
 }

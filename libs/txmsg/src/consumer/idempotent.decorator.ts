@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
 import { type ConsumerRetryPolicy, RETRY_POLICY } from './consumer-retry-policy';
+import { type OrderedConsumerOptions, resolveOrdered } from '../ordering/ordered-options';
 import { IDEMPOTENT_HANDLER, runtimeOf } from './runtime-binding';
 
 /** How long a delivery that found no runtime waits before it goes back to the queue. */
@@ -19,6 +20,14 @@ export interface IdempotentOptions<T = any> {
   key?: string | ((payload: T, envelope: MessageEnvelope) => string);
   /** Name under which dedup rows and failures are kept. Default `Class.method`. */
   consumer?: string;
+  /**
+   * Apply the messages of one ordering key in the order their transactions committed at the
+   * producer, each once; other keys never wait on it. A message that arrives before its
+   * predecessor is held back until the predecessor is applied; a message of a key on the retry
+   * ladder or parked holds back the later ones of that key only. Messages without an ordering
+   * key are applied as they come.
+   */
+  ordered?: boolean | OrderedConsumerOptions;
   /**
    * This consumer's own retries: ladder, attempts, jitter, and which errors are retried (others
    * are parked at once). Checked at start-up. Default: the module's `retry.ladderMs`, every error.
@@ -48,6 +57,7 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
     const original = descriptor.value as (...args: unknown[]) => Promise<unknown>;
     const consumer = options.consumer ?? `${target.constructor.name}.${String(propertyKey)}`;
     const key = options.key;
+    const ordered = resolveOrdered(options.ordered);
     const wrapper = async function (this: unknown, ...args: unknown[]) {
       const message = args.find(isConsumeMessage);
       if (!message) throw new Error(`@Idempotent handler ${consumer} was not given the AMQP message`);
@@ -72,6 +82,7 @@ export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodD
             ? (payload) => String((payload as Record<string, unknown>)?.[key] ?? '')
             : (key as ((payload: unknown, envelope: MessageEnvelope) => string) | undefined),
         invoke: () => original.apply(this, args),
+        ordered,
       });
     };
     // Decorators applied before this one (below it) put their metadata on the original method.

@@ -16,10 +16,11 @@ import { type ScrapeStatements, scrapeStatements } from './scrape-queries';
 /**
  * What became of one consumed message: `conflict` and `forged` are parked too (a different body
  * under a known id or key; a bad or missing signature), `dead_lettered` went to the broker-side
- * parking queue because its outcome could not be recorded.
+ * parking queue because its outcome could not be recorded, `held` (ordered consumers) arrived
+ * before its predecessor and waits for it.
  */
 export type ConsumeOutcome =
-  'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued' | 'conflict' | 'forged' | 'dead_lettered';
+  'applied' | 'duplicate' | 'retry' | 'parked' | 'requeued' | 'conflict' | 'forged' | 'dead_lettered' | 'held';
 
 /**
  * Prometheus metrics of the library, on a registry of this application's own, injectable as

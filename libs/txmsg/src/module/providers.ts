@@ -27,6 +27,8 @@ import { FailureHookStore } from '../store/failure-hook-store';
 import { FailureStore } from '../store/failure-store';
 import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
+import { OrderingStore } from '../store/ordering-store';
+import { HeldSender } from '../ordering/held-sender';
 import { StoreDatabase } from '../store/store-database';
 import { CheckBackService } from '../transaction/check-back';
 import { ListenerRegistry } from '../transaction/listener-registry';
@@ -42,6 +44,8 @@ export const TXMSG_PROVIDERS = [
   FailureHookStore,
   OutboxStore,
   NotificationStore,
+  OrderingStore,
+  HeldSender,
   AdminTokenGuard,
   TxMsgMetrics,
   { provide: TXMSG_METRICS_REGISTRY, inject: [TxMsgMetrics], useFactory: (m: TxMsgMetrics) => m.registry },

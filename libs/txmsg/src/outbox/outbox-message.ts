@@ -15,6 +15,13 @@ export interface OutgoingMessage<T = unknown> {
   correlationId?: string;
   /** Extra AMQP headers. */
   headers?: Record<string, string | number | boolean>;
+  /**
+   * Ordering key (an order id, an account number; up to 191 characters): consumers declared
+   * `ordered` apply the messages of one key in the order their transactions committed here. The
+   * key's sequence row stays locked until this transaction ends, so transactions writing to the
+   * same key commit one after another.
+   */
+  orderingKey?: string;
 }
 
 export type { OutboxStatus } from '../store/outbox-rows';

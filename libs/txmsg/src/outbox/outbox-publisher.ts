@@ -8,6 +8,7 @@ import { OutboxStore } from '../store/outbox-store';
 import { type OutboxRow, publishOptionsOf } from './outbox-row';
 import { retryDelayMs } from './retry-delay';
 import { SIGNATURE_HEADERS, signInto } from '../signing/message-signature';
+import { signedOrderingOf } from '../ordering/ordering-headers';
 import { carrierOf, contextOfCarrier, endSpan, injectTraceHeaders, setMessageAttributes, startSpan } from '../tracing';
 
 /** A READY row with the publish attempts it has had. */
@@ -63,6 +64,7 @@ export class OutboxPublisher {
         messageId: row.message_id,
         time,
         body,
+        ordering: signedOrderingOf(options.headers!, options.appId),
       });
     }
     try {

@@ -13,6 +13,8 @@ import { CORRELATION_ID, type OutboxStatus, type OutgoingMessage } from './outbo
 import { OutboxRelay } from './outbox-relay';
 import type { OutboxRow } from './outbox-row';
 import { OutboxStore } from '../store/outbox-store';
+import { OrderingStore } from '../store/ordering-store';
+import { MAX_ORDERING_KEY_LENGTH, ORDERING_HEADERS } from '../ordering/ordering-headers';
 import { MessageTooLargeError } from './message-too-large.error';
 import { OutsideTransactionError } from './outside-transaction.error';
 import { NO_SPAN, endSpan, setMessageAttributes, startSpan, storedContextOf } from '../tracing';
@@ -34,6 +36,7 @@ export class OutboxWriter {
     private readonly delayed: DelayedRelease,
     private readonly cls: ClsService,
     private readonly store: OutboxStore,
+    private readonly ordering: OrderingStore,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
   ) {}
 
@@ -58,7 +61,7 @@ export class OutboxWriter {
       exchange,
       routing_key: message.routingKey,
       payload,
-      headers: message.headers ? JSON.stringify(message.headers) : null,
+      headers: await this.headersOf(em, message),
       correlation_id: message.correlationId ?? this.currentCorrelationId() ?? id,
       trace_context: span === NO_SPAN ? null : storedContextOf(trace.setSpan(active, span)),
       created_at: new Date(),
@@ -96,6 +99,22 @@ export class OutboxWriter {
     const em = this.currentManager(routingKey);
     this.dispatcher.release(em, messageId);
     await this.store.hold(em, messageId, dueInMs);
+  }
+
+  /**
+   * The message's extra headers, with its ordering key and the key's next sequence number when
+   * it has one (the key's row then stays locked until this transaction ends).
+   */
+  private async headersOf(em: EntityManager, message: OutgoingMessage<unknown>): Promise<string | null> {
+    const { orderingKey } = message;
+    if (orderingKey === undefined) return message.headers ? JSON.stringify(message.headers) : null;
+    if (typeof orderingKey !== 'string' || orderingKey.length === 0 || orderingKey.length > MAX_ORDERING_KEY_LENGTH) {
+      throw new Error(
+        `"${message.routingKey}": the ordering key must be a string of 1 to ${MAX_ORDERING_KEY_LENGTH} characters; nothing was written`,
+      );
+    }
+    const seq = await this.ordering.nextSeq(em, orderingKey);
+    return JSON.stringify({ ...message.headers, [ORDERING_HEADERS.key]: orderingKey, [ORDERING_HEADERS.seq]: seq });
   }
 
   private assertFits(routingKey: string, payload: string): void {

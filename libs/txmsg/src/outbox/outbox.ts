@@ -3,7 +3,7 @@ import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adap
 import { Injectable } from '@nestjs/common';
 import { OutboxStore } from '../store/outbox-store';
 import { type DelayOptions, delayOf } from './delay';
-import { routingKeyOf } from './integration-event.decorator';
+import { orderingKeyOf, routingKeyOf } from './integration-event.decorator';
 import type { OutgoingMessage } from './outbox-message';
 import { OutboxWriter } from './outbox-writer';
 
@@ -62,6 +62,12 @@ export class Outbox {
     if (!routingKey) {
       throw new Error(`${event.constructor.name} is not decorated with @IntegrationEvent(routingKey)`);
     }
-    return this.add({ ...options, routingKey, payload: { ...event } });
+    const orderingKey = options.orderingKey ?? orderingKeyOf(event);
+    return this.add({
+      ...options,
+      routingKey,
+      payload: { ...event },
+      ...(orderingKey !== undefined && { orderingKey }),
+    });
   }
 }

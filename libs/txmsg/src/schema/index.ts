@@ -2,6 +2,7 @@ import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notif
 import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
 import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
 import { FailureHooks1764000000007 } from './failure-hooks.migration';
+import { Ordering1764000000008 } from './ordering.migration';
 import { PayloadHashes1764000000005 } from './payload-hashes.migration';
 import { TraceContext1764000000004 } from './trace-context.migration';
 
@@ -16,6 +17,7 @@ export const TXMSG_MIGRATIONS = [
   TraceContext1764000000004,
   PayloadHashes1764000000005,
   FailureHooks1764000000007,
+  Ordering1764000000008,
 ];
 
 export {
@@ -23,6 +25,7 @@ export {
   CreateTxMsgTables1764000000000,
   ExactTxMsgKeys1764000000003,
   FailureHooks1764000000007,
+  Ordering1764000000008,
   PayloadHashes1764000000005,
   TraceContext1764000000004,
 };

@@ -22,6 +22,8 @@ export interface SignedFields {
   /** ms since epoch. */
   time: number;
   body: Buffer;
+  /** Producing service, ordering key and sequence, for a message written with an ordering key. */
+  ordering?: string;
 }
 
 /** The signature of `fields` with `secret`: `v1=<base64 HMAC-SHA256>`. Pure. */
@@ -49,6 +51,8 @@ export function signatureMatches(secret: string, fields: SignedFields, signature
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-function digestOf(secret: string, { routingKey, messageId, time, body }: SignedFields): Buffer {
-  return createHmac('sha256', secret).update(`v1\n${routingKey}\n${messageId}\n${time}\n`).update(body).digest();
+function digestOf(secret: string, { routingKey, messageId, time, body, ordering }: SignedFields): Buffer {
+  // An ordered message's input starts differently, so no unordered message can share its signature.
+  const head = ordering === undefined ? 'v1' : `v1o\n${ordering}`;
+  return createHmac('sha256', secret).update(`${head}\n${routingKey}\n${messageId}\n${time}\n`).update(body).digest();
 }

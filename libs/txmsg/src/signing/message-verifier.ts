@@ -1,4 +1,5 @@
 import type { Message } from 'amqplib';
+import { signedOrderingOf } from '../ordering/ordering-headers';
 import { SIGNATURE_HEADERS, signatureMatches } from './message-signature';
 
 /** A message written this far in the future is refused: clocks of producer and consumer may differ by less. */
@@ -35,14 +36,15 @@ export class MessageVerifier {
     const secret = this.keys.get(keyId);
     if (secret === undefined) return `the message is signed with key "${keyId.slice(0, 64)}", which is not trusted`;
     const time = Number(headers[SIGNATURE_HEADERS.time]);
+    const ordering = signedOrderingOf(headers, message.properties.appId);
     const signedKey = headers[SIGNATURE_HEADERS.routingKey];
     const routingKey =
       message.fields.exchange === '' && typeof signedKey === 'string' ? signedKey : message.fields.routingKey;
     if (
       !Number.isFinite(time) ||
-      !signatureMatches(secret, { routingKey, messageId, time, body: message.content }, signature)
+      !signatureMatches(secret, { routingKey, messageId, time, body: message.content, ordering }, signature)
     ) {
-      return `the signature of key "${keyId}" does not match the message's routing key, id, time and body`;
+      return `the signature of key "${keyId}" does not match the message's routing key, id, time, body and ordering position`;
     }
     if (!accepts(routingKey))
       return `the message was signed for "${routingKey}", which this consumer does not subscribe to`;

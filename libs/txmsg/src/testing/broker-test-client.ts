@@ -1,6 +1,7 @@
 import { connect, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { signInto } from '../signing/message-signature';
+import { signedOrderingOf } from '../ordering/ordering-headers';
 
 /** A key {@link BrokerTestClient} signs with, as a trusted producer would (`messages.signing`). */
 export interface TestSigningKey {
@@ -78,7 +79,8 @@ export class BrokerTestClient {
     if (key) {
       publishing.messageId ??= randomUUID();
       const time = Number(publishing.headers!['x-txmsg-time'] ?? Date.now());
-      signInto(publishing.headers!, key, { routingKey, messageId: publishing.messageId, time, body });
+      const ordering = signedOrderingOf(publishing.headers!, publishing.appId);
+      signInto(publishing.headers!, key, { routingKey, messageId: publishing.messageId, time, body, ordering });
     }
     this.channel.publish(exchange, routingKey, body, publishing);
   }

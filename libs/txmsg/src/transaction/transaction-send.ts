@@ -9,7 +9,10 @@ export interface TransactionSendResult {
 }
 
 /** Options of one transactional send. */
-export type TransactionSendOptions = Pick<OutgoingMessage, 'messageId' | 'correlationId' | 'headers' | 'type'>;
+export type TransactionSendOptions = Pick<
+  OutgoingMessage,
+  'messageId' | 'correlationId' | 'headers' | 'type' | 'orderingKey'
+>;
 
 /** Thrown inside the transaction when its listener answered ROLLBACK, to roll it back. */
 export class RollbackSignal extends Error {}

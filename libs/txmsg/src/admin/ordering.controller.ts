@@ -1,0 +1,79 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { HeldSender } from '../ordering/held-sender';
+import { OrderingStore } from '../store/ordering-store';
+import { parseLimit } from './admin-params';
+import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
+import { BLOCKED_KEYS, SKIPPED_KEY } from './admin-schemas';
+import { AdminTokenGuard } from './admin-token.guard';
+
+/** The key a skip names. */
+interface KeyRef {
+  consumer?: unknown;
+  source?: unknown;
+  key?: unknown;
+}
+
+/**
+ * Admin API over ordered consumers: the keys they wait on (a message of the key failing on the
+ * ladder or parked, or a predecessor that has not arrived), and skipping what a key waits for so
+ * the messages after it go on.
+ */
+@Controller('txmsg/ordering')
+@UseGuards(AdminTokenGuard)
+@adminApi()
+export class OrderingController {
+  constructor(
+    private readonly store: OrderingStore,
+    private readonly sender: HeldSender,
+  ) {}
+
+  /** `GET /txmsg/ordering/blocked?limit=100` — keys waiting, longest waiting first. */
+  @Get('blocked')
+  @doc.ok('Keys ordered consumers wait on, longest waiting first.', BLOCKED_KEYS)
+  @doc.limit
+  async blocked(@Query('limit') limit?: string) {
+    return { items: await this.store.blockedKeys(parseLimit(limit)) };
+  }
+
+  /**
+   * `POST /txmsg/ordering/skip` `{ consumer, source, key }` — gives up what the key waits for: the
+   * failing message (it stays parked, requeueable: applied late should it ever be), or a gap no
+   * message fills; the next held message then goes on.
+   */
+  @Post('skip')
+  @HttpCode(200)
+  @doc.ok('Where the key now stands.', SKIPPED_KEY)
+  @doc.notFound('The consumer has no such key, or the key waits on nothing.')
+  async skip(@Body() body: KeyRef = {}) {
+    const consumer = text(body.consumer, 'consumer');
+    const source = text(body.source, 'source');
+    const key = text(body.key, 'key');
+    const cursor = await this.store.cursor(consumer, source, key);
+    if (!cursor) throw new NotFoundException(`${consumer} has no ordering key "${key}" of ${source}`);
+    const firstHeld = await this.store.firstHeldSeq(consumer, source, key);
+    const to = cursor.blockedSeq ?? (firstHeld === undefined ? undefined : firstHeld - 1);
+    if (to === undefined || to <= cursor.lastSeq) {
+      throw new NotFoundException(`${consumer} waits on nothing for "${key}" of ${source} (at #${cursor.lastSeq})`);
+    }
+    await this.store.skipTo(consumer, source, key, to);
+    this.sender.wake();
+    return { consumer, source, key, skippedTo: to };
+  }
+}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 191) {
+    throw new BadRequestException(`${name} must be a string of 1 to 191 characters`);
+  }
+  return value;
+}
