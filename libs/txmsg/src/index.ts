@@ -35,6 +35,7 @@ export { ORDERING_HEADERS } from './ordering/ordering-headers';
 export type { OrderedConsumerOptions } from './ordering/ordered-options';
 export type { BlockedKey } from './store/ordering-store';
 export { MessageTooLargeError, Outbox, OutsideTransactionError, type OutgoingMessage } from './outbox/outbox';
+export { type DelayOptions, InvalidDelayError, MAX_DELAY_MS } from './outbox/delay';
 export { SIGNATURE_HEADERS, messageSignature, type SignedFields } from './signing/message-signature';
 export { type MessageEnvelope } from './envelope';
 

@@ -1,23 +1,43 @@
-import { BadRequestException, Controller, Get, Query, UseGuards } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Outbox } from '../outbox/outbox';
 import { OutboxStore } from '../store/outbox-store';
 import type { OutboxStatus } from '../store/outbox-rows';
 import { parseLimit } from './admin-params';
 import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
-import { OUTBOX_ANSWER } from './admin-schemas';
+import { CANCEL_ANSWER, OUTBOX_ANSWER } from './admin-schemas';
 import { AdminTokenGuard } from './admin-token.guard';
 
-const OUTBOX_STATUSES: string[] = ['PREPARED', 'READY', 'PUBLISHED', 'DISCARDED'] satisfies OutboxStatus[];
+const OUTBOX_STATUSES: string[] = [
+  'PREPARED',
+  'READY',
+  'SCHEDULED',
+  'PUBLISHED',
+  'DISCARDED',
+  'CANCELLED',
+] satisfies OutboxStatus[];
 
-/** Admin API over the outbox: what waits, what was sent, what check-back discarded. Reads only. */
+/** A message id in a path: at most the 64 characters the outbox stores, and no separators. */
+const MESSAGE_ID = /^[\w.:-]{1,64}$/;
+
+/**
+ * Admin API over the outbox: what waits (delayed messages with their due time), what was sent,
+ * what check-back discarded; and the cancel of a delayed message.
+ */
 @Controller('txmsg/outbox')
 @UseGuards(AdminTokenGuard)
 @adminApi()
 export class OutboxAdminController {
-  constructor(private readonly store: OutboxStore) {}
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly messages: Outbox,
+  ) {}
 
-  /** `GET /txmsg/outbox?status=DISCARDED` — outbox rows, newest first; counts per status without `status`. */
+  /** `GET /txmsg/outbox?status=SCHEDULED` — outbox rows, newest first; counts per status without `status`. */
   @Get()
-  @doc.ok('Rows per status without `status`; that status’s rows, newest first, with it.', OUTBOX_ANSWER)
+  @doc.ok(
+    'Rows per status without `status`; that status’s rows, newest first, with it (a SCHEDULED row is due at its `nextAttemptAt`).',
+    OUTBOX_ANSWER,
+  )
   @doc.query('status', OUTBOX_STATUSES, 'List this status’s rows.')
   @doc.limit
   async outbox(@Query('status') status?: string, @Query('limit') limit?: string) {
@@ -26,5 +46,19 @@ export class OutboxAdminController {
       throw new BadRequestException(`status must be one of ${OUTBOX_STATUSES.join(', ')}`);
     }
     return this.store.newest(status as OutboxStatus, parseLimit(limit));
+  }
+
+  /**
+   * `POST /txmsg/outbox/:messageId/cancel` — cancels a delayed message not yet due; `cancelled` is
+   * false for one already due or published, one that was not delayed, or an unknown id.
+   */
+  @Post(':messageId/cancel')
+  @HttpCode(200)
+  @doc.ok('Whether the delayed message was cancelled (it then never leaves).', CANCEL_ANSWER)
+  async cancel(@Param('messageId') messageId: string) {
+    if (!MESSAGE_ID.test(messageId)) {
+      throw new BadRequestException('messageId must be 1 to 64 letters, digits or . _ : -');
+    }
+    return { cancelled: await this.messages.cancel(messageId) };
   }
 }
