@@ -3,6 +3,7 @@ import { CreateAccountInfo1764100000000 } from './1764100000000-CreateAccountInf
 import { SeedAccounts1764100000001 } from './1764100000001-SeedAccounts';
 import { CreateTransfer1764200000000 } from './1764200000000-CreateTransfer';
 import { CreateIdempotencyKey1764200000001 } from './1764200000001-CreateIdempotencyKey';
+import { CancelledTransfers1764200000002 } from './1764200000002-CancelledTransfers';
 
 /** Every migration of the bank1 database: the library's tables, then the service's own. */
 export const BANK1_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const BANK1_MIGRATIONS = [
   SeedAccounts1764100000001,
   CreateTransfer1764200000000,
   CreateIdempotencyKey1764200000001,
+  CancelledTransfers1764200000002,
 ];

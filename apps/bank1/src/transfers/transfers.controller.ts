@@ -2,9 +2,11 @@ import { ApiErrors, ApiTxNoParam, IdempotencyKeyHeader, RateLimited, TxNoPipe } 
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CancelTransferCommand, type TransferCancelled } from './commands/cancel-transfer/cancel-transfer.command';
+import { ScheduleTransferCommand } from './commands/schedule-transfer/schedule-transfer.command';
 import { StartTransferCommand, type TransferAccepted } from './commands/start-transfer/start-transfer.command';
 import { StartTransferDto } from './dto/start-transfer.dto';
-import { TransferAcceptedDto, TransferViewDto } from './dto/transfer-views.dto';
+import { TransferAcceptedDto, TransferCancelledDto, TransferViewDto } from './dto/transfer-views.dto';
 import { TRANSFER_IDEMPOTENCY_KEY, TRANSFER_NO } from './transfer-formats';
 import { GetTransferQuery, type TransferView } from './queries/get-transfer/get-transfer.query';
 
@@ -16,7 +18,10 @@ export class TransfersController {
     private readonly queryBus: QueryBus,
   ) {}
 
-  /** 202: debited and on its way to bank2; `GET /transfers/:txNo` follows it. */
+  /**
+   * 202: debited and on its way to bank2 (at `executeAt`, if given); `GET /transfers/:txNo`
+   * follows it.
+   */
   @Post()
   @RateLimited()
   @HttpCode(HttpStatus.ACCEPTED)
@@ -31,9 +36,22 @@ export class TransfersController {
     @Body() body: StartTransferDto,
     @IdempotencyKeyHeader(TRANSFER_IDEMPOTENCY_KEY) idempotencyKey?: string,
   ): Promise<TransferAccepted> {
+    const { fromAccountNo, toAccountNo, amount, executeAt } = body;
     return this.commandBus.execute(
-      new StartTransferCommand(body.fromAccountNo, body.toAccountNo, body.amount, idempotencyKey),
+      executeAt === undefined
+        ? new StartTransferCommand(fromAccountNo, toAccountNo, amount, idempotencyKey)
+        : new ScheduleTransferCommand(fromAccountNo, toAccountNo, amount, executeAt, idempotencyKey),
     );
+  }
+
+  /** 200: a scheduled transfer not yet sent is cancelled and its amount given back. */
+  @Post(':txNo/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: TransferCancelledDto, description: 'Cancelled; the amount is back on the source account.' })
+  @ApiTxNoParam(TRANSFER_NO)
+  @ApiErrors(400, 404, 409)
+  cancel(@Param('txNo', new TxNoPipe(TRANSFER_NO)) txNo: string): Promise<TransferCancelled> {
+    return this.commandBus.execute(new CancelTransferCommand(txNo));
   }
 
   @Get(':txNo')

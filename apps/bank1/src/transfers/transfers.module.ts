@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CommandHandlers, TransactionListeners } from './commands';
+import { CommandHandlers, CommandServices, TransactionListeners } from './commands';
 import { Consumers } from './consumers';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
 import { Transfer } from './entities/transfer.entity';
@@ -11,6 +11,6 @@ import { TransfersController } from './transfers.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Transfer, IdempotencyKey])],
   controllers: [TransfersController],
-  providers: [...CommandHandlers, ...TransactionListeners, ...QueryHandlers, ...Consumers],
+  providers: [...CommandHandlers, ...CommandServices, ...TransactionListeners, ...QueryHandlers, ...Consumers],
 })
 export class TransfersModule {}

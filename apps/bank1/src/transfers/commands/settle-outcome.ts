@@ -15,5 +15,5 @@ export type SettleOutcome = 'SETTLED' | `ALREADY_${Exclude<TransferStatus, 'PEND
 export async function whyNotPending(em: EntityManager, txNo: string): Promise<SettleOutcome> {
   const [row] = await runSql(em, 'SELECT status FROM transfer WHERE tx_no = ?', [txNo]);
   if (!row) return 'UNKNOWN_TRANSFER';
-  return row.status === 'REFUNDED' ? 'ALREADY_REFUNDED' : 'ALREADY_COMPLETED';
+  return `ALREADY_${row.status as Exclude<TransferStatus, 'PENDING'>}`;
 }

@@ -1,4 +1,6 @@
 import { ApiAccountNo, ApiAmount, IsAccountNo, IsAmount } from '@app/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** Body of `POST /transfers`. Unknown properties are refused (the global ValidationPipe). */
 export class StartTransferDto {
@@ -14,4 +16,19 @@ export class StartTransferDto {
   @ApiAmount()
   @IsAmount()
   amount: string | number;
+
+  /**
+   * Send the transfer at this time instead of now (ISO 8601 with an offset, in the future, at
+   * most 30 days ahead): the amount is debited at once and given back if the transfer is
+   * cancelled before then. Checked in full by the command.
+   */
+  @ApiPropertyOptional({
+    description:
+      'Send it at this time (ISO 8601 with an offset, at most 30 days ahead) instead of now; debited at once, cancellable until then with POST /transfers/{txNo}/cancel.',
+    example: '2026-12-24T09:00:00Z',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  executeAt?: string;
 }

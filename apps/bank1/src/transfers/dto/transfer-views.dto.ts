@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { TransferCancelled } from '../commands/cancel-transfer/cancel-transfer.command';
 import type { TransferAccepted } from '../commands/start-transfer/start-transfer.command';
 import type { TransferStatus } from '../entities/transfer.entity';
 import type { TransferView } from '../queries/get-transfer/get-transfer.query';
@@ -28,6 +29,15 @@ export class TransferViewDto implements TransferView {
   @ApiProperty({ description: 'Decimal string with 2 fraction digits.', example: '100.00' })
   amount: string;
 
-  @ApiProperty({ enum: ['PENDING', 'COMPLETED', 'REFUNDED'] })
+  @ApiProperty({ enum: ['PENDING', 'COMPLETED', 'REFUNDED', 'CANCELLED'] })
   status: TransferStatus;
+}
+
+/** The OpenAPI shape of a {@link TransferCancelled}. */
+export class TransferCancelledDto implements TransferCancelled {
+  @ApiProperty(TX_NO)
+  txNo: string;
+
+  @ApiProperty({ enum: ['CANCELLED'] })
+  status: 'CANCELLED';
 }

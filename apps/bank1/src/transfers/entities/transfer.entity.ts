@@ -2,8 +2,11 @@ import { decimalTransformer } from '@app/common';
 import Decimal from 'decimal.js';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-/** Where a transfer stands: PENDING until bank2 credits it (COMPLETED) or rejects it (REFUNDED). */
-export type TransferStatus = 'PENDING' | 'COMPLETED' | 'REFUNDED';
+/**
+ * Where a transfer stands: PENDING until bank2 credits it (COMPLETED) or rejects it (REFUNDED); a
+ * scheduled transfer cancelled before it was sent is CANCELLED.
+ */
+export type TransferStatus = 'PENDING' | 'COMPLETED' | 'REFUNDED' | 'CANCELLED';
 
 /** A transfer bank1 started; written in the same transaction as the debit of its source account. */
 @Entity({ name: 'transfer' })

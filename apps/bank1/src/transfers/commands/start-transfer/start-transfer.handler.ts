@@ -1,5 +1,4 @@
 import { isDuplicateKeyError, TransactionProducer } from '@txmsg/nestjs';
-import { UnprocessableEntityException } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +8,7 @@ import { TRANSFER_STARTED, TransferStarted } from '../../events/transfer-started
 import { StartTransferCommand, type TransferAccepted } from './start-transfer.command';
 import { StartTransferTxListener, type TransferDebit } from './start-transfer.tx-listener';
 import { toTransferRequest } from './transfer-request';
+import { replayTransfer } from '../transfer-replay';
 
 /**
  * Starts a transfer as a RocketMQ-style transactional message: the debit, the transfer row, the
@@ -45,13 +45,7 @@ export class StartTransferHandler implements ICommandHandler<StartTransferComman
     return { txNo, status: 'PENDING' };
   }
 
-  /** The first result of an earlier request with this key; 422 if that request was a different one. */
-  private async replay(key: string, requestHash: string): Promise<TransferAccepted | undefined> {
-    const earlier = await this.keys.findOneBy({ key });
-    if (!earlier) return undefined;
-    if (earlier.requestHash !== requestHash) {
-      throw new UnprocessableEntityException('Idempotency-Key was already used with a different request');
-    }
-    return { txNo: earlier.txNo, status: 'PENDING' };
+  private replay(key: string, requestHash: string): Promise<TransferAccepted | undefined> {
+    return replayTransfer(this.keys, key, requestHash);
   }
 }

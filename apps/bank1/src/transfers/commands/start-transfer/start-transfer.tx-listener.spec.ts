@@ -3,11 +3,13 @@ import type { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { TransferStarted } from '../../events/transfer-started.event';
+import { TransferLedger } from '../transfer-ledger';
 import { StartTransferTxListener } from './start-transfer.tx-listener';
 
 describe(StartTransferTxListener.name, () => {
   const em = { query: jest.fn(), existsBy: jest.fn(), connection: { options: { type: 'mysql' } } };
-  const listener = new StartTransferTxListener({ tx: em } as unknown as TransactionHost<TransactionalAdapterTypeOrm>);
+  const txHost = { tx: em } as unknown as TransactionHost<TransactionalAdapterTypeOrm>;
+  const listener = new StartTransferTxListener(txHost, new TransferLedger(txHost));
   const message = (payload = new TransferStarted('tx-1', '1', '2', '100.00')): TransactionMessage<TransferStarted> => ({
     id: 'm-1',
     destination: 'bank1.transfer.started',

@@ -20,7 +20,11 @@ export interface TransferRequest {
  * Checks what the DTO cannot (a transfer to the same account) and normalises the amount.
  * @throws BadRequestException for an invalid amount or a transfer to the source account itself.
  */
-export function toTransferRequest({ fromAccountNo, toAccountNo, amount }: StartTransferCommand): TransferRequest {
+export function toTransferRequest({
+  fromAccountNo,
+  toAccountNo,
+  amount,
+}: Pick<StartTransferCommand, 'fromAccountNo' | 'toAccountNo' | 'amount'>): TransferRequest {
   const parsed = parseAmount(amount);
   if ('error' in parsed) throw new BadRequestException(`amount ${parsed.error}`);
   if (fromAccountNo === toAccountNo) {
