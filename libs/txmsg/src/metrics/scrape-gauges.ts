@@ -16,7 +16,7 @@ const absent = 'Absent when txmsg_backlog_up is 0.';
 export const SCRAPE_GAUGES: ScrapeGauge[] = [
   {
     name: 'txmsg_outbox_backlog',
-    help: `Outbox rows not yet published (READY) or awaiting check-back (PREPARED). ${absent}`,
+    help: `Outbox rows not yet published (READY), awaiting check-back (PREPARED) or delayed and not yet due (SCHEDULED). ${absent}`,
     query: 'outbox_backlog',
     labelNames: ['status'],
   },
