@@ -15,6 +15,7 @@ import { BrokerProbe } from './support/probe';
 const STEP = 'test.order.step';
 const QUEUE = 'test.ordered-steps';
 const GAP_QUEUE = 'test.ordered-steps-with-short-gap';
+const SKIP_QUEUE = 'test.ordered-steps-skipping-parked';
 const q = (statement: string) => dialect.sql(statement);
 
 @IntegrationEvent(STEP, { orderingKey: 'order' })
@@ -39,7 +40,10 @@ class OrderWriter {
 /** Applies steps in order (and, with a short gap timeout, on a second queue); records the order it applied them in. */
 @Injectable()
 class StepConsumer {
-  /** Failures to script, by `order:step`: how many times it throws, or 'park' for at once. */
+  /**
+   * Failures of the `steps` consumer to script, by `order:step`: how many times it throws, or
+   * 'park' for at once; `<consumer>|order:step` for another consumer.
+   */
   readonly failures = new Map<string, number | 'park'>();
 
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
@@ -48,6 +52,12 @@ class StepConsumer {
   @Idempotent({ ordered: true, consumer: 'steps' })
   async onStep(payload: { order: string; step: number }, message: ConsumeMessage): Promise<void> {
     await this.apply('steps', payload, message);
+  }
+
+  @RabbitSubscribe({ exchange: EXCHANGE, routingKey: STEP, queue: SKIP_QUEUE })
+  @Idempotent({ ordered: { skipOnPark: true }, consumer: 'steps-skipping' })
+  async onStepSkipping(payload: { order: string; step: number }, message: ConsumeMessage): Promise<void> {
+    await this.apply('steps-skipping', payload, message);
   }
 
   @RabbitSubscribe({ exchange: EXCHANGE, routingKey: STEP, queue: GAP_QUEUE })
@@ -64,11 +74,10 @@ class StepConsumer {
       payload.step,
       seq,
     ]);
-    if (consumer !== 'steps') return;
-    const scripted = this.failures.get(`${payload.order}:${payload.step}`);
+    const scripted = this.failures.get(`${consumer === 'steps' ? '' : `${consumer}|`}${payload.order}:${payload.step}`);
     if (scripted === 'park') throw new UnrecoverableMessageError(`step ${payload.step} of ${payload.order} refused`);
     if (typeof scripted === 'number' && scripted > 0) {
-      this.failures.set(`${payload.order}:${payload.step}`, scripted - 1);
+      this.failures.set(`${payload.order}:${payload.step}`, scripted - 1); // only the `steps` consumer is scripted to retry
       throw new Error(`step ${payload.step} of ${payload.order} failed`);
     }
   }
@@ -190,6 +199,7 @@ describe('Ordered consumers', () => {
   it('blocks a key behind a parked message until an operator skips it, and lists it as blocked', async () => {
     const consumer = apps[0].get(StepConsumer);
     consumer.failures.set('o-parked:2', 'park');
+    consumer.failures.set('steps-skipping|o-parked:2', 'park');
     for (const step of steps(4)) await writer().write('o-parked', step);
     await writer().write('o-other', 1);
     const admin = () => request(apps[0].getHttpServer());
@@ -202,9 +212,14 @@ describe('Ordered consumers', () => {
       { description: 'o-parked blocked with steps 3 and 4 held' },
     );
     const { body } = await admin().get('/txmsg/ordering/blocked').set(auth).expect(200);
-    expect(body.items).toEqual([
+    expect(body.items.filter((k: { consumer: string }) => k.consumer === 'steps')).toEqual([
       expect.objectContaining({ consumer: 'steps', source: 'test-svc', key: 'o-parked', lastSeq: 1, blockedSeq: 2 }),
     ]);
+    // The consumer that skips parked messages went on by itself.
+    await waitFor(async () => (await appliedByKey('steps-skipping')).get('o-parked')?.length === 3, {
+      description: 'steps 3, 4 applied past the parked one',
+    });
+    expect((await appliedByKey('steps-skipping')).get('o-parked')).toEqual([1, 3, 4]);
     expect((await appliedByKey()).get('o-other')).toEqual([1]);
     expect((await appliedByKey()).get('o-parked')).toEqual([1]);
 

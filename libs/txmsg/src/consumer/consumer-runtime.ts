@@ -57,8 +57,8 @@ export class ConsumerRuntime {
     deadLetters: DeadLetterQueues,
     metrics: TxMsgMetrics,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
-    ordering: OrderingStore,
-    heldSender: HeldSender,
+    private readonly ordering: OrderingStore,
+    private readonly heldSender: HeldSender,
   ) {
     this.outcomes = new FailureOutcomes(failures, retries, deadLetters, metrics, options, () => this.stopping);
     const { signing } = options.messages;
@@ -138,6 +138,12 @@ export class ConsumerRuntime {
     const position = delivery.ordered ? orderingOf(delivery.message) : undefined;
     if (typeof position === 'string') {
       return this.outcomes.park(failed, new UnrecoverableMessageError(position), 'UNRECOVERABLE');
+    }
+    if (position && delivery.ordered?.skipOnPark) {
+      const { source, key: orderingKey, seq } = position;
+      failed.afterPark = async () => {
+        if (await this.ordering.skipTo(delivery.consumer, source, orderingKey, seq)) this.heldSender.wake();
+      };
     }
     const claimed: Claimed = { delivery, key, failed, trace: traced?.context, position };
     if (this.options.consumer.maxBatch === 1) return this.applier.applyAlone(claimed);

@@ -14,6 +14,8 @@ export interface FailedDelivery {
   payloadHash: string;
   /** Its consume span, when the application traces: the outcome is noted on it. */
   span?: Span;
+  /** Run once it has been parked (an ordered consumer with `skipOnPark` lets its key go on). */
+  afterPark?: () => Promise<unknown>;
 }
 
 /** What {@link FailureRecorder.recordFailure} decided. */

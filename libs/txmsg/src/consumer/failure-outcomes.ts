@@ -42,8 +42,10 @@ export class FailureOutcomes {
       const outcome = await this.failures.recordFailure(failed, error);
       this.unrecorded.recorded(keyOf(failed));
       const what = `${failed.consumer} failed on ${failed.envelope.id} (attempt ${outcome.attempts}): ${errorText(error)}`;
-      if ('parked' in outcome) this.noteParked(failed, outcome.parked, `${what}; parked (${outcome.parked})`);
-      else {
+      if ('parked' in outcome) {
+        this.noteParked(failed, outcome.parked, `${what}; parked (${outcome.parked})`);
+        await this.afterPark(failed);
+      } else {
         this.metrics.messageConsumed(failed.consumer, 'retry');
         noteOutcome(failed.span, 'retried');
         this.logger.warn(`${what}; retrying in ${outcome.retryInMs} ms`);
@@ -67,6 +69,7 @@ export class FailureOutcomes {
         parked,
         `${failed.consumer}: message ${failed.envelope.id} parked (${parked}): ${error.message}`,
       );
+      await this.afterPark(failed);
       if (parked === 'OVERSIZED' && failed.queue !== undefined && this.deadLetters.has(failed.queue)) {
         return new Nack(false);
       }
@@ -107,6 +110,13 @@ export class FailureOutcomes {
   handBack(consumer: string): Nack {
     this.metrics.messageConsumed(consumer, 'requeued');
     return new Nack(true);
+  }
+
+  /** What the delivery asked to be done once parked; its failure leaves the message parked, and is logged. */
+  private async afterPark(failed: FailedDelivery): Promise<void> {
+    await failed.afterPark?.().catch((error: unknown) => {
+      this.logger.error(`${failed.consumer}: after parking ${failed.envelope.id}: ${errorText(error)}`);
+    });
   }
 
   private noteParked(failed: FailedDelivery, reason: ParkReason, line: string): void {
