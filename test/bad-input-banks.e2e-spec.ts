@@ -77,6 +77,32 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       expectRefusal(reply, 400, message);
     });
 
+    const NO_OFFSET = /^executeAt must be an ISO 8601 time with an offset, e\.g\. 2026-12-24T09:00:00Z$/;
+    it.each([
+      ['without an offset', '2099-01-01T09:00:00', NO_OFFSET],
+      ['a date alone', '2099-01-01', NO_OFFSET],
+      ['words', 'tomorrow', NO_OFFSET],
+      ['out of range', '2099-13-40T25:00:00Z', NO_OFFSET],
+      ['past', '2020-01-01T00:00:00Z', /^executeAt must be in the future$/],
+      ['too far ahead', '2099-01-01T00:00:00Z', /^executeAt must be at most 30 days ahead$/],
+      ['a number', 1767000000000, /(^|; )executeAt must be a string$/],
+      ['too long', `2099-01-01T00:00:00.000000000000000000000000Z`, /^executeAt must be shorter than or equal to 40/],
+    ])('refuses a scheduled time %s with 400', async (_, executeAt, message) => {
+      const reply = await postTransfer(banks.bank1, {
+        fromAccountNo: '1',
+        toAccountNo: '2',
+        amount: '1.00',
+        executeAt,
+      });
+      expectRefusal(reply, 400, message);
+    });
+
+    it('refuses to cancel an unknown transfer (404) and a malformed number (400)', async () => {
+      const unknown = '6f1c8a52-3f0e-4d6b-9a7e-2b5d4c3e1f00';
+      expectRefusal(await banks.bank1.post(`/transfers/${unknown}/cancel`, {}), 404, /^transfer .* not found$/);
+      expect((await banks.bank1.post('/transfers/not-a-uuid/cancel', {})).status).toBe(400);
+    });
+
     it.each(['0', '99999999999999999999'])(
       'refuses a transfer from the unknown account %j with 404',
       async (fromAccountNo) => {
@@ -222,7 +248,7 @@ describe('bank1 and bank2 refuse bad input with a clear 4xx and change nothing',
       ['/txmsg/failures?status=NOPE', /^status must be one of WAITING, DISPATCHED, PARKED$/],
       [
         `/txmsg/outbox?status=${encodeURIComponent("PUBLISHED' OR '1'='1")}`,
-        /^status must be one of PREPARED, READY, PUBLISHED, DISCARDED$/,
+        /^status must be one of PREPARED, READY, SCHEDULED, PUBLISHED, DISCARDED, CANCELLED$/,
       ],
       ['/txmsg/parked?limit=0', /^limit must be a whole number from 1 to 1000$/],
       ['/txmsg/parked?limit=abc', /^limit must be a whole number from 1 to 1000$/],
