@@ -26,34 +26,36 @@ describe(DelayedRelease.name, () => {
 
   const timerOf = (r: DelayedRelease) => (r as unknown as { timer: { armedAt?: number } }).timer;
 
-  it('wakes the relay for what it released and sleeps until the next due time', async () => {
+  it('releases what is due, wakes the relay, and looks up the next due time at once', async () => {
+    store.nextDueInMs.mockResolvedValueOnce(-5);
     store.releaseDue.mockResolvedValueOnce(3);
-    store.nextDueInMs.mockResolvedValueOnce(4200);
 
-    await expect(release.releaseOnce()).resolves.toBe(false);
+    await expect(release.releaseOnce()).resolves.toBe(true);
 
+    expect(store.releaseDue).toHaveBeenCalledWith(100);
     expect(relay.wake).toHaveBeenCalledTimes(1);
+  });
+
+  it('sleeps until the next due time without a release statement when none is due', async () => {
+    store.nextDueInMs.mockResolvedValueOnce(4200);
+    await expect(release.releaseOnce()).resolves.toBe(false);
+    expect(store.releaseDue).not.toHaveBeenCalled();
     expect(timerOf(release).armedAt).toBe(4200);
   });
 
-  it('goes on at once after a full batch, without looking up the next due time', async () => {
-    store.releaseDue.mockResolvedValueOnce(100);
-    await expect(release.releaseOnce()).resolves.toBe(true);
-    expect(store.nextDueInMs).not.toHaveBeenCalled();
-  });
-
-  it('neither wakes the relay nor arms the timer when nothing waits', async () => {
-    store.releaseDue.mockResolvedValueOnce(0);
+  it('neither releases nor arms the timer when nothing waits', async () => {
     store.nextDueInMs.mockResolvedValueOnce(null);
-    await release.releaseOnce();
+    await expect(release.releaseOnce()).resolves.toBe(false);
+    expect(store.releaseDue).not.toHaveBeenCalled();
     expect(relay.wake).not.toHaveBeenCalled();
     expect(timerOf(release).armedAt).toBeUndefined();
   });
 
   it('looks again shortly, not in a busy loop, when a due message is held by another instance', async () => {
+    store.nextDueInMs.mockResolvedValueOnce(0);
     store.releaseDue.mockResolvedValueOnce(0);
-    store.nextDueInMs.mockResolvedValueOnce(-20);
-    await release.releaseOnce();
+    await expect(release.releaseOnce()).resolves.toBe(false);
+    expect(relay.wake).not.toHaveBeenCalled();
     expect(timerOf(release).armedAt).toBe(50);
   });
 

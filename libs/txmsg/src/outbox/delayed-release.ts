@@ -74,16 +74,23 @@ export class DelayedRelease implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Releases what is due (up to `relay.batchSize`), wakes the relay if anything was, and arms the
-   * timer for the next due time; true when the batch was full, so more may be due at once.
+   * Looks up the next due time; if one is due, releases up to `relay.batchSize` and wakes the
+   * relay, else arms the timer for it. True after a release, so the next lookup follows at once.
+   * While nothing waits, a round is that one index read.
    */
   async releaseOnce(): Promise<boolean> {
-    const { batchSize } = this.options.relay;
-    const released = await this.store.releaseDue(batchSize);
-    if (released > 0) this.relay.wake();
-    if (released >= batchSize) return true;
     const nextInMs = await this.store.nextDueInMs();
-    if (nextInMs !== null) this.timer.arm(nextInMs > 0 ? nextInMs : RECHECK_MS);
-    return false;
+    if (nextInMs === null) return false;
+    if (nextInMs > 0) {
+      this.timer.arm(nextInMs);
+      return false;
+    }
+    const released = await this.store.releaseDue(this.options.relay.batchSize);
+    if (released === 0) {
+      this.timer.arm(RECHECK_MS);
+      return false;
+    }
+    this.relay.wake();
+    return true;
   }
 }
