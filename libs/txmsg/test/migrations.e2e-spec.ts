@@ -11,6 +11,9 @@ const COLUMNS = {
   txmsg_notification:
     'attempts body created_at finished_at id last_error last_status next_attempt_at notification_id status subject target_url trace_context type',
   txmsg_notification_attempt: 'attempt attempted_at duration_ms error id notification_id status_code',
+  txmsg_ordering_cursor: 'blocked_at blocked_seq consumer last_seq max_held_seq ordering_key source',
+  txmsg_ordering_held: 'body consumer held_at id message_id next_attempt_at ordering_key properties queue seq source version',
+  txmsg_ordering_sequence: 'last_seq ordering_key',
   txmsg_outbox:
     'attempts check_count correlation_id created_at exchange finished_at headers id last_error message_id next_attempt_at payload routing_key status trace_context tx_group type',
 };
@@ -25,6 +28,7 @@ const TYPES =
         'txmsg_inbox_failure.body': 'bytea',
         'txmsg_notification.body': 'json',
         'txmsg_dedup.dedup_key': 'character varying',
+        'txmsg_ordering_held.body': 'bytea',
       }
     : {
         'txmsg_outbox.payload': 'longtext',
@@ -32,6 +36,7 @@ const TYPES =
         'txmsg_inbox_failure.body': 'longtext',
         'txmsg_notification.body': 'longtext',
         'txmsg_dedup.dedup_key': 'varchar',
+        'txmsg_ordering_held.body': 'longtext',
       };
 
 describe(`TXMSG_MIGRATIONS on ${ENGINE}`, () => {

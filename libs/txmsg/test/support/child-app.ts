@@ -31,6 +31,12 @@ export class ChildApp {
     }
   }
 
+  /** Kills it with SIGKILL (no shutdown at all: a crash) and waits for it to be gone. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** Stops it with SIGTERM (a clean shutdown) and waits for it to exit. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
