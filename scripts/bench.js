@@ -15,7 +15,9 @@
 // RabbitMQ exactly what the txmsg services send, with no framework. Every throughput phase also
 // records the CPU time per transfer of each process (services, database server, RabbitMQ, this one). The txmsg
 // and naive services run side by side and their phases alternate, so the ratio between them is
-// measured minutes apart at most, not across the whole run.
+// measured minutes apart at most, not across the whole run. The backlog drains
+// (scripts/bench/drains.js) run last, the consumer's twice: unordered, then on a second backlog
+// with ordering keys and bank2 an ordered consumer (TRANSFERS_ORDERED=true), checked afterwards.
 //
 // BENCH_CONCURRENCY (32), BENCH_TRANSFERS (3000), BENCH_HOT_TRANSFERS (1500), BENCH_RATE (100),
 // BENCH_RATE_SECONDS (10), BENCH_BACKLOG (50000 messages per backlog drain; 0 skips them) tune it; BENCH_SERVICE_NODE_OPTIONS is passed to the services as
@@ -35,6 +37,7 @@ const { cpuMeter, findServers } = require('./bench/cpu');
 const database = require('./bench/database');
 const { backlog, consumerDrain, drainTimeoutMs, rawConfirmedPublishing, relayDrain } = require('./bench/drains');
 const { floorConsumerDrain, floorPipeline, floorThroughput } = require('./bench/floor');
+const { balanceCents, checkOrdered } = require('./bench/ordered-check');
 const { reliableLatency, reliableThroughput } = require('./bench/reliable');
 const report = require('./bench/report');
 const { SERVICE_NODE_OPTIONS } = require('./service-node-options');
@@ -87,7 +90,8 @@ async function withCpu(services, phase) {
 
 async function main() {
   const startedAt = new Date().toISOString();
-  const world = await createWorld(startedAt.replace(/\D/g, '').slice(0, 14));
+  const runLabel = startedAt.replace(/\D/g, '').slice(0, 14);
+  const world = await createWorld(runLabel);
   const services = [];
   const cleanup = async () => {
     await Promise.all(services.map(stopService));
@@ -251,7 +255,7 @@ async function main() {
       }
     }
 
-    if (config.backlog > 0) await drains(results, { world, env, services, pool1, pool2 });
+    if (config.backlog > 0) await drains(results, { world, runLabel, env, services, pool1, pool2 });
     await Promise.all([pool1.end(), pool2.end()]);
 
     results.targets = report.targets(results);
@@ -264,7 +268,7 @@ async function main() {
       .map(([name, peak]) => `${name} ${peak.toFixed(0)}`)
       .join(', ');
     const drainMb = results.drain
-      ? `; backlog drains peak bank1 ${results.drain.relay.reliable.rssPeakMb.toFixed(0)}, bank2 ${results.drain.consumer.reliable.rssPeakMb.toFixed(0)}`
+      ? `; backlog drains peak bank1 ${results.drain.relay.reliable.rssPeakMb.toFixed(0)}, bank2 ${results.drain.consumer.reliable.rssPeakMb.toFixed(0)} (ordered: ${results.drain.relay.ordered.rssPeakMb.toFixed(0)}, ${results.drain.consumer.ordered.rssPeakMb.toFixed(0)})`
       : '';
     say(
       `  RSS idle / peak / end of load (MB): ${Object.keys(results.rssPeakMb)
@@ -287,17 +291,21 @@ async function main() {
 /**
  * The backlog drains, with every service stopped: bank1's relay on committed outbox rows nobody
  * published, against raw confirmed publishing of the same bodies; then bank2 on the messages the
- * relay queued while it was down, against the reliable floor's consumer side.
+ * relay queued while it was down, against the reliable floor's consumer side. Then both again on
+ * a backlog of the same size and mix with ordering keys, bank2 an ordered consumer, against the
+ * unordered drain.
  */
-async function drains(results, { world, env, services, pool1, pool2 }) {
+async function drains(results, { world, runLabel, env, services, pool1, pool2 }) {
   const n = config.backlog;
   const messages = backlog(n, workload('many', 3));
   const meterFor = (pids) => cpuMeter({ ...pids, ...servers, bench: process.pid });
-  const start = (name) => async (onSpawn) => {
-    const service = await startService(name, env(name), config.serviceNodeArgs, { onSpawn });
-    services.push(service);
-    return service;
-  };
+  const start =
+    (name, extra = {}) =>
+    async (onSpawn) => {
+      const service = await startService(name, { ...env(name), ...extra }, config.serviceNodeArgs, { onSpawn });
+      services.push(service);
+      return service;
+    };
   const step = (text) => say(`  ${text} ...`);
   /** `drain()`'s result with the deadlocks the server counted while it ran. */
   const counted = async (drain) => {
@@ -345,6 +353,28 @@ async function drains(results, { world, env, services, pool1, pool2 }) {
       timeoutMs: drainTimeoutMs(n),
     }),
   );
+  await orderedDrains(results, { n, runLabel, start, meterFor, counted, step, pool1, pool2 });
+}
+
+/**
+ * The ordered drains: a second backlog like the first (same workload, new transfers), each row
+ * keyed by its payer account under a prefix new to the run, relayed by bank1 with bank2 stopped;
+ * then bank2 started with TRANSFERS_ORDERED=true and measured as the unordered consumer drain,
+ * and checked: every transfer applied once, and for a few keys in their sequence order.
+ */
+async function orderedDrains(results, { n, runLabel, start, meterFor, counted, step, pool1, pool2 }) {
+  const messages = backlog(n, workload('many', 3));
+  const orderingPrefix = `bench-${runLabel}`;
+  step(`relay drain: ${n} committed outbox rows with ordering keys (${orderingPrefix}-<payer>), bank1 started`);
+  results.drain.relay.ordered = await counted(() =>
+    relayDrain({ pool1, messages, orderingPrefix, start: start('bank1'), stop: stopService, meterFor }),
+  );
+  step(`consumer drain: ${n} queued transfers with ordering keys, bank2 started with TRANSFERS_ORDERED=true`);
+  const balanceBefore = await balanceCents(pool2);
+  results.drain.consumer.ordered = await counted(() =>
+    consumerDrain({ pool2, n, start: start('bank2', { TRANSFERS_ORDERED: 'true' }), stop: stopService, meterFor }),
+  );
+  results.drain.consumer.ordered.check = await checkOrdered({ pool2, messages, orderingPrefix, balanceBefore });
 }
 
 main().catch((error) => {

@@ -6,6 +6,9 @@
 //   as many unconfirmed at a time as the relay's batch.
 // - consumer: transfer messages queued while bank2 was down, then bank2 starts and applies them
 //   with dedup; against the reliable floor's consumer side (scripts/bench/floor.js).
+// - ordered: the same two drains again on a backlog whose rows carry an ordering key (the payer
+//   account) and its sequence, bank2 an ordered consumer (TRANSFERS_ORDERED=true); against the
+//   unordered consumer drain, to show what applying each key in order costs.
 // Rates are taken between the first and the last message done (the services' own start-up is
 // not counted), from the database's timestamps for the services, and the CPU over the same window.
 const amqp = require('amqplib');
@@ -15,6 +18,9 @@ const { until } = require('./load');
 const { watchMemory } = require('./services');
 
 const STARTED = 'bank1.transfer.started';
+// The library's ordering headers (libs/txmsg/src/ordering/ordering-headers.ts).
+const ORDERING_KEY = 'x-txmsg-ordering-key';
+const ORDERING_SEQ = 'x-txmsg-seq';
 const CHUNK = 1000; // rows per INSERT while seeding
 const POLL_MS = 100;
 
@@ -42,9 +48,12 @@ const drainTimeoutMs = (n) => 120_000 + n * 20;
  * Writes `messages` into bank1 as its transfer handler leaves them when nobody publishes: a
  * PENDING transfer row and a due READY outbox row each, the row's other columns copied from a
  * `bank1.transfer.started` row the library wrote earlier in the run. bank1 must not be running.
- * Returns the outbox id the backlog starts after.
+ * With `orderingPrefix`, each row's headers also carry the ordering key `<prefix>-<fromAccountNo>`
+ * and its sequence, 1, 2, 3… per key in backlog order, as the outbox writer numbers them: the
+ * prefix is new to the run, so no earlier message of the key exists. Returns the outbox id the
+ * backlog starts after.
  */
-async function seedOutbox(pool1, messages) {
+async function seedOutbox(pool1, messages, { orderingPrefix } = {}) {
   const {
     rows: [template],
   } = await pool1.query(
@@ -54,6 +63,7 @@ async function seedOutbox(pool1, messages) {
   );
   if (!template) throw new Error(`no ${STARTED} row in bank1's outbox to copy the shape from`);
   const { base } = (await pool1.query('SELECT COALESCE(MAX(id), 0) AS base FROM txmsg_outbox')).rows[0];
+  const headersOf = orderingPrefix === undefined ? () => template.headers : orderedHeaders(template, orderingPrefix);
   for (let i = 0; i < messages.length; i += CHUNK) {
     const chunk = messages.slice(i, i + CHUNK);
     await pool1.insertRows(
@@ -70,7 +80,7 @@ async function seedOutbox(pool1, messages) {
         template.exchange,
         template.routing_key,
         m.payload,
-        template.headers,
+        headersOf(m),
         m.correlationId,
         'READY',
         template.tx_group,
@@ -79,6 +89,21 @@ async function seedOutbox(pool1, messages) {
   }
   return Number(base);
 }
+
+/** The headers JSON of each backlog message in turn: the template's, with the message's ordering key and sequence. */
+function orderedHeaders(template, prefix) {
+  const headers = template.headers ? JSON.parse(template.headers) : {};
+  const seqs = new Map();
+  return (m) => {
+    const key = orderingKeyOf(prefix, m);
+    const seq = (seqs.get(key) ?? 0) + 1;
+    seqs.set(key, seq);
+    return JSON.stringify({ ...headers, [ORDERING_KEY]: key, [ORDERING_SEQ]: seq });
+  };
+}
+
+/** The ordering key a backlog message gets under `prefix`: its payer account's, as bank1 would key it. */
+const orderingKeyOf = (prefix, m) => `${prefix}-${m.fromAccountNo}`;
 
 /**
  * Waits for `started()` (the first message done), starts the CPU meter, waits for `finished()`,
@@ -108,11 +133,12 @@ async function rateFromTimestamps(pool, table, column, afterId) {
 }
 
 /**
- * The relay's drain: seeds the backlog with bank1 stopped, starts bank1 (`start(onSpawn)`), and
- * measures until every row is PUBLISHED. Stops bank1 afterwards.
+ * The relay's drain: seeds the backlog with bank1 stopped (with ordering keys under
+ * `orderingPrefix` when given), starts bank1 (`start(onSpawn)`), and measures until every row is
+ * PUBLISHED. Stops bank1 afterwards.
  */
-async function relayDrain({ pool1, messages, start, stop, meterFor }) {
-  const base = await seedOutbox(pool1, messages);
+async function relayDrain({ pool1, messages, orderingPrefix, start, stop, meterFor }) {
+  const base = await seedOutbox(pool1, messages, { orderingPrefix });
   let pid;
   const service = await start((child) => (pid = child.pid));
   const memory = watchMemory([service]);
@@ -230,4 +256,4 @@ async function consumerDrain({ pool2, n, start, stop, meterFor }) {
   }
 }
 
-module.exports = { backlog, drainTimeoutMs, relayDrain, rawConfirmedPublishing, consumerDrain };
+module.exports = { backlog, drainTimeoutMs, orderingKeyOf, relayDrain, rawConfirmedPublishing, consumerDrain };

@@ -86,6 +86,8 @@ const DRAINS = [
   ['relay', 'reliable', "relay drain: txmsg bank1's relay"],
   ['consumer', 'floor', 'consumer drain: reliable floor'],
   ['consumer', 'reliable', 'consumer drain: txmsg bank2'],
+  ['relay', 'ordered', "relay drain: txmsg bank1's relay, ordering keys"],
+  ['consumer', 'ordered', 'consumer drain: txmsg bank2, ordered'],
 ];
 /** The processes of the CPU table, the database server under its engine's name. */
 const processesOf = (results) => ['bank1', 'bank2', databaseOf(results).label, 'RabbitMQ', 'bench'];
@@ -180,6 +182,15 @@ function targets(results) {
     const { relay, consumer } = results.drain;
     ratio('relay drain ≥ 0.8 × raw confirmed publishing', relay.reliable.perSecond, relay.raw.perSecond, 0.8);
     ratio('consumer drain ≥ 0.7 × reliable floor consumer', consumer.reliable.perSecond, consumer.floor.perSecond, 0.7);
+    if (consumer.ordered) {
+      ratio('ordered consumer drain ≥ 0.7 × unordered', consumer.ordered.perSecond, consumer.reliable.perSecond, 0.7);
+      const { check } = consumer.ordered;
+      checks.push({
+        target: `ordered drain: every transfer applied once, ${check.keysChecked} keys in sequence order`,
+        value: `${check.applied}/${check.expected} applied, ${fmt(check.creditedCents / 100, 2)} of ${fmt(check.expectedCents / 100, 2)} credited, ${check.outOfOrder.length} keys out of order, ${check.cursorsBehind} of ${check.keys} cursors behind`,
+        met: check.ok,
+      });
+    }
   }
   const p99 = results.latency.reliable.commitToCredit.p99;
   const naiveP99 = results.latency.naiveService.commitToCredit.p99;
@@ -190,8 +201,10 @@ function targets(results) {
   });
   const peaks = { ...results.rssPeakMb };
   if (results.drain) {
-    peaks.bank1 = Math.max(peaks.bank1 ?? 0, results.drain.relay.reliable.rssPeakMb ?? 0);
-    peaks.bank2 = Math.max(peaks.bank2 ?? 0, results.drain.consumer.reliable.rssPeakMb ?? 0);
+    const { relay, consumer } = results.drain;
+    const peakOf = (...drains) => Math.max(...drains.map((drain) => drain?.rssPeakMb ?? 0));
+    peaks.bank1 = Math.max(peaks.bank1 ?? 0, peakOf(relay.reliable, relay.ordered));
+    peaks.bank2 = Math.max(peaks.bank2 ?? 0, peakOf(consumer.reliable, consumer.ordered));
   }
   for (const [service, mb] of Object.entries(peaks)) {
     checks.push({
