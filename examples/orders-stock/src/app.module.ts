@@ -33,7 +33,7 @@ export class AppModule {
           broker: { uri: config.amqpUri },
           retry: { ladderMs: config.retryLadderMs },
         }),
-        OrdersModule,
+        OrdersModule.register({ unpaidTimeoutMs: config.unpaidTimeoutMs }),
         StockModule,
       ],
     };

@@ -1,4 +1,4 @@
-import { parseLadder } from '@txmsg/nestjs';
+import { parseDuration, parseLadder } from '@txmsg/nestjs';
 
 /** Everything the service needs to start; only this file reads the environment. */
 export interface AppConfig {
@@ -7,6 +7,8 @@ export interface AppConfig {
   amqpUri: string;
   /** Waits before each retry of a failing consumer; after the last one the message is parked. */
   retryLadderMs: number[];
+  /** How long a placed order may stay unpaid; then it expires and its stock is released. */
+  unpaidTimeoutMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -21,5 +23,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     amqpUri: env.AMQP_URI ?? 'amqp://guest:guest@127.0.0.1:5672',
     retryLadderMs: parseLadder(env.RETRY_LADDER ?? '1m,5m,10m,30m,1h'),
+    unpaidTimeoutMs: parseDuration(env.UNPAID_ORDER_TIMEOUT ?? '15m'),
   };
 }

@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createConnection } from 'mysql2/promise';
+import type { AppConfig } from '../src/config';
+import { createApp } from '../src/main';
 
 // The test's own database and RabbitMQ vhost, with random names, so it cannot collide with other
 // tests on the same servers. Only this file knows where the servers are.
@@ -53,3 +56,59 @@ export async function queueBacklog(vhost: string, queue: string): Promise<number
   const [, ready, unacked] = line.split('\t');
   return Number(ready) + Number(unacked);
 }
+
+/**
+ * The service in-process on a free port, in a database and a vhost of its own, with `config`
+ * over test defaults; `close()` stops it and drops both.
+ */
+export async function startExample(config: Partial<Omit<AppConfig, 'database'>> = {}) {
+  const database = testName();
+  const vhostName = testName();
+  await sql(`CREATE DATABASE \`${database}\``);
+  const vhost = await createVhost(vhostName);
+  let app: NestFastifyApplication | undefined;
+  try {
+    app = await createApp(
+      {
+        port: 0,
+        database: { ...DB, name: database },
+        amqpUri: vhost.uri,
+        retryLadderMs: [200, 400],
+        unpaidTimeoutMs: 60_000,
+        ...config,
+      },
+      ['error'], // failing handlers and their retries are expected in these tests, not news
+    );
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    await app?.close();
+    await vhost.remove();
+    await sql(`DROP DATABASE IF EXISTS \`${database}\``);
+    throw error;
+  }
+  const url = await app.getUrl();
+  const started = app;
+  return {
+    database,
+    vhostName,
+    amqpUri: vhost.uri,
+    query: <T = Record<string, unknown>[]>(statement: string, params: unknown[] = []) =>
+      sql<T>(statement, params, database),
+    /** POSTs `body` as JSON to `path`; the status and the parsed answer. */
+    post: async <T = Record<string, unknown>>(path: string, body?: unknown) => {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    close: async () => {
+      await started.close();
+      await vhost.remove();
+      await sql(`DROP DATABASE IF EXISTS \`${database}\``);
+    },
+  };
+}
+
+export type Example = Awaited<ReturnType<typeof startExample>>;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ReserveStockOnOrderPlacedConsumer } from './reserve-stock-on-order-placed.consumer';
+import { ReserveStockOnOrderEventsConsumer } from './reserve-stock-on-order-events.consumer';
+import { StockReservations } from './stock-reservations.service';
 
-@Module({ providers: [ReserveStockOnOrderPlacedConsumer] })
+@Module({ providers: [ReserveStockOnOrderEventsConsumer, StockReservations] })
 export class StockModule {}
