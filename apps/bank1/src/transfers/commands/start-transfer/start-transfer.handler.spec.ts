@@ -10,10 +10,13 @@ import { StartTransferTxListener } from './start-transfer.tx-listener';
 describe(StartTransferHandler.name, () => {
   const producer = { sendMessageInTransaction: jest.fn() };
   const keys = { findOneBy: jest.fn() };
-  const handler = new StartTransferHandler(
-    producer as unknown as TransactionProducer,
-    keys as unknown as Repository<IdempotencyKey>,
-  );
+  const handlerWith = (transfersOrdered: boolean) =>
+    new StartTransferHandler(
+      producer as unknown as TransactionProducer,
+      keys as unknown as Repository<IdempotencyKey>,
+      { transfersOrdered },
+    );
+  const handler = handlerWith(false);
   const command = (key?: string, amount = '100.00') => new StartTransferCommand('1', '2', amount, key);
   const duplicateKey = Object.assign(new Error('Duplicate entry'), { driverError: { code: 'ER_DUP_ENTRY' } });
 
@@ -29,6 +32,15 @@ describe(StartTransferHandler.name, () => {
     expect([listener, destination, debit]).toEqual([StartTransferTxListener, 'bank1.transfer.started', {}]);
     expect({ ...payload }).toEqual({ txNo: accepted.txNo, fromAccountNo: '1', toAccountNo: '2', amount: '100.00' });
     expect(keys.findOneBy).not.toHaveBeenCalled();
+    expect(producer.sendMessageInTransaction.mock.calls[0][4]).toEqual({});
+  });
+
+  it('keys the message by the payer account with TRANSFERS_ORDERED', async () => {
+    producer.sendMessageInTransaction.mockResolvedValueOnce({ messageId: 'm', state: 'COMMIT' });
+
+    await handlerWith(true).execute(command());
+
+    expect(producer.sendMessageInTransaction.mock.calls[0][4]).toEqual({ orderingKey: '1' });
   });
 
   it('answers a known key with its first result and sends nothing', async () => {
