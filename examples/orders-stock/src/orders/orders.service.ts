@@ -67,7 +67,7 @@ export class OrdersService {
    */
   @Transactional()
   async expire(orderId: string): Promise<boolean> {
-    const [order] = await this.find(orderId);
+    const [order] = await this.selectForUpdate(orderId);
     if (order?.status !== 'PLACED') return false;
     await this.setStatus(orderId, 'EXPIRED');
     await this.outbox.publish(new OrderExpired(orderId));
@@ -76,7 +76,7 @@ export class OrdersService {
 
   /** Locks the order; it must be in status `expected`. */
   private async lock(orderId: string, expected: OrderStatus) {
-    const [order] = await this.find(orderId);
+    const [order] = await this.selectForUpdate(orderId);
     if (!order) throw new NotFoundException(`order ${orderId} not found`);
     if (order.status !== expected) {
       throw new ConflictException(`order ${orderId} is ${order.status.toLowerCase()}, not ${expected.toLowerCase()}`);
@@ -84,7 +84,7 @@ export class OrdersService {
     return order;
   }
 
-  private find(orderId: string): Promise<Array<{ status: OrderStatus; expiry_message_id: string | null }>> {
+  private selectForUpdate(orderId: string): Promise<Array<{ status: OrderStatus; expiry_message_id: string | null }>> {
     return this.txHost.tx.query('SELECT status, expiry_message_id FROM orders WHERE id = ? FOR UPDATE', [orderId]);
   }
 
