@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { TxMsgMetrics } from '../libs/txmsg/src/metrics/txmsg-metrics';
 import { FailureStore } from '../libs/txmsg/src/store/failure-store';
 import { NotificationStore } from '../libs/txmsg/src/store/notification-store';
+import { OrderingStore } from '../libs/txmsg/src/store/ordering-store';
 import { OutboxStore } from '../libs/txmsg/src/store/outbox-store';
 import { MYSQL } from '../libs/txmsg/src/store/sql-dialect';
 import type { StoreDatabase } from '../libs/txmsg/src/store/store-database';
@@ -46,6 +47,7 @@ describe('ops/: alert rules and dashboard', () => {
       new OutboxStore(db),
       new FailureStore(db),
       new NotificationStore(db),
+      new OrderingStore(db),
       options,
     ).registry.getMetricsAsArray();
     const registered = seriesNamesOf(

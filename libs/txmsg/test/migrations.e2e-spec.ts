@@ -12,7 +12,8 @@ const COLUMNS = {
     'attempts body created_at finished_at id last_error last_status next_attempt_at notification_id status subject target_url trace_context type',
   txmsg_notification_attempt: 'attempt attempted_at duration_ms error id notification_id status_code',
   txmsg_ordering_cursor: 'blocked_at blocked_seq consumer last_seq max_held_seq ordering_key source',
-  txmsg_ordering_held: 'body consumer held_at id message_id next_attempt_at ordering_key properties queue seq source version',
+  txmsg_ordering_held:
+    'body consumer held_at id message_id next_attempt_at ordering_key properties queue seq source version',
   txmsg_ordering_sequence: 'last_seq ordering_key',
   txmsg_outbox:
     'attempts check_count correlation_id created_at exchange finished_at headers id last_error message_id next_attempt_at payload routing_key status trace_context tx_group type',

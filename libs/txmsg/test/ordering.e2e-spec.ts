@@ -215,6 +215,9 @@ describe('Ordered consumers', () => {
     expect(body.items.filter((k: { consumer: string }) => k.consumer === 'steps')).toEqual([
       expect.objectContaining({ consumer: 'steps', source: 'test-svc', key: 'o-parked', lastSeq: 1, blockedSeq: 2 }),
     ]);
+    const { text: metrics } = await admin().get('/metrics').expect(200);
+    expect(metrics).toMatch(/^txmsg_ordering_blocked_keys\{consumer="steps"[^}]*\} 1$/m);
+    expect(metrics).toMatch(/^txmsg_ordering_held\{consumer="steps"[^}]*\} 2$/m);
     // The consumer that skips parked messages went on by itself.
     await waitFor(async () => (await appliedByKey('steps-skipping')).get('o-parked')?.length === 3, {
       description: 'steps 3, 4 applied past the parked one',

@@ -2,6 +2,7 @@ import { SCRAPE_GAUGES, seriesOf } from './scrape-gauges';
 import type { StoreDatabase } from '../store/store-database';
 import { FailureStore } from '../store/failure-store';
 import { NotificationStore } from '../store/notification-store';
+import { OrderingStore } from '../store/ordering-store';
 import { OutboxStore } from '../store/outbox-store';
 import { MYSQL, POSTGRES } from '../store/sql-dialect';
 import { SCRAPE_QUERY_NAMES, scrapeStatements } from './scrape-queries';
@@ -22,6 +23,7 @@ describe('scrape gauges', () => {
         outbox: new OutboxStore(db),
         failures: new FailureStore(db),
         notifications: new NotificationStore(db),
+        ordering: new OrderingStore(db),
       });
       for (const gauge of SCRAPE_GAUGES) {
         expect(SCRAPE_QUERY_NAMES).toContain(gauge.query);

@@ -36,7 +36,7 @@ export const SCRAPE_GAUGES: ScrapeGauge[] = [
   },
   {
     name: 'txmsg_inbox_parked',
-    help: `Parked consumed messages, by consumer and reason (EXHAUSTED, POISON, UNRECOVERABLE, NO_QUEUE). ${absent}`,
+    help: `Parked consumed messages, by consumer and reason (EXHAUSTED, NOT_RETRIED, POISON, UNRECOVERABLE, NO_QUEUE, OVERSIZED, FORGED, CONFLICT). ${absent}`,
     query: 'inbox_parked',
     labelNames: ['consumer', 'reason'],
   },
@@ -51,6 +51,18 @@ export const SCRAPE_GAUGES: ScrapeGauge[] = [
     help: `HTTP notifications not yet delivered (PENDING) or given up (FAILED). ${absent}`,
     query: 'notifications',
     labelNames: ['status'],
+  },
+  {
+    name: 'txmsg_ordering_blocked_keys',
+    help: `Ordering keys an ordered consumer waits on behind a failing (retrying or parked) message, by consumer. ${absent}`,
+    query: 'ordering_blocked',
+    labelNames: ['consumer'],
+  },
+  {
+    name: 'txmsg_ordering_held',
+    help: `Messages an ordered consumer holds back until their predecessor is applied, by consumer. ${absent}`,
+    query: 'ordering_held',
+    labelNames: ['consumer'],
   },
 ];
 

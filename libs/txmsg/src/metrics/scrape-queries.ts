@@ -1,5 +1,6 @@
 import type { FailureStore } from '../store/failure-store';
 import type { NotificationStore } from '../store/notification-store';
+import type { OrderingStore } from '../store/ordering-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { StoreDatabase } from '../store/store-database';
 
@@ -16,6 +17,8 @@ export const SCRAPE_QUERY_NAMES = [
   'inbox_parked',
   'retry_oldest',
   'notifications',
+  'ordering_blocked',
+  'ordering_held',
 ] as const;
 
 /** The name of one scrape query. */
@@ -30,14 +33,16 @@ export interface ScrapeSources {
   outbox: OutboxStore;
   failures: FailureStore;
   notifications: NotificationStore;
+  ordering: OrderingStore;
 }
 
 /** Every scrape query's statement, from the store owning its table, ready for the driver. */
-export function scrapeStatements({ db, outbox, failures, notifications }: ScrapeSources): ScrapeStatements {
+export function scrapeStatements({ db, outbox, failures, notifications, ordering }: ScrapeSources): ScrapeStatements {
   const statements: ScrapeStatements = {
     ...outbox.gaugeStatements(),
     ...failures.gaugeStatements(),
     ...notifications.gaugeStatements(),
+    ...ordering.gaugeStatements(),
   };
   return Object.fromEntries(
     SCRAPE_QUERY_NAMES.map((name) => [name, db.dialect.sql(statements[name])]),

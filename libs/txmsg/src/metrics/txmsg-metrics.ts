@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { FailureStore } from '../store/failure-store';
 import { NotificationStore } from '../store/notification-store';
+import { OrderingStore } from '../store/ordering-store';
 import { OutboxStore } from '../store/outbox-store';
 import { StoreDatabase } from '../store/store-database';
 import { DEFAULT_METRICS_READ_INTERVAL_MS } from '../options/with-defaults';
@@ -43,6 +44,7 @@ export class TxMsgMetrics {
     outbox: OutboxStore,
     failures: FailureStore,
     notifications: NotificationStore,
+    ordering: OrderingStore,
     @Inject(TXMSG_OPTIONS) options: ResolvedTxMsgOptions,
   ) {
     const registers = [this.registry];
@@ -52,7 +54,7 @@ export class TxMsgMetrics {
     if (options.metrics) collectDefaultMetrics({ register: this.registry });
     this.collectors = createCollectors(registers);
     const readIntervalMs = options.metrics ? options.metrics.readIntervalMs : DEFAULT_METRICS_READ_INTERVAL_MS;
-    this.gaugeStatements = scrapeStatements({ db, outbox, failures, notifications });
+    this.gaugeStatements = scrapeStatements({ db, outbox, failures, notifications, ordering });
     registerBacklogGauges(db.dataSource, this.gaugeStatements, registers, this.logger, readIntervalMs);
     // Known label values start at 0, so increase() sees the first event rather than a new series.
     for (const outcome of ['commit', 'rollback', 'unknown', 'error']) this.collectors.checkBacks.inc({ outcome }, 0);

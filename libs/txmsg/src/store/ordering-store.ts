@@ -368,11 +368,12 @@ export class OrderingStore {
     return row?.seq == null ? undefined : Number(row.seq);
   }
 
-  /** Statements of the ordering gauges: keys blocked, messages held. */
-  gaugeStatements(): { ordering_blocked_keys: string; ordering_held: string } {
+  /** Statements of the ordering gauges, by consumer: keys blocked behind a failing message, messages held back. */
+  gaugeStatements(): { ordering_blocked: string; ordering_held: string } {
     return {
-      ordering_blocked_keys: 'SELECT COUNT(*) AS n FROM txmsg_ordering_cursor WHERE blocked_seq IS NOT NULL',
-      ordering_held: 'SELECT COUNT(*) AS n FROM txmsg_ordering_held',
+      ordering_blocked:
+        'SELECT consumer, COUNT(*) AS n FROM txmsg_ordering_cursor WHERE blocked_seq IS NOT NULL GROUP BY consumer',
+      ordering_held: 'SELECT consumer, COUNT(*) AS n FROM txmsg_ordering_held GROUP BY consumer',
     };
   }
 
