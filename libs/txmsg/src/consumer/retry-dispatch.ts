@@ -9,11 +9,23 @@ import { ATTEMPT_HEADER, REDELIVERED_HEADER } from '../txmsg.constants';
  * broker confirms it.
  */
 export async function sendRetry(publisher: ConfirmedPublisher, row: DueRetry): Promise<void> {
-  const properties = JSON.parse(row.properties) as Partial<MessageProperties>;
-  await publisher.publish('', row.queue, row.body, {
+  await sendBack(publisher, row, { [ATTEMPT_HEADER]: row.attempts, [REDELIVERED_HEADER]: true });
+}
+
+/**
+ * Sends a kept message (its AMQP properties as received, as JSON, and its body) back to its
+ * consumer's queue through the default exchange, with `headers` added; resolves once confirmed.
+ */
+export async function sendBack(
+  publisher: ConfirmedPublisher,
+  kept: { queue: string; message_id: string; properties: string; body: Buffer },
+  headers: Record<string, unknown> = {},
+): Promise<void> {
+  const properties = JSON.parse(kept.properties) as Partial<MessageProperties>;
+  await publisher.publish('', kept.queue, kept.body, {
     ...withoutNulls(properties),
-    messageId: row.message_id,
-    headers: { ...(properties.headers ?? {}), [ATTEMPT_HEADER]: row.attempts, [REDELIVERED_HEADER]: true },
+    messageId: kept.message_id,
+    headers: { ...(properties.headers ?? {}), ...headers },
   });
 }
 

@@ -5,8 +5,8 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { MessageProperties } from 'amqplib';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
+import { sendBack } from '../consumer/retry-dispatch';
 import { OrderingStore } from '../store/ordering-store';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
@@ -59,13 +59,8 @@ export class HeldSender implements OnApplicationBootstrap, BeforeApplicationShut
   /** Sends every due held message once; returns how many were leased. */
   async sendDue(): Promise<number> {
     const rows = await this.store.leaseDue(BATCH, this.options.relay.publishTimeoutMs + 1000);
-    const results = await Promise.allSettled(
-      rows.map((row) => {
-        const properties = JSON.parse(row.properties) as Partial<MessageProperties>;
-        const defined = Object.fromEntries(Object.entries(properties).filter(([, v]) => v !== undefined && v !== null));
-        return this.publisher.publish('', row.queue, row.body, { ...defined, messageId: row.message_id });
-      }),
-    );
+    // As received: no attempt or redelivered mark, it was never handled.
+    const results = await Promise.allSettled(rows.map((row) => sendBack(this.publisher, row)));
     await this.store.markSent(rows.filter((_, i) => results[i].status === 'fulfilled'));
     const unsent = results.filter((result) => result.status === 'rejected').length;
     if (unsent > 0)
