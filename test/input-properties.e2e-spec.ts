@@ -218,11 +218,15 @@ describe('amounts and account numbers, as properties of the running services', (
       await fc.assert(
         fc.asyncProperty(malformedAccountNo, fc.constantFrom(...fields), async (accountNo, field) => {
           const before = await footprint(...touches);
-          expectRefusal(
-            await send({ [field]: accountNo }),
-            400,
-            `${field} must be an account number of 1 to 20 digits without leading zeros`,
-          );
+          const reply = await send({ [field]: accountNo });
+          // `<field> must …` from validation, or `property <field>.<key> …` from the JSON guard,
+          // which refuses a value naming `__proto__`, `constructor` or `prototype` before validation.
+          expectRefusal(reply, 400, field);
+          const message = [reply.body.message].flat().join('; ');
+          const named =
+            message.includes(`${field} must be an account number of 1 to 20 digits without leading zeros`) ||
+            /^property \w+\.(\w+\.)*(__proto__|constructor|prototype) should not exist$/.test(message);
+          expect({ message, named }).toEqual({ message, named: true });
           expect(await footprint(...touches)).toEqual(before);
         }),
         { numRuns: 50 },
