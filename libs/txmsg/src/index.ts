@@ -56,8 +56,13 @@ export type { ArgOf, PayloadOf } from './transaction/listener-types';
 
 // Consumer
 export { Idempotent, type IdempotentOptions } from './consumer/idempotent.decorator';
-export { OnIntegrationEvent } from './consumer/on-integration-event.decorator';
-export type { OnIntegrationEventOptions } from './consumer/on-integration-event-options';
+export { type IntegrationEventHandler, OnIntegrationEvent } from './consumer/on-integration-event.decorator';
+export type {
+  EventDedupKey,
+  EventKeyProperty,
+  OnIntegrationEventOptions,
+} from './consumer/on-integration-event-options';
+export type { DedupKeyContext, MessageContext } from './consumer/message-context';
 export { PoisonMessage, UnrecoverableMessageError } from './consumer/poison-message';
 export type { TxMsgRetryPolicy } from './retry/retry-policy';
 export type { ConsumerRetryPolicy, ErrorClass } from './consumer/consumer-retry-policy';

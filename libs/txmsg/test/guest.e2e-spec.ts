@@ -3,11 +3,10 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { Controller, HttpCode, Injectable, type INestApplication, Module, Param, Post } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { ConsumeMessage } from 'amqplib';
 import { ClsModule } from 'nestjs-cls';
 import type { Registry } from 'prom-client';
 import request from 'supertest';
-import { IntegrationEvent, OnIntegrationEvent, Outbox, TXMSG_METRICS_REGISTRY } from '../src';
+import { IntegrationEvent, type MessageContext, OnIntegrationEvent, Outbox, TXMSG_METRICS_REGISTRY } from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp, type TestAppOptions } from './support/app';
 import { createTestDatabase, createVhost } from './support/infra';
@@ -23,8 +22,8 @@ class GuestConsumer {
   readonly seen: { id: string; correlationId: string | undefined }[] = [];
 
   @OnIntegrationEvent(GuestArrived, { queue: 'test.guests', key: 'id' })
-  async onArrived(payload: { id: string }, message: ConsumeMessage): Promise<void> {
-    this.seen.push({ id: payload.id, correlationId: message.properties.correlationId });
+  async onArrived(event: GuestArrived, ctx: MessageContext): Promise<void> {
+    this.seen.push({ id: event.id, correlationId: ctx.correlationId });
   }
 }
 

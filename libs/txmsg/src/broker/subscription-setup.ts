@@ -2,6 +2,7 @@ import { AmqpConnection, RABBIT_HANDLER, type RabbitHandlerConfig } from '@golev
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
+import { DEFAULT_QUEUE, defaultQueueName } from '../consumer/default-queue';
 import { bindRuntime, IDEMPOTENT_HANDLER } from '../consumer/runtime-binding';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
@@ -17,6 +18,7 @@ const DECLARED = Symbol('txmsg.declared-subscription');
  * Adjusts every `@RabbitSubscribe` subscription of the application before golevelup registers it
  * (at application bootstrap, after this runs), and binds the consumer runtime to every instance
  * with `@Idempotent` handlers:
+ * - **A default queue** `<service>.<consumer>` for an `@OnIntegrationEvent` handler that names none.
  * - **The library's exchange by default.** A subscription with a routing key and no exchange is
  *   bound to `broker.exchange`, so handlers need not repeat it.
  * - **No delivery is dropped.** A subscription without an error handler or behaviour of its own
@@ -54,9 +56,16 @@ export class SubscriptionSetup implements OnModuleInit {
           Reflect.getMetadata(DECLARED, method) ?? Reflect.getMetadata(RABBIT_HANDLER, method);
         if (subscription?.type !== 'subscribe') continue;
         Reflect.defineMetadata(DECLARED, subscription, method);
-        Reflect.defineMetadata(RABBIT_HANDLER, await this.adjust(subscription), method);
+        Reflect.defineMetadata(RABBIT_HANDLER, await this.adjust(this.named(subscription, method)), method);
       }
     }
+  }
+
+  /** The subscription with its default queue when it wants one: named here, where the service is known. */
+  private named(subscription: RabbitHandlerConfig, method: object): RabbitHandlerConfig {
+    const consumer = Reflect.getMetadata(IDEMPOTENT_HANDLER, method) as string | undefined;
+    if (subscription.queue || !consumer || !Reflect.getMetadata(DEFAULT_QUEUE, method)) return subscription;
+    return { ...subscription, queue: defaultQueueName(this.options.service, consumer) };
   }
 
   private async adjust(subscription: RabbitHandlerConfig): Promise<RabbitHandlerConfig> {

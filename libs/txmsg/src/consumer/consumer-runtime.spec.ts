@@ -14,7 +14,12 @@ describe(ConsumerRuntime.name, () => {
   const txHost = { withTransaction: (work: () => Promise<unknown>) => work(), tx: {} };
   const cls = { set: () => undefined };
   const dedup = { record: async () => 'fresh' };
-  const failures = { databaseAnswers: async () => true };
+  const parked: string[] = [];
+  const failures = {
+    databaseAnswers: async () => true,
+    park: async (_: unknown, reason: string) => (parked.push(reason), reason),
+  };
+  const ordering = { block: jest.fn(async () => undefined) };
   const retries = {};
   const deadLetters = { has: () => true };
 
@@ -28,7 +33,7 @@ describe(ConsumerRuntime.name, () => {
       deadLetters as any,
       { ...metrics, ...overrides } as any,
       options,
-      {} as any,
+      ordering as any,
       { wake: () => undefined } as any,
     );
   }
@@ -42,7 +47,11 @@ describe(ConsumerRuntime.name, () => {
     return { consumer: 'C.m', queue: 'q', payload: {}, message, invoke };
   }
 
-  beforeEach(() => consumed.splice(0));
+  beforeEach(() => {
+    consumed.splice(0);
+    parked.splice(0);
+    ordering.block.mockClear();
+  });
 
   it('hands deliveries back to the queue, untouched, once it drains', async () => {
     const subject = runtime();
@@ -104,5 +113,20 @@ describe(ConsumerRuntime.name, () => {
       jest.useRealTimers();
     }
     expect(consumed).toEqual(['requeued', 'requeued', 'dead_lettered']);
+  });
+
+  it('parks a delivery whose dedup key cannot be read and holds back the later messages of its ordering key', async () => {
+    const invoke = jest.fn(async () => undefined);
+    const ordered = delivery(invoke);
+    ordered.message.properties.appId = 'shop';
+    ordered.message.properties.headers = { 'x-txmsg-ordering-key': 'order-7', 'x-txmsg-seq': 3 };
+    ordered.ordered = { skipOnPark: false, gapTimeoutMs: 1000 };
+    ordered.key = () => {
+      throw new Error('invalid OrderPlaced: orderId must be a UUID');
+    };
+    await expect(runtime().handle(ordered)).resolves.toBeUndefined();
+    expect(parked).toEqual(['UNRECOVERABLE']);
+    expect(ordering.block).toHaveBeenCalledWith('C.m', 'shop', 'order-7', 3);
+    expect(invoke).not.toHaveBeenCalled();
   });
 });

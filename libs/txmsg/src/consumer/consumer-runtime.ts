@@ -129,12 +129,6 @@ export class ConsumerRuntime {
     const forgery = this.verifier?.forgeryOf(delivery.message, (routingKey) => accepts(delivery, routingKey));
     if (forgery) return this.outcomes.park(failed, new UnrecoverableMessageError(forgery), 'FORGED');
     if (poison) return this.outcomes.park(failed, new UnrecoverableMessageError(poison.reason), 'POISON');
-    let key: string;
-    try {
-      key = dedupKeyOf(delivery, envelope);
-    } catch (error) {
-      return this.outcomes.park(failed, new UnrecoverableMessageError((error as Error).message), 'UNRECOVERABLE');
-    }
     const position = delivery.ordered ? orderingOf(delivery.message) : undefined;
     if (typeof position === 'string') {
       return this.outcomes.park(failed, new UnrecoverableMessageError(position), 'UNRECOVERABLE');
@@ -144,6 +138,15 @@ export class ConsumerRuntime {
       failed.afterPark = async () => {
         if (await this.ordering.skipTo(delivery.consumer, source, orderingKey, seq)) this.heldSender.wake();
       };
+    }
+    let key: string;
+    try {
+      // A typed handler's key is read from its validated event: an invalid payload fails here.
+      key = dedupKeyOf(delivery, envelope);
+    } catch (error) {
+      // Parked like a handler's failure, so it holds back the later messages of its ordering key.
+      if (position) await this.applier.blockKey(delivery.consumer, position);
+      return this.outcomes.park(failed, new UnrecoverableMessageError((error as Error).message), 'UNRECOVERABLE');
     }
     const claimed: Claimed = { delivery, key, failed, trace: traced?.context, position };
     if (this.options.consumer.maxBatch === 1) return this.applier.applyAlone(claimed);

@@ -8,6 +8,7 @@ import type { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { CORRELATION_ID } from '../outbox/outbox';
 import { OrderedBatch, type OrderedItem, type OrderedOutcome } from '../ordering/ordered-batch';
 import type { HeldSender } from '../ordering/held-sender';
+import type { OrderingPosition } from '../ordering/ordering-headers';
 import type { DedupOutcome, DedupStore } from '../store/dedup-store';
 import type { OrderingStore } from '../store/ordering-store';
 import { crashIf } from '../support/crash-point';
@@ -19,6 +20,7 @@ import { noteOutcome } from './consume-span';
 import type { FailureOutcomes } from './failure-outcomes';
 import type { FailureRecorder } from './failure-recorder';
 import type { Claimed } from './idempotent-delivery';
+import { keptPropertiesOf } from './message-context';
 import { UnrecoverableMessageError } from './poison-message';
 
 /**
@@ -71,7 +73,7 @@ export class DeliveryApplier {
       this.metrics.batchCommitted(item.delivery.consumer, 1);
       return await this.settled(item, applied);
     } catch (error) {
-      if (item.position) await this.blockKey(item);
+      if (item.position) await this.blockKey(item.delivery.consumer, item.position);
       if (error instanceof UnrecoverableMessageError) return this.outcomes.park(item.failed, error, 'UNRECOVERABLE');
       // The same input overflows the stack again on every try: no rung of the ladder can help.
       if (isStackOverflow(error)) {
@@ -86,10 +88,9 @@ export class DeliveryApplier {
    * the key wait for it as long as it takes (on the ladder, or parked). Should that fail (the
    * database is gone), they wait for the gap timeout first, which is no worse.
    */
-  private async blockKey({ delivery, position }: Claimed): Promise<void> {
-    const { source, key, seq } = position!;
-    await this.ordering.block(delivery.consumer, source, key, seq).catch((error: unknown) => {
-      this.logger.warn(`${delivery.consumer}: could not mark ${source} "${key}" #${seq} as failing: ${String(error)}`);
+  async blockKey(consumer: string, { source, key, seq }: OrderingPosition): Promise<void> {
+    await this.ordering.block(consumer, source, key, seq).catch((error: unknown) => {
+      this.logger.warn(`${consumer}: could not mark ${source} "${key}" #${seq} as failing: ${String(error)}`);
     });
   }
 
@@ -204,7 +205,7 @@ function orderedItemOf({ delivery, failed, position }: Claimed): OrderedItem {
     queue: delivery.queue ?? delivery.message.fields.routingKey,
     position: position!,
     messageId: failed.envelope.id,
-    properties: () => JSON.stringify(delivery.message.properties),
+    properties: () => JSON.stringify(keptPropertiesOf(delivery.message)),
     body: delivery.message.content,
   };
 }

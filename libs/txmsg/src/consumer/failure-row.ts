@@ -1,12 +1,14 @@
 import type { FailureWrite } from '../store/failure-rows';
 import type { FailedDelivery, FailureOutcome } from './failed-delivery';
+import { keptPropertiesOf } from './message-context';
 
 /** How much of an oversized body a failure row keeps: enough to see what it is, never enough to refuse the row. */
 export const OVERSIZED_PREVIEW_BYTES = 4096;
 
 /**
  * The failure row of a delivery with the message as received, so it can be sent again: waiting
- * for its next rung, or parked. An `OVERSIZED` message keeps only its first 4 KiB.
+ * for its next rung, or parked (its routing key kept in a header, see {@link keptPropertiesOf}).
+ * An `OVERSIZED` message keeps only its first 4 KiB.
  */
 export function failureRowOf(delivery: FailedDelivery, outcome: FailureOutcome, lastError: string): FailureWrite {
   const { message, envelope } = delivery;
@@ -19,7 +21,7 @@ export function failureRowOf(delivery: FailedDelivery, outcome: FailureOutcome, 
     queue: delivery.queue ?? '',
     exchange: message.fields.exchange,
     routingKey: message.fields.routingKey,
-    properties: JSON.stringify(message.properties ?? {}),
+    properties: JSON.stringify(keptPropertiesOf(message)),
     body: parked && outcome.parked === 'OVERSIZED' ? content.subarray(0, OVERSIZED_PREVIEW_BYTES) : content,
     bodySize: content.length,
     attempts: outcome.attempts,

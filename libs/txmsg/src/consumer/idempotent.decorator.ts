@@ -1,13 +1,7 @@
-import { Nack, RABBIT_HANDLER } from '@golevelup/nestjs-rabbitmq';
-import { Logger } from '@nestjs/common';
-import type { ConsumeMessage } from 'amqplib';
 import type { MessageEnvelope } from '../envelope';
-import { type ConsumerRetryPolicy, RETRY_POLICY } from './consumer-retry-policy';
-import { type OrderedConsumerOptions, resolveOrdered } from '../ordering/ordered-options';
-import { IDEMPOTENT_HANDLER, runtimeOf } from './runtime-binding';
-
-/** How long a delivery that found no runtime waits before it goes back to the queue. */
-const UNBOUND_PAUSE_MS = 1000;
+import type { OrderedConsumerOptions } from '../ordering/ordered-options';
+import type { ConsumerRetryPolicy } from './consumer-retry-policy';
+import { idempotentHandler } from './idempotent-handler';
 
 /** Options of {@link Idempotent}. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped by default so `key: (p) => p.txNo` compiles; pass T for checking
@@ -45,6 +39,11 @@ export interface IdempotentOptions<T = any> {
  * is not JSON, or a handler that throws {@link UnrecoverableMessageError}, is parked at once.
  * The queue never blocks behind a bad message.
  *
+ * The method is called with golevelup's arguments as they come, `(payload: unknown, message:
+ * ConsumeMessage)`: the form for a subscription that is not one {@link IntegrationEvent} class
+ * (a pattern, another producer's format). For one event class, {@link OnIntegrationEvent} hands
+ * the method the validated event and a {@link MessageContext} instead.
+ *
  * Stack it with `@RabbitSubscribe({ exchange, routingKey, queue })` in either order; give the
  * subscription a durable `queue` name, which retries are sent back to. The class must be a
  * provider (or controller) of an application that imports TxMsgModule: the module binds its
@@ -53,55 +52,14 @@ export interface IdempotentOptions<T = any> {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as IdempotentOptions
 export function Idempotent<T = any>(options: IdempotentOptions<T> = {}): MethodDecorator {
-  return (target, propertyKey, descriptor: PropertyDescriptor) => {
-    const original = descriptor.value as (...args: unknown[]) => Promise<unknown>;
-    const consumer = options.consumer ?? `${target.constructor.name}.${String(propertyKey)}`;
-    const key = options.key;
-    const ordered = resolveOrdered(options.ordered);
-    const wrapper = async function (this: unknown, ...args: unknown[]) {
-      const message = args.find(isConsumeMessage);
-      if (!message) throw new Error(`@Idempotent handler ${consumer} was not given the AMQP message`);
-      const subscription = Reflect.getMetadata(RABBIT_HANDLER, wrapper) as
-        { queue?: string; routingKey?: string | string[] } | undefined;
-      const runtime = runtimeOf(this);
-      if (!runtime) {
-        new Logger('TxMsgConsumer').error(
-          `@Idempotent handler ${consumer} has no consumer runtime (is TxMsgModule imported, and the class a provider?); message ${message.properties.messageId ?? '(no id)'} goes back to the queue`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, UNBOUND_PAUSE_MS));
-        return new Nack(true);
-      }
-      return runtime.handle({
-        consumer,
-        queue: subscription?.queue || undefined,
-        routingKeys: routingKeysOf(subscription?.routingKey),
-        payload: args[0],
-        message,
-        key:
-          typeof key === 'string'
-            ? (payload) => String((payload as Record<string, unknown>)?.[key] ?? '')
-            : (key as ((payload: unknown, envelope: MessageEnvelope) => string) | undefined),
-        invoke: () => original.apply(this, args),
-        ordered,
-      });
-    };
-    // Decorators applied before this one (below it) put their metadata on the original method.
-    for (const metadataKey of Reflect.getMetadataKeys(original)) {
-      Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, original), wrapper);
-    }
-    Reflect.defineMetadata(IDEMPOTENT_HANDLER, consumer, wrapper);
-    if (options.retry) Reflect.defineMetadata(RETRY_POLICY, options.retry, wrapper);
-    Object.defineProperty(wrapper, 'name', { value: original.name });
-    descriptor.value = wrapper;
-    return descriptor;
-  };
-}
-
-function isConsumeMessage(value: unknown): value is ConsumeMessage {
-  const m = value as ConsumeMessage;
-  return !!m && typeof m === 'object' && Buffer.isBuffer(m.content) && !!m.fields && !!m.properties;
-}
-
-function routingKeysOf(routingKey: string | string[] | undefined): string[] | undefined {
-  return routingKey === undefined ? undefined : Array.isArray(routingKey) ? routingKey : [routingKey];
+  const key = options.key;
+  const keyOf =
+    typeof key === 'string'
+      ? (payload: unknown) => String((payload as Record<string, unknown>)?.[key] ?? '')
+      : (key as ((payload: unknown, envelope: MessageEnvelope) => string) | undefined);
+  return idempotentHandler(options, ({ self, args, original }) => ({
+    payload: args[0],
+    key: keyOf,
+    invoke: () => original.apply(self, args),
+  }));
 }

@@ -1,7 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import type { ConsumeMessage } from 'amqplib';
-import { IntegrationEvent, OnIntegrationEvent } from '../../src';
-import { envelopeOf } from '../../src/envelope';
+import { IntegrationEvent, type MessageContext, OnIntegrationEvent } from '../../src';
 
 export const POLICY_TESTED = 'test.policy.tested';
 export const PARTNER_QUEUE = 'test.partner-on-policy-tested';
@@ -37,16 +35,16 @@ export class PolicyConsumers {
   readonly ledger: Seen[] = [];
 
   @OnIntegrationEvent(PolicyTested, { queue: PARTNER_QUEUE, retry: PARTNER_POLICY })
-  async callPartner(event: PolicyTested, message: ConsumeMessage): Promise<void> {
-    const attempt = envelopeOf(message).attempt;
+  async callPartner(event: PolicyTested, ctx: MessageContext): Promise<void> {
+    const attempt = ctx.attempt - 1; // failures so far
     this.partner.push({ id: event.id, attempt, at: Date.now() });
     if (event.fail === 'bug') throw new TypeError(`cannot read the partner's answer for ${event.id}`);
     if (event.fail === 'partner-down' || attempt < (event.failFirst ?? 0)) throw new PartnerDown('partner is down');
   }
 
   @OnIntegrationEvent(PolicyTested, { queue: LEDGER_QUEUE, retry: LEDGER_POLICY })
-  async writeLedger(event: PolicyTested, message: ConsumeMessage): Promise<void> {
-    this.ledger.push({ id: event.id, attempt: envelopeOf(message).attempt, at: Date.now() });
+  async writeLedger(event: PolicyTested, ctx: MessageContext): Promise<void> {
+    this.ledger.push({ id: event.id, attempt: ctx.attempt - 1, at: Date.now() });
     if (event.fail) throw new Error(`ledger refused ${event.id}`);
   }
 }
