@@ -54,8 +54,10 @@ class InvoiceOnOrderPlaced {
 
   constructor(private readonly outbox: Outbox) {}
 
-  @OnIntegrationEvent(OrderPlaced, { queue: 'shop.invoice-on-order-placed', key: 'orderId' })
-  async handle(payload: { orderId: string }): Promise<void> {
+  // No queue: the default one, which its retries go back to.
+  @OnIntegrationEvent(OrderPlaced, { key: 'orderId' })
+  async handle(payload: OrderPlaced): Promise<void> {
+    expect(payload).toBeInstanceOf(OrderPlaced);
     this.runs.push(payload.orderId);
     await this.outbox.publish(new OrderCancelled(`sent-by-run-${this.runs.length}`));
     if (this.runs.filter((id) => id === payload.orderId).length === 1) throw new TransientError('database busy');
@@ -187,6 +189,7 @@ describe(TxMsgTestingModule.name, () => {
     ]);
     // Only the run that committed sent its message.
     expect(harness.published(OrderCancelled).map((m) => m.payload)).toEqual([{ orderId: 'sent-by-run-2' }]);
+    expect(harness.consumed(InvoiceOnOrderPlaced)[0].queue).toBe('shop.InvoiceOnOrderPlaced.handle');
     expect(harness.failed(InvoiceOnOrderPlaced)).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { Inject, Injectable, type OnModuleInit, type Type } from '@nestjs/common
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { ConsumeMessage } from 'amqplib';
 import type { ConsumerRuntime } from '../../consumer/consumer-runtime';
+import { DEFAULT_QUEUE, defaultQueueName } from '../../consumer/default-queue';
 import { bindRuntime, IDEMPOTENT_HANDLER } from '../../consumer/runtime-binding';
 import { TXMSG_OPTIONS } from '../../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../../txmsg.options';
@@ -50,9 +51,15 @@ export class ConsumerBindings implements OnModuleInit {
         if (consumer === undefined) continue;
         // The wrapper asks for no more than `handle`, which the test runtime has.
         bindRuntime(instance, this.runtime as unknown as ConsumerRuntime);
-        const subscription = Reflect.getMetadata(RABBIT_HANDLER, prototype[name]) as
+        const declared = Reflect.getMetadata(RABBIT_HANDLER, prototype[name]) as
           { exchange?: string; routingKey?: string | string[]; queue?: string } | undefined;
-        if (!subscription) continue;
+        if (!declared) continue;
+        const subscription = { ...declared };
+        // As TxMsgModule names it at bootstrap, where the wrapper reads it from.
+        if (!subscription.queue && Reflect.getMetadata(DEFAULT_QUEUE, prototype[name])) {
+          subscription.queue = defaultQueueName(this.options.service, consumer);
+          Reflect.defineMetadata(RABBIT_HANDLER, { ...subscription }, prototype[name]);
+        }
         const { routingKey } = subscription;
         subscriptions.push({
           consumer,
