@@ -1,4 +1,4 @@
-import { OnIntegrationEvent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
+import { OnIntegrationEvent, UnrecoverableMessageError } from '@txmsg/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { CompleteTransferCommand } from '../commands/complete-transfer/complete-transfer.command';
@@ -12,8 +12,7 @@ export class CompleteOnTransferCreditedConsumer {
   constructor(private readonly commandBus: CommandBus) {}
 
   @OnIntegrationEvent(TransferCredited, { queue: 'bank1.complete-on-transfer-credited', key: 'txNo' })
-  async handle(payload: unknown): Promise<void> {
-    const { txNo } = validateMessage(TransferCredited, payload);
+  async handle({ txNo }: TransferCredited): Promise<void> {
     const outcome = await this.commandBus.execute(new CompleteTransferCommand(txNo));
     if (outcome === 'UNKNOWN_TRANSFER') throw new UnrecoverableMessageError(`no transfer ${txNo} at bank1`);
     // bank2 answers each transfer once, credited or rejected; both arriving means a bug there.

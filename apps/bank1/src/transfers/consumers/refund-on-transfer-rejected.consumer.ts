@@ -1,4 +1,4 @@
-import { OnIntegrationEvent, UnrecoverableMessageError, validateMessage } from '@txmsg/nestjs';
+import { OnIntegrationEvent, UnrecoverableMessageError } from '@txmsg/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { RefundTransferCommand } from '../commands/refund-transfer/refund-transfer.command';
@@ -12,8 +12,7 @@ export class RefundOnTransferRejectedConsumer {
   constructor(private readonly commandBus: CommandBus) {}
 
   @OnIntegrationEvent(TransferRejected, { queue: 'bank1.refund-on-transfer-rejected', key: 'txNo' })
-  async handle(payload: unknown): Promise<void> {
-    const { txNo, reason } = validateMessage(TransferRejected, payload);
+  async handle({ txNo, reason }: TransferRejected): Promise<void> {
     const outcome = await this.commandBus.execute(new RefundTransferCommand(txNo));
     if (outcome === 'UNKNOWN_TRANSFER') throw new UnrecoverableMessageError(`no transfer ${txNo} at bank1`);
     if (outcome === 'SETTLED') this.logger.log(`transfer ${txNo} refunded: ${reason ?? 'rejected by bank2'}`);

@@ -1,4 +1,4 @@
-import { OnIntegrationEvent, validateMessage } from '@txmsg/nestjs';
+import { OnIntegrationEvent } from '@txmsg/nestjs';
 import { Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { transfersOrderedAtImport } from '../../bank2.config';
@@ -24,9 +24,7 @@ export class CreditOnTransferStartedConsumer {
     key: 'txNo',
     ordered: transfersOrderedAtImport(),
   })
-  async handle(payload: unknown): Promise<void> {
-    const transfer = validateMessage(TransferStarted, payload);
-    const { txNo, fromAccountNo, toAccountNo, amount } = transfer;
+  async handle({ txNo, fromAccountNo, toAccountNo, amount }: TransferStarted): Promise<void> {
     const outcome = await this.commandBus.execute(new CreditTransferCommand(txNo, fromAccountNo, toAccountNo, amount));
     if (outcome === 'REJECTED') this.logger.warn(`transfer ${txNo} rejected: no account ${toAccountNo} at bank2`);
   }
