@@ -1,30 +1,15 @@
-import { Inject, Injectable, Logger, type Type } from '@nestjs/common';
-import { ClsService } from 'nestjs-cls';
-import type { ConfirmedPublisher } from '../broker/confirmed-publisher';
-import { jsonDeserializer } from '../consumer/json-deserializer';
-import { sendRetry } from '../consumer/retry-dispatch';
+import { Inject, Injectable, type Type } from '@nestjs/common';
 import { newMessageId, toPublishOptions } from '../envelope';
-import type { TxMsgFailureEvent } from '../failure-hooks/failure-event';
-import { FailureHookRegistry } from '../failure-hooks/failure-hook-registry';
-import { publishOptionsOf } from '../outbox/outbox-row';
-import type { OutboxStore } from '../store/outbox-store';
-import { applyCheckAnswer } from '../transaction/apply-check-answer';
-import { askListener } from '../transaction/ask-listener';
-import { ListenerRegistry } from '../transaction/listener-registry';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
+import type { RawBody } from './broker-test-client';
 import { ConsumerBindings } from './in-memory/consumer-bindings';
 import { InMemoryBroker } from './in-memory/in-memory-broker';
 import { type FailureEntry, InMemoryFailureStore } from './in-memory/in-memory-failure-store';
 import { InMemoryOutboxStore } from './in-memory/in-memory-outbox-store';
-import type { ConsumedMessage } from './in-memory/test-consumer-runtime';
-import { TestConsumerRuntime } from './in-memory/test-consumer-runtime';
-import { TestFailureAnnouncer } from './in-memory/test-doubles';
+import { type ConsumedMessage, TestConsumerRuntime } from './in-memory/test-consumer-runtime';
+import { TestDrain } from './in-memory/test-drain';
 import { type MessageRef, type PublishedMessage, publishedOf, routingKeyOfRef } from './published-message';
-import type { RawBody } from './broker-test-client';
-
-/** More steps than this in one drain are taken for a loop (a handler that publishes what it consumes). */
-const MAX_STEPS = 10_000;
 
 /** Options of {@link TxMsgTestHarness.deliver}. */
 export interface TestDeliverOptions {
@@ -45,23 +30,15 @@ export interface TestDeliverOptions {
  */
 @Injectable()
 export class TxMsgTestHarness {
-  private readonly logger = new Logger('TxMsgTestHarness');
-  private readonly parse: (content: Buffer) => unknown;
-
   constructor(
     private readonly outbox: InMemoryOutboxStore,
     private readonly failures: InMemoryFailureStore,
     private readonly broker: InMemoryBroker,
     private readonly runtime: TestConsumerRuntime,
     private readonly bindings: ConsumerBindings,
-    private readonly announcer: TestFailureAnnouncer,
-    private readonly hooks: FailureHookRegistry,
-    private readonly listeners: ListenerRegistry,
-    private readonly cls: ClsService,
+    private readonly drainer: TestDrain,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
-  ) {
-    this.parse = jsonDeserializer(options.messages);
-  }
+  ) {}
 
   /**
    * The messages whose transaction committed, in commit order (and write order within one):
@@ -89,34 +66,7 @@ export class TxMsgTestHarness {
    */
   async drain(): Promise<void> {
     this.assertInitialised();
-    const throwing: TxMsgFailureEvent[] = [];
-    try {
-      await this.drainSteps(throwing);
-    } finally {
-      this.announcer.announceAgain(throwing);
-    }
-  }
-
-  private async drainSteps(throwing: TxMsgFailureEvent[]): Promise<void> {
-    for (let steps = 0; steps < MAX_STEPS; steps++) {
-      const delivery = this.broker.take();
-      if (delivery) {
-        await delivery.subscription.call(this.parse(delivery.message.content), delivery.message);
-        continue;
-      }
-      const ready = this.outbox.takeReady();
-      for (const row of ready) {
-        const properties = publishOptionsOf(row, this.options.service);
-        await this.broker.publish(row.exchange, row.routing_key, Buffer.from(row.payload), properties);
-      }
-      if (ready.length > 0 || this.outbox.releaseScheduled() > 0) continue;
-      const retries = this.failures.takeWaiting();
-      // The in-memory broker takes the retry scheduler's publish: only `publish` is called.
-      for (const retry of retries) await sendRetry(this.broker as unknown as ConfirmedPublisher, retry);
-      if (retries.length > 0) continue;
-      if ((await this.runHooks(throwing)) === 0) return;
-    }
-    throw new Error(`drain: still delivering after ${MAX_STEPS} steps; does a handler publish what it consumes?`);
+    await this.drainer.drain();
   }
 
   /**
@@ -145,19 +95,7 @@ export class TxMsgTestHarness {
    * so does running out of `check.maxChecks`. Returns how many were asked.
    */
   async checkBack(): Promise<number> {
-    const rows = this.outbox.leasePrepared();
-    for (const row of rows) {
-      const state = await askListener(this.listeners.find(row.tx_group), row, this.cls, this.logger);
-      // Check-back's own decision, on the in-memory store: it calls `commitPrepared` or `discardPrepared` only.
-      await applyCheckAnswer(
-        this.outbox as unknown as OutboxStore,
-        this.logger,
-        row,
-        state,
-        this.options.check.maxChecks,
-      );
-    }
-    return rows.length;
+    return this.drainer.checkBack();
   }
 
   /** Every delivery to a consumer (its name, or the class declaring it; all when omitted), in order. */
@@ -184,24 +122,6 @@ export class TxMsgTestHarness {
     if (consumer === undefined) return true;
     if (typeof consumer === 'string') return name === consumer;
     return this.bindings.consumersOf(consumer).includes(name);
-  }
-
-  /** Runs the hooks of every announcement; those of an event where one threw run again at the next drain. */
-  private async runHooks(throwing: TxMsgFailureEvent[]): Promise<number> {
-    const events = this.announcer.takeAnnounced();
-    for (const event of events) {
-      let threw = false;
-      for (const hook of this.hooks.of(event.outcome)) {
-        try {
-          await this.cls.run(() => hook.run(event));
-        } catch (error) {
-          this.logger.warn(`failure hook ${hook.name} threw on ${event.id}: ${String(error)}`);
-          threw = true;
-        }
-      }
-      if (threw) throwing.push(event);
-    }
-    return events.length;
   }
 
   private assertInitialised(): void {

@@ -33,6 +33,7 @@ import { InMemoryOrderingStore } from './in-memory/in-memory-ordering-store';
 import { InMemoryOutboxStore } from './in-memory/in-memory-outbox-store';
 import { inMemoryTransactionalAdapter, stubClient } from './in-memory/in-memory-transactional-adapter';
 import { TestConsumerRuntime } from './in-memory/test-consumer-runtime';
+import { TestDrain } from './in-memory/test-drain';
 import {
   IdleDispatcher,
   IdleWorker,
@@ -109,6 +110,7 @@ export class TxMsgTestingModule {
         ConsumerRuntime,
         TestConsumerRuntime,
         ConsumerBindings,
+        TestDrain,
         TxMsgTestHarness,
       ],
       exports: [TXMSG_OPTIONS, Outbox, TransactionProducer, TxMsgTestHarness],
