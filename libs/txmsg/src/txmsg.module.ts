@@ -1,14 +1,15 @@
 import { RabbitMQModule } from '@golevelup/nestjs-rabbitmq';
-import { type DynamicModule, Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { type DynamicModule, Module, type NestModule } from '@nestjs/common';
+import { DiscoveryModule, ModulesContainer } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
-import { ADMIN_CONTROLLERS } from './admin';
-import { metricsControllerAt } from './metrics/metrics.controller';
+import { hostHasRabbitMQ } from './broker/txmsg-connection';
 import { brokerConfig } from './module/broker-config';
+import { LibraryRoutes } from './module/library-routes';
 import type { TxMsgModuleAsyncOptions } from './module/module-async-options';
 import { optionsModule } from './module/options.module';
 import { ownClsModule } from './module/own-cls.module';
 import { TXMSG_EXPORTS, TXMSG_PROVIDERS } from './module/providers';
+import { RouteClashCheck } from './module/route-clash-check';
 import { TXMSG_OPTIONS } from './txmsg.constants';
 import type { ResolvedTxMsgOptions, TxMsgModuleOptions } from './txmsg.options';
 
@@ -24,8 +25,10 @@ export type { TxMsgModuleAsyncOptions } from './module/module-async-options';
  *   default exchange of `@RabbitSubscribe` subscriptions), a dead-letter exchange and parking
  *   queue under every subscribed queue, and a deserialiser that never throws.
  *
- * It adds routes only when asked: the admin API with `admin: { token }`, `GET /metrics` with
- * `metrics: {}`.
+ * It adds routes only when asked: the admin API under `admin.path` (`/txmsg`) with
+ * `admin: { token }`, `GET /metrics` with `metrics: true`. Start-up fails, with the fix in the
+ * message, when the database lacks the library's tables (or a migration of them) and when one of
+ * its routes takes the method and path of one of the application's.
  *
  * Shutdown (`app.close()`, or a signal with `enableShutdownHooks()`) loses nothing: consumers are
  * cancelled and deliveries in flight finish first (`onModuleDestroy`), then the relay and the
@@ -34,16 +37,21 @@ export type { TxMsgModuleAsyncOptions } from './module/module-async-options';
  * Add `TXMSG_MIGRATIONS` to the service's migrations.
  */
 @Module({})
-export class TxMsgModule {
+export class TxMsgModule implements NestModule {
+  constructor(private readonly routeClashes: RouteClashCheck) {}
+
   /** Configures the library with static options. */
   static forRoot(options: TxMsgModuleOptions): DynamicModule {
-    const { admin, metrics, cls, ...runtime } = options;
-    return TxMsgModule.forRootAsync({ useFactory: () => runtime, admin, metrics, cls });
+    return TxMsgModule.forRootAsync({ useFactory: () => options, cls: options.cls });
   }
 
-  /** Configures the library with options from a factory (e.g. a validated config provider). */
+  /**
+   * Configures the library with options from a factory (e.g. a validated config provider): every
+   * option, `admin` and `metrics` included; `cls` beside the factory.
+   */
   static forRootAsync(options: TxMsgModuleAsyncOptions): DynamicModule {
-    const resolvedOptions = optionsModule(options);
+    const routes = new LibraryRoutes();
+    const resolvedOptions = optionsModule(options, routes);
     return {
       module: TxMsgModule,
       global: true,
@@ -54,16 +62,25 @@ export class TxMsgModule {
         ...(options.cls === 'host' ? [] : [ownClsModule()]),
         RabbitMQModule.forRootAsync({
           imports: [resolvedOptions],
-          inject: [TXMSG_OPTIONS],
-          useFactory: (resolved: ResolvedTxMsgOptions) => brokerConfig(resolved),
+          inject: [TXMSG_OPTIONS, ModulesContainer],
+          useFactory: (resolved: ResolvedTxMsgOptions, modules: ModulesContainer) =>
+            brokerConfig(resolved, hostHasRabbitMQ(modules)),
         }),
       ],
-      controllers: [
-        ...(options.admin ? ADMIN_CONTROLLERS : []),
-        ...(options.metrics ? [metricsControllerAt(options.metrics.path ?? 'metrics')] : []),
-      ],
-      providers: TXMSG_PROVIDERS,
-      exports: [resolvedOptions, RabbitMQModule, ...TXMSG_EXPORTS],
+      controllers: routes.controllers,
+      providers: [...TXMSG_PROVIDERS, { provide: LibraryRoutes, useValue: routes }, RouteClashCheck],
+      // The options go with the exports because a host controller guarded by AdminTokenGuard gets
+      // the guard made in its own module, which must reach them.
+      exports: [resolvedOptions, ...TXMSG_EXPORTS],
     };
+  }
+
+  /**
+   * Checks the library's routes against the application's. Nest calls it before it registers any
+   * route (and only in an HTTP application), so a clash fails start-up with the library's message
+   * on every adapter, before Fastify's own duplicate-route error.
+   */
+  configure(): void {
+    this.routeClashes.assertNone();
   }
 }

@@ -6,7 +6,7 @@ import { DEAD_LETTER_QUEUES } from './admin-schemas';
 import { AdminTokenGuard } from './admin-token.guard';
 
 /** Admin API over the broker's dead letters: what RabbitMQ parked under each subscribed queue. */
-@Controller('txmsg/dead-letters')
+@Controller('dead-letters')
 @UseGuards(AdminTokenGuard)
 @adminApi()
 export class DeadLettersController {

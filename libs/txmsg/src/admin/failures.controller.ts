@@ -14,7 +14,7 @@ const FAILURE_STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
  * Admin API over the messages `@Idempotent` consumers failed on: those on the retry ladder and
  * those parked (list, requeue, purge). A parked message stays until someone requeues or purges it.
  */
-@Controller('txmsg')
+@Controller()
 @UseGuards(AdminTokenGuard)
 @adminApi()
 export class FailuresController {

@@ -28,7 +28,7 @@ interface KeyRef {
  * ladder or parked, or a predecessor that has not arrived), and skipping what a key waits for so
  * the messages after it go on.
  */
-@Controller('txmsg/ordering')
+@Controller('ordering')
 @UseGuards(AdminTokenGuard)
 @adminApi()
 export class OrderingController {

@@ -23,7 +23,7 @@ const MESSAGE_ID = /^[\w.:-]{1,64}$/;
  * Admin API over the outbox: what waits (delayed messages with their due time), what was sent,
  * what check-back discarded; and the cancel of a delayed message.
  */
-@Controller('txmsg/outbox')
+@Controller('outbox')
 @UseGuards(AdminTokenGuard)
 @adminApi()
 export class OutboxAdminController {

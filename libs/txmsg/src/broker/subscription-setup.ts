@@ -1,6 +1,6 @@
 import { AmqpConnection, RABBIT_HANDLER, type RabbitHandlerConfig } from '@golevelup/nestjs-rabbitmq';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import { DEFAULT_QUEUE, defaultQueueName } from '../consumer/default-queue';
 import { bindRuntime, IDEMPOTENT_HANDLER } from '../consumer/runtime-binding';
@@ -9,6 +9,7 @@ import type { ResolvedTxMsgOptions } from '../txmsg.options';
 import { DeadLetterQueues } from './dead-letter-queues';
 import { withDeadLetterExchange } from './dead-letter-setup';
 import { withDefaultArguments } from './queue-arguments';
+import { hostHasRabbitMQ, TXMSG_CONNECTION, TXMSG_HANDLERS } from './txmsg-connection';
 import { settleSafely } from './safe-settlement';
 
 /** Where the subscription as the application declared it is kept, beside golevelup's adjusted copy. */
@@ -29,6 +30,9 @@ const DECLARED = Symbol('txmsg.declared-subscription');
  * - **A dead-letter exchange under every named queue** (see {@link withDeadLetterExchange}).
  * - **Quorum queues by configuration.** With `broker.queueType: 'quorum'`, every named queue is
  *   declared as a quorum queue. A queue that sets its own `x-queue-type` keeps it.
+ * - **One connection each.** `@Idempotent` subscriptions are the library's, on its connection;
+ *   when the host has a RabbitMQModule of its own, every other subscription is the host's, left
+ *   as declared, on the host's connection (see {@link brokerConfig}).
  */
 @Injectable()
 export class SubscriptionSetup implements OnModuleInit {
@@ -41,9 +45,11 @@ export class SubscriptionSetup implements OnModuleInit {
     private readonly runtime: ConsumerRuntime,
     private readonly deadLetters: DeadLetterQueues,
     @Inject(TXMSG_OPTIONS) private readonly options: ResolvedTxMsgOptions,
+    private readonly modules: ModulesContainer,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    const hostRabbitMQ = hostHasRabbitMQ(this.modules);
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const prototype = wrapper.metatype?.prototype;
       if (!prototype || !wrapper.instance) continue;
@@ -56,7 +62,17 @@ export class SubscriptionSetup implements OnModuleInit {
           Reflect.getMetadata(DECLARED, method) ?? Reflect.getMetadata(RABBIT_HANDLER, method);
         if (subscription?.type !== 'subscribe') continue;
         Reflect.defineMetadata(DECLARED, subscription, method);
-        Reflect.defineMetadata(RABBIT_HANDLER, await this.adjust(this.named(subscription, method)), method);
+        const library = Reflect.getMetadata(IDEMPOTENT_HANDLER, method) !== undefined;
+        if (!library && hostRabbitMQ) {
+          Reflect.defineMetadata(RABBIT_HANDLER, subscription, method);
+          continue;
+        }
+        const adjusted = await this.adjust(this.named(subscription, method));
+        Reflect.defineMetadata(
+          RABBIT_HANDLER,
+          library ? { ...adjusted, connection: TXMSG_CONNECTION, name: TXMSG_HANDLERS } : adjusted,
+          method,
+        );
       }
     }
   }

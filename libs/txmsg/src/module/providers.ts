@@ -29,6 +29,7 @@ import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
 import { OrderingStore } from '../store/ordering-store';
 import { HeldSender } from '../ordering/held-sender';
+import { SchemaCheck } from '../schema/schema-check';
 import { StoreDatabase } from '../store/store-database';
 import { CheckBackService } from '../transaction/check-back';
 import { ListenerRegistry } from '../transaction/listener-registry';
@@ -39,6 +40,7 @@ import { TXMSG_METRICS_REGISTRY } from '../txmsg.constants';
 /** Every provider of TxMsgModule. */
 export const TXMSG_PROVIDERS = [
   StoreDatabase,
+  SchemaCheck,
   DedupStore,
   FailureStore,
   FailureHookStore,
@@ -78,23 +80,16 @@ export const TXMSG_PROVIDERS = [
 ];
 
 /**
- * What the host application may inject. Runtime internals (relay, scheduler, housekeeper...) are
- * here too, so the library's own tests can reach them with `app.get`; services use only the
- * public API of `@txmsg/nestjs`.
+ * What the host application may inject: the contract it codes against. Runtime internals
+ * (relay, schedulers, housekeeper, metrics, check-back, failure records) are not exported; the
+ * library's own tests reach them with `app.get(X, { strict: false })`.
  */
 export const TXMSG_EXPORTS = [
   TXMSG_METRICS_REGISTRY,
   AdminTokenGuard,
   BrokerHealthIndicator,
   Outbox,
-  OutboxRelay,
   TransactionProducer,
-  FailureQueries,
-  FailureRecorder,
   DeadLetterQueues,
-  Housekeeper,
   HttpNotifier,
-  TxMsgMetrics,
-  CheckBackService,
-  RetryScheduler,
 ];

@@ -4,6 +4,16 @@ import { brokerUriProblems } from './broker-uri-problems';
 import { messageProblems } from './message-problems';
 import { notifyProblems } from './notify-problems';
 
+/** A route path: segments of letters, digits and `-._~`, split by `/` (`txmsg`, `ops/txmsg`). */
+const ROUTE_PATH = /^[\w.~-]+(\/[\w.~-]+)*$/;
+
+function routePathProblems(path: unknown, name: string): string[] {
+  if (typeof path === 'string' && ROUTE_PATH.test(path)) return [];
+  return [
+    `${name} must be a path such as "ops/txmsg" (letters, digits, - . _ ~ between slashes), got ${JSON.stringify(path)}.`,
+  ];
+}
+
 /**
  * Checks resolved options; throws one Error listing every problem, each as a sentence.
  * Pure.
@@ -43,7 +53,9 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.housekeeping.intervalMs, 'housekeeping.intervalMs');
   positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
   problems.push(...notifyProblems(options.notify));
+  if (options.admin) problems.push(...routePathProblems(options.admin.path, 'admin.path'));
   if (options.metrics) {
+    problems.push(...routePathProblems(options.metrics.path, 'metrics.path'));
     positive(options.metrics.readIntervalMs, 'metrics.readIntervalMs');
     // Sent as a bearer token: an empty one would admit a bare "Bearer ", a blank one never matches.
     if (options.metrics.token !== undefined && !/^[\x21-\x7e]+$/.test(options.metrics.token)) {

@@ -12,6 +12,20 @@ describe('TxMsgModule metrics options', () => {
     });
   });
 
+  it('takes metrics: true as metrics: {}', () => {
+    expect(withDefaults({ ...base, metrics: true }).metrics).toEqual(withDefaults({ ...base, metrics: {} }).metrics);
+    expect(withDefaults({ ...base, metrics: false }).metrics).toBe(false);
+  });
+
+  it('refuses a path no route could have', () => {
+    expect(() => assertValid(withDefaults({ ...base, metrics: { path: 'a b' } }))).toThrow(
+      /metrics\.path must be a path/,
+    );
+    expect(withDefaults({ ...base, metrics: { path: '/ops/metrics/' } }).metrics).toMatchObject({
+      path: 'ops/metrics',
+    });
+  });
+
   it('keeps a token and an interval given', () => {
     const options = withDefaults({ ...base, metrics: { path: 'm', token: 'scrape-Token_1.2~', readIntervalMs: 250 } });
     expect(options.metrics).toEqual({ path: 'm', token: 'scrape-Token_1.2~', readIntervalMs: 250 });

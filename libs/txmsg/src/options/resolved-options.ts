@@ -21,7 +21,7 @@ export interface ResolvedTxMsgOptions {
   messages: Required<Omit<TxMsgMessageOptions, 'signing'>> & { signing?: Required<TxMsgSigningOptions> };
   housekeeping: Required<TxMsgHousekeepingOptions>;
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
-  admin: Exclude<TxMsgShapeOptions['admin'], undefined>;
+  admin: false | { token?: string; path: string };
   metrics: false | (Omit<Required<TxMsgMetricsOptions>, 'token'> & { token?: string });
   cls: Exclude<TxMsgShapeOptions['cls'], undefined>;
   crashPoint?: CrashPoint;

@@ -2,18 +2,23 @@ import type { TxMsgAdminOptions } from './admin-options';
 import type { TxMsgMetricsOptions } from './metrics-options';
 
 /**
- * Options that decide which controllers and modules {@link TxMsgModule} adds to the host
- * application. They are read when the module is built, before any factory runs, so
- * `forRootAsync` takes them beside `useFactory` rather than from it.
+ * The options that decide what {@link TxMsgModule} adds to the host application: routes and
+ * nestjs-cls. `admin` and `metrics` may come from the factory of `forRootAsync` like any other
+ * option (their routes are mounted when the options resolve); `cls` decides which modules are
+ * imported, before any factory runs, so `forRootAsync` takes it beside `useFactory`.
  */
 export interface TxMsgShapeOptions {
-  /** Mount the admin API. Default `false`: a library adds no routes the host did not ask for. */
+  /**
+   * Mount the admin API under `admin.path` (`txmsg`). Default `false`: a library adds no routes
+   * the host did not ask for, and a disabled admin API answers 404 and is not in the OpenAPI document.
+   */
   admin?: TxMsgAdminOptions | false;
   /**
-   * Serve the library's metrics and the process's at `GET /<path>`. Default `false`: a host
-   * that serves its own `/metrics` merges the registry exported as `TXMSG_METRICS_REGISTRY`.
+   * Serve the library's metrics and the process's at `GET /<path>`; `true` is `{}`. Default
+   * `false`: a host that serves its own `/metrics` merges the registry exported as
+   * `TXMSG_METRICS_REGISTRY`.
    */
-  metrics?: TxMsgMetricsOptions | false;
+  metrics?: TxMsgMetricsOptions | boolean;
   /**
    * Who sets up nestjs-cls. `own` (default): the library registers it globally, with the
    * `@nestjs-cls/transactional` plugin on the default TypeORM DataSource and a middleware that

@@ -47,14 +47,8 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
       scanIntervalMs: 1000,
       ...options.notify,
     },
-    admin: options.admin ?? false,
-    metrics: options.metrics
-      ? {
-          path: options.metrics.path ?? 'metrics',
-          token: options.metrics.token,
-          readIntervalMs: options.metrics.readIntervalMs ?? DEFAULT_METRICS_READ_INTERVAL_MS,
-        }
-      : false,
+    admin: options.admin ? { token: options.admin.token, path: routePath(options.admin.path ?? 'txmsg') } : false,
+    metrics: withMetricsDefaults(options.metrics),
     cls: options.cls ?? 'own',
     crashPoint: options.crashPoint,
   };
@@ -86,4 +80,19 @@ function withMessageDefaults(
     ...limits,
     ...(signing ? { signing: { maxAgeMs: retentionMs, ...signing } } : {}),
   };
+}
+
+function withMetricsDefaults(metrics: TxMsgModuleOptions['metrics']): ResolvedTxMsgOptions['metrics'] {
+  if (!metrics) return false;
+  const given = metrics === true ? {} : metrics;
+  return {
+    path: routePath(given.path ?? 'metrics'),
+    token: given.token,
+    readIntervalMs: given.readIntervalMs ?? DEFAULT_METRICS_READ_INTERVAL_MS,
+  };
+}
+
+/** A route path as the options give it, without the slashes around it (`/ops/txmsg/` is `ops/txmsg`). */
+function routePath(path: string): string {
+  return typeof path === 'string' ? path.replace(/^\/+|\/+$/g, '') : path;
 }
