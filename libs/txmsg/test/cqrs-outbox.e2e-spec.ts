@@ -2,6 +2,7 @@ import { Transactional, TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import { AggregateRoot, CqrsModule, EventBus, EventPublisher, EventsHandler, type IEventHandler } from '@nestjs/cqrs';
+import { DataSource } from 'typeorm';
 import { OutsideTransactionError } from '../src';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
@@ -20,6 +21,21 @@ class ThingNotedHandler implements IEventHandler<ThingNoted> {
   readonly seen: string[] = [];
   handle(event: ThingNoted): void {
     this.seen.push(event.id);
+  }
+}
+
+/** An in-process handler of the integration event: what it saw when it ran, from outside the transaction. */
+@EventsHandler(ThingHappened)
+class ThingHappenedHandler implements IEventHandler<ThingHappened> {
+  readonly runs: { id: string; committed: boolean; inTransaction: boolean }[] = [];
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+  ) {}
+  async handle(event: ThingHappened): Promise<void> {
+    const inTransaction = this.txHost.isTransactionActive();
+    const rows = await this.dataSource.query(dialect.sql('SELECT id FROM t_ledger WHERE id = ?'), [event.id]);
+    this.runs.push({ id: event.id, committed: rows.length === 1, inTransaction });
   }
 }
 
@@ -64,7 +80,7 @@ class CqrsThings {
   }
 }
 
-@Module({ imports: [CqrsModule.forRoot()], providers: [CqrsThings, ThingNotedHandler] })
+@Module({ imports: [CqrsModule.forRoot()], providers: [CqrsThings, ThingNotedHandler, ThingHappenedHandler] })
 class CqrsFixtureModule {}
 
 describe('Integration events published through @nestjs/cqrs', () => {
@@ -133,6 +149,26 @@ describe('Integration events published through @nestjs/cqrs', () => {
     await settle();
     expect(ids()).toEqual(['marker']);
     expect(await sql('SELECT 1 FROM txmsg_outbox', [], db.name)).toHaveLength(1);
+  });
+
+  it("runs the app's in-process handlers of an integration event once, after the commit, outside the transaction", async () => {
+    await app.get(CqrsThings).viaEventBus('h1');
+    await app.get(CqrsThings).viaAggregate('h2');
+    const handler = app.get(ThingHappenedHandler);
+    await waitFor(() => handler.runs.length >= 2, { description: 'the in-process handler ran for both' });
+    await settle();
+    expect(handler.runs.filter((r) => r.id !== 'marker')).toEqual([
+      { id: 'h1', committed: true, inTransaction: false },
+      { id: 'h2', committed: true, inTransaction: false },
+    ]);
+  });
+
+  it('never runs the in-process handlers of an integration event whose transaction rolled back', async () => {
+    await expect(app.get(CqrsThings).viaEventBus('r2', true)).rejects.toThrow('business rule failed');
+    await app.get(CqrsThings).viaEventBus('after-r2');
+    const handler = app.get(ThingHappenedHandler);
+    await waitFor(() => handler.runs.some((r) => r.id === 'after-r2'), { description: 'the next event handled' });
+    expect(handler.runs.map((r) => r.id)).toEqual(['after-r2']);
   });
 
   it('keeps other events on the in-process bus', async () => {
