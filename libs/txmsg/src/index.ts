@@ -77,12 +77,11 @@ export { validateMessage } from './consumer/validate-message';
 export { isDuplicateKeyError, withDeadlockRetry } from './support/deadlock';
 export { dialectOf, type DialectName, type SqlDialect } from './store/sql-dialect';
 
-// Operations: admin guard, health, metrics, fault injection for tests
+// Operations: admin guard, health, metrics
 export { AdminTokenGuard } from './admin/admin-token.guard';
 export { BrokerHealthIndicator } from './broker/broker-health.indicator';
 export { DeadLetterQueues, type DeadLetterQueue } from './broker/dead-letter-queues';
 export { TXMSG_METRICS_REGISTRY } from './txmsg.constants';
-export { CRASH_POINTS, type CrashPoint } from './support/crash-point';
 export { maskCredentials } from './support/mask-credentials';
 
 // Best-effort HTTP notification, and webhook verification for its receivers

@@ -225,7 +225,7 @@ describe('Delayed messages', () => {
     );
     expect(released).toBe(60);
     expect(await store.releaseDue(100)).toBe(0);
-    app.get(OutboxRelay).start();
+    app.get(OutboxRelay, { strict: false }).start();
     await waitFor(() => ids.every((id) => arrivedAt.has(id)), { description: 'all 60 published' });
     await waitFor(async () => (await store.countsByStatus()).PUBLISHED === 60, { description: 'all marked published' });
     expect(probe.received).toHaveLength(60);

@@ -23,7 +23,7 @@ const scrapeOf = (app: INestApplication) => async () =>
  * to the database from now on (a TypeORM subscriber sees every statement just before the driver runs it).
  */
 function countGaugeStatements(app: INestApplication) {
-  const statements = app.get(TxMsgMetrics).gaugeStatements;
+  const statements = app.get(TxMsgMetrics, { strict: false }).gaugeStatements;
   const names = new Map<string, string>(Object.entries(statements).map(([name, sql]) => [sql, name]));
   const byQuery = new Map<string, number>();
   const subscriber: EntitySubscriberInterface = {

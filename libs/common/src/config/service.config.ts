@@ -1,4 +1,4 @@
-import { CRASH_POINTS, type CrashPoint } from '@txmsg/nestjs';
+import { CRASH_POINTS, type CrashPoint } from '@txmsg/nestjs/testing';
 import { type Env, EnvReader } from './env-reader';
 import { type DatabaseConfig, readDatabaseConfig } from './database-config';
 import { type MessageSigningConfig, readMessageSigning } from './message-signing';

@@ -13,3 +13,4 @@ export { TxMsgTestHarness, type TestDeliverOptions } from './txmsg-test-harness'
 export type { MessageRef, PublishedMessage } from './published-message';
 export type { ConsumedMessage } from './in-memory/test-consumer-runtime';
 export type { FailureEntry } from './in-memory/in-memory-failure-store';
+export { CRASH_POINTS, type CrashPoint } from '../support/crash-point';

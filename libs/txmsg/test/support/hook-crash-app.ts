@@ -3,7 +3,7 @@
 // environment: TXMSG_TEST_DB (the engine), HOOK_DB, HOOK_URI and, to crash, HOOK_CRASH_POINT; with
 // HOOK_RECEIVER (an origin) it may notify that receiver, and with HOOK_NOTIFY_URL it does so once started.
 import { Logger } from '@nestjs/common';
-import type { CrashPoint } from '../../src';
+import type { CrashPoint } from '../../src/testing';
 import { startTestApp } from './app';
 import { FailureWatcherModule } from './failure-watcher';
 import { NotifyingService } from './fixtures';
