@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { OnIntegrationEvent, validateMessage } from '@txmsg/nestjs';
+import { OrderPlaced } from '../orders/order-placed.event.js';
+import { InvoicesService } from './invoices.service.js';
+
+export const CREATE_INVOICE_QUEUE = 'invoices.create-on-order-placed';
+
+/**
+ * Invoices every placed order once. The invoice commits with the dedup row of the order's id, so
+ * a message that arrives twice (a replay, a redelivery after a crash) is acknowledged without a
+ * second invoice; a throw rolls both back, and the message comes again on the retry ladder.
+ */
+@Injectable()
+export class CreateInvoiceOnOrderPlacedConsumer {
+  constructor(private readonly invoices: InvoicesService) {}
+
+  @OnIntegrationEvent(OrderPlaced, {
+    queue: CREATE_INVOICE_QUEUE,
+    key: 'orderId',
+  })
+  async handle(payload: unknown): Promise<void> {
+    const { orderId, sku, quantity } = validateMessage(OrderPlaced, payload);
+    await this.invoices.create(orderId, sku, quantity);
+  }
+}
