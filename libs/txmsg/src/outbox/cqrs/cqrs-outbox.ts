@@ -7,15 +7,24 @@ import { TransactionHooks } from '../../transaction-hooks/transaction-hooks';
 import { Outbox } from '../outbox';
 import { IntegrationEventPublisher } from './integration-event-publisher';
 
-/** `EventBus` of @nestjs/cqrs, or undefined when the host app does not have it installed. */
-function eventBusClass(): Type<EventBus> | undefined {
+/**
+ * `EventBus` of @nestjs/cqrs, or undefined when the host app does not have it installed. Any
+ * other failure to load it (a version that does not load on this Node or Nest) is thrown: taken
+ * for absence, it would silently send the host's integration events past the outbox.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily: @nestjs/cqrs is an optional peer
+export function eventBusClass(load: () => unknown = () => require('@nestjs/cqrs')): Type<EventBus> | undefined {
   try {
-    // Loaded lazily: @nestjs/cqrs is an optional peer of this library.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require('@nestjs/cqrs') as typeof import('@nestjs/cqrs')).EventBus;
-  } catch {
-    return undefined;
+    return (load() as typeof import('@nestjs/cqrs')).EventBus;
+  } catch (error) {
+    if (isCqrsMissing(error)) return undefined;
+    throw error;
   }
+}
+
+function isCqrsMissing(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes("'@nestjs/cqrs'");
 }
 
 /**
