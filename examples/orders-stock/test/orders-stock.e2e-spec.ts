@@ -1,5 +1,6 @@
 import { BrokerTestClient, waitFor } from '@txmsg/nestjs/testing';
 import { RESERVE_STOCK_QUEUE } from '../src/stock/reserve-stock-on-order-events.consumer';
+import { StockReservations } from '../src/stock/stock-reservations.service';
 import { type Example, queueBacklog, startExample } from './support';
 
 describe('orders-stock on @txmsg/nestjs (installed from its npm tarball, on Fastify)', () => {
@@ -50,6 +51,33 @@ describe('orders-stock on @txmsg/nestjs (installed from its npm tarball, on Fast
       ]),
     ).toEqual([{ dedup_key: original.properties.messageId }]);
     expect(await example.query('SELECT id FROM txmsg_inbox_failure')).toEqual([]);
+  });
+
+  it('applies an order once when its first delivery fails after its write', async () => {
+    const reservations = example.app.get(StockReservations);
+    const reserve = reservations.reserve.bind(reservations);
+    const spy = jest.spyOn(reservations, 'reserve').mockImplementationOnce(async (...args) => {
+      await reserve(...args); // written, then thrown: the rollback must take the write back
+      throw new Error('the first delivery fails after its write');
+    });
+    try {
+      const before = await reserved('widget');
+      const orderId = await placeOrder('widget', 2);
+      const movements = () => example.query('SELECT movement FROM stock_movements WHERE order_id = ?', [orderId]);
+      await waitFor(async () => (await movements()).length > 0, {
+        timeoutMs: 15_000,
+        description: 'the retried delivery applied',
+      });
+      expect(spy.mock.calls.length).toBe(2);
+      await expect(spy.mock.results[0].value).rejects.toThrow('the first delivery fails after its write');
+      expect(await reserved('widget')).toBe(before + 2);
+      expect(await example.query('SELECT movement FROM stock_movements WHERE order_id = ?', [orderId])).toEqual([
+        { movement: 'RESERVED' },
+      ]);
+      expect(await example.query(`SELECT id FROM txmsg_inbox_failure WHERE status = 'PARKED'`)).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('retries a failing stock handler on the ladder, then parks the message', async () => {

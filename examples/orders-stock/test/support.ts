@@ -89,6 +89,8 @@ export async function startExample(config: Partial<Omit<AppConfig, 'database'>> 
   const url = await app.getUrl();
   const started = app;
   return {
+    /** The application itself, to reach a provider (and make it fail) in a test. */
+    app: started,
     database,
     vhostName,
     amqpUri: vhost.uri,
