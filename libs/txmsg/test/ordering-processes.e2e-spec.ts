@@ -142,5 +142,5 @@ describe('Ordered consumers, each instance in its own process', () => {
       expect([k, rows.map((r) => r.seq)]).toEqual([k, versions]);
     }
     expect(await applied()).toBe(total);
-  }, 300_000);
+  }, 600_000);
 });

@@ -22,8 +22,13 @@ export class ChildApp {
     this.exited = new Promise((resolve) => this.child.once('close', (_code, signal) => resolve(signal)));
   }
 
-  /** Resolves once the application printed `marker`; fails, with its output, if it does not in time. */
-  async ready(marker: string, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Resolves once the application printed `marker`; fails, with its output, if it does not in time.
+   * The deadline is generous: a child transpiles the library's sources as it loads them, and with
+   * the suite's two workers each starting several children at once on two cores, a start-up that
+   * takes 3 s alone has been seen to print nothing for 30 s.
+   */
+  async ready(marker: string, timeoutMs = 120_000): Promise<void> {
     try {
       await waitFor(() => this.lines.some((line) => line.includes(marker)), { timeoutMs, description: marker });
     } catch (error) {
