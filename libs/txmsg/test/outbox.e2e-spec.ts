@@ -137,16 +137,34 @@ describe('Outbox and relay', () => {
 
   it('publishes each row once with two relays on one outbox', async () => {
     app = await startTestApp({ database: db.name, uri: vhost.uri });
-    const relay = app.get(OutboxRelay, { strict: false });
-    await relay.stop();
+    await app.get(OutboxRelay, { strict: false }).stop();
     const things = app.get(ThingService);
     for (let i = 0; i < 300; i++) await things.create(`m${i}`, 'bulk');
-    const second = new OutboxRelay(
-      app.get(OutboxStore),
-      app.get(OutboxPublisher),
-      app.get(TransactionHooks),
-      app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS, { strict: false }),
-    );
+    // Both relays' first leases start together (each waits for the other's), so they compete for
+    // the same rows whatever the load: left to chance, one relay may lease all 300 before the
+    // other's first query runs, and the test would prove nothing about two relays.
+    const store = app.get(OutboxStore);
+    let arrived = 0;
+    let bothArrived!: () => void;
+    const together = new Promise<void>((resolve) => (bothArrived = resolve));
+    const relayWithGatedFirstLease = () => {
+      let first = true;
+      const gated: OutboxStore = Object.create(store);
+      gated.leaseReady = async (limit, leaseMs) => {
+        if (first) {
+          first = false;
+          if (++arrived === 2) bothArrived();
+          await together;
+        }
+        return store.leaseReady(limit, leaseMs);
+      };
+      return new OutboxRelay(
+        gated,
+        app.get(OutboxPublisher),
+        app.get(TransactionHooks),
+        app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS, { strict: false }),
+      );
+    };
     const drain = async (r: OutboxRelay) => {
       let claimed = 0;
       while ((await sql("SELECT 1 FROM txmsg_outbox WHERE status = 'READY' LIMIT 1", [], db.name)).length > 0) {
@@ -154,12 +172,13 @@ describe('Outbox and relay', () => {
       }
       return claimed;
     };
-    const [a, b] = await Promise.all([drain(relay), drain(second)]);
+    const [a, b] = await Promise.all([drain(relayWithGatedFirstLease()), drain(relayWithGatedFirstLease())]);
     await waitFor(() => probe.received.length >= 300, { description: '300 messages' });
     const ids = probe.payloads().map((p) => p.id);
     expect(new Set(ids).size).toBe(300);
     expect(ids).toHaveLength(300);
     expect(a + b).toBe(300);
+    // The first leases ran at once and a lease is at most a batch (100 of 300): each got rows.
     expect(a).toBeGreaterThan(0);
     expect(b).toBeGreaterThan(0);
   });
