@@ -136,14 +136,15 @@ describe('Outbox and relay', () => {
   });
 
   it('publishes each row once with two relays on one outbox', async () => {
-    app = await startTestApp({ database: db.name, uri: vhost.uri });
-    await app.get(OutboxRelay, { strict: false }).stop();
-    const things = app.get(ThingService);
+    const host = await startTestApp({ database: db.name, uri: vhost.uri });
+    app = host;
+    await host.get(OutboxRelay, { strict: false }).stop();
+    const things = host.get(ThingService);
     for (let i = 0; i < 300; i++) await things.create(`m${i}`, 'bulk');
     // Both relays' first leases start together (each waits for the other's), so they compete for
     // the same rows whatever the load: left to chance, one relay may lease all 300 before the
     // other's first query runs, and the test would prove nothing about two relays.
-    const store = app.get(OutboxStore);
+    const store = host.get(OutboxStore);
     let arrived = 0;
     let bothArrived!: () => void;
     const together = new Promise<void>((resolve) => (bothArrived = resolve));
@@ -160,9 +161,9 @@ describe('Outbox and relay', () => {
       };
       return new OutboxRelay(
         gated,
-        app.get(OutboxPublisher),
-        app.get(TransactionHooks),
-        app.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS, { strict: false }),
+        host.get(OutboxPublisher),
+        host.get(TransactionHooks),
+        host.get<ResolvedTxMsgOptions>(TXMSG_OPTIONS, { strict: false }),
       );
     };
     const drain = async (r: OutboxRelay) => {
