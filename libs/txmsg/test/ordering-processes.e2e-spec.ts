@@ -3,8 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
 import { ChildApp } from './support/child-app';
+import { BrokerProbe } from './support/probe';
 import { ENGINE, createTestDatabase, createVhost, sql } from './support/infra';
 
+/** The ordered consumer's queue in ordering-app.ts (not imported: importing it would start that app). */
+const ORDERED_QUEUE = 'test.ordered-versions';
 const KEYS = 100;
 const PER_KEY = 50;
 /** Messages parked on their first delivery, then requeued once every other key is through. */
@@ -81,10 +84,28 @@ describe('Ordered consumers, each instance in its own process', () => {
     return byKey;
   };
 
-  /** Where the blocked keys stand, for a failure message. */
-  const diagnosis = async () =>
-    JSON.stringify({
+  /**
+   * Where the run stands, for a failure message: the outbox by status, the queue, blocked cursors,
+   * held rows, failures, and for the first keys short of versions which are missing and their cursor.
+   */
+  const diagnosis = async () => {
+    const byKey = await appliedByKey();
+    const short = [];
+    for (let i = 0; i < KEYS && short.length < 5; i++) {
+      const k = `order-${i}`;
+      const seen = new Set((byKey.get(k) ?? []).map((r) => r.version));
+      const missing = Array.from({ length: PER_KEY }, (_, j) => j + 1).filter((v) => !seen.has(v));
+      if (missing.length === 0) continue;
+      const [cursor] = await sql('SELECT * FROM txmsg_ordering_cursor WHERE ordering_key = ?', [k], db.name);
+      short.push({ k, missing: missing.slice(0, 10), cursor });
+    }
+    const probe = await BrokerProbe.open(vhost.uri);
+    const queued = await probe.queueDepth(ORDERED_QUEUE).finally(() => probe.close());
+    return JSON.stringify({
       applied: await applied(),
+      outbox: await sql('SELECT status, COUNT(*) AS n FROM txmsg_outbox GROUP BY status', [], db.name),
+      queued,
+      short,
       cursors: await sql('SELECT * FROM txmsg_ordering_cursor WHERE blocked_seq IS NOT NULL', [], db.name),
       held: await sql(
         'SELECT consumer, ordering_key, seq, next_attempt_at, version FROM txmsg_ordering_held ORDER BY seq LIMIT 20',
@@ -93,19 +114,25 @@ describe('Ordered consumers, each instance in its own process', () => {
       ),
       failures: await sql('SELECT message_id, status, reason, attempts FROM txmsg_inbox_failure', [], db.name),
     });
+  };
+  /** {@link waitFor}, with where the run stands should it time out. */
+  const waitDiagnosed: typeof waitFor = (condition, options) =>
+    waitFor(condition, options).catch(async (error: Error) => {
+      throw new Error(`${error.message}; ${await diagnosis()}`);
+    });
 
   it('applies each key in commit order, each once, across 3 producers and 2 consumers, failures, parking and kill -9 on both sides', async () => {
     const consumers = [await start('consumer'), await start('consumer')];
     const producers = [await start('producer'), await start('producer'), await start('producer')];
 
     // A producer killed mid-run: what it committed is relayed by the others (same database).
-    await waitFor(async () => (await written()) >= (KEYS * PER_KEY) / 4, {
+    await waitDiagnosed(async () => (await written()) >= (KEYS * PER_KEY) / 4, {
       timeoutMs: 60_000,
       description: 'a quarter written',
     });
     await producers[0].kill();
     // A consumer killed mid-run: what it had not acknowledged is delivered again, to either instance.
-    await waitFor(async () => (await applied()) >= (KEYS * PER_KEY) / 3, {
+    await waitDiagnosed(async () => (await applied()) >= (KEYS * PER_KEY) / 3, {
       timeoutMs: 60_000,
       description: 'a third applied',
     });
@@ -115,7 +142,7 @@ describe('Ordered consumers, each instance in its own process', () => {
     // Every key but the three with a parked message goes through while those three are blocked.
     const total = KEYS * PER_KEY;
     const blockedShare = PARKED.reduce((sum, p) => sum + (PER_KEY - p.version + 1), 0);
-    await waitFor(async () => (await applied()) >= total - blockedShare, {
+    await waitDiagnosed(async () => (await applied()) >= total - blockedShare, {
       timeoutMs: 120_000,
       description: 'every key applied but the three blocked behind a parked message',
     });
@@ -127,12 +154,13 @@ describe('Ordered consumers, each instance in its own process', () => {
     expect(blocked.items.map((b: { key: string }) => b.key).sort()).toEqual(PARKED.map((p) => p.k).sort());
     await request(admin.getHttpServer()).post('/txmsg/parked/requeue').set(auth).expect(200);
 
-    await waitFor(async () => (await applied()) >= total, {
+    await waitDiagnosed(async () => (await applied()) >= total, {
       timeoutMs: 60_000,
       description: 'everything applied',
-    }).catch(async (error: Error) => {
-      throw new Error(`${error.message}; ${await diagnosis()}`);
     });
+    // Every message reaches the one queue, so no wait for a predecessor may ever run out.
+    const gaveUp = children.flatMap((child) => child.lines.filter((line) => /never arrived|applied late/.test(line)));
+    expect(gaveUp).toEqual([]);
     const byKey = await appliedByKey();
     const versions = Array.from({ length: PER_KEY }, (_, i) => i + 1);
     expect(byKey.size).toBe(KEYS);

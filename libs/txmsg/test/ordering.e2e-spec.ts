@@ -16,6 +16,9 @@ const STEP = 'test.order.step';
 const QUEUE = 'test.ordered-steps';
 const GAP_QUEUE = 'test.ordered-steps-with-short-gap';
 const SKIP_QUEUE = 'test.ordered-steps-skipping-parked';
+/** A queue of its own routing key, so only the tests that publish to it straight reach its consumer. */
+const LONG_GAP_QUEUE = 'test.ordered-steps-with-long-gap';
+const LONG_GAP_MS = 3000;
 const q = (statement: string) => dialect.sql(statement);
 
 @IntegrationEvent(STEP, { orderingKey: 'order' })
@@ -66,6 +69,12 @@ class StepConsumer {
     await this.apply('steps-short-gap', payload, message);
   }
 
+  @RabbitSubscribe({ exchange: EXCHANGE, routingKey: 'test.order.step.long-gap', queue: LONG_GAP_QUEUE })
+  @Idempotent({ ordered: { gapTimeoutMs: LONG_GAP_MS }, consumer: 'steps-long-gap' })
+  async onStepLongGap(payload: { order: string; step: number }, message: ConsumeMessage): Promise<void> {
+    await this.apply('steps-long-gap', payload, message);
+  }
+
   private async apply(consumer: string, payload: { order: string; step: number }, message: ConsumeMessage) {
     const seq = Number(message.properties.headers?.[ORDERING_HEADERS.seq] ?? 0);
     await this.txHost.tx.query(q('INSERT INTO t_applied (consumer, k, step, seq) VALUES (?, ?, ?, ?)'), [
@@ -77,7 +86,7 @@ class StepConsumer {
     const scripted = this.failures.get(`${consumer === 'steps' ? '' : `${consumer}|`}${payload.order}:${payload.step}`);
     if (scripted === 'park') throw new UnrecoverableMessageError(`step ${payload.step} of ${payload.order} refused`);
     if (typeof scripted === 'number' && scripted > 0) {
-      this.failures.set(`${payload.order}:${payload.step}`, scripted - 1); // only the `steps` consumer is scripted to retry
+      this.failures.set(`${consumer === 'steps' ? '' : `${consumer}|`}${payload.order}:${payload.step}`, scripted - 1);
       throw new Error(`step ${payload.step} of ${payload.order} failed`);
     }
   }
@@ -286,5 +295,82 @@ describe('Ordered consumers', () => {
       description: 'all three, first queue',
     });
     expect((await appliedByKey()).get('o-gap')).toEqual([1, 2, 3]);
+  });
+
+  /** Step `step` of `order` at sequence `step`, straight to the long-gap consumer's queue. */
+  const toLongGap = (order: string, step: number) =>
+    probe.publish(
+      '',
+      LONG_GAP_QUEUE,
+      { order, step },
+      {
+        messageId: `${order}-${step}`,
+        appId: 'test-svc',
+        headers: { [ORDERING_HEADERS.key]: order, [ORDERING_HEADERS.seq]: step },
+      },
+    );
+  const heldSeqs = async (order: string) =>
+    (
+      await sql<Array<{ seq: number }>>(
+        "SELECT seq FROM txmsg_ordering_held WHERE consumer = 'steps-long-gap' AND ordering_key = ? ORDER BY seq",
+        [order],
+        db.name,
+      )
+    ).map((row) => Number(row.seq));
+  const longGapCursor = async (order: string) =>
+    Number(
+      (
+        await sql<Array<{ last_seq: number }>>(
+          "SELECT last_seq FROM txmsg_ordering_cursor WHERE consumer = 'steps-long-gap' AND ordering_key = ?",
+          [order],
+          db.name,
+        )
+      )[0]?.last_seq ?? 0,
+    );
+
+  it('counts the gap from when the key last moved on, not from when a message was first held', async () => {
+    const consumer = apps[0].get(StepConsumer);
+    // Step 3 waits behind a parked step 1 for longer than the gap timeout.
+    consumer.failures.set('steps-long-gap|o-clock:1', 'park');
+    await toLongGap('o-clock', 1);
+    await toLongGap('o-clock', 3);
+    await waitFor(async () => (await heldSeqs('o-clock')).includes(3), { description: 'step 3 held' });
+    const heldSince = Date.now();
+    await waitFor(() => Date.now() - heldSince > LONG_GAP_MS, {
+      timeoutMs: LONG_GAP_MS * 3,
+      description: 'step 3 held longer than the gap timeout',
+    });
+    consumer.failures.delete('steps-long-gap|o-clock:1'); // fixed
+    await request(apps[0].getHttpServer())
+      .post('/txmsg/parked/requeue')
+      .set({ Authorization: 'Bearer test-admin-token' })
+      .expect(200);
+    await waitFor(async () => (await longGapCursor('o-clock')) === 1, { description: 'step 1 applied' });
+    // Step 3 comes again (a redelivery) and must still wait for step 2, which is on its way: the
+    // key moved on just now. Counted from its first hold, the wait would be over and 3 would go first.
+    await toLongGap('o-clock', 3);
+    await toLongGap('o-clock', 2);
+    await waitFor(async () => (await appliedByKey('steps-long-gap')).get('o-clock')?.length === 3, {
+      description: 'all three applied',
+    });
+    expect((await appliedByKey('steps-long-gap')).get('o-clock')).toEqual([1, 2, 3]);
+  });
+
+  it('gives up on a predecessor that never comes once the failing message in front of it is through', async () => {
+    const consumer = apps[0].get(StepConsumer);
+    consumer.failures.set('steps-long-gap|o-after-failure:1', 2);
+    await toLongGap('o-after-failure', 1);
+    await toLongGap('o-after-failure', 3); // step 2 never comes
+    await waitFor(async () => (await longGapCursor('o-after-failure')) === 1, {
+      description: 'step 1 applied on its third attempt',
+    });
+    const movedAt = Date.now();
+    // Step 3 waited behind a failing message (no due time); now it waits the gap for step 2, then goes on.
+    await waitFor(async () => (await appliedByKey('steps-long-gap')).get('o-after-failure')?.length === 2, {
+      timeoutMs: LONG_GAP_MS * 5,
+      description: 'step 3 applied without step 2',
+    });
+    expect(Date.now() - movedAt).toBeGreaterThanOrEqual(LONG_GAP_MS - 500);
+    expect((await appliedByKey('steps-long-gap')).get('o-after-failure')).toEqual([1, 3]);
   });
 });

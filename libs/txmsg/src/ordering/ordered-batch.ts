@@ -27,8 +27,9 @@ export interface OrderedItem {
  * should it never have been applied — applied late rather than dropped; one beyond the next is
  * held back until its predecessor is applied. A predecessor known to be failing (on the retry
  * ladder, or parked) is waited for as long as it takes; one this consumer never saw is waited for
- * `gapTimeoutMs`, after which the consumer goes on without it (it was never routed here, or the
- * consumer was created after it was sent).
+ * `gapTimeoutMs` — counted from when the key last moved on, or the waiting message arrived if that
+ * is later, so a key that keeps moving is never given up on — after which the consumer goes on
+ * without it (it was never routed here, or the consumer was created after it was sent).
  */
 export class OrderedBatch {
   /** Whether a held message became due in this transaction: the sender is to be woken after the commit. */
@@ -82,7 +83,7 @@ export class OrderedBatch {
     this.touched.set(cursorId(source, key), cursor);
     if (cursor.maxHeldSeq >= seq) {
       await this.store.forgetHeld(this.em, this.consumer, source, key, seq);
-      if (await this.store.releaseNext(this.em, this.consumer, source, key, seq)) this.released = true;
+      if (await this.store.releaseNext(this.em, this.consumer, source, key, seq, this.gapTimeoutMs)) this.released = true;
     }
     return outcome;
   }

@@ -205,7 +205,7 @@ export class OrderingStore {
           em,
         ),
       );
-      if (moved > 0) await this.releaseNext(em, consumer, source, key, seq);
+      if (moved > 0) await this.releaseNext(em, consumer, source, key, seq, null);
       return moved > 0;
     });
   }
@@ -237,7 +237,11 @@ export class OrderingStore {
     );
   }
 
-  /** How long ago (ms) the message at `seq` was first held, locking its row; null when it is not held. */
+  /**
+   * How long (ms) the message at `seq` has waited for its current predecessor — since it was first
+   * held, or since its key last moved on if that is later (see {@link releaseNext}) — locking its
+   * row; null when it is not held.
+   */
   async heldForMs(
     em: EntityManager,
     consumer: string,
@@ -254,12 +258,37 @@ export class OrderingStore {
     return row ? Number(row.held_ms) : null;
   }
 
-  /** Makes the held message at `seq + 1` due now, in the transaction that applied (or skipped) `seq`; returns whether there was one. */
-  async releaseNext(em: Queryable, consumer: string, source: string, key: string, seq: number): Promise<boolean> {
+  /**
+   * The key moved on to `seq` (applied, or skipped to): makes the held message at `seq + 1` due
+   * now, and returns whether there was one. The messages held beyond it now wait for a new
+   * predecessor, `seq + 1`, so their gap clock starts again: `held_at` is now, and one with no
+   * due time (it waited behind a failing message, which is no longer in the way) is due
+   * `gapMs` from now — or all of them now when `gapMs` is null, for their consumer to decide.
+   * Without the restart a message held behind a long chain of late predecessors could count that
+   * whole wait against the gap timeout and overtake the next one. In the transaction of `em`.
+   */
+  async releaseNext(
+    em: Queryable,
+    consumer: string,
+    source: string,
+    key: string,
+    seq: number,
+    gapMs: number | null,
+  ): Promise<boolean> {
     const released = await this.db.query(
       `UPDATE txmsg_ordering_held SET next_attempt_at = ${this.d.now}, version = version + 1
         WHERE consumer = ? AND source = ? AND ordering_key = ? AND seq = ?`,
       [consumer, source, key, seq + 1],
+      em,
+    );
+    const due =
+      gapMs === null
+        ? this.d.now
+        : `CASE WHEN next_attempt_at IS NULL THEN ${this.d.nowPlusMicros} ELSE next_attempt_at END`;
+    await this.db.query(
+      `UPDATE txmsg_ordering_held SET held_at = ${this.d.now}, next_attempt_at = ${due}, version = version + 1
+        WHERE consumer = ? AND source = ? AND ordering_key = ? AND seq > ?`,
+      [...(gapMs === null ? [] : [gapMs * 1000]), consumer, source, key, seq + 1],
       em,
     );
     return affectedRows(released) > 0;
