@@ -83,7 +83,8 @@ export class OrderedBatch {
     this.touched.set(cursorId(source, key), cursor);
     if (cursor.maxHeldSeq >= seq) {
       await this.store.forgetHeld(this.em, this.consumer, source, key, seq);
-      if (await this.store.releaseNext(this.em, this.consumer, source, key, seq, this.gapTimeoutMs)) this.released = true;
+      if (await this.store.releaseNext(this.em, this.consumer, source, key, seq, this.gapTimeoutMs))
+        this.released = true;
     }
     return outcome;
   }
