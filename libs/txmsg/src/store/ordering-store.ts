@@ -265,7 +265,9 @@ export class OrderingStore {
    * due time (it waited behind a failing message, which is no longer in the way) is due
    * `gapMs` from now — or all of them now when `gapMs` is null, for their consumer to decide.
    * Without the restart a message held behind a long chain of late predecessors could count that
-   * whole wait against the gap timeout and overtake the next one. In the transaction of `em`.
+   * whole wait against the gap timeout and overtake the next one. `version` stays: a row the sender
+   * is sending now is still marked sent (a bumped version would have it sent again once its lease
+   * ran out). In the transaction of `em`.
    */
   async releaseNext(
     em: Queryable,
@@ -286,7 +288,7 @@ export class OrderingStore {
         ? this.d.now
         : `CASE WHEN next_attempt_at IS NULL THEN ${this.d.nowPlusMicros} ELSE next_attempt_at END`;
     await this.db.query(
-      `UPDATE txmsg_ordering_held SET held_at = ${this.d.now}, next_attempt_at = ${due}, version = version + 1
+      `UPDATE txmsg_ordering_held SET held_at = ${this.d.now}, next_attempt_at = ${due}
         WHERE consumer = ? AND source = ? AND ordering_key = ? AND seq > ?`,
       [...(gapMs === null ? [] : [gapMs * 1000]), consumer, source, key, seq + 1],
       em,
