@@ -37,5 +37,6 @@ export const ADMIN_DOCS = {
     type: String,
     description: 'nextCursor of the previous page',
   }),
+  text: (name: string, description: string) => apiDoc('ApiQuery', { name, required: false, type: String, description }),
   notFound: (description: string) => apiDoc('ApiResponse', { status: 404, description, schema: ERROR }),
 };

@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import type { ParkedFilter } from '../consumer/failure-queries';
 
 /** The `limit` query parameter of the admin API: 1 to 1000, default 100. */
 export function parseLimit(limit?: string): number {
@@ -13,4 +14,38 @@ export function parseLimit(limit?: string): number {
 export function parseId(id: string): string {
   if (!/^\d{1,19}$/.test(id)) throw new BadRequestException('id must be a positive whole number');
   return id;
+}
+
+/** The query parameters that narrow failed messages: `consumer`, `fingerprint`, `search`. */
+export interface FailureFilterQuery {
+  consumer?: unknown;
+  fingerprint?: unknown;
+  search?: unknown;
+}
+
+/**
+ * The filter of `consumer`, `fingerprint` (16 hex digits, or `none` for rows recorded before
+ * fingerprints were kept) and `search` (1 to 500 characters); each given at most once.
+ */
+export function parseFailureFilter(query: FailureFilterQuery): ParkedFilter {
+  const consumer = single('consumer', query.consumer, 191);
+  const fingerprint = single('fingerprint', query.fingerprint, 16);
+  const search = single('search', query.search, 500);
+  if (fingerprint !== undefined && fingerprint !== 'none' && !/^[0-9a-f]{16}$/.test(fingerprint)) {
+    throw new BadRequestException('fingerprint must be 16 lowercase hex digits, or none');
+  }
+  return {
+    ...(consumer === undefined ? {} : { consumer }),
+    ...(fingerprint === undefined ? {} : { fingerprint: fingerprint === 'none' ? null : fingerprint }),
+    ...(search === undefined ? {} : { search }),
+  };
+}
+
+/** A query parameter given once, as 1 to `max` characters, or not at all. */
+function single(name: string, value: unknown, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0 || value.length > max) {
+    throw new BadRequestException(`${name} must be given once, as 1 to ${max} characters`);
+  }
+  return value;
 }

@@ -4,40 +4,70 @@ const nullableString = { type: 'string', nullable: true };
 const integer = { type: 'integer' };
 const time = { type: 'string', format: 'date-time' };
 
-const failedMessage = {
+const reasons = ['EXHAUSTED', 'NOT_RETRIED', 'POISON', 'UNRECOVERABLE', 'NO_QUEUE', 'OVERSIZED', 'FORGED', 'CONFLICT'];
+
+const failedMessageProperties = {
+  id: string,
+  consumer: string,
+  messageId: string,
+  queue: string,
+  routingKey: string,
+  attempts: integer,
+  status: { type: 'string', enum: ['WAITING', 'DISPATCHED', 'PARKED'] },
+  reason: { type: 'string', nullable: true, enum: [...reasons, null] },
+  nextAttemptAt: time,
+  lastError: nullableString,
+  errorClass: { ...nullableString, description: 'The constructor name of what the handler threw.' },
+  fingerprint: {
+    ...nullableString,
+    description: 'Shared by failures of one cause; null on rows recorded before it was kept.',
+  },
+  body: string,
+  payloadHash: string,
+  bodySize: integer,
+  bodyTruncated: { type: 'boolean' },
+  createdAt: time,
+  updatedAt: time,
+};
+
+const failedMessage = { type: 'object', properties: failedMessageProperties };
+
+/** One failed message with its AMQP properties and trace id (see {@link FailedMessageDetail}). */
+export const FAILED_MESSAGE_DETAIL = {
   type: 'object',
   properties: {
-    id: string,
-    consumer: string,
-    messageId: string,
-    queue: string,
-    routingKey: string,
-    attempts: integer,
-    status: { type: 'string', enum: ['WAITING', 'DISPATCHED', 'PARKED'] },
-    reason: {
-      type: 'string',
-      nullable: true,
-      enum: [
-        'EXHAUSTED',
-        'NOT_RETRIED',
-        'POISON',
-        'UNRECOVERABLE',
-        'NO_QUEUE',
-        'OVERSIZED',
-        'FORGED',
-        'CONFLICT',
-        null,
-      ],
-    },
-    nextAttemptAt: time,
-    lastError: nullableString,
-    body: string,
-    payloadHash: string,
-    bodySize: integer,
-    bodyTruncated: { type: 'boolean' },
-    createdAt: time,
-    updatedAt: time,
+    ...failedMessageProperties,
+    exchange: string,
+    properties: { type: 'object', additionalProperties: true, description: 'The AMQP properties, headers among them.' },
+    traceId: nullableString,
   },
+};
+
+/** Failures grouped by cause (see {@link FailureGroup}). */
+export const FAILURE_GROUPS = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          consumer: string,
+          reason: { type: 'string', nullable: true, enum: [...reasons, null] },
+          errorClass: nullableString,
+          fingerprint: {
+            ...nullableString,
+            description: 'null: rows recorded before fingerprints were kept (filter: `none`).',
+          },
+          sampleError: nullableString,
+          count: integer,
+          oldestAt: time,
+          newestAt: time,
+        },
+      },
+    },
+  },
+  required: ['items'],
 };
 
 export const FAILED_MESSAGE_PAGE = {

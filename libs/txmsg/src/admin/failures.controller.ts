@@ -1,18 +1,43 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import type { FailureStatus } from '../consumer/failed-message';
 import { InvalidCursorError } from '../consumer/failure-cursor';
-import { FailureQueries } from '../consumer/failure-queries';
+import { FailureQueries, type ParkedFilter } from '../consumer/failure-queries';
 import { RetryScheduler } from '../consumer/retry-scheduler';
-import { parseId, parseLimit } from './admin-params';
+import { type FailureFilterQuery, parseFailureFilter, parseId, parseLimit } from './admin-params';
 import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
-import { FAILED_MESSAGE_PAGE } from './admin-schemas';
+import { FAILED_MESSAGE_DETAIL, FAILED_MESSAGE_PAGE, FAILURE_GROUPS } from './admin-schemas';
 import { AdminTokenGuard } from './admin-token.guard';
 
 const FAILURE_STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
 
+/** The query parameters documented on every route that takes a filter of failed messages. */
+const filterDocs = (): MethodDecorator => (target, key, descriptor) => {
+  for (const decorate of [
+    doc.text('consumer', 'Only this consumer’s (its name, default `Class.method`).'),
+    doc.text('fingerprint', 'Only this cause (16 hex digits, see /failures/groups); `none`: rows without one.'),
+    doc.text(
+      'search',
+      'An exact message id or routing key, or a substring of the last error or body (reads every row).',
+    ),
+  ])
+    decorate(target, key, descriptor);
+};
+
 /**
  * Admin API over the messages `@Idempotent` consumers failed on: those on the retry ladder and
- * those parked (list, requeue, purge). A parked message stays until someone requeues or purges it.
+ * those parked (grouped by cause, searched, inspected; requeued or purged one at a time or by
+ * filter). A parked message stays until someone requeues or purges it.
  */
 @Controller()
 @UseGuards(AdminTokenGuard)
@@ -24,36 +49,77 @@ export class FailuresController {
   ) {}
 
   /**
-   * `GET /txmsg/failures?status=PARKED&limit=100&after=<cursor>` — failed messages, newest first,
-   * as `{ items, nextCursor }`; pass `nextCursor` as `after` for the next page (null: last page).
+   * `GET /txmsg/failures?status=PARKED&consumer=&fingerprint=&search=&limit=100&after=<cursor>` —
+   * failed messages, newest first, as `{ items, nextCursor }`; pass `nextCursor` as `after` for
+   * the next page (null: last page).
    */
   @Get('failures')
   @doc.ok('Failed messages, newest first.', FAILED_MESSAGE_PAGE)
   @doc.query('status', FAILURE_STATUSES, 'Only these; all without it.')
+  @filterDocs()
   @doc.limit
   @doc.after
-  listFailures(@Query('status') status?: string, @Query('limit') limit?: string, @Query('after') after?: string) {
-    if (status !== undefined && !FAILURE_STATUSES.includes(status as FailureStatus)) {
-      throw new BadRequestException(`status must be one of ${FAILURE_STATUSES.join(', ')}`);
-    }
-    return this.page(status as FailureStatus | undefined, limit, after);
+  listFailures(@Query() query: FailureFilterQuery & { status?: unknown; limit?: string; after?: string }) {
+    return this.page({ status: statusOf(query.status), ...parseFailureFilter(query) }, query.limit, query.after);
   }
 
-  /** `GET /txmsg/parked?limit=100&after=<cursor>` — parked messages, paged as `/txmsg/failures`. */
+  /**
+   * `GET /txmsg/failures/groups?status=PARKED&consumer=&limit=100` — failures grouped by cause
+   * (consumer, fingerprint, reason, error class), largest first, as `{ items }`.
+   */
+  @Get('failures/groups')
+  @doc.ok('Groups of failures by cause, largest first.', FAILURE_GROUPS)
+  @doc.query('status', FAILURE_STATUSES, 'Only these; all without it.')
+  @doc.text('consumer', 'Only this consumer’s.')
+  @doc.limit
+  async groups(@Query() query: { status?: unknown; consumer?: unknown; limit?: string }) {
+    const { consumer } = parseFailureFilter({ consumer: query.consumer });
+    const items = await this.failures.groups({
+      status: statusOf(query.status),
+      consumer,
+      limit: parseLimit(query.limit),
+    });
+    return { items };
+  }
+
+  /** `GET /txmsg/failures/:id` — one failed message with its properties (headers), body and trace id. */
+  @Get('failures/:id')
+  @doc.ok('The failed message.', FAILED_MESSAGE_DETAIL)
+  @doc.notFound('No failed message has that id.')
+  async getOne(@Param('id') id: string) {
+    const failure = await this.failures.get(parseId(id));
+    if (!failure) throw new NotFoundException(`no failed message has id ${id}`);
+    return failure;
+  }
+
+  /** `GET /txmsg/parked?consumer=&fingerprint=&search=&limit=100&after=<cursor>` — parked messages, paged as `/txmsg/failures`. */
   @Get('parked')
   @doc.ok('Parked messages, newest first.', FAILED_MESSAGE_PAGE)
+  @filterDocs()
   @doc.limit
   @doc.after
-  listParked(@Query('limit') limit?: string, @Query('after') after?: string) {
-    return this.page('PARKED', limit, after);
+  listParked(@Query() query: FailureFilterQuery & { limit?: string; after?: string }) {
+    return this.page({ status: 'PARKED', ...parseFailureFilter(query) }, query.limit, query.after);
   }
 
-  /** `POST /txmsg/parked/requeue` — every parked message back to its queue, 500 rows per statement. */
+  /** `GET /txmsg/parked/count?consumer=&fingerprint=&search=` — how many parked messages the filter matches. */
+  @Get('parked/count')
+  @doc.ok('How many parked messages match.', doc.count('count'))
+  @filterDocs()
+  async countParked(@Query() query: FailureFilterQuery) {
+    return { count: await this.failures.count({ status: 'PARKED', ...parseFailureFilter(query) }) };
+  }
+
+  /**
+   * `POST /txmsg/parked/requeue?consumer=&fingerprint=&search=` — the parked messages the filter
+   * matches (every one without a filter) back to their queue, 500 rows per statement.
+   */
   @Post('parked/requeue')
   @HttpCode(200)
   @doc.ok('How many went back to their queue.', doc.count('requeued'))
-  async requeueAll() {
-    return this.requeued(await this.failures.requeue());
+  @filterDocs()
+  async requeueAll(@Query() query: FailureFilterQuery) {
+    return this.requeued(await this.failures.requeue(parseFailureFilter(query)));
   }
 
   /** `POST /txmsg/parked/:id/requeue` — one parked message back to its queue. */
@@ -67,11 +133,15 @@ export class FailuresController {
     return this.requeued(await this.failures.requeue(parseId(id)));
   }
 
-  /** `DELETE /txmsg/parked` — deletes every parked message, 500 rows per statement. */
+  /**
+   * `DELETE /txmsg/parked?consumer=&fingerprint=&search=` — deletes the parked messages the
+   * filter matches (every one without a filter), 500 rows per statement.
+   */
   @Delete('parked')
   @doc.ok('How many were deleted.', doc.count('purged'))
-  async purgeAll() {
-    return { purged: await this.failures.purge() };
+  @filterDocs()
+  async purgeAll(@Query() query: FailureFilterQuery) {
+    return { purged: await this.failures.purge(parseFailureFilter(query)) };
   }
 
   /** `DELETE /txmsg/parked/:id` — deletes one parked message. */
@@ -81,9 +151,9 @@ export class FailuresController {
     return { purged: await this.failures.purge(parseId(id)) };
   }
 
-  private async page(status: FailureStatus | undefined, limit: string | undefined, after: string | undefined) {
+  private async page(filter: ParkedFilter & { status?: FailureStatus }, limit?: string, after?: string) {
     try {
-      return await this.failures.list({ status, limit: parseLimit(limit), after });
+      return await this.failures.list({ ...filter, limit: parseLimit(limit), after });
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
       throw error;
@@ -94,4 +164,12 @@ export class FailuresController {
     if (count > 0) this.retries.wake();
     return { requeued: count };
   }
+}
+
+/** The `status` query parameter: one of the statuses, or none. */
+function statusOf(status: unknown): FailureStatus | undefined {
+  if (status !== undefined && !FAILURE_STATUSES.includes(status as FailureStatus)) {
+    throw new BadRequestException(`status must be one of ${FAILURE_STATUSES.join(', ')}`);
+  }
+  return status as FailureStatus | undefined;
 }

@@ -27,6 +27,10 @@ export interface FailedMessage {
   reason: ParkReason | null;
   nextAttemptAt: Date;
   lastError: string | null;
+  /** The constructor name of what the handler threw; null for a thrown primitive or an older row. */
+  errorClass: string | null;
+  /** Shared by failures of one cause (see `FailureQueries.groups`); null on rows recorded before it was kept. */
+  fingerprint: string | null;
   /** The body as received, or its first 4 KiB when `bodyTruncated`; `base64:…` when not UTF-8. */
   body: string;
   /** SHA-256 (hex) of the whole body as received. */
@@ -37,4 +41,13 @@ export interface FailedMessage {
   bodyTruncated: boolean;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** One failed message with everything kept of it, as an operator inspects it. */
+export interface FailedMessageDetail extends FailedMessage {
+  exchange: string;
+  /** The AMQP properties as received (`headers` among them), as kept to send the message again. */
+  properties: Record<string, unknown>;
+  /** The W3C trace id of its `traceparent` header, when it came with one. */
+  traceId: string | null;
 }

@@ -62,7 +62,7 @@ export class FailureRecorder {
               ? { parked: 'EXHAUSTED', attempts }
               : { retryInMs: delay, attempts };
       const lastError = conflictNote(recorded) + errorText(error, { withName: true });
-      const row = failureRowOf(delivery, outcome, lastError);
+      const row = failureRowOf(delivery, outcome, lastError, error);
       return { row, result: outcome, then: this.announcement(recorded, row, announced) };
     });
     if (announced.written) this.announcer.committed();
@@ -77,7 +77,7 @@ export class FailureRecorder {
       const parked = recorded.other && reason !== 'OVERSIZED' ? 'CONFLICT' : reason;
       const note = conflictNote(recorded) + (parked === reason ? '' : `${reason}: `);
       const outcome = { parked, attempts: recorded.attempts + 1 };
-      const row = failureRowOf(delivery, outcome, note + errorText(error, { withName: true }));
+      const row = failureRowOf(delivery, outcome, note + errorText(error, { withName: true }), error);
       return { row, result: parked, then: this.announcement(recorded, row, announced) };
     });
     if (announced.written) this.announcer.committed();

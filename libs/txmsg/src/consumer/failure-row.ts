@@ -1,5 +1,7 @@
 import type { FailureWrite } from '../store/failure-rows';
+import { errorText } from '../support/error-text';
 import type { FailedDelivery, FailureOutcome } from './failed-delivery';
+import { errorClassOf, fingerprintOf } from './failure-fingerprint';
 import { keptPropertiesOf } from './message-context';
 
 /** How much of an oversized body a failure row keeps: enough to see what it is, never enough to refuse the row. */
@@ -8,11 +10,19 @@ export const OVERSIZED_PREVIEW_BYTES = 4096;
 /**
  * The failure row of a delivery with the message as received, so it can be sent again: waiting
  * for its next rung, or parked (its routing key kept in a header, see {@link keptPropertiesOf}).
- * An `OVERSIZED` message keeps only its first 4 KiB.
+ * An `OVERSIZED` message keeps only its first 4 KiB. Its fingerprint is of `error` itself, not
+ * of `lastError`, whose notes (another body's hash) are about this message rather than the cause.
  */
-export function failureRowOf(delivery: FailedDelivery, outcome: FailureOutcome, lastError: string): FailureWrite {
+export function failureRowOf(
+  delivery: FailedDelivery,
+  outcome: FailureOutcome,
+  lastError: string,
+  error: unknown,
+): FailureWrite {
   const { message, envelope } = delivery;
   const parked = 'parked' in outcome;
+  const reason = parked ? outcome.parked : null;
+  const errorClass = errorClassOf(error);
   const content = message.content ?? Buffer.alloc(0);
   return {
     consumer: delivery.consumer,
@@ -26,8 +36,10 @@ export function failureRowOf(delivery: FailedDelivery, outcome: FailureOutcome, 
     bodySize: content.length,
     attempts: outcome.attempts,
     status: parked ? 'PARKED' : 'WAITING',
-    reason: parked ? outcome.parked : null,
+    reason,
     dueInMs: parked ? 0 : outcome.retryInMs,
     lastError,
+    errorClass,
+    fingerprint: fingerprintOf({ consumer: delivery.consumer, reason, errorClass, message: errorText(error) }),
   };
 }

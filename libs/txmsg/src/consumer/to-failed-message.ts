@@ -1,5 +1,6 @@
 import type { FailureRecord } from '../store/failure-rows';
-import type { FailedMessage, ParkReason } from './failed-message';
+import type { FailedMessage, FailedMessageDetail, ParkReason } from './failed-message';
+import { traceIdOf } from './message-context';
 
 /** Maps a failure row; a body that is not UTF-8 is shown as `base64:…`. */
 export function toFailedMessage(row: FailureRecord): FailedMessage {
@@ -16,6 +17,8 @@ export function toFailedMessage(row: FailureRecord): FailedMessage {
     reason: (row.reason as ParkReason | null) ?? null,
     nextAttemptAt: row.next_attempt_at,
     lastError: row.last_error ?? null,
+    errorClass: row.error_class ?? null,
+    fingerprint: row.fingerprint ?? null,
     body: Buffer.from(text, 'utf8').equals(raw) ? text : `base64:${raw.toString('base64')}`,
     payloadHash: String(row.payload_hash ?? ''),
     bodySize: row.body_size == null ? raw.length : Number(row.body_size),
@@ -23,4 +26,27 @@ export function toFailedMessage(row: FailureRecord): FailedMessage {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Maps a failure row with its properties; properties that are not a JSON object are shown as none. */
+export function toFailedMessageDetail(row: FailureRecord): FailedMessageDetail {
+  const properties = propertiesOf(row.properties);
+  const headers = (properties.headers ?? {}) as Record<string, unknown>;
+  return {
+    ...toFailedMessage(row),
+    exchange: String(row.exchange),
+    properties,
+    traceId: traceIdOf(headers.traceparent) ?? null,
+  };
+}
+
+function propertiesOf(stored: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(stored);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  } catch {
+    return {};
+  }
 }

@@ -23,6 +23,40 @@ export interface FailureWrite {
   reason: string | null;
   dueInMs: number;
   lastError: string;
+  /** The constructor name of what the handler threw; null for a thrown primitive. */
+  errorClass: string | null;
+  /** 16 hex digits shared by failures of one cause (consumer, reason, error class, message shape). */
+  fingerprint: string;
+}
+
+/**
+ * Which failure rows a read or a bulk change is about; each field given narrows it, none: all.
+ * `search` matches an exact message id or routing key, or a substring (case-sensitive) of the
+ * last error or the body: no index serves a substring, so a search reads every row the other
+ * fields leave.
+ */
+export interface FailureFilter {
+  status?: FailureStatus;
+  consumer?: string;
+  /** 16 hex digits; null: the rows recorded before fingerprints were kept, which have none. */
+  fingerprint?: string | null;
+  search?: string;
+}
+
+/** Failures of one cause: one consumer, reason, error class and fingerprint. */
+export interface FailureGroup {
+  consumer: string;
+  reason: string | null;
+  errorClass: string | null;
+  /** Null for the rows recorded before fingerprints were kept. */
+  fingerprint: string | null;
+  /** The last error of the group's newest row. */
+  sampleError: string | null;
+  count: number;
+  /** When the oldest row of the group first failed. */
+  oldestAt: Date;
+  /** When a row of the group last failed (or was last changed). */
+  newestAt: Date;
 }
 
 /** A failure row already kept under a message id, as a new failure of it is recorded. */
@@ -61,6 +95,9 @@ export interface FailureRecord {
   reason: string | null;
   next_attempt_at: Date;
   last_error: string | null;
+  /** Null on rows recorded before the FailureFingerprints migration (and not failed since). */
+  error_class: string | null;
+  fingerprint: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { affectedRows } from '../support/affected-rows';
-import type { DueRetry, FailureRecord, FailureStatus, FailureWrite, RecordedFailure } from './failure-rows';
+import { failureConditions } from './failure-filter';
+import type {
+  DueRetry,
+  FailureFilter,
+  FailureGroup,
+  FailureRecord,
+  FailureStatus,
+  FailureWrite,
+  RecordedFailure,
+} from './failure-rows';
 import { type Queryable, StoreDatabase } from './store-database';
 
 /** The largest id PostgreSQL's bigint holds; MySQL's unsigned one holds every id the admin API accepts. */
@@ -136,30 +145,81 @@ export class FailureStore {
     return affectedRows(await this.db.query(statement, [-afterMs * 1000, batchSize]));
   }
 
-  /** Up to `limit` rows, newest first: only in `status` when given, only below id `beforeId` when given. */
-  async list(options: { status?: FailureStatus; beforeId?: string | null; limit: number }): Promise<FailureRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (options.status !== undefined) {
-      where.push('status = ?');
-      params.push(options.status);
-    }
+  /** Up to `limit` rows of `filter`, newest first: only below id `beforeId` when given. */
+  async list(options: FailureFilter & { beforeId?: string | null; limit: number }): Promise<FailureRecord[]> {
+    const { conditions, params } = failureConditions(this.d, options);
     if (options.beforeId != null && this.fits(options.beforeId)) {
-      where.push(`id < ${this.idParam}`);
+      conditions.push(`id < ${this.idParam}`);
       params.push(options.beforeId);
     }
     const rows = await this.db.query<Array<Record<string, unknown>>>(
-      `SELECT * FROM txmsg_inbox_failure ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      `SELECT * FROM txmsg_inbox_failure ${whereOf(conditions)} ORDER BY id DESC LIMIT ?`,
       [...params, options.limit],
     );
-    return rows.map((row) => ({ ...row, id: String(row.id), body: this.bodyOf(row.body) }) as FailureRecord);
+    return rows.map((row) => this.recordOf(row));
   }
 
-  /** Ids of up to `limit` PARKED rows above id `afterId`, in id order. */
-  async parkedIdsAfter(afterId: string, limit: number): Promise<string[]> {
+  /** The row of `id`, or undefined when there is none. */
+  async get(id: string): Promise<FailureRecord | undefined> {
+    if (!this.fits(id)) return undefined;
+    const [row] = await this.db.query<Array<Record<string, unknown>>>(
+      `SELECT * FROM txmsg_inbox_failure WHERE id = ${this.idParam}`,
+      [id],
+    );
+    return row && this.recordOf(row);
+  }
+
+  /** How many rows `filter` matches. */
+  async count(filter: FailureFilter): Promise<number> {
+    const { conditions, params } = failureConditions(this.d, filter);
+    const [row] = await this.db.query<Array<{ n: number | string }>>(
+      `SELECT COUNT(*) AS n FROM txmsg_inbox_failure ${whereOf(conditions)}`,
+      params,
+    );
+    return Number(row.n);
+  }
+
+  /**
+   * Up to `limit` groups of the rows in `status` (of `consumer`), largest first: rows of one
+   * consumer, fingerprint, reason and error class, with the last error of each group's newest row.
+   * With both given, the index `(status, consumer, fingerprint, id)` serves it.
+   */
+  async groups(options: { status?: FailureStatus; consumer?: string; limit: number }): Promise<FailureGroup[]> {
+    const { conditions, params } = failureConditions(this.d, { status: options.status, consumer: options.consumer });
+    const groups = await this.db.query<Array<Record<string, unknown>>>(
+      `SELECT consumer, fingerprint, reason, error_class, COUNT(*) AS n, MIN(created_at) AS oldest_at,
+              MAX(updated_at) AS newest_at, MAX(id) AS sample_id
+         FROM txmsg_inbox_failure ${whereOf(conditions)}
+        GROUP BY consumer, fingerprint, reason, error_class
+        ORDER BY n DESC, sample_id DESC
+        LIMIT ?`,
+      [...params, options.limit],
+    );
+    if (groups.length === 0) return [];
+    const samples = await this.db.query<Array<{ id: string; last_error: string | null }>>(
+      `SELECT id, last_error FROM txmsg_inbox_failure WHERE ${this.d.anyOf('id')}`,
+      [groups.map((group) => String(group.sample_id))],
+    );
+    const sampleOf = new Map(samples.map((sample) => [String(sample.id), sample.last_error]));
+    return groups.map((group) => ({
+      consumer: String(group.consumer),
+      reason: (group.reason as string | null) ?? null,
+      errorClass: (group.error_class as string | null) ?? null,
+      fingerprint: (group.fingerprint as string | null) ?? null,
+      // A sample row deleted between the two statements leaves its group without one.
+      sampleError: sampleOf.get(String(group.sample_id)) ?? null,
+      count: Number(group.n),
+      oldestAt: new Date(group.oldest_at as Date),
+      newestAt: new Date(group.newest_at as Date),
+    }));
+  }
+
+  /** Ids of up to `limit` PARKED rows of `filter` above id `afterId`, in id order. */
+  async parkedIdsAfter(filter: Omit<FailureFilter, 'status'>, afterId: string, limit: number): Promise<string[]> {
+    const { conditions, params } = failureConditions(this.d, { ...filter, status: 'PARKED' });
     const rows = await this.db.query<Array<{ id: string }>>(
-      `SELECT id FROM txmsg_inbox_failure WHERE status = 'PARKED' AND id > ${this.idParam} ORDER BY id LIMIT ?`,
-      [afterId, limit],
+      `SELECT id FROM txmsg_inbox_failure WHERE ${[...conditions, `id > ${this.idParam}`].join(' AND ')} ORDER BY id LIMIT ?`,
+      [...params, afterId, limit],
     );
     return rows.map((row) => String(row.id));
   }
@@ -223,19 +283,22 @@ export class FailureStore {
     const onExisting = postgres
       ? `ON CONFLICT (consumer, message_id, payload_hash) DO UPDATE SET attempts = EXCLUDED.attempts,
            status = EXCLUDED.status, reason = EXCLUDED.reason, next_attempt_at = EXCLUDED.next_attempt_at,
-           last_error = EXCLUDED.last_error, updated_at = ${this.d.now}`
+           last_error = EXCLUDED.last_error, error_class = EXCLUDED.error_class, fingerprint = EXCLUDED.fingerprint,
+           updated_at = ${this.d.now}`
       : `ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), status = VALUES(status), reason = VALUES(reason),
-           next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), updated_at = ${this.d.now}`;
+           next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), error_class = VALUES(error_class),
+           fingerprint = VALUES(fingerprint), updated_at = ${this.d.now}`;
     await this.db.query(
       `INSERT INTO txmsg_inbox_failure
          (consumer, message_id, payload_hash, queue, exchange, routing_key, properties, body, body_size, attempts, status,
-          reason, next_attempt_at, last_error)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?)
+          reason, next_attempt_at, last_error, error_class, fingerprint)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?, ?, ?)
        ${onExisting}`,
       [
         ...[row.consumer, row.messageId, row.payloadHash, row.queue, row.exchange, row.routingKey, row.properties],
         postgres ? row.body : row.body.toString('base64'),
         ...[row.bodySize, row.attempts, row.status, row.reason, row.dueInMs * 1000, row.lastError.slice(0, 2000)],
+        ...[row.errorClass, row.fingerprint],
       ],
       em,
     );
@@ -246,9 +309,18 @@ export class FailureStore {
     return this.d.name !== 'postgres' || BigInt(id) <= PG_BIGINT_MAX;
   }
 
+  /** A row as selected, with its id as text and its body as bytes. */
+  private recordOf(row: Record<string, unknown>): FailureRecord {
+    return { ...row, id: String(row.id), body: this.bodyOf(row.body) } as FailureRecord;
+  }
+
   /** A stored body as the bytes it holds: bytea comes back as a Buffer, MySQL's base64 text is decoded. */
   private bodyOf(stored: unknown): Buffer {
     if (this.d.name === 'postgres') return stored as Buffer;
     return Buffer.from(String(stored ?? ''), 'base64');
   }
+}
+
+function whereOf(conditions: string[]): string {
+  return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
 }
