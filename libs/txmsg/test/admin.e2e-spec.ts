@@ -110,4 +110,32 @@ describe('Admin API over many parked messages', () => {
     expect(deletes.map((d) => (d.params[0] as string[]).length)).toEqual([500, 500, 500, 500, 100]);
     expect(await count('PARKED')).toBe(0);
   });
+
+  it('requeues and purges by filter in statements of at most 500 rows, leaving the rest parked', async () => {
+    const fingerprint = 'ab12ab12ab12ab12';
+    await sql('UPDATE txmsg_inbox_failure SET fingerprint = ? WHERE MOD(id, 2) = 0', [fingerprint], db.name);
+    const marked = Number(
+      (await sql('SELECT COUNT(*) AS n FROM txmsg_inbox_failure WHERE fingerprint = ?', [fingerprint], db.name))[0].n,
+    );
+    expect(marked).toBe(PARKED / 2);
+    const requeue = await statementsDuring(() =>
+      admin().post('/txmsg/parked/requeue').query({ fingerprint }).set(auth).expect(200, { requeued: marked }),
+    );
+    const updates = requeue.filter((s) => /^\s*UPDATE txmsg_inbox_failure/.test(s.statement));
+    expect(updates.map((u) => (u.params[0] as string[]).length)).toEqual([500, 500, 50]);
+    expect(await count('WAITING')).toBe(marked);
+    expect(await count('PARKED')).toBe(PARKED - marked);
+
+    const purge = await statementsDuring(() =>
+      admin()
+        .delete('/txmsg/parked')
+        .query({ consumer: 'c', fingerprint: 'none' })
+        .set(auth)
+        .expect(200, { purged: PARKED - marked }),
+    );
+    const deletes = purge.filter((s) => /^\s*DELETE FROM txmsg_inbox_failure/.test(s.statement));
+    expect(deletes.map((d) => (d.params[0] as string[]).length)).toEqual([500, 500, 50]);
+    expect(await count('PARKED')).toBe(0);
+    expect(await count('WAITING')).toBe(marked);
+  });
 });

@@ -7,7 +7,7 @@ const COLUMNS = {
   txmsg_dedup: 'consumer dedup_key message_id payload_hash processed_at',
   txmsg_failure_hook: 'attempts created_at event id last_error next_attempt_at outcome',
   txmsg_inbox_failure:
-    'attempts body body_size consumer created_at exchange id last_error message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
+    'attempts body body_size consumer created_at error_class exchange fingerprint id last_error message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
   txmsg_notification:
     'attempts body created_at finished_at id last_error last_status next_attempt_at notification_id status subject target_url trace_context type',
   txmsg_notification_attempt: 'attempt attempted_at duration_ms error id notification_id status_code',
@@ -112,6 +112,29 @@ describe(`TXMSG_MIGRATIONS on ${ENGINE}`, () => {
     );
     expect(row).toEqual({ id: expect.any(Number), created_at: expect.any(Date), attempts: 0 });
     expect(Math.abs(row.created_at.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('indexes failed messages by status, consumer, fingerprint and id, for the groups of a consumer', async () => {
+    const columnsOf = async () =>
+      ENGINE === 'postgres'
+        ? ((
+            await sql<{ def: string }[]>(
+              "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'ix_txmsg_failure_fingerprint'",
+              [],
+              db.name,
+            )
+          )[0]?.def.replace(/.*\((.*)\)$/, '$1') ?? '')
+        : (
+            await sql<{ c: string }[]>(
+              `SELECT column_name AS c FROM information_schema.statistics
+                WHERE table_schema = ? AND index_name = 'ix_txmsg_failure_fingerprint' ORDER BY seq_in_index`,
+              [db.name],
+              db.name,
+            )
+          )
+            .map((r) => r.c)
+            .join(', ');
+    expect(await columnsOf()).toBe('status, consumer, fingerprint, id');
   });
 
   it('rolls back migration by migration to no table at all, and applies again', async () => {
