@@ -9,7 +9,10 @@ import { decodeFailureCursor, encodeFailureCursor } from './failure-cursor';
 /** Rows changed by one statement of a bulk requeue or purge, so none holds many row locks. */
 const BULK_BATCH = 500;
 
-/** Which parked messages a bulk requeue or purge takes (see {@link FailureFilter}); none: all of them. */
+/**
+ * Which parked messages a bulk requeue or purge takes (see {@link FailureFilter}); none: all of
+ * them. A group's `consumer` and `fingerprint` together walk an index; a `search` reads the rows.
+ */
 export type ParkedFilter = Omit<FailureFilter, 'status'>;
 
 export type { FailureFilter, FailureGroup };
