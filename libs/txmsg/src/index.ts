@@ -7,6 +7,7 @@ export type {
   TxMsgAdminOptions,
   TxMsgBrokerOptions,
   TxMsgCheckOptions,
+  TxMsgConsoleOptions,
   TxMsgConsumerOptions,
   TxMsgHousekeepingOptions,
   TxMsgMessageOptions,

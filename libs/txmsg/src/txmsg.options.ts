@@ -11,6 +11,7 @@ export type { TxMsgCheckOptions } from './options/check-options';
 export type { TxMsgRelayOptions } from './options/relay-options';
 export type { TxMsgAdminOptions } from './options/admin-options';
 export type { TxMsgMetricsOptions } from './options/metrics-options';
+export type { TxMsgConsoleOptions } from './options/console-options';
 export type { TxMsgShapeOptions } from './options/shape-options';
 export { assertValid } from './options/assert-valid';
 export { DEFAULT_LADDER_MS, withDefaults } from './options/with-defaults';

@@ -3,6 +3,7 @@ import { BrokerHealthIndicator } from '../broker/broker-health.indicator';
 import { ConfirmedPublisher } from '../broker/confirmed-publisher';
 import { DeadLetterQueues } from '../broker/dead-letter-queues';
 import { SubscriptionSetup } from '../broker/subscription-setup';
+import { CONSOLE_PROVIDERS } from '../console';
 import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import { ConsumerShutdown } from '../consumer/consumer-shutdown';
 import { FailureQueries } from '../consumer/failure-queries';
@@ -49,6 +50,7 @@ export const TXMSG_PROVIDERS = [
   OrderingStore,
   HeldSender,
   AdminTokenGuard,
+  ...CONSOLE_PROVIDERS,
   TxMsgMetrics,
   { provide: TXMSG_METRICS_REGISTRY, inject: [TxMsgMetrics], useFactory: (m: TxMsgMetrics) => m.registry },
   BrokerHealthIndicator,

@@ -59,17 +59,21 @@ export function routeClashes(
   return clashes;
 }
 
+/** How to move each feature's routes out of the application's way. */
+const MOVES: Record<RouteFeature, string> = {
+  admin: "move the admin API with admin: { token, path: 'ops/txmsg' }",
+  metrics:
+    "move the metrics with metrics: { path: 'txmsg/metrics' }, or set metrics: false and serve the registry injected as TXMSG_METRICS_REGISTRY from your own endpoint",
+  console: "move the console with console: { path: 'ops/console' }",
+};
+
 /** The start-up error of `clashes`: each clash, and the option that moves the library's route. */
 export function routeClashMessage(clashes: RouteClash[]): string {
   const listed = clashes.map(
     ({ library, host }) =>
       `${RequestMethod[library.method]} ${library.path} (the library's ${library.handler}, the application's ${host.handler})`,
   );
-  const moves = [...new Set(clashes.map((clash) => clash.feature))].map((feature) =>
-    feature === 'admin'
-      ? "move the admin API with admin: { token, path: 'ops/txmsg' }"
-      : "move the metrics with metrics: { path: 'txmsg/metrics' }, or set metrics: false and serve the registry injected as TXMSG_METRICS_REGISTRY from your own endpoint",
-  );
+  const moves = [...new Set(clashes.map((clash) => clash.feature))].map((feature) => MOVES[feature]);
   return `TxMsgModule: routes of the library clash with routes of the application, and only one of each pair would ever answer: ${listed.join('; ')}. To keep both, ${moves.join('; ')} (TxMsgModule.forRoot, or the options returned by the forRootAsync factory).`;
 }
 

@@ -22,6 +22,8 @@ export interface ResolvedTxMsgOptions {
   housekeeping: Required<TxMsgHousekeepingOptions>;
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   admin: false | { token?: string; path: string };
+  /** The console's path; false when it is off or no admin token is configured (then it is not mounted). */
+  console: false | { path: string };
   metrics: false | (Omit<Required<TxMsgMetricsOptions>, 'token'> & { token?: string });
   cls: Exclude<TxMsgShapeOptions['cls'], undefined>;
   crashPoint?: CrashPoint;

@@ -1,4 +1,5 @@
 import type { TxMsgAdminOptions } from './admin-options';
+import type { TxMsgConsoleOptions } from './console-options';
 import type { TxMsgMetricsOptions } from './metrics-options';
 
 /**
@@ -19,6 +20,13 @@ export interface TxMsgShapeOptions {
    * `TXMSG_METRICS_REGISTRY`.
    */
   metrics?: TxMsgMetricsOptions | boolean;
+  /**
+   * Serve the operator console (server-rendered pages: overview, failed messages, one message
+   * with requeue and delete) at `console.path` (`<admin.path>/console`); `true` is `{}`. Every
+   * page and action needs the admin token, as a bearer token or the cookie its login page sets.
+   * Default `false`; without an admin token (`admin: { token }`) it is not mounted either.
+   */
+  console?: TxMsgConsoleOptions | boolean;
   /**
    * Who sets up nestjs-cls. `own` (default): the library registers it globally, with the
    * `@nestjs-cls/transactional` plugin on the default TypeORM DataSource and a middleware that

@@ -48,6 +48,7 @@ export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions 
       ...options.notify,
     },
     admin: options.admin ? { token: options.admin.token, path: routePath(options.admin.path ?? 'txmsg') } : false,
+    console: withConsoleDefaults(options),
     metrics: withMetricsDefaults(options.metrics),
     cls: options.cls ?? 'own',
     crashPoint: options.crashPoint,
@@ -90,6 +91,13 @@ function withMetricsDefaults(metrics: TxMsgModuleOptions['metrics']): ResolvedTx
     token: given.token,
     readIntervalMs: given.readIntervalMs ?? DEFAULT_METRICS_READ_INTERVAL_MS,
   };
+}
+
+function withConsoleDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions['console'] {
+  // No token, no console: a page that would admit nobody is better not served at all.
+  if (!options.console || !options.admin || !options.admin.token) return false;
+  const given = options.console === true ? {} : options.console;
+  return { path: routePath(given.path ?? `${routePath(options.admin.path ?? 'txmsg')}/console`) };
 }
 
 /** A route path as the options give it, without the slashes around it (`/ops/txmsg/` is `ops/txmsg`). */

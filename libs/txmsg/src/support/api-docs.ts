@@ -1,7 +1,8 @@
 /** A decorator that fits a class or a method, as most of @nestjs/swagger's do. */
 type AnyDecorator = (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => void;
 /** The decorators of @nestjs/swagger the library uses. */
-type SwaggerDecorator = 'ApiBearerAuth' | 'ApiOkResponse' | 'ApiProduces' | 'ApiQuery' | 'ApiResponse' | 'ApiTags';
+type SwaggerDecorator =
+  'ApiExcludeController' | 'ApiBearerAuth' | 'ApiOkResponse' | 'ApiProduces' | 'ApiQuery' | 'ApiResponse' | 'ApiTags';
 type Swagger = Partial<Record<SwaggerDecorator, (...args: unknown[]) => AnyDecorator>>;
 
 /**

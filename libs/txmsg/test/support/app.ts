@@ -56,6 +56,7 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
         broker: { uri: options.uri, connectTimeoutMs: 5000, ...broker },
         admin: rest.admin ?? { token: 'test-admin-token' },
         metrics: rest.metrics ?? {},
+        console: rest.console,
         cls: rest.cls,
         relay: { ...FAST.relay, ...rest.relay },
         check: { ...FAST.check, ...rest.check },
@@ -73,7 +74,13 @@ export async function startTestApp(options: TestAppOptions): Promise<INestApplic
   }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   app.enableShutdownHooks();
-  if (options.listen) await app.listen(0, '127.0.0.1');
-  else await app.init();
+  try {
+    if (options.listen) await app.listen(0, '127.0.0.1');
+    else await app.init();
+  } catch (error) {
+    // A start-up the test expects to fail must not leave its broker connection retrying.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

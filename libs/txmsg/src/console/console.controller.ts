@@ -1,0 +1,117 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Redirect,
+  Req,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { parseId } from '../admin/admin-params';
+import type { FailureStatus } from '../consumer/failed-message';
+import { InvalidCursorError } from '../consumer/failure-cursor';
+import { FailureQueries } from '../consumer/failure-queries';
+import { RetryScheduler } from '../consumer/retry-scheduler';
+import { apiDoc } from '../support/api-docs';
+import { ConsoleFailures } from './console-failures';
+import { queryOf } from './console-html';
+import { ConsoleHttp, htmlPage } from './console-http';
+import { ConsoleOverview } from './console-overview';
+import { failuresPage, messagePage, overviewPage } from './console-pages';
+import { ConsoleRefusalFilter } from './console-refusal.filter';
+import type { ConsoleRequest } from './console-request';
+import { ConsoleTokenGuard } from './console-token.guard';
+
+const STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
+const PAGE_SIZE = 50;
+
+/** How many messages an action changed, as the page it redirects to says it. */
+const said = (count: string | undefined, verb: string) =>
+  count === undefined ? undefined : `${verb} ${Number(count)} message${Number(count) === 1 ? '' : 's'}.`;
+
+/**
+ * The operator console's pages and actions, behind {@link ConsoleTokenGuard}: the overview, the
+ * failed messages, one message with requeue and delete. Actions are POST forms answered with a
+ * redirect to a page that shows how many messages they changed.
+ */
+@Controller()
+@UseGuards(ConsoleTokenGuard)
+@UseFilters(ConsoleRefusalFilter)
+@apiDoc('ApiExcludeController')
+export class ConsoleController {
+  constructor(
+    private readonly http: ConsoleHttp,
+    private readonly overview: ConsoleOverview,
+    private readonly failures: ConsoleFailures,
+    private readonly queries: FailureQueries,
+    private readonly retries: RetryScheduler,
+  ) {}
+
+  /** `GET /<console>` — backlogs and what is stuck; refreshes itself every 5 s. */
+  @Get()
+  @htmlPage()
+  async home(@Req() request: ConsoleRequest): Promise<string> {
+    return overviewPage(this.http.base(request), await this.overview.read());
+  }
+
+  /** `GET /<console>/failures?status=PARKED&consumer=…&after=…` — failed messages, newest first, 50 a page. */
+  @Get('failures')
+  @htmlPage()
+  async list(
+    @Req() request: ConsoleRequest,
+    @Query('status') status?: string,
+    @Query('consumer') consumer?: string,
+    @Query('after') after?: string,
+    @Query('deleted') deleted?: string,
+  ): Promise<string> {
+    const chosen = status ? status : undefined;
+    if (chosen !== undefined && !STATUSES.includes(chosen as FailureStatus)) {
+      throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
+    }
+    const filter = { status: chosen as FailureStatus | undefined, consumer: consumer || undefined };
+    try {
+      const list = await this.failures.list({ ...filter, after: after || undefined, limit: PAGE_SIZE });
+      return failuresPage(this.http.base(request), filter, list, said(deleted, 'Deleted'));
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
+      throw error;
+    }
+  }
+
+  /** `GET /<console>/failures/:id` — one failed message. */
+  @Get('failures/:id')
+  @htmlPage()
+  async message(
+    @Req() request: ConsoleRequest,
+    @Param('id') id: string,
+    @Query('requeued') requeued?: string,
+  ): Promise<string> {
+    const found = await this.failures.get(parseId(id));
+    if (!found) throw new NotFoundException(`no failed message has id ${id} (requeued and handled, or deleted)`);
+    return messagePage(this.http.base(request), found, said(requeued, 'Requeued'));
+  }
+
+  /** `POST /<console>/failures/:id/requeue` — the parked message back to its queue; back to its page. */
+  @Post('failures/:id/requeue')
+  @Redirect()
+  async requeue(@Req() request: ConsoleRequest, @Param('id') id: string) {
+    const requeued = await this.queries.requeue(parseId(id));
+    if (requeued > 0) this.retries.wake();
+    return {
+      url: `${this.http.base(request)}/failures/${id}${queryOf({ requeued: String(requeued) })}`,
+      statusCode: 303,
+    };
+  }
+
+  /** `POST /<console>/failures/:id/delete` — deletes the parked message; to the list. */
+  @Post('failures/:id/delete')
+  @Redirect()
+  async remove(@Req() request: ConsoleRequest, @Param('id') id: string) {
+    const deleted = await this.queries.purge(parseId(id));
+    return { url: `${this.http.base(request)}/failures${queryOf({ deleted: String(deleted) })}`, statusCode: 303 };
+  }
+}
