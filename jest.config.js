@@ -31,7 +31,7 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // One file at a time unless told otherwise: `test:all` runs unit, e2e, e2e-postgres and cluster
+  // One file at a time unless told otherwise: `test:all` runs unit, e2e, e2e-postgres, cluster and browser
   // two files at a time (each e2e file has its own databases and vhost, and mostly waits on its
   // services), then the latency and chaos files alone — the former measure latencies, the latter
   // restart the servers.
@@ -58,6 +58,15 @@ module.exports = {
       // the test modules load): the library supports both, so both run in CI.
       testMatch: ['<rootDir>/libs/txmsg/test/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/libs/txmsg/test/support/on-postgres.ts'],
+      testEnvironment: '<rootDir>/test/support/e2e-environment.js',
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'browser',
+      // Pages of the library in real headless Chromium (Debian's package, driven by playwright-core):
+      // they fail, never skip, when /usr/bin/chromium is missing.
+      testMatch: ['<rootDir>/libs/txmsg/test/**/*.browser-spec.ts'],
       testEnvironment: '<rootDir>/test/support/e2e-environment.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
