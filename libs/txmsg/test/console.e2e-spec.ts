@@ -192,6 +192,12 @@ describe('Operator console', () => {
       expect(list.text).toContain(`href="${BASE}/failures/${id}"`);
       const none = await http().get(`${BASE}/failures?consumer=nobody`).set('Cookie', cookie).expect(200);
       expect(none.text).toContain('No failed message matches.');
+      const found = await http()
+        .get(`${BASE}/failures?status=&consumer=&search=shown-msg`)
+        .set('Cookie', cookie)
+        .expect(200);
+      expect(found.text).toContain(`href="${BASE}/failures/${id}"`);
+      expect(found.text).not.toContain('unauthorised-msg');
 
       const message = await http().get(`${BASE}/failures/${id}`).set('Authorization', `Bearer ${TOKEN}`).expect(200);
       expect(message.text).toContain('payload shown is not acceptable');

@@ -1,6 +1,5 @@
-import type { FailedMessage } from '../consumer/failed-message';
+import type { FailedMessage, FailedMessageDetail } from '../consumer/failed-message';
 import type { FailedMessagePage } from '../consumer/failed-message-page';
-import type { FailedMessageDetail } from './console-failures';
 import { escapeHtml as e, page, queryOf } from './console-html';
 import type { Overview, Tally } from './console-overview';
 
@@ -48,6 +47,8 @@ ${tallyTable('Blocked ordering keys', o.blockedKeysByConsumer, ['consumer', 'key
 export interface FailureFilter {
   status?: string;
   consumer?: string;
+  fingerprint?: string;
+  search?: string;
 }
 
 function row(base: string, m: FailedMessage): string {
@@ -70,13 +71,16 @@ ${list.items.map((m) => row(base, m)).join('')}</table>`
     : '<p class="muted">No failed message matches.</p>';
   const body = `<h1>Failed messages</h1>${flash ? `<p class="flash">${e(flash)}</p>` : ''}
 <form method="get" action="${e(base)}/failures"><label>Status <select name="status">${options}</select></label>
-<label>Consumer <input name="consumer" value="${e(filter.consumer ?? '')}"></label> <button type="submit">Filter</button></form>
+<label>Consumer <input name="consumer" value="${e(filter.consumer ?? '')}"></label>
+<label>Search <input name="search" value="${e(filter.search ?? '')}" placeholder="message id, routing key, body…"></label>
+${filter.fingerprint ? `<input type="hidden" name="fingerprint" value="${e(filter.fingerprint)}">` : ''} <button type="submit">Filter</button></form>
 ${table}${next}`;
   return page('Failed messages', body, { base });
 }
 
 /** Pretty-printed when it is JSON, as received otherwise. */
-function pretty(text: string): string {
+function pretty(text: string | object): string {
+  if (typeof text !== 'string') return JSON.stringify(text, null, 2);
   try {
     return JSON.stringify(JSON.parse(text), null, 2);
   } catch {
@@ -95,6 +99,9 @@ export function messagePage(base: string, m: FailedMessageDetail, flash?: string
     ['queue', m.queue],
     ['exchange', m.exchange],
     ['routing key', m.routingKey],
+    ['error class', m.errorClass ?? ''],
+    ['fingerprint', m.fingerprint ?? ''],
+    ['trace id', m.traceId ?? ''],
     ['attempts', m.attempts],
     ['next attempt', m.nextAttemptAt instanceof Date ? m.nextAttemptAt.toISOString() : m.nextAttemptAt],
     ['first failed', m.createdAt instanceof Date ? m.createdAt.toISOString() : m.createdAt],

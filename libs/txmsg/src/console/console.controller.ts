@@ -11,13 +11,12 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { parseId } from '../admin/admin-params';
+import { parseFailureFilter, parseId } from '../admin/admin-params';
 import type { FailureStatus } from '../consumer/failed-message';
 import { InvalidCursorError } from '../consumer/failure-cursor';
 import { FailureQueries } from '../consumer/failure-queries';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { apiDoc } from '../support/api-docs';
-import { ConsoleFailures } from './console-failures';
 import { queryOf } from './console-html';
 import { ConsoleHttp, htmlPage } from './console-http';
 import { ConsoleOverview } from './console-overview';
@@ -46,7 +45,6 @@ export class ConsoleController {
   constructor(
     private readonly http: ConsoleHttp,
     private readonly overview: ConsoleOverview,
-    private readonly failures: ConsoleFailures,
     private readonly queries: FailureQueries,
     private readonly retries: RetryScheduler,
   ) {}
@@ -58,24 +56,30 @@ export class ConsoleController {
     return overviewPage(this.http.base(request), await this.overview.read());
   }
 
-  /** `GET /<console>/failures?status=PARKED&consumer=…&after=…` — failed messages, newest first, 50 a page. */
+  /**
+   * `GET /<console>/failures?status=PARKED&consumer=…&fingerprint=…&search=…&after=…` — failed
+   * messages, newest first, 50 a page.
+   */
   @Get('failures')
   @htmlPage()
-  async list(
-    @Req() request: ConsoleRequest,
-    @Query('status') status?: string,
-    @Query('consumer') consumer?: string,
-    @Query('after') after?: string,
-    @Query('deleted') deleted?: string,
-  ): Promise<string> {
-    const chosen = status ? status : undefined;
-    if (chosen !== undefined && !STATUSES.includes(chosen as FailureStatus)) {
+  async list(@Req() request: ConsoleRequest, @Query() query: Record<string, unknown>): Promise<string> {
+    // A form sends its empty fields too: empty means not filtered.
+    const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+    const status = given.status as string | undefined;
+    if (status !== undefined && !STATUSES.includes(status as FailureStatus)) {
       throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
     }
-    const filter = { status: chosen as FailureStatus | undefined, consumer: consumer || undefined };
+    const filter = { status: status as FailureStatus | undefined, ...parseFailureFilter(given) };
+    const after = typeof given.after === 'string' ? given.after : undefined;
     try {
-      const list = await this.failures.list({ ...filter, after: after || undefined, limit: PAGE_SIZE });
-      return failuresPage(this.http.base(request), filter, list, said(deleted, 'Deleted'));
+      const list = await this.queries.list({ ...filter, after, limit: PAGE_SIZE });
+      const shown = {
+        status,
+        consumer: filter.consumer,
+        search: filter.search,
+        fingerprint: given.fingerprint as string,
+      };
+      return failuresPage(this.http.base(request), shown, list, said(given.deleted as string | undefined, 'Deleted'));
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
       throw error;
@@ -90,7 +94,7 @@ export class ConsoleController {
     @Param('id') id: string,
     @Query('requeued') requeued?: string,
   ): Promise<string> {
-    const found = await this.failures.get(parseId(id));
+    const found = await this.queries.get(parseId(id));
     if (!found) throw new NotFoundException(`no failed message has id ${id} (requeued and handled, or deleted)`);
     return messagePage(this.http.base(request), found, said(requeued, 'Requeued'));
   }

@@ -1,4 +1,3 @@
-import { ConsoleFailures } from './console-failures';
 import { ConsoleHttp } from './console-http';
 import { ConsoleLoginController } from './console-login.controller';
 import { ConsoleOverview } from './console-overview';
@@ -13,10 +12,4 @@ import { ConsoleController } from './console.controller';
 export const CONSOLE_CONTROLLERS = [ConsoleLoginController, ConsoleController];
 
 /** What the console's controllers need. */
-export const CONSOLE_PROVIDERS = [
-  ConsoleFailures,
-  ConsoleHttp,
-  ConsoleOverview,
-  ConsoleRefusalFilter,
-  ConsoleTokenGuard,
-];
+export const CONSOLE_PROVIDERS = [ConsoleHttp, ConsoleOverview, ConsoleRefusalFilter, ConsoleTokenGuard];
