@@ -26,11 +26,21 @@ th{background:#eef0f4}pre{background:#fff;border:1px solid #dde1e8;padding:8px;o
 .tag{display:inline-block;padding:0 6px;border-radius:8px;background:#eef0f4}.PARKED{background:#fde8e8}.WAITING{background:#fff4d6}
 button{padding:4px 12px;cursor:pointer}form.inline{display:inline}.muted{color:#667}`;
 
+/** The console's views, as the header links to them. */
+const NAV: [string, string][] = [
+  ['', 'Overview'],
+  ['/groups', 'Failure groups'],
+  ['/failures', 'Failures'],
+  ['/notifications', 'Notifications'],
+  ['/ordering', 'Ordering'],
+  ['/outbox', 'Outbox'],
+];
+
 /** A whole console page: the navigation, `body` (already HTML), and a refresh every `refreshSeconds` if given. */
 export function page(title: string, body: string, options: { base?: string; refreshSeconds?: number } = {}): string {
   const { base, refreshSeconds } = options;
   const nav = base
-    ? `<header><strong>txmsg</strong><a href="${escapeHtml(base)}">Overview</a><a href="${escapeHtml(base)}/failures">Failures</a>
+    ? `<header><strong>txmsg</strong>${NAV.map(([path, label]) => `<a href="${escapeHtml(base + path)}">${label}</a>`).join('')}
 <form method="post" action="${escapeHtml(base)}/logout"><button type="submit">Log out</button></form></header>`
     : '<header><strong>txmsg</strong></header>';
   // A reload keeps the query string (filters); a tab in the background is not refreshed.

@@ -1,0 +1,32 @@
+import { escapeHtml as e, page } from './console-html';
+import type { Overview, Tally } from './console-overview';
+
+function tallyTable(title: string, tallies: Tally[] | null, columns: string[], empty: string): string {
+  if (tallies === null) return `<h2>${e(title)}</h2><p class="error">Could not be read from the database.</p>`;
+  if (tallies.length === 0) return `<h2>${e(title)}</h2><p class="muted">${e(empty)}</p>`;
+  const head = columns.map((c) => `<th>${e(c)}</th>`).join('');
+  const rows = tallies
+    .map(
+      (t) =>
+        `<tr>${Object.values(t.labels)
+          .map((v) => `<td>${e(v)}</td>`)
+          .join('')}<td>${e(t.value)}</td></tr>`,
+    )
+    .join('');
+  return `<h2>${e(title)}</h2><table><tr>${head}</tr>${rows}</table>`;
+}
+
+/** The overview: backlogs and what is stuck, refreshed every 5 s. */
+export function overviewPage(base: string, o: Overview): string {
+  const oldest =
+    o.oldestUnpublishedSeconds === null ? 'unknown' : `${Math.round(o.oldestUnpublishedSeconds * 10) / 10} s`;
+  const body = `<h1>Overview</h1>
+<p>Oldest unpublished message: <strong id="oldest-unpublished">${e(oldest)}</strong></p>
+${tallyTable('Outbox backlog', o.outboxByStatus, ['status', 'messages'], 'Nothing waits in the outbox.')}
+${tallyTable('Failed messages', o.failuresByStatus, ['status', 'messages'], 'No failed messages.')}
+${tallyTable('Parked, by consumer', o.parkedByConsumer, ['consumer', 'reason', 'messages'], 'Nothing parked.')}
+${tallyTable('On the retry ladder, by consumer', o.ladderOldestByConsumer, ['consumer', 'oldest failure (s ago)'], 'Nothing on the ladder.')}
+${tallyTable('Notifications', o.notificationsByStatus, ['status (FAILED: exhausted)', 'notifications'], 'No notification pending or exhausted.')}
+${tallyTable('Blocked ordering keys', o.blockedKeysByConsumer, ['consumer', 'keys'], 'No ordering key is blocked.')}`;
+  return page('Overview', body, { base, refreshSeconds: 5 });
+}
