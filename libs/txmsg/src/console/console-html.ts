@@ -32,8 +32,6 @@ const NAV: [string, string][] = [
   ['/groups', 'Failure groups'],
   ['/failures', 'Failures'],
   ['/notifications', 'Notifications'],
-  ['/ordering', 'Ordering'],
-  ['/outbox', 'Outbox'],
 ];
 
 /** A whole console page: the navigation, `body` (already HTML), and a refresh every `refreshSeconds` if given. */

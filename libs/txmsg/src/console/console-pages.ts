@@ -26,6 +26,15 @@ function row(base: string, m: FailedMessage): string {
 <td>${e(m.updatedAt instanceof Date ? m.updatedAt.toISOString() : m.updatedAt)}</td><td>${e((m.lastError ?? '').slice(0, 120))}</td></tr>`;
 }
 
+/** The bulk actions on every parked message of the filter, each through its confirmation page. */
+function bulkLinks(base: string, filter: FailureFilter): string {
+  if (filter.status !== 'PARKED') return '';
+  const query = { consumer: filter.consumer, fingerprint: filter.fingerprint, search: filter.search };
+  const link = (action: string, label: string) =>
+    `<a href="${e(base)}/groups/confirm${e(queryOf({ action, ...query }))}">${label}</a>`;
+  return `<p>${link('requeue', 'Requeue all that match')} · ${link('delete', 'Delete all that match')}</p>`;
+}
+
 /** One page of failed messages, newest first, with the filter form and a link to the next page. */
 export function failuresPage(base: string, filter: FailureFilter, list: FailedMessagePage, flash?: string): string {
   const options = ['', 'PARKED', 'WAITING', 'DISPATCHED']
@@ -43,7 +52,7 @@ ${list.items.map((m) => row(base, m)).join('')}</table>`
 <label>Consumer <input name="consumer" value="${e(filter.consumer ?? '')}"></label>
 <label>Search <input name="search" value="${e(filter.search ?? '')}" placeholder="message id, routing key, body…"></label>
 ${filter.fingerprint ? `<input type="hidden" name="fingerprint" value="${e(filter.fingerprint)}">` : ''} <button type="submit">Filter</button></form>
-${table}${next}`;
+${bulkLinks(base, filter)}${table}${next}`;
   return page('Failed messages', body, { base });
 }
 

@@ -1,3 +1,4 @@
+import { ConsoleGroupsController } from './console-groups.controller';
 import { ConsoleHttp } from './console-http';
 import { ConsoleLoginController } from './console-login.controller';
 import { ConsoleOverview } from './console-overview';
@@ -9,7 +10,7 @@ import { ConsoleController } from './console.controller';
  * The operator console: server-rendered pages, mounted by each application under `console.path`
  * when the console is on and an admin token is configured, or not at all.
  */
-export const CONSOLE_CONTROLLERS = [ConsoleLoginController, ConsoleController];
+export const CONSOLE_CONTROLLERS = [ConsoleLoginController, ConsoleController, ConsoleGroupsController];
 
 /** What the console's controllers need. */
 export const CONSOLE_PROVIDERS = [ConsoleHttp, ConsoleOverview, ConsoleRefusalFilter, ConsoleTokenGuard];

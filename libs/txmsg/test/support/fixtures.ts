@@ -22,7 +22,7 @@ import { dialect } from './engine';
 const q = (statement: string) => dialect.sql(statement);
 
 /** Counts one more application of an effect (a row per effect key). */
-const COUNT_EFFECT =
+export const COUNT_EFFECT =
   dialect.name === 'postgres'
     ? 'INSERT INTO t_effects (k, times) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET times = t_effects.times + 1'
     : 'INSERT INTO t_effects (k, times) VALUES (?, 1) ON DUPLICATE KEY UPDATE times = times + 1';
