@@ -31,7 +31,6 @@ const NAV: [string, string][] = [
   ['', 'Overview'],
   ['/groups', 'Failure groups'],
   ['/failures', 'Failures'],
-  ['/notifications', 'Notifications'],
 ];
 
 /** A whole console page: the navigation, `body` (already HTML), and a refresh every `refreshSeconds` if given. */
