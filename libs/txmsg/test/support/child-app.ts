@@ -30,7 +30,13 @@ export class ChildApp {
    */
   async ready(marker: string, timeoutMs = 120_000): Promise<void> {
     try {
-      await waitFor(() => this.lines.some((line) => line.includes(marker)), { timeoutMs, description: marker });
+      const printed = () => this.lines.some((line) => line.includes(marker));
+      // A child that exits without printing it (a boot error) never will: fail then, not at the deadline.
+      const exitedFirst = this.exited.then((signal) => {
+        if (!printed())
+          throw new Error(`the child exited (${signal ?? this.child.exitCode}) before printing: ${marker}`);
+      });
+      await Promise.race([waitFor(printed, { timeoutMs, description: marker }), exitedFirst]);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${this.lines.join('\n')}`, { cause: error });
     }
