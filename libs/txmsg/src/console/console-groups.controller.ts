@@ -17,13 +17,10 @@ import { queryOf } from './console-html';
 import { ConsoleHttp, htmlPage } from './console-http';
 import { confirmPage, groupsPage } from './console-group-pages';
 import { ConsoleRefusalFilter } from './console-refusal.filter';
-import type { ConsoleRequest } from './console-request';
+import { type ConsoleRequest, filledIn } from './console-request';
 import { ConsoleTokenGuard } from './console-token.guard';
 
 type Query = Record<string, unknown>;
-
-/** A form sends its empty fields too: empty means not filtered. */
-const given = (query: Query) => Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
 
 const ACTIONS = ['requeue', 'delete'] as const;
 
@@ -62,7 +59,7 @@ export class ConsoleGroupsController {
   @Get()
   @htmlPage()
   async list(@Req() request: ConsoleRequest, @Query() query: Query): Promise<string> {
-    const { consumer } = parseFailureFilter({ consumer: given(query).consumer });
+    const { consumer } = parseFailureFilter({ consumer: filledIn(query).consumer });
     const groups = await this.queries.groups({ status: 'PARKED', consumer, limit: 200 });
     return groupsPage(this.http.base(request), consumer, groups, doneText(query));
   }
@@ -75,7 +72,7 @@ export class ConsoleGroupsController {
     if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) {
       throw new BadRequestException(`action must be one of ${ACTIONS.join(', ')}`);
     }
-    const filter = parseFailureFilter(given(query));
+    const filter = parseFailureFilter(filledIn(query));
     const count = await this.queries.count({ ...filter, status: 'PARKED' });
     return confirmPage(this.http.base(request), action as 'requeue' | 'delete', filter, count);
   }
@@ -84,7 +81,7 @@ export class ConsoleGroupsController {
   @Post('requeue')
   @Redirect()
   async requeue(@Req() request: ConsoleRequest, @Query() query: Query) {
-    const filter = parseFailureFilter(given(query));
+    const filter = parseFailureFilter(filledIn(query));
     const requeued = await this.queries.requeue(filter);
     if (requeued > 0) this.retries.wake();
     return this.done(request, { requeued: String(requeued) });
@@ -94,7 +91,7 @@ export class ConsoleGroupsController {
   @Post('delete')
   @Redirect()
   async remove(@Req() request: ConsoleRequest, @Query() query: Query) {
-    const filter = parseFailureFilter(given(query));
+    const filter = parseFailureFilter(filledIn(query));
     const deleted = await this.queries.purge(filter);
     return this.done(request, { deleted: String(deleted) });
   }

@@ -45,3 +45,8 @@ export function sameOrigin(request: ConsoleRequest): boolean {
     return false;
   }
 }
+
+/** The query parameters a form filled in: a form sends its empty fields too, and empty means not filtered. */
+export function filledIn(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+}

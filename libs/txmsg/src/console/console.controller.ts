@@ -23,7 +23,7 @@ import { ConsoleOverview } from './console-overview';
 import { overviewPage } from './console-overview-page';
 import { failuresPage, messagePage } from './console-pages';
 import { ConsoleRefusalFilter } from './console-refusal.filter';
-import type { ConsoleRequest } from './console-request';
+import { type ConsoleRequest, filledIn } from './console-request';
 import { ConsoleTokenGuard } from './console-token.guard';
 
 const STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
@@ -64,8 +64,7 @@ export class ConsoleController {
   @Get('failures')
   @htmlPage()
   async list(@Req() request: ConsoleRequest, @Query() query: Record<string, unknown>): Promise<string> {
-    // A form sends its empty fields too: empty means not filtered.
-    const given = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+    const given = filledIn(query);
     const status = given.status as string | undefined;
     if (status !== undefined && !STATUSES.includes(status as FailureStatus)) {
       throw new BadRequestException(`status must be one of ${STATUSES.join(', ')}`);
