@@ -1,27 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { waitFor } from '../src/testing';
 import { ChildApp } from './support/child-app';
 import { CATALOG_DDL, STOCK_QUEUE, STOCK_RESERVE } from './support/console-app';
 import { EXCHANGE } from './support/fixtures';
 import { createTestDatabase, createVhost, sql } from './support/infra';
 import { BrokerProbe } from './support/probe';
+import { ConsoleBrowser, logIn } from './support/browser';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Without the networking flags Chromium keeps calling home, which a closed network answers slowly.
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SCREENSHOTS = join(__dirname, '..', 'docs', 'console');
 const TOKEN = 'test-admin-token';
 const REFUSED = 500;
 const TOO_MANY = 3;
@@ -32,13 +16,9 @@ describe('Operator console in a browser, against a service in its own process', 
   let service: ChildApp;
   let origin: string;
   let probe: BrokerProbe;
-  let browser: BrowserContext;
-  let profile: string;
+  let browser: ConsoleBrowser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium (.ci/run installs it)`);
-    }
     db = await createTestDatabase('console_browser');
     vhost = await createVhost('console_browser');
     await sql(CATALOG_DDL, [], db.name);
@@ -47,19 +27,12 @@ describe('Operator console in a browser, against a service in its own process', 
     const port = service.lines.find((line) => line.startsWith('console-app ready'))!.split(' ')[2];
     origin = `http://127.0.0.1:${port}`;
     probe = await BrokerProbe.open(vhost.uri);
-    profile = mkdtempSync(join(tmpdir(), 'txmsg-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: FLAGS,
-      viewport: { width: 1360, height: 900 },
-    });
+    browser = await ConsoleBrowser.launch();
     // A child transpiles the library as it loads, beside the suite's other worker: see ChildApp.ready.
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
     await probe?.close();
     await service?.stop();
     await vhost?.remove();
@@ -93,17 +66,12 @@ describe('Operator console in a browser, against a service in its own process', 
         (await count("SELECT COUNT(*) AS n FROM txmsg_inbox_failure WHERE status = 'PARKED'")) === REFUSED + TOO_MANY,
       { timeoutMs: 60_000, description: `${REFUSED + TOO_MANY} messages parked` },
     );
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const page = await browser.newPage();
 
     // A page without the session answers 401 with the login form.
-    const refused = await page.goto(`${origin}/txmsg/console/groups`);
-    expect(refused?.status()).toBe(401);
-    await page.fill('input[name="token"]', TOKEN);
-    await page.click('button[type="submit"]');
-    await page.waitForURL(`${origin}/txmsg/console`);
+    await logIn(page, origin, '/groups', TOKEN);
     await page.getByRole('heading', { name: 'Parked, by consumer' }).waitFor();
-    await page.screenshot({ path: join(SCREENSHOTS, 'overview.png'), fullPage: true });
+    await browser.screenshot(page, 'overview');
 
     // The two causes are two groups, the larger first, with their counts.
     await page.click('header >> text=Failure groups');
@@ -114,25 +82,25 @@ describe('Operator console in a browser, against a service in its own process', 
     expect(await group.locator('td.count').textContent()).toBe(String(REFUSED));
     expect(await group.textContent()).toContain('is not in the catalog');
     expect(await groups.nth(1).locator('td.count').textContent()).toBe(String(TOO_MANY));
-    await page.screenshot({ path: join(SCREENSHOTS, 'groups.png'), fullPage: true });
+    await browser.screenshot(page, 'groups');
 
     // Its messages, 50 a page; one of them, with its body and error.
     await group.locator('a', { hasText: 'Messages' }).click();
     await page.waitForURL(/failures\?status=PARKED&consumer=stock&fingerprint=/);
     expect(await page.locator('main table tr').count()).toBe(51);
-    await page.screenshot({ path: join(SCREENSHOTS, 'failures.png'), fullPage: true });
+    await browser.screenshot(page, 'failures');
     await page.locator('main table tr').nth(1).locator('a').first().click();
     await page.getByRole('heading', { name: /Message reserve-\d+/ }).waitFor();
     expect(await page.textContent('#body')).toContain('"sku": "SKU-77"');
     expect(await page.textContent('#last-error')).toMatch(/sku SKU-77 is not in the catalog \(order order-\d+\)/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'message.png'), fullPage: true });
+    await browser.screenshot(page, 'message');
 
     // The cause is fixed; the whole group is requeued after a page that says how many it takes.
     await sql("INSERT INTO t_catalog (sku) VALUES ('SKU-77')", [], db.name);
     await page.click('header >> text=Failure groups');
     await page.locator('#groups tr.group').first().locator('a', { hasText: 'Requeue all' }).click();
     expect(await page.textContent('#to-do')).toContain(`${REFUSED} parked messages of consumer stock with fingerprint`);
-    await page.screenshot({ path: join(SCREENSHOTS, 'confirm.png'), fullPage: true });
+    await browser.screenshot(page, 'confirm');
     await page.click('#confirm');
     await page.getByText(`Requeued ${REFUSED} messages.`).waitFor();
     await waitFor(
@@ -145,7 +113,7 @@ describe('Operator console in a browser, against a service in its own process', 
     });
     await page.reload();
     expect(await page.locator('#groups tr.group').count()).toBe(1);
-    await page.screenshot({ path: join(SCREENSHOTS, 'requeued.png'), fullPage: true });
+    await browser.screenshot(page, 'requeued');
 
     // Each order applied once: the effect of a failed attempt rolled back with it.
     expect(await count("SELECT COUNT(*) AS n FROM t_effects WHERE k LIKE 'reserved:order-%' AND times <> 1")).toBe(0);
