@@ -75,10 +75,11 @@ const scenarios = [
 const children = new Map();
 let stopping = false;
 /**
- * pay's admin token (its TXMSG_ADMIN_TOKEN, account's PAY_ADMIN_TOKEN): the one given, else one
- * made for this run, so the demo's admin routes are never open under a well-known value.
+ * Every service's admin token (TXMSG_ADMIN_TOKEN, and account's PAY_ADMIN_TOKEN, pay's): the one
+ * given, else one made for this run, so the demo's admin routes and operator consoles are never
+ * open under a well-known value.
  */
-const payAdminToken =
+const adminToken =
   process.env.TXMSG_ADMIN_TOKEN || process.env.PAY_ADMIN_TOKEN || randomBytes(18).toString('base64url');
 
 main().catch((error) => {
@@ -107,6 +108,9 @@ async function main() {
   say(`\nbank1 GET /accounts/1 -> ${account.status} ${JSON.stringify(account.body)}`);
 
   await runScenarios();
+  say('\nOperator consoles (log in with the admin token below):');
+  for (const { name, port } of SERVICES) say(`  ${name.padEnd(8)} http://127.0.0.1:${port}/txmsg/console`);
+  say(`  admin token: ${adminToken}${process.env.TXMSG_ADMIN_TOKEN ? ' (TXMSG_ADMIN_TOKEN)' : ' (made for this run)'}`);
   say('\nAll four services are running. Press Ctrl+C to stop them.');
 }
 
@@ -209,11 +213,11 @@ function startService({ name, port }) {
     // webhook path, where account says it listens, signed with the key account verifies.
     const accountUrl = (env.ACCOUNT_PUBLIC_URL || `http://127.0.0.1:${portOf('account')}`).replace(/\/+$/, '');
     if (!env.NOTIFY_SECRETS) env.NOTIFY_SECRETS = `${accountUrl}/notifications/=${env.NOTIFY_SECRET}`;
-    // pay's result list and webhook attempt log take its admin token.
-    env.TXMSG_ADMIN_TOKEN = payAdminToken;
   }
+  // The admin API, the operator console and pay's result list and webhook attempt log take it.
+  env.TXMSG_ADMIN_TOKEN = adminToken;
   // account pulls pay's result list with pay's admin token.
-  if (name === 'account' && !env.PAY_ADMIN_TOKEN) env.PAY_ADMIN_TOKEN = payAdminToken;
+  if (name === 'account' && !env.PAY_ADMIN_TOKEN) env.PAY_ADMIN_TOKEN = adminToken;
   const child = spawn(process.execPath, [entryOf(name)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const state = { name, port, child, lines: [], exited: undefined };
   children.set(name, state);
@@ -298,7 +302,7 @@ async function runScenarios() {
   for (const scenario of scenarios) {
     say(`\n== ${scenario.name || 'scenario'} ==`);
     try {
-      await scenario({ services, http, say, payAdmin: { authorization: `Bearer ${payAdminToken}` } });
+      await scenario({ services, http, say, payAdmin: { authorization: `Bearer ${adminToken}` } });
     } catch (error) {
       say(`scenario ${scenario.name || ''} failed: ${error.message}`);
     }

@@ -5,7 +5,6 @@ import {
   SERVICE_CONFIG,
   type ServiceConfig,
   ServiceConfigModule,
-  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
@@ -34,7 +33,7 @@ export class AppModule {
           inject: [SERVICE_CONFIG],
           useFactory: (c: ServiceConfig) => typeOrmOptions(c, [Account, Recharge, WebhookReceipt], ACCOUNT_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions, ...txMsgEndpoints(config) }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),
         RateLimitModule.forRoot(config.rateLimit),
         HealthModule,

@@ -4,7 +4,6 @@ import {
   RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
-  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
@@ -36,7 +35,6 @@ export class AppModule {
         TxMsgModule.forRootAsync({
           inject: [SERVICE_CONFIG],
           useFactory: txMsgOptions,
-          ...txMsgEndpoints(config),
         }),
         CqrsModule.forRoot(),
         RateLimitModule.forRoot(config.rateLimit),

@@ -4,7 +4,6 @@ import {
   SERVICE_CONFIG,
   type ServiceConfig,
   ServiceConfigModule,
-  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
@@ -32,7 +31,7 @@ export class AppModule {
           inject: [SERVICE_CONFIG],
           useFactory: (c: ServiceConfig) => typeOrmOptions(c, [Account, IncomingTransfer], BANK2_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions, ...txMsgEndpoints(config) }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: txMsgOptions }),
         CqrsModule.forRoot(),
         HealthModule,
         AccountsModule,

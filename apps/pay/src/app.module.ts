@@ -4,11 +4,10 @@ import {
   RateLimitModule,
   SERVICE_CONFIG,
   ServiceConfigModule,
-  txMsgEndpoints,
   txMsgOptions,
   typeOrmOptions,
 } from '@app/common';
-import { TxMsgModule, type TxMsgRuntimeOptions } from '@txmsg/nestjs';
+import { TxMsgModule, type TxMsgModuleOptions } from '@txmsg/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -30,7 +29,7 @@ export class AppModule {
           inject: [SERVICE_CONFIG],
           useFactory: (c: PayConfig) => typeOrmOptions(c, [Recharge], PAY_MIGRATIONS),
         }),
-        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions, ...txMsgEndpoints(config) }),
+        TxMsgModule.forRootAsync({ inject: [SERVICE_CONFIG], useFactory: payTxMsgOptions }),
         CqrsModule.forRoot(),
         RateLimitModule.forRoot(config.rateLimit),
         HealthModule,
@@ -41,7 +40,7 @@ export class AppModule {
 }
 
 /** The shared options plus the webhook receivers, each with its own key; notifications retry on RETRY_LADDER. */
-function payTxMsgOptions(config: PayConfig): TxMsgRuntimeOptions {
+function payTxMsgOptions(config: PayConfig): TxMsgModuleOptions {
   return {
     ...txMsgOptions(config),
     notify: { secrets: config.notifySecrets },

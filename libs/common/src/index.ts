@@ -10,7 +10,7 @@ export {
   type ServiceConfig,
 } from './config/service.config';
 export { ServiceConfigModule, SERVICE_CONFIG, InjectServiceConfig } from './config/service-config.module';
-export { txMsgEndpoints, txMsgOptions } from './config/txmsg-options';
+export { txMsgOptions } from './config/txmsg-options';
 export { DEFAULT_RATE_LIMIT, parseRateLimit, type RateLimit } from './config/rate-limit';
 export { affectedRows } from './database/affected-rows';
 export { dialectFor, insertUnlessDuplicate, runSql } from './database/portable-sql';

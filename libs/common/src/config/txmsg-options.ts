@@ -1,8 +1,12 @@
-import type { TxMsgRuntimeOptions, TxMsgShapeOptions } from '@txmsg/nestjs';
+import type { TxMsgModuleOptions } from '@txmsg/nestjs';
 import type { ServiceConfig } from './service.config';
 
-/** The library's options from the shared service configuration. */
-export function txMsgOptions(config: ServiceConfig): TxMsgRuntimeOptions {
+/**
+ * The library's options from the shared service configuration. Every service serves the admin
+ * API and the operator console behind its admin token (neither is mounted without one), and
+ * `GET /metrics` (behind its own token, when set).
+ */
+export function txMsgOptions(config: ServiceConfig): TxMsgModuleOptions {
   return {
     service: config.service,
     broker: { uri: config.rabbitUrls, connectTimeoutMs: config.startupWaitMs, queueType: config.queueType },
@@ -12,10 +16,8 @@ export function txMsgOptions(config: ServiceConfig): TxMsgRuntimeOptions {
     check: config.check,
     messages: config.signing ? { signing: config.signing } : undefined,
     crashPoint: config.crashPoint,
+    admin: { token: config.adminToken },
+    console: true,
+    metrics: { path: 'metrics', token: config.metricsToken },
   };
-}
-
-/** Every service serves the library's admin API (behind its token) and `GET /metrics` (behind its own, when set). */
-export function txMsgEndpoints(config: ServiceConfig): TxMsgShapeOptions {
-  return { admin: { token: config.adminToken }, metrics: { path: 'metrics', token: config.metricsToken } };
 }
