@@ -85,11 +85,19 @@ export class HttpNotifier implements OnApplicationBootstrap, BeforeApplicationSh
     );
   }
 
-  /** Sends the notifications of a subject again now, whatever their state. Returns how many. */
+  /**
+   * Sends the notifications of a subject again now, whatever their state; a DELIVERED or FAILED
+   * one on a fresh ladder, its attempts so far kept. Returns how many.
+   */
   async resend(subject: string): Promise<number> {
     const count = await this.store.markForResend(subject);
     if (count > 0) this.sender.wake();
     return count;
+  }
+
+  /** Looks for due notifications now rather than at the next scan (after a resend made some due). */
+  wake(): void {
+    this.sender.wake();
   }
 
   /** The notifications of a subject with all their attempts, oldest first; URLs redacted (see `redactedUrl`). */

@@ -17,7 +17,7 @@ import { type Queryable, StoreDatabase } from './store-database';
  * status transition of the best-effort notifier's tables.
  *
  * PENDING (written with the business change) → DELIVERED (a receiver answered 2xx) or FAILED
- * (the ladder is spent), each attempt logged; a resend makes any of them PENDING and due again.
+ * (the ladder is spent), each attempt logged; a resend makes them PENDING and due again.
  * An attempt's outcome is applied only while the row is still the one leased (PENDING, same
  * attempt count), so an instance whose lease ran out never overwrites another's outcome.
  * Finished notifications are purged with their attempts after the retention.
@@ -41,12 +41,32 @@ export class NotificationStore {
     );
   }
 
-  /** Makes every notification of `subject` PENDING and due now, whatever its state; returns how many. */
-  async markForResend(subject: string): Promise<number> {
+  /** Sends every notification of `subject` again now, whatever its state (see {@link resendWhere}); returns how many. */
+  markForResend(subject: string): Promise<number> {
+    return this.resendWhere('subject = ?', [subject]);
+  }
+
+  /**
+   * {@link resendWhere} for the rows of `ids` DELIVERED or FAILED; a PENDING one is on its ladder
+   * already, and made due now it could be attempted beside an attempt in flight. Returns how many.
+   */
+  resendFinished(ids: string[]): Promise<number> {
+    if (ids.length === 0) return Promise.resolve(0);
+    return this.resendWhere(`status IN ('DELIVERED', 'FAILED') AND ${this.d.anyOf('id')}`, [ids]);
+  }
+
+  /**
+   * Makes the rows of `where` PENDING and due now. A finished one starts a fresh ladder (attempts
+   * back to 0): with its ladder spent it would be given up on after one more failure, which no
+   * one re-sending to a receiver just fixed wants. Its attempt log stays; the new ladder counts
+   * from 1 after it. A PENDING one keeps its count, the fence of an attempt in flight. `attempts`
+   * comes first: MySQL assigns left to right, each seeing those before, and it needs the old status.
+   */
+  private async resendWhere(where: string, params: unknown[]): Promise<number> {
     const result = await this.db.query(
-      `UPDATE txmsg_notification SET status = 'PENDING', next_attempt_at = ${this.d.now}, finished_at = NULL
-        WHERE subject = ?`,
-      [subject],
+      `UPDATE txmsg_notification SET attempts = CASE WHEN status = 'PENDING' THEN attempts ELSE 0 END,
+              status = 'PENDING', next_attempt_at = ${this.d.now}, finished_at = NULL WHERE ${where}`,
+      params,
     );
     return affectedRows(result);
   }
