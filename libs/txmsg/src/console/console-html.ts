@@ -31,6 +31,7 @@ const NAV: [string, string][] = [
   ['', 'Overview'],
   ['/groups', 'Failure groups'],
   ['/failures', 'Failures'],
+  ['/notifications', 'Notifications'],
 ];
 
 /** A whole console page: the navigation, `body` (already HTML), and a refresh every `refreshSeconds` if given. */

@@ -1,7 +1,14 @@
-import { escapeHtml as e, page } from './console-html';
+import { escapeHtml as e, page, queryOf } from './console-html';
 import type { Overview, Tally } from './console-overview';
 
-function tallyTable(title: string, tallies: Tally[] | null, columns: string[], empty: string): string {
+/** A table of counts; `link`, when given, makes a row's first cell a link to where its rows are listed. */
+function tallyTable(
+  title: string,
+  tallies: Tally[] | null,
+  columns: string[],
+  empty: string,
+  link?: (t: Tally) => string,
+): string {
   if (tallies === null) return `<h2>${e(title)}</h2><p class="error">Could not be read from the database.</p>`;
   if (tallies.length === 0) return `<h2>${e(title)}</h2><p class="muted">${e(empty)}</p>`;
   const head = columns.map((c) => `<th>${e(c)}</th>`).join('');
@@ -9,7 +16,7 @@ function tallyTable(title: string, tallies: Tally[] | null, columns: string[], e
     .map(
       (t) =>
         `<tr>${Object.values(t.labels)
-          .map((v) => `<td>${e(v)}</td>`)
+          .map((v, i) => `<td>${link && i === 0 ? `<a href="${e(link(t))}">${e(v)}</a>` : e(v)}</td>`)
           .join('')}<td>${e(t.value)}</td></tr>`,
     )
     .join('');
@@ -26,7 +33,7 @@ ${tallyTable('Outbox backlog', o.outboxByStatus, ['status', 'messages'], 'Nothin
 ${tallyTable('Failed messages', o.failuresByStatus, ['status', 'messages'], 'No failed messages.')}
 ${tallyTable('Parked, by consumer', o.parkedByConsumer, ['consumer', 'reason', 'messages'], 'Nothing parked.')}
 ${tallyTable('On the retry ladder, by consumer', o.ladderOldestByConsumer, ['consumer', 'oldest failure (s ago)'], 'Nothing on the ladder.')}
-${tallyTable('Notifications', o.notificationsByStatus, ['status (FAILED: exhausted)', 'notifications'], 'No notification pending or exhausted.')}
+${tallyTable('Notifications', o.notificationsByStatus, ['status (FAILED: exhausted)', 'notifications'], 'No notification pending or exhausted.', (t) => `${base}/notifications${queryOf({ status: t.labels.status })}`)}
 ${tallyTable('Blocked ordering keys', o.blockedKeysByConsumer, ['consumer', 'keys'], 'No ordering key is blocked.')}`;
   return page('Overview', body, { base, refreshSeconds: 5 });
 }

@@ -1,6 +1,7 @@
 import { ConsoleGroupsController } from './console-groups.controller';
 import { ConsoleHttp } from './console-http';
 import { ConsoleLoginController } from './console-login.controller';
+import { ConsoleNotificationsController } from './console-notifications.controller';
 import { ConsoleOverview } from './console-overview';
 import { ConsoleRefusalFilter } from './console-refusal.filter';
 import { ConsoleTokenGuard } from './console-token.guard';
@@ -10,7 +11,12 @@ import { ConsoleController } from './console.controller';
  * The operator console: server-rendered pages, mounted by each application under `console.path`
  * when the console is on and an admin token is configured, or not at all.
  */
-export const CONSOLE_CONTROLLERS = [ConsoleLoginController, ConsoleController, ConsoleGroupsController];
+export const CONSOLE_CONTROLLERS = [
+  ConsoleLoginController,
+  ConsoleController,
+  ConsoleGroupsController,
+  ConsoleNotificationsController,
+];
 
 /** What the console's controllers need. */
 export const CONSOLE_PROVIDERS = [ConsoleHttp, ConsoleOverview, ConsoleRefusalFilter, ConsoleTokenGuard];

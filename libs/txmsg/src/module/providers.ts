@@ -26,6 +26,7 @@ import { OutboxWriter } from '../outbox/outbox-writer';
 import { DedupStore } from '../store/dedup-store';
 import { FailureHookStore } from '../store/failure-hook-store';
 import { FailureStore } from '../store/failure-store';
+import { NotificationQueries } from '../store/notification-queries';
 import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
 import { OrderingStore } from '../store/ordering-store';
@@ -47,6 +48,7 @@ export const TXMSG_PROVIDERS = [
   FailureHookStore,
   OutboxStore,
   NotificationStore,
+  NotificationQueries,
   OrderingStore,
   HeldSender,
   AdminTokenGuard,
