@@ -12,7 +12,7 @@ export function notificationQuery(filter: NotificationFilter): Record<string, st
   return { status: filter.status, receiver: filter.receiver, subject: filter.subject };
 }
 
-/** What a filter takes, in words; the receiver redacted as every URL the console shows (a bare origin as typed). */
+/** What a filter takes, in words; the receiver redacted as every URL the console shows (one too short to parse as typed). */
 function filterText(filter: NotificationFilter): string {
   const receiver = filter.receiver === undefined ? 'invalid' : redactedUrl(filter.receiver);
   const parts = [
@@ -76,7 +76,7 @@ ${rows.map((n) => row(base, n)).join('')}</table>`
     : '<p class="muted">No notification matches.</p>';
   const body = `<h1>Notifications</h1>${flash ? `<p class="flash">${e(flash)}</p>` : ''}${countsLine(base, counts)}
 <form method="get" action="${e(base)}/notifications"><label>Status <select name="status">${options}</select></label>
-<label>Receiver <input name="receiver" value="${e(filter.receiver ?? '')}" placeholder="https://host/path (start of the URL)"></label>
+<label>Receiver <input name="receiver" value="${e(filter.receiver ?? '')}" placeholder="https://host/path…" title="the start of the receiver URL"></label>
 <label>Subject <input name="subject" value="${e(filter.subject ?? '')}"></label> <button type="submit">Filter</button></form>
 ${bulk}${table}${next}`;
   return page('Notifications', body, { base });
@@ -110,7 +110,7 @@ export function notificationPage(base: string, n: NotificationDetail, flash?: st
     n.status === 'PENDING'
       ? '<p class="muted">PENDING: it is retried on its ladder by itself, so it cannot be re-sent now.</p>'
       : `<form method="post" action="${e(base)}/notifications/${e(n.id)}/resend"><button type="submit" id="resend">Re-send</button></form>
-<p class="muted">Re-sent, it is PENDING and due now on a fresh retry ladder; the attempts below are kept.</p>`;
+<p class="muted">A re-send makes it PENDING and due now, on a fresh retry ladder; the attempts below are kept.</p>`;
   const attempts = n.attemptLog.length
     ? `<table id="attempts"><tr><th>attempt</th><th>at</th><th>outcome</th><th>HTTP status</th><th>error</th><th>duration</th></tr>
 ${n.attemptLog
