@@ -139,7 +139,7 @@ export function resendConfirmPage(base: string, filter: NotificationFilter, coun
       : `<form method="post" action="${e(target)}"><button type="submit" id="confirm">Re-send ${e(plural(count))}</button></form>`;
   const which = filter.status ?? 'DELIVERED or FAILED';
   const body = `<h1>Re-send notifications</h1>
-<p id="to-do"><strong>${e(count)}</strong> ${e(which)} notification${count === 1 ? '' : 's'} ${e(filterText(filter))}.</p>
+<p id="to-do"><strong>${e(count)}</strong> ${e([`${which} notification${count === 1 ? '' : 's'}`, filterText(filter)].filter(Boolean).join(' '))}.</p>
 <p class="muted">Each is PENDING and due now, on a fresh retry ladder, its attempts so far kept; PENDING ones are left on their ladder.</p>
 ${form}<p><a href="${e(base)}/notifications${e(queryOf(notificationQuery(filter)))}">Back to the notifications</a></p>`;
   return page('Re-send notifications', body, { base });

@@ -81,7 +81,7 @@ export class ConsoleNotificationsController {
   /** `GET /<console>/notifications/:id` — one notification, its body and every attempt. */
   @Get(':id')
   @htmlPage()
-  async notification(@Req() request: ConsoleRequest, @Param('id') id: string, @Query() query: Query) {
+  async notification(@Req() request: ConsoleRequest, @Param('id') id: string, @Query() query: Query): Promise<string> {
     const found = await this.queries.get(parseRowId('id', id));
     if (!found)
       throw new NotFoundException(`no notification has id ${id} (purged after its retention, or never written)`);

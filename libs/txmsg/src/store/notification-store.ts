@@ -63,12 +63,9 @@ export class NotificationStore {
    * comes first: MySQL assigns left to right, each seeing those before, and it needs the old status.
    */
   private async resendWhere(where: string, params: unknown[]): Promise<number> {
-    const result = await this.db.query(
-      `UPDATE txmsg_notification SET attempts = CASE WHEN status = 'PENDING' THEN attempts ELSE 0 END,
-              status = 'PENDING', next_attempt_at = ${this.d.now}, finished_at = NULL WHERE ${where}`,
-      params,
-    );
-    return affectedRows(result);
+    const set = `attempts = CASE WHEN status = 'PENDING' THEN attempts ELSE 0 END, status = 'PENDING',
+                 next_attempt_at = ${this.d.now}, finished_at = NULL`;
+    return affectedRows(await this.db.query(`UPDATE txmsg_notification SET ${set} WHERE ${where}`, params));
   }
 
   /**
