@@ -1,5 +1,7 @@
+import { backlogsOf } from './console-history';
 import { escapeHtml as e, page, queryOf } from './console-html';
 import type { Overview, Tally } from './console-overview';
+import { backlogTable, consumerTable, type History } from './console-trend-tables';
 
 /** A table of counts; `link`, when given, makes a row's first cell a link to where its rows are listed. */
 function tallyTable(
@@ -23,12 +25,17 @@ function tallyTable(
   return `<h2>${e(title)}</h2><table><tr>${head}</tr>${rows}</table>`;
 }
 
-/** The overview: backlogs and what is stuck, refreshed every 5 s. */
-export function overviewPage(base: string, o: Overview): string {
+/**
+ * The overview, refreshed every 5 s: this instance's consumers with their rates and graphs, the
+ * database's backlogs with theirs, then what is stuck, by status, consumer and reason.
+ */
+export function overviewPage(base: string, o: Overview, history: History): string {
   const oldest =
     o.oldestUnpublishedSeconds === null ? 'unknown' : `${Math.round(o.oldestUnpublishedSeconds * 10) / 10} s`;
   const body = `<h1>Overview</h1>
 <p>Oldest unpublished message: <strong id="oldest-unpublished">${e(oldest)}</strong></p>
+${consumerTable(history)}
+${backlogTable(history, backlogsOf(o))}
 ${tallyTable('Outbox backlog', o.outboxByStatus, ['status', 'messages'], 'Nothing waits in the outbox.')}
 ${tallyTable('Failed messages', o.failuresByStatus, ['status', 'messages'], 'No failed messages.')}
 ${tallyTable('Parked, by consumer', o.parkedByConsumer, ['consumer', 'reason', 'messages'], 'Nothing parked.')}

@@ -18,6 +18,7 @@ import { FailureQueries } from '../consumer/failure-queries';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { apiDoc } from '../support/api-docs';
 import { queryOf } from './console-html';
+import { ConsoleHistory } from './console-history';
 import { ConsoleHttp, htmlPage } from './console-http';
 import { ConsoleOverview } from './console-overview';
 import { overviewPage } from './console-overview-page';
@@ -46,15 +47,20 @@ export class ConsoleController {
   constructor(
     private readonly http: ConsoleHttp,
     private readonly overview: ConsoleOverview,
+    private readonly history: ConsoleHistory,
     private readonly queries: FailureQueries,
     private readonly retries: RetryScheduler,
   ) {}
 
-  /** `GET /<console>` — backlogs and what is stuck; refreshes itself every 5 s. */
+  /**
+   * `GET /<console>` — this instance's consumer rates, backlogs with their graphs over the last
+   * hour, and what is stuck; refreshes itself every 5 s.
+   */
   @Get()
   @htmlPage()
   async home(@Req() request: ConsoleRequest): Promise<string> {
-    return overviewPage(this.http.base(request), await this.overview.read());
+    const { samples, intervalMs } = this.history;
+    return overviewPage(this.http.base(request), await this.overview.read(), { samples, intervalMs });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { ConsoleGroupsController } from './console-groups.controller';
+import { ConsoleHistory } from './console-history';
 import { ConsoleHttp } from './console-http';
 import { ConsoleLoginController } from './console-login.controller';
 import { ConsoleNotificationsController } from './console-notifications.controller';
@@ -19,4 +20,10 @@ export const CONSOLE_CONTROLLERS = [
 ];
 
 /** What the console's controllers need. */
-export const CONSOLE_PROVIDERS = [ConsoleHttp, ConsoleOverview, ConsoleRefusalFilter, ConsoleTokenGuard];
+export const CONSOLE_PROVIDERS = [
+  ConsoleHttp,
+  ConsoleHistory,
+  ConsoleOverview,
+  ConsoleRefusalFilter,
+  ConsoleTokenGuard,
+];

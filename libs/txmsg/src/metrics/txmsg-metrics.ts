@@ -74,6 +74,19 @@ export class TxMsgMetrics {
     this.collectors.consumed.inc({ consumer, outcome });
   }
 
+  /**
+   * This process's `txmsg_consumer_messages_total` as it stands, one entry per consumer and
+   * outcome counted since the process started (a pair never counted has none).
+   */
+  async consumedCounts(): Promise<{ consumer: string; outcome: ConsumeOutcome; count: number }[]> {
+    const { values } = await this.collectors.consumed.get();
+    return values.map(({ labels, value }) => ({
+      consumer: String(labels.consumer),
+      outcome: labels.outcome as ConsumeOutcome,
+      count: value,
+    }));
+  }
+
   /** A transaction of `consumer` committed with `size` deliveries in it (a group that failed is not counted). */
   batchCommitted(consumer: string, size: number): void {
     this.collectors.batches.observe({ consumer }, size);

@@ -54,7 +54,10 @@ export function assertValid(options: ResolvedTxMsgOptions): void {
   positive(options.housekeeping.batchSize, 'housekeeping.batchSize');
   problems.push(...notifyProblems(options.notify));
   if (options.admin) problems.push(...routePathProblems(options.admin.path, 'admin.path'));
-  if (options.console) problems.push(...routePathProblems(options.console.path, 'console.path'));
+  if (options.console) {
+    problems.push(...routePathProblems(options.console.path, 'console.path'));
+    positive(options.console.sampleIntervalMs, 'console.sampleIntervalMs');
+  }
   if (options.metrics) {
     problems.push(...routePathProblems(options.metrics.path, 'metrics.path'));
     positive(options.metrics.readIntervalMs, 'metrics.readIntervalMs');

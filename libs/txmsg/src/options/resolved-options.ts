@@ -23,7 +23,7 @@ export interface ResolvedTxMsgOptions {
   notify: Omit<Required<TxMsgNotifyOptions>, 'secret'> & { secret?: string };
   admin: false | { token?: string; path: string };
   /** The console's path; false when it is off or no admin token is configured (then it is not mounted). */
-  console: false | { path: string };
+  console: false | { path: string; sampleIntervalMs: number };
   metrics: false | (Omit<Required<TxMsgMetricsOptions>, 'token'> & { token?: string });
   cls: Exclude<TxMsgShapeOptions['cls'], undefined>;
   crashPoint?: CrashPoint;

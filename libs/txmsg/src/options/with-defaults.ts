@@ -9,6 +9,9 @@ export const DEFAULT_LADDER_MS = [1, 5, 10, 30, 60, 120, 300, 600].map((m) => m 
 /** How often, at most, the gauges read from the database are read (`metrics.readIntervalMs`). */
 export const DEFAULT_METRICS_READ_INTERVAL_MS = 5000;
 
+/** How often the console's overview samples its rates and backlogs (`console.sampleIntervalMs`). */
+export const DEFAULT_CONSOLE_SAMPLE_INTERVAL_MS = 15_000;
+
 /** Fills in every default. Pure. */
 export function withDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions {
   const ladderMs = options.retry?.ladderMs ?? DEFAULT_LADDER_MS;
@@ -97,7 +100,10 @@ function withConsoleDefaults(options: TxMsgModuleOptions): ResolvedTxMsgOptions[
   // No token, no console: a page that would admit nobody is better not served at all.
   if (!options.console || !options.admin || !options.admin.token) return false;
   const given = options.console === true ? {} : options.console;
-  return { path: routePath(given.path ?? `${routePath(options.admin.path ?? 'txmsg')}/console`) };
+  return {
+    path: routePath(given.path ?? `${routePath(options.admin.path ?? 'txmsg')}/console`),
+    sampleIntervalMs: given.sampleIntervalMs ?? DEFAULT_CONSOLE_SAMPLE_INTERVAL_MS,
+  };
 }
 
 /** A route path as the options give it, without the slashes around it (`/ops/txmsg/` is `ops/txmsg`). */
