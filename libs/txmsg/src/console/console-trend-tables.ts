@@ -36,7 +36,8 @@ const COLUMN_LABELS = { applied: 'applied', duplicate: 'duplicates', retried: 'r
 const short = (n: number) => String(n >= 10 ? Math.round(n) : Math.round(n * 10) / 10);
 
 /** A stretch of time as an operator says it. */
-const span = (ms: number) => (ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`);
+const span = (ms: number) =>
+  ms < 1000 ? `${Math.round(ms)} ms` : ms < 90_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
 /** A graph and the peak that is its top, since every graph has a scale of its own. */
 function graph(values: (number | null)[], title: string, color: string, unit = ''): string {
