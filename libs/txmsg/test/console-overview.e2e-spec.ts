@@ -11,7 +11,7 @@ const BASE = '/txmsg/console';
 // Its key is the message id: a message sent twice is a duplicate.
 const CONSUMER = 'ThingConsumer.onOther';
 /** The row of the database's parked messages: three now, and a graph. */
-const PARKED_NOW = /<tr data-backlog="parked"><td>Parked messages<\/td><td><strong>3<\/strong><\/td><td><svg /;
+const PARKED_NOW = /<tr data-backlog="parked"><td>Parked messages<\/td><td><strong>3<\/strong><\/td><td[^>]*><svg /;
 
 /** The totals a consumer's row of the overview shows, by column; undefined without a row. */
 function rowTotals(html: string, consumer: string): Record<string, number> | undefined {

@@ -22,7 +22,11 @@ describe('Operator console in a browser, against a service in its own process', 
     db = await createTestDatabase('console_browser');
     vhost = await createVhost('console_browser');
     await sql(CATALOG_DDL, [], db.name);
-    service = new ChildApp('console-app.ts', { CONSOLE_DB: db.name, CONSOLE_URI: vhost.uri });
+    service = new ChildApp('console-app.ts', {
+      CONSOLE_DB: db.name,
+      CONSOLE_URI: vhost.uri,
+      CONSOLE_SAMPLE_MS: '1000',
+    });
     await service.ready('console-app ready');
     const port = service.lines.find((line) => line.startsWith('console-app ready'))!.split(' ')[2];
     origin = `http://127.0.0.1:${port}`;
@@ -71,6 +75,7 @@ describe('Operator console in a browser, against a service in its own process', 
     // A page without the session answers 401 with the login form.
     await logIn(page, origin, '/groups', TOKEN);
     await page.getByRole('heading', { name: 'Parked, by consumer' }).waitFor();
+    await page.locator('tr.consumer[data-consumer="stock"]').waitFor({ timeout: 30_000 });
     await browser.screenshot(page, 'overview');
 
     // The two causes are two groups, the larger first, with their counts.

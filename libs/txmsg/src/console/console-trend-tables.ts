@@ -53,8 +53,8 @@ function consumerRow(t: ConsumerTrend, window: string): string {
     return `<td class="${column}${tone}"><strong>${short(now)}</strong>/min<br><span class="muted"><span class="total">${t.total[column]}</span> in ${window}</span></td>`;
   }).join('');
   return `<tr class="consumer" data-consumer="${e(t.consumer)}"><td>${e(t.consumer)}</td>${cells}
-<td>${graph(t.applied, `${t.consumer}: applied per minute, last ${window}`, BLUE, '/min')}</td>
-<td>${graph(t.failed, `${t.consumer}: retried and parked per minute, last ${window}`, RED, '/min')}</td></tr>`;
+<td style="white-space:nowrap">${graph(t.applied, `${t.consumer}: applied per minute, last ${window}`, BLUE, '/min')}</td>
+<td style="white-space:nowrap">${graph(t.failed, `${t.consumer}: retried and parked per minute, last ${window}`, RED, '/min')}</td></tr>`;
 }
 
 /**
@@ -88,8 +88,8 @@ export function backlogTable(history: History, now: Backlogs): string {
     const [label, color] = BACKLOG_LABELS[name];
     const value = now[name];
     const shown = value === null ? '<span class="error">unknown</span>' : e(short(value));
-    return `<tr data-backlog="${name}"><td>${e(label)}</td><td><strong>${shown}</strong></td><td>${graph(backlogSeries(samples, name), `${label}, ${window}`, color)}</td></tr>`;
+    return `<tr data-backlog="${name}"><td>${e(label)}</td><td><strong>${shown}</strong></td><td style="white-space:nowrap">${graph(backlogSeries(samples, name), `${label}, ${window}`, color)}</td></tr>`;
   }).join('\n');
-  return `<h2>Backlogs, in the database</h2><table id="backlogs"><tr><th>what</th><th>now</th><th>${e(window)}</th></tr>
+  return `<h2>Backlogs, in the database</h2><table id="backlogs" style="width:auto"><tr><th>what</th><th>now</th><th>${e(window)}</th></tr>
 ${rows}</table>`;
 }

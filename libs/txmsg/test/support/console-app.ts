@@ -1,6 +1,7 @@
 // A stock service in a process of its own, with the operator console on: it reserves stock for
 // orders and refuses (parks) an order whose SKU is not in t_catalog, until an operator adds it.
-// Prints `console-app ready <port>` once it listens. Env: TXMSG_TEST_DB, CONSOLE_DB, CONSOLE_URI.
+// Prints `console-app ready <port>` once it listens. Env: TXMSG_TEST_DB, CONSOLE_DB, CONSOLE_URI,
+// CONSOLE_SAMPLE_MS (the overview's sample interval, for graphs within a test's seconds).
 import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     uri: process.env.CONSOLE_URI!,
     modules: [StockModule],
     listen: true,
-    txmsg: { console: true },
+    txmsg: { console: { sampleIntervalMs: Number(process.env.CONSOLE_SAMPLE_MS ?? 15_000) } },
   });
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
   process.stdout.write(`console-app ready ${(app.getHttpServer().address() as AddressInfo).port}\n`);
