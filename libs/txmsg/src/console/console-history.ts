@@ -9,28 +9,8 @@ import { TxMsgMetrics } from '../metrics/txmsg-metrics';
 import { PeriodicWorker } from '../support/periodic-worker';
 import { TXMSG_OPTIONS } from '../txmsg.constants';
 import type { ResolvedTxMsgOptions } from '../txmsg.options';
-import { ConsoleOverview, type Overview, type Tally } from './console-overview';
-import { type Backlogs, columnCounts, SAMPLES_KEPT, type Sample, SampleRing } from './console-samples';
-
-const sum = (tallies: Tally[] | null, keep: (labels: Record<string, string>) => boolean = () => true) =>
-  tallies && tallies.filter((t) => keep(t.labels)).reduce((total, t) => total + t.value, 0);
-
-/** The backlogs the overview graphs, from its read of the database. */
-export function backlogsOf(o: Overview | null): Backlogs {
-  const status =
-    (...statuses: string[]) =>
-    (labels: Record<string, string>) =>
-      statuses.includes(labels.status);
-  return {
-    outboxReady: sum(o?.outboxByStatus ?? null, status('READY')),
-    oldestUnpublishedSeconds: o?.oldestUnpublishedSeconds ?? null,
-    parked: sum(o?.failuresByStatus ?? null, status('PARKED')),
-    onLadder: sum(o?.failuresByStatus ?? null, status('WAITING', 'DISPATCHED')),
-    notificationsPending: sum(o?.notificationsByStatus ?? null, status('PENDING')),
-    notificationsExhausted: sum(o?.notificationsByStatus ?? null, status('FAILED')),
-    blockedKeys: sum(o?.blockedKeysByConsumer ?? null),
-  };
-}
+import { ConsoleOverview } from './console-overview';
+import { backlogsOf, columnCounts, SAMPLES_KEPT, type Sample, SampleRing } from './console-samples';
 
 /**
  * The overview's recent past: every `console.sampleIntervalMs`, this process's counts of

@@ -1,6 +1,6 @@
-import { backlogsOf } from './console-history';
 import { escapeHtml as e, page, queryOf } from './console-html';
 import type { Overview, Tally } from './console-overview';
+import { backlogsOf } from './console-samples';
 import { backlogTable, consumerTable, type History } from './console-trend-tables';
 
 /** A table of counts; `link`, when given, makes a row's first cell a link to where its rows are listed. */

@@ -1,4 +1,5 @@
 import type { ConsumeOutcome } from '../metrics/txmsg-metrics';
+import type { Overview, Tally } from './console-overview';
 
 /** A consumer's outcomes as the overview shows them. */
 export const RATE_COLUMNS = ['applied', 'duplicate', 'retried', 'parked'] as const;
@@ -34,6 +35,26 @@ export type Backlogs = Record<BacklogName, number | null>;
 
 /** Samples kept: an hour at the default interval of 15 s. */
 export const SAMPLES_KEPT = 240;
+
+/** The sum of `tallies` (of those with a status in `statuses`, if any given); `null` when not read. */
+function total(tallies: Tally[] | null | undefined, ...statuses: string[]): number | null {
+  if (!tallies) return null;
+  const counted = statuses.length === 0 ? tallies : tallies.filter((t) => statuses.includes(t.labels.status));
+  return counted.reduce((sum, t) => sum + t.value, 0);
+}
+
+/** The backlogs the overview graphs, from its read of the database (`null`: the read failed). */
+export function backlogsOf(o: Overview | null): Backlogs {
+  return {
+    outboxReady: total(o?.outboxByStatus, 'READY'),
+    oldestUnpublishedSeconds: o?.oldestUnpublishedSeconds ?? null,
+    parked: total(o?.failuresByStatus, 'PARKED'),
+    onLadder: total(o?.failuresByStatus, 'WAITING', 'DISPATCHED'),
+    notificationsPending: total(o?.notificationsByStatus, 'PENDING'),
+    notificationsExhausted: total(o?.notificationsByStatus, 'FAILED'),
+    blockedKeys: total(o?.blockedKeysByConsumer),
+  };
+}
 
 /** This process's consumer counts (since it started) and the database's backlogs, at `at` (ms). */
 export interface Sample {
