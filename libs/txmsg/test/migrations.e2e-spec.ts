@@ -7,7 +7,8 @@ const COLUMNS = {
   txmsg_dedup: 'consumer dedup_key message_id payload_hash processed_at',
   txmsg_failure_hook: 'attempts created_at event id last_error next_attempt_at outcome',
   txmsg_inbox_failure:
-    'attempts body body_size consumer created_at error_class exchange fingerprint id last_error message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
+    'attempts body body_size consumer created_at dedup_key error_class exchange fingerprint id last_error message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
+  txmsg_inbox_failure_attempt: 'at attempt error error_class failure_id id outcome reason retry_at trace_id',
   txmsg_notification:
     'attempts body created_at finished_at id last_error last_status next_attempt_at notification_id status subject target_url trace_context type',
   txmsg_notification_attempt: 'attempt attempted_at duration_ms error id notification_id status_code',
@@ -114,27 +115,60 @@ describe(`TXMSG_MIGRATIONS on ${ENGINE}`, () => {
     expect(Math.abs(row.created_at.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
-  it('indexes failed messages by status, consumer, fingerprint and id, for the groups of a consumer', async () => {
-    const columnsOf = async () =>
-      ENGINE === 'postgres'
-        ? ((
-            await sql<{ def: string }[]>(
-              "SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'ix_txmsg_failure_fingerprint'",
-              [],
-              db.name,
-            )
-          )[0]?.def.replace(/.*\((.*)\)$/, '$1') ?? '')
-        : (
-            await sql<{ c: string }[]>(
-              `SELECT column_name AS c FROM information_schema.statistics
-                WHERE table_schema = ? AND index_name = 'ix_txmsg_failure_fingerprint' ORDER BY seq_in_index`,
-              [db.name],
-              db.name,
-            )
+  /** The columns of index `name`, in order. */
+  const indexColumns = async (name: string) =>
+    ENGINE === 'postgres'
+      ? ((
+          await sql<{ def: string }[]>('SELECT indexdef AS def FROM pg_indexes WHERE indexname = ?', [name], db.name)
+        )[0]?.def.replace(/.*\((.*)\)$/, '$1') ?? '')
+      : (
+          await sql<{ c: string }[]>(
+            `SELECT column_name AS c FROM information_schema.statistics
+              WHERE table_schema = ? AND index_name = ? ORDER BY seq_in_index`,
+            [db.name, name],
+            db.name,
           )
-            .map((r) => r.c)
-            .join(', ');
-    expect(await columnsOf()).toBe('status, consumer, fingerprint, id');
+        )
+          .map((r) => r.c)
+          .join(', ');
+
+  it('indexes failed messages by status, consumer, fingerprint and id, for the groups of a consumer', async () => {
+    expect(await indexColumns('ix_txmsg_failure_fingerprint')).toBe('status, consumer, fingerprint, id');
+  });
+
+  it('indexes failed messages by status, reason, consumer and id, for the list of one reason', async () => {
+    expect(await indexColumns('ix_txmsg_failure_reason')).toBe('status, reason, consumer, id');
+  });
+
+  it('deletes the attempts of a failed message with it, in the same statement', async () => {
+    await sql(
+      `INSERT INTO txmsg_inbox_failure
+          (consumer, message_id, payload_hash, queue, exchange, routing_key, properties, body, attempts, status, next_attempt_at)
+        VALUES ('c', 'm-attempts', ?, 'q', 'x', 'k', '{}', 'e30=', 1, 'PARKED', CURRENT_TIMESTAMP)`,
+      ['c'.repeat(64)],
+      db.name,
+    );
+    const [{ id }] = await sql<{ id: string }[]>(
+      "SELECT id FROM txmsg_inbox_failure WHERE message_id = 'm-attempts'",
+      [],
+      db.name,
+    );
+    const attempt = "INSERT INTO txmsg_inbox_failure_attempt (failure_id, attempt, outcome) VALUES (?, ?, 'RETRY')";
+    await sql(attempt, [id, 1], db.name);
+    await sql(attempt, [id, 2], db.name);
+    const attempts = async () =>
+      Number(
+        (
+          await sql<{ n: number }[]>(
+            'SELECT COUNT(*) AS n FROM txmsg_inbox_failure_attempt WHERE failure_id = ?',
+            [id],
+            db.name,
+          )
+        )[0].n,
+      );
+    expect(await attempts()).toBe(2);
+    await sql('DELETE FROM txmsg_inbox_failure WHERE id = ?', [id], db.name);
+    expect(await attempts()).toBe(0);
   });
 
   it('rolls back migration by migration to no table at all, and applies again', async () => {

@@ -1,6 +1,7 @@
 import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notification-tables.migration';
 import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
 import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
+import { FailureAttempts1764000000010 } from './failure-attempts.migration';
 import { FailureFingerprints1764000000009 } from './failure-fingerprints.migration';
 import { FailureHooks1764000000007 } from './failure-hooks.migration';
 import { Ordering1764000000008 } from './ordering.migration';
@@ -20,12 +21,14 @@ export const TXMSG_MIGRATIONS = [
   FailureHooks1764000000007,
   Ordering1764000000008,
   FailureFingerprints1764000000009,
+  FailureAttempts1764000000010,
 ];
 
 export {
   CreateTxMsgNotificationTables1764000000002,
   CreateTxMsgTables1764000000000,
   ExactTxMsgKeys1764000000003,
+  FailureAttempts1764000000010,
   FailureFingerprints1764000000009,
   FailureHooks1764000000007,
   Ordering1764000000008,

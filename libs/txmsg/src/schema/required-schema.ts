@@ -3,6 +3,7 @@ import type { DialectName } from '../store/sql-dialect';
 import { CreateTxMsgNotificationTables1764000000002 } from './create-txmsg-notification-tables.migration';
 import { CreateTxMsgTables1764000000000 } from './create-txmsg-tables.migration';
 import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
+import { FailureAttempts1764000000010 } from './failure-attempts.migration';
 import { FailureFingerprints1764000000009 } from './failure-fingerprints.migration';
 import { FailureHooks1764000000007 } from './failure-hooks.migration';
 import { Ordering1764000000008 } from './ordering.migration';
@@ -67,6 +68,12 @@ export const REQUIRED_SCHEMA: { migration: Migration; table: string; columns: st
     columns: 'id consumer source ordering_key seq message_id queue properties body held_at next_attempt_at version',
   },
   { migration: FailureFingerprints1764000000009, table: 'txmsg_inbox_failure', columns: 'error_class fingerprint' },
+  { migration: FailureAttempts1764000000010, table: 'txmsg_inbox_failure', columns: 'dedup_key' },
+  {
+    migration: FailureAttempts1764000000010,
+    table: 'txmsg_inbox_failure_attempt',
+    columns: 'id failure_id attempt at outcome reason retry_at error_class error trace_id',
+  },
 ];
 
 /**
