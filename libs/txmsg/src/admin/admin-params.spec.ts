@@ -13,6 +13,11 @@ describe(parseFailureFilter.name, () => {
     expect(parseFailureFilter({ fingerprint: 'none' })).toEqual({ fingerprint: null });
   });
 
+  it('takes a park reason in any case', () => {
+    expect(parseFailureFilter({ reason: 'forged' })).toEqual({ reason: 'FORGED' });
+    expect(parseFailureFilter({ reason: 'CONFLICT', consumer: 'c' })).toEqual({ reason: 'CONFLICT', consumer: 'c' });
+  });
+
   it.each([
     [
       'an upper-case fingerprint',
@@ -24,6 +29,11 @@ describe(parseFailureFilter.name, () => {
     ['a consumer given twice', { consumer: ['a', 'b'] }, 'consumer must be given once, as 1 to 191 characters'],
     ['a search that is an object', { search: { nested: 'x' } }, 'search must be given once, as 1 to 500 characters'],
     ['a search of 501 characters', { search: 'x'.repeat(501) }, 'search must be given once, as 1 to 500 characters'],
+    [
+      'an unknown reason',
+      { reason: 'LOST' },
+      'reason must be one of EXHAUSTED, NOT_RETRIED, POISON, UNRECOVERABLE, NO_QUEUE, OVERSIZED, FORGED, CONFLICT',
+    ],
   ])('refuses %s', (_, query, message) => {
     expect(() => parseFailureFilter(query)).toThrow(new BadRequestException(message));
   });

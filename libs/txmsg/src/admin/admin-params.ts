@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { PARK_REASONS, type ParkReason } from '../consumer/failed-message';
 import type { ParkedFilter } from '../consumer/failure-queries';
 
 /** The `limit` query parameter of the admin API: 1 to 1000, default 100. */
@@ -16,26 +17,33 @@ export function parseId(id: string): string {
   return id;
 }
 
-/** The query parameters that narrow failed messages: `consumer`, `fingerprint`, `search`. */
+/** The query parameters that narrow failed messages: `consumer`, `reason`, `fingerprint`, `search`. */
 export interface FailureFilterQuery {
   consumer?: unknown;
+  reason?: unknown;
   fingerprint?: unknown;
   search?: unknown;
 }
 
 /**
- * The filter of `consumer`, `fingerprint` (16 hex digits, or `none` for rows recorded before
- * fingerprints were kept) and `search` (1 to 500 characters); each given at most once.
+ * The filter of `consumer`, `reason` (a park reason, in any case: `forged` is `FORGED`),
+ * `fingerprint` (16 hex digits, or `none` for rows recorded before fingerprints were kept) and
+ * `search` (1 to 500 characters); each given at most once.
  */
 export function parseFailureFilter(query: FailureFilterQuery): ParkedFilter {
   const consumer = single('consumer', query.consumer, 191);
+  const reason = single('reason', query.reason, 32)?.toUpperCase();
   const fingerprint = single('fingerprint', query.fingerprint, 16);
   const search = single('search', query.search, 500);
+  if (reason !== undefined && !PARK_REASONS.includes(reason as ParkReason)) {
+    throw new BadRequestException(`reason must be one of ${PARK_REASONS.join(', ')}`);
+  }
   if (fingerprint !== undefined && fingerprint !== 'none' && !/^[0-9a-f]{16}$/.test(fingerprint)) {
     throw new BadRequestException('fingerprint must be 16 lowercase hex digits, or none');
   }
   return {
     ...(consumer === undefined ? {} : { consumer }),
+    ...(reason === undefined ? {} : { reason }),
     ...(fingerprint === undefined ? {} : { fingerprint: fingerprint === 'none' ? null : fingerprint }),
     ...(search === undefined ? {} : { search }),
   };

@@ -143,6 +143,7 @@ export class ConsumerRuntime {
     try {
       // A typed handler's key is read from its validated event: an invalid payload fails here.
       key = dedupKeyOf(delivery, envelope);
+      failed.dedupKey = key;
     } catch (error) {
       // Parked like a handler's failure, so it holds back the later messages of its ordering key.
       if (position) await this.applier.blockKey(delivery.consumer, position);

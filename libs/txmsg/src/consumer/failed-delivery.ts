@@ -12,6 +12,8 @@ export interface FailedDelivery {
   envelope: MessageEnvelope;
   /** SHA-256 (hex) of the body: tells a redelivery of the same message from another body under its id or key. */
   payloadHash: string;
+  /** Its dedup key, once known: kept on its failure row so that a skip can record it as handled. */
+  dedupKey?: string;
   /** Its consume span, when the application traces: the outcome is noted on it. */
   span?: Span;
   /** Run once it has been parked (an ordered consumer with `skipOnPark` lets its key go on). */

@@ -13,6 +13,18 @@ import type { FailureStatus } from '../store/failure-rows';
 export type ParkReason =
   'EXHAUSTED' | 'NOT_RETRIED' | 'POISON' | 'UNRECOVERABLE' | 'NO_QUEUE' | 'OVERSIZED' | 'FORGED' | 'CONFLICT';
 
+/** Every {@link ParkReason}, as a filter of failed messages accepts them. */
+export const PARK_REASONS: readonly ParkReason[] = [
+  'EXHAUSTED',
+  'NOT_RETRIED',
+  'POISON',
+  'UNRECOVERABLE',
+  'NO_QUEUE',
+  'OVERSIZED',
+  'FORGED',
+  'CONFLICT',
+];
+
 export type { FailureStatus };
 
 /** A consumed message whose handler failed, as the admin API shows it. */
@@ -43,6 +55,22 @@ export interface FailedMessage {
   updatedAt: Date;
 }
 
+/** One failure of a message: when, and what the ladder made of it. */
+export interface FailureAttempt {
+  /** The ladder's attempt number; it starts at 1 again after a requeue. */
+  attempt: number;
+  /** When it was recorded, by the database's clock. */
+  at: Date;
+  /** Sent back to the queue later (`RETRY`, at `retryAt`), or `PARKED` for `reason`. */
+  outcome: 'RETRY' | 'PARKED';
+  reason: ParkReason | null;
+  retryAt: Date | null;
+  errorClass: string | null;
+  /** The error, as `lastError` was then (up to 2000 characters). */
+  error: string | null;
+  traceId: string | null;
+}
+
 /** One failed message with everything kept of it, as an operator inspects it. */
 export interface FailedMessageDetail extends FailedMessage {
   exchange: string;
@@ -50,4 +78,12 @@ export interface FailedMessageDetail extends FailedMessage {
   properties: Record<string, unknown>;
   /** The W3C trace id of its `traceparent` header, when it came with one. */
   traceId: string | null;
+  /**
+   * The key a skip records it under as handled; null when it failed before its key was known
+   * (forged, poison, oversized, an unusable key) or was recorded before keys were kept: it cannot
+   * be skipped.
+   */
+  dedupKey: string | null;
+  /** Its failures, oldest first: the last 100 (kept across requeues, gone with the message). */
+  history: FailureAttempt[];
 }

@@ -44,12 +44,15 @@ export class FailureQueries {
 
   /**
    * Failures grouped by cause (consumer, fingerprint, reason, error class), largest group first,
-   * at most `limit` (default 100) of them, each with a sample error and when it began and last
-   * happened. Rows recorded before fingerprints were kept form one group per consumer and reason,
+   * at most `limit` (default 100) of them (of `status`, `consumer` and `reason` when given), each
+   * with a sample error and when it began and last happened. Rows recorded before fingerprints were kept form one group per consumer and reason,
    * with a null fingerprint (filter them with `fingerprint: null`). Reads only.
    */
-  groups(options: { status?: FailureStatus; consumer?: string; limit?: number } = {}): Promise<FailureGroup[]> {
-    return this.store.groups({ status: options.status, consumer: options.consumer, limit: options.limit ?? 100 });
+  groups(
+    options: { status?: FailureStatus; consumer?: string; reason?: string; limit?: number } = {},
+  ): Promise<FailureGroup[]> {
+    const { status, consumer, reason } = options;
+    return this.store.groups({ status, consumer, reason, limit: options.limit ?? 100 });
   }
 
   /** How many failed messages `filter` matches (a `search` reads them all). Reads only. */
@@ -57,10 +60,13 @@ export class FailureQueries {
     return this.store.count(filter);
   }
 
-  /** One failed message with its properties (headers), body and trace id; undefined when there is none. */
+  /**
+   * One failed message with its properties (headers), body, trace id and attempts; undefined when
+   * there is none. Two reads: a row deleted in between is shown without attempts.
+   */
   async get(id: string): Promise<FailedMessageDetail | undefined> {
     const row = await this.store.get(id);
-    return row && toFailedMessageDetail(row);
+    return row && toFailedMessageDetail(row, await this.store.attempts(id));
   }
 
   /**

@@ -2,7 +2,7 @@ import type { FailureWrite } from '../store/failure-rows';
 import { errorText } from '../support/error-text';
 import type { FailedDelivery, FailureOutcome } from './failed-delivery';
 import { errorClassOf, fingerprintOf } from './failure-fingerprint';
-import { keptPropertiesOf } from './message-context';
+import { keptPropertiesOf, traceIdOf } from './message-context';
 
 /** How much of an oversized body a failure row keeps: enough to see what it is, never enough to refuse the row. */
 export const OVERSIZED_PREVIEW_BYTES = 4096;
@@ -41,5 +41,7 @@ export function failureRowOf(
     lastError,
     errorClass,
     fingerprint: fingerprintOf({ consumer: delivery.consumer, reason, errorClass, message: errorText(error) }),
+    dedupKey: delivery.dedupKey ?? null,
+    traceId: traceIdOf(message.properties?.headers?.traceparent) ?? null,
   };
 }

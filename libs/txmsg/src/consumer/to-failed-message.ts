@@ -1,5 +1,5 @@
-import type { FailureRecord } from '../store/failure-rows';
-import type { FailedMessage, FailedMessageDetail, ParkReason } from './failed-message';
+import type { FailureAttemptRecord, FailureRecord } from '../store/failure-rows';
+import type { FailedMessage, FailedMessageDetail, FailureAttempt, ParkReason } from './failed-message';
 import { traceIdOf } from './message-context';
 
 /** Maps a failure row; a body that is not UTF-8 is shown as `base64:…`. */
@@ -28,8 +28,8 @@ export function toFailedMessage(row: FailureRecord): FailedMessage {
   };
 }
 
-/** Maps a failure row with its properties; properties that are not a JSON object are shown as none. */
-export function toFailedMessageDetail(row: FailureRecord): FailedMessageDetail {
+/** Maps a failure row with its properties and attempts; properties that are not a JSON object are shown as none. */
+export function toFailedMessageDetail(row: FailureRecord, attempts: FailureAttemptRecord[]): FailedMessageDetail {
   const properties = propertiesOf(row.properties);
   const headers = (properties.headers ?? {}) as Record<string, unknown>;
   return {
@@ -37,10 +37,26 @@ export function toFailedMessageDetail(row: FailureRecord): FailedMessageDetail {
     exchange: String(row.exchange),
     properties,
     traceId: traceIdOf(headers.traceparent) ?? null,
+    dedupKey: row.dedup_key ?? null,
+    history: attempts.map(toFailureAttempt),
   };
 }
 
-function propertiesOf(stored: string): Record<string, unknown> {
+function toFailureAttempt(row: FailureAttemptRecord): FailureAttempt {
+  return {
+    attempt: row.attempt,
+    at: row.at,
+    outcome: row.outcome,
+    reason: (row.reason as ParkReason | null) ?? null,
+    retryAt: row.retry_at ?? null,
+    errorClass: row.error_class ?? null,
+    error: row.error ?? null,
+    traceId: row.trace_id ?? null,
+  };
+}
+
+/** Stored AMQP properties as an object; anything but a JSON object as none. */
+export function propertiesOf(stored: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(stored);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)

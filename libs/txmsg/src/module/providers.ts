@@ -8,6 +8,7 @@ import { ConsumerRuntime } from '../consumer/consumer-runtime';
 import { ConsumerShutdown } from '../consumer/consumer-shutdown';
 import { FailureQueries } from '../consumer/failure-queries';
 import { FailureRecorder } from '../consumer/failure-recorder';
+import { FailureSkip } from '../consumer/failure-skip';
 import { RetryPolicies } from '../consumer/retry-policies';
 import { FailureAnnouncer } from '../failure-hooks/failure-announcer';
 import { FailureHookDispatcher } from '../failure-hooks/failure-hook-dispatcher';
@@ -62,6 +63,7 @@ export const TXMSG_PROVIDERS = [
   ConsumerRuntime,
   ConsumerShutdown,
   FailureQueries,
+  FailureSkip,
   FailureRecorder,
   RetryPolicies,
   FailureHookRegistry,

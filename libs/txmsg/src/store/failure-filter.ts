@@ -18,6 +18,10 @@ export function failureConditions(d: SqlDialect, filter: FailureFilter): { condi
     conditions.push('consumer = ?');
     params.push(filter.consumer);
   }
+  if (filter.reason !== undefined) {
+    conditions.push('reason = ?');
+    params.push(filter.reason);
+  }
   if (filter.fingerprint === null) conditions.push('fingerprint IS NULL');
   else if (filter.fingerprint !== undefined) {
     conditions.push('fingerprint = ?');

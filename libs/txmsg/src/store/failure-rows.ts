@@ -27,6 +27,10 @@ export interface FailureWrite {
   errorClass: string | null;
   /** 16 hex digits shared by failures of one cause (consumer, reason, error class, message shape). */
   fingerprint: string;
+  /** The key the consumer records the message under once handled; null when it failed before its key was known. */
+  dedupKey: string | null;
+  /** The W3C trace id of its `traceparent` header, for its attempt's history row. */
+  traceId: string | null;
 }
 
 /**
@@ -41,6 +45,8 @@ export interface FailureFilter {
   /** 16 hex digits; null: the rows recorded before fingerprints were kept, which have none. */
   fingerprint?: string | null;
   search?: string;
+  /** Why the rows were parked (a `ParkReason`); rows without one (on the ladder) never match. */
+  reason?: string;
 }
 
 /** Failures of one cause: one consumer, reason, error class and fingerprint. */
@@ -98,6 +104,22 @@ export interface FailureRecord {
   /** Null on rows recorded before the FailureFingerprints migration (and not failed since). */
   error_class: string | null;
   fingerprint: string | null;
+  /** Null when the message failed before its key was known, or on rows recorded before it was kept. */
+  dedup_key: string | null;
   created_at: Date;
   updated_at: Date;
+}
+
+/** One attempt of a failed message, as `txmsg_inbox_failure_attempt` keeps it. */
+export interface FailureAttemptRecord {
+  /** The ladder's attempt number (1 again after a requeue). */
+  attempt: number;
+  at: Date;
+  outcome: 'RETRY' | 'PARKED';
+  reason: string | null;
+  /** When the retry of a RETRY outcome was due. */
+  retry_at: Date | null;
+  error_class: string | null;
+  error: string | null;
+  trace_id: string | null;
 }

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { affectedRows } from '../support/affected-rows';
+import { FailureAttempts } from './failure-attempts';
 import { failureConditions } from './failure-filter';
 import type {
   DueRetry,
+  FailureAttemptRecord,
   FailureFilter,
   FailureGroup,
   FailureRecord,
@@ -25,12 +27,19 @@ const PG_BIGINT_MAX = 2n ** 63n - 1n;
  * Updates after a publish are conditional on the state the row was leased in, so a retry that
  * came back meanwhile is never overwritten.
  *
+ * Every failure recorded also appends to the row's history in `txmsg_inbox_failure_attempt`
+ * (see {@link FailureAttempts}), which goes with the row whatever deletes it.
+ *
  * Bodies are handed in and out as Buffers: MySQL/MariaDB keep them as base64 text, PostgreSQL as
  * bytea.
  */
 @Injectable()
 export class FailureStore {
-  constructor(private readonly db: StoreDatabase) {}
+  private readonly history: FailureAttempts;
+
+  constructor(private readonly db: StoreDatabase) {
+    this.history = new FailureAttempts(db);
+  }
 
   private get d() {
     return this.db.dialect;
@@ -45,9 +54,10 @@ export class FailureStore {
    * Records a failure of `messageId` in one short READ COMMITTED transaction: locks the rows kept
    * for it (every body's), lets `decide` choose the row to write from them, and writes it; an
    * existing row of the same body keeps its body and takes the new attempts, status and due time.
-   * Returns what `decide` returned with the row. When `decide` also returns `then`, it runs in the
-   * same transaction after the write, with the id of the row written (so an announcement of the
-   * failure commits with it, or not at all).
+   * The attempt is appended to the row's history in the same transaction. Returns what `decide`
+   * returned with the row. When `decide` also returns `then`, it runs in the same transaction
+   * after the write, with the id of the row written (so an announcement of the failure commits
+   * with it, or not at all).
    */
   record<T>(
     consumer: string,
@@ -74,19 +84,18 @@ export class FailureStore {
       }));
       const { row, result, then } = decide(recorded);
       await this.upsert(em, row);
-      if (then) {
-        const [written] = await this.db.query<Array<{ id: string }>>(
-          `SELECT id FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ?`,
-          [consumer, messageId, row.payloadHash],
-          em,
-        );
-        await then(em, String(written.id));
-      }
+      const [written] = await this.db.query<Array<{ id: string }>>(
+        `SELECT id FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ?`,
+        [consumer, messageId, row.payloadHash],
+        em,
+      );
+      await this.history.append(em, String(written.id), row);
+      if (then) await then(em, String(written.id));
       return result;
     });
   }
 
-  /** Forgets the ladder entry of a message body that has now been handled (a parked one stays). */
+  /** Forgets the ladder entry (and its attempts) of a message body that has now been handled (a parked one stays). */
   async resolve(consumer: string, messageId: string, payloadHash: string): Promise<void> {
     await this.db.query(
       `DELETE FROM txmsg_inbox_failure WHERE consumer = ? AND message_id = ? AND payload_hash = ? AND status <> 'PARKED'`,
@@ -169,6 +178,32 @@ export class FailureStore {
     return row && this.recordOf(row);
   }
 
+  /** The attempts kept of the row of `id`, oldest first (the last 100). */
+  attempts(id: string): Promise<FailureAttemptRecord[]> {
+    return this.fits(id) ? this.history.of(id) : Promise.resolve([]);
+  }
+
+  /**
+   * Deletes the PARKED row of `id` (and its attempts) in one transaction with `alongside`, which is
+   * handed the row, locked, first; should it throw, nothing changes. Returns the row deleted, or
+   * undefined when no parked row has that id.
+   */
+  async takeParked(id: string, alongside: (em: Queryable, row: FailureRecord) => Promise<void>) {
+    if (!this.fits(id)) return undefined;
+    return this.db.dataSource.transaction('READ COMMITTED', async (em): Promise<FailureRecord | undefined> => {
+      const [row] = await this.db.query<Array<Record<string, unknown>>>(
+        `SELECT * FROM txmsg_inbox_failure WHERE id = ${this.idParam} AND status = 'PARKED' FOR UPDATE`,
+        [id],
+        em,
+      );
+      if (!row) return undefined;
+      const record = this.recordOf(row);
+      await alongside(em, record);
+      await this.db.query(`DELETE FROM txmsg_inbox_failure WHERE id = ${this.idParam}`, [id], em);
+      return record;
+    });
+  }
+
   /** How many rows `filter` matches. */
   async count(filter: FailureFilter): Promise<number> {
     const { conditions, params } = failureConditions(this.d, filter);
@@ -182,10 +217,17 @@ export class FailureStore {
   /**
    * Up to `limit` groups of the rows in `status` (of `consumer`), largest first: rows of one
    * consumer, fingerprint, reason and error class, with the last error of each group's newest row.
-   * With both given, the index `(status, consumer, fingerprint, id)` serves it.
+   * With both given, the index `(status, consumer, fingerprint, id)` serves it; with a `reason`,
+   * `(status, reason, consumer, id)`.
    */
-  async groups(options: { status?: FailureStatus; consumer?: string; limit: number }): Promise<FailureGroup[]> {
-    const { conditions, params } = failureConditions(this.d, { status: options.status, consumer: options.consumer });
+  async groups(options: {
+    status?: FailureStatus;
+    consumer?: string;
+    reason?: string;
+    limit: number;
+  }): Promise<FailureGroup[]> {
+    const { status, consumer, reason } = options;
+    const { conditions, params } = failureConditions(this.d, { status, consumer, reason });
     const groups = await this.db.query<Array<Record<string, unknown>>>(
       `SELECT consumer, fingerprint, reason, error_class, COUNT(*) AS n, MIN(created_at) AS oldest_at,
               MAX(updated_at) AS newest_at, MAX(id) AS sample_id
@@ -241,7 +283,7 @@ export class FailureStore {
     );
   }
 
-  /** Deletes the rows of `ids` that are PARKED; returns how many. */
+  /** Deletes the rows of `ids` that are PARKED, their attempts with them; returns how many. */
   async purgeParked(ids: string[]): Promise<number> {
     ids = ids.filter((id) => this.fits(id));
     if (ids.length === 0) return 0;
@@ -284,21 +326,21 @@ export class FailureStore {
       ? `ON CONFLICT (consumer, message_id, payload_hash) DO UPDATE SET attempts = EXCLUDED.attempts,
            status = EXCLUDED.status, reason = EXCLUDED.reason, next_attempt_at = EXCLUDED.next_attempt_at,
            last_error = EXCLUDED.last_error, error_class = EXCLUDED.error_class, fingerprint = EXCLUDED.fingerprint,
-           updated_at = ${this.d.now}`
+           dedup_key = COALESCE(EXCLUDED.dedup_key, txmsg_inbox_failure.dedup_key), updated_at = ${this.d.now}`
       : `ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), status = VALUES(status), reason = VALUES(reason),
            next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), error_class = VALUES(error_class),
-           fingerprint = VALUES(fingerprint), updated_at = ${this.d.now}`;
+           fingerprint = VALUES(fingerprint), dedup_key = COALESCE(VALUES(dedup_key), dedup_key), updated_at = ${this.d.now}`;
     await this.db.query(
       `INSERT INTO txmsg_inbox_failure
          (consumer, message_id, payload_hash, queue, exchange, routing_key, properties, body, body_size, attempts, status,
-          reason, next_attempt_at, last_error, error_class, fingerprint)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?, ?, ?)
+          reason, next_attempt_at, last_error, error_class, fingerprint, dedup_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?, ?, ?, ?)
        ${onExisting}`,
       [
         ...[row.consumer, row.messageId, row.payloadHash, row.queue, row.exchange, row.routingKey, row.properties],
         postgres ? row.body : row.body.toString('base64'),
         ...[row.bodySize, row.attempts, row.status, row.reason, row.dueInMs * 1000, row.lastError.slice(0, 2000)],
-        ...[row.errorClass, row.fingerprint],
+        ...[row.errorClass, row.fingerprint, row.dedupKey],
       ],
       em,
     );
