@@ -39,4 +39,5 @@ export const ADMIN_DOCS = {
   }),
   text: (name: string, description: string) => apiDoc('ApiQuery', { name, required: false, type: String, description }),
   notFound: (description: string) => apiDoc('ApiResponse', { status: 404, description, schema: ERROR }),
+  conflict: (description: string) => apiDoc('ApiResponse', { status: 409, description, schema: ERROR }),
 };

@@ -1,10 +1,12 @@
+import { PARK_REASONS } from '../consumer/failed-message';
+
 /** OpenAPI schemas of the admin API's answers (see {@link FailedMessage}, {@link OutboxStore.newest}). */
 const string = { type: 'string' };
 const nullableString = { type: 'string', nullable: true };
 const integer = { type: 'integer' };
 const time = { type: 'string', format: 'date-time' };
 
-const reasons = ['EXHAUSTED', 'NOT_RETRIED', 'POISON', 'UNRECOVERABLE', 'NO_QUEUE', 'OVERSIZED', 'FORGED', 'CONFLICT'];
+const reasons = [...PARK_REASONS];
 
 const failedMessageProperties = {
   id: string,
@@ -40,6 +42,27 @@ export const FAILED_MESSAGE_DETAIL = {
     exchange: string,
     properties: { type: 'object', additionalProperties: true, description: 'The AMQP properties, headers among them.' },
     traceId: nullableString,
+    dedupKey: {
+      ...nullableString,
+      description: 'The key a skip records it under; null: it failed before its key was known, and cannot be skipped.',
+    },
+    history: {
+      type: 'array',
+      description: 'Its failures, oldest first (the last 100; kept across requeues).',
+      items: {
+        type: 'object',
+        properties: {
+          attempt: { ...integer, description: 'The ladder’s attempt number (1 again after a requeue).' },
+          at: { ...time, description: 'When it was recorded, by the database’s clock.' },
+          outcome: { type: 'string', enum: ['RETRY', 'PARKED'] },
+          reason: { type: 'string', nullable: true, enum: [...reasons, null] },
+          retryAt: { ...time, nullable: true, description: 'When the retry of a RETRY was due.' },
+          errorClass: nullableString,
+          error: nullableString,
+          traceId: nullableString,
+        },
+      },
+    },
   },
 };
 

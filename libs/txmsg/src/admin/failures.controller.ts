@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   Controller,
   Delete,
   Get,
@@ -10,9 +11,10 @@ import {
   Query,
   UseGuards,
 } from '@nestjs/common';
-import type { FailureStatus } from '../consumer/failed-message';
+import { PARK_REASONS, type FailureStatus } from '../consumer/failed-message';
 import { InvalidCursorError } from '../consumer/failure-cursor';
 import { FailureQueries, type ParkedFilter } from '../consumer/failure-queries';
+import { FailureSkip, SkipRefusedError } from '../consumer/failure-skip';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { type FailureFilterQuery, parseFailureFilter, parseId, parseLimit } from './admin-params';
 import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
@@ -25,6 +27,7 @@ const FAILURE_STATUSES: FailureStatus[] = ['WAITING', 'DISPATCHED', 'PARKED'];
 const filterDocs = (): MethodDecorator => (target, key, descriptor) => {
   for (const decorate of [
     doc.text('consumer', 'Only this consumer’s (its name, default `Class.method`).'),
+    doc.query('reason', [...PARK_REASONS], 'Only those parked for this reason (any case: `forged` is FORGED).'),
     doc.text('fingerprint', 'Only this cause (16 hex digits, see /failures/groups); `none`: rows without one.'),
     doc.text(
       'search',
@@ -46,10 +49,11 @@ export class FailuresController {
   constructor(
     private readonly failures: FailureQueries,
     private readonly retries: RetryScheduler,
+    private readonly skipper: FailureSkip,
   ) {}
 
   /**
-   * `GET /txmsg/failures?status=PARKED&consumer=&fingerprint=&search=&limit=100&after=<cursor>` —
+   * `GET /txmsg/failures?status=PARKED&consumer=&reason=&fingerprint=&search=&limit=100&after=<cursor>` —
    * failed messages, newest first, as `{ items, nextCursor }`; pass `nextCursor` as `after` for
    * the next page (null: last page).
    */
@@ -64,25 +68,27 @@ export class FailuresController {
   }
 
   /**
-   * `GET /txmsg/failures/groups?status=PARKED&consumer=&limit=100` — failures grouped by cause
-   * (consumer, fingerprint, reason, error class), largest first, as `{ items }`.
+   * `GET /txmsg/failures/groups?status=PARKED&consumer=&reason=&limit=100` — failures grouped by
+   * cause (consumer, fingerprint, reason, error class), largest first, as `{ items }`.
    */
   @Get('failures/groups')
   @doc.ok('Groups of failures by cause, largest first.', FAILURE_GROUPS)
   @doc.query('status', FAILURE_STATUSES, 'Only these; all without it.')
   @doc.text('consumer', 'Only this consumer’s.')
+  @doc.query('reason', [...PARK_REASONS], 'Only those parked for this reason.')
   @doc.limit
-  async groups(@Query() query: { status?: unknown; consumer?: unknown; limit?: string }) {
-    const { consumer } = parseFailureFilter({ consumer: query.consumer });
+  async groups(@Query() query: { status?: unknown; consumer?: unknown; reason?: unknown; limit?: string }) {
+    const { consumer, reason } = parseFailureFilter({ consumer: query.consumer, reason: query.reason });
     const items = await this.failures.groups({
       status: statusOf(query.status),
       consumer,
+      reason,
       limit: parseLimit(query.limit),
     });
     return { items };
   }
 
-  /** `GET /txmsg/failures/:id` — one failed message with its properties (headers), body and trace id. */
+  /** `GET /txmsg/failures/:id` — one failed message with its properties (headers), body, trace id and attempts (`history`). */
   @Get('failures/:id')
   @doc.ok('The failed message.', FAILED_MESSAGE_DETAIL)
   @doc.notFound('No failed message has that id.')
@@ -131,6 +137,27 @@ export class FailuresController {
   )
   async requeueOne(@Param('id') id: string) {
     return this.requeued(await this.failures.requeue(parseId(id)));
+  }
+
+  /**
+   * `POST /txmsg/parked/:id/skip` — gives up one parked message on purpose: it is recorded as
+   * handled without running its handler (a redelivery is a duplicate and does nothing), its row
+   * goes, and an ordering key waiting for it moves on. `DELETE /txmsg/parked/:id` only deletes
+   * the row: a redelivery would be handled as new.
+   */
+  @Post('parked/:id/skip')
+  @HttpCode(200)
+  @doc.ok('1, or 0 when no parked message has that id.', doc.count('skipped'))
+  @doc.conflict(
+    'It cannot be recorded as handled: it failed before its dedup key was known (forged, poison, oversized), or another body was applied under its key. Nothing changed.',
+  )
+  async skipOne(@Param('id') id: string) {
+    try {
+      return { skipped: await this.skipper.skip(parseId(id)) };
+    } catch (error) {
+      if (error instanceof SkipRefusedError) throw new ConflictException(error.message);
+      throw error;
+    }
   }
 
   /**

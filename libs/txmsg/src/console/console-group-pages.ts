@@ -1,3 +1,4 @@
+import { PARK_REASONS } from '../consumer/failed-message';
 import type { FailureGroup, ParkedFilter } from '../consumer/failure-queries';
 import { escapeHtml as e, page, queryOf } from './console-html';
 
@@ -5,6 +6,7 @@ import { escapeHtml as e, page, queryOf } from './console-html';
 export function filterQuery(filter: ParkedFilter): Record<string, string | undefined> {
   return {
     consumer: filter.consumer,
+    reason: filter.reason,
     fingerprint: filter.fingerprint === null ? 'none' : filter.fingerprint,
     search: filter.search,
   };
@@ -14,6 +16,7 @@ export function filterQuery(filter: ParkedFilter): Record<string, string | undef
 export function filterText(filter: ParkedFilter): string {
   const parts = [
     filter.consumer === undefined ? 'of every consumer' : `of consumer ${filter.consumer}`,
+    filter.reason === undefined ? '' : `parked as ${filter.reason}`,
     filter.fingerprint === undefined ? '' : `with fingerprint ${filter.fingerprint ?? 'none'}`,
     filter.search === undefined ? '' : `matching “${filter.search}”`,
   ];
@@ -33,15 +36,23 @@ function groupRow(base: string, g: FailureGroup): string {
 }
 
 /** Parked messages grouped by cause, largest group first, each with its actions. */
-export function groupsPage(base: string, consumer: string | undefined, groups: FailureGroup[], flash?: string): string {
+export function groupsPage(
+  base: string,
+  filter: Pick<ParkedFilter, 'consumer' | 'reason'>,
+  groups: FailureGroup[],
+  flash?: string,
+): string {
+  const reasons = ['', ...PARK_REASONS]
+    .map((r) => `<option value="${r}"${r === (filter.reason ?? '') ? ' selected' : ''}>${r || 'any'}</option>`)
+    .join('');
   const table = groups.length
     ? `<table id="groups"><tr><th>consumer</th><th>reason</th><th>error class</th><th>fingerprint</th><th>messages</th><th>first failed</th>
 <th>last failed</th><th>sample error</th><th></th></tr>${groups.map((g) => groupRow(base, g)).join('')}</table>`
     : '<p class="muted">Nothing is parked.</p>';
   const body = `<h1>Parked messages by cause</h1>${flash ? `<p class="flash">${e(flash)}</p>` : ''}
 <p class="muted">Messages of one consumer whose handler failed the same way (error class and message, numbers and ids left out) share a fingerprint.</p>
-<form method="get" action="${e(base)}/groups"><label>Consumer <input name="consumer" value="${e(consumer ?? '')}"></label>
-<button type="submit">Filter</button></form>${table}`;
+<form method="get" action="${e(base)}/groups"><label>Consumer <input name="consumer" value="${e(filter.consumer ?? '')}"></label>
+<label>Reason <select name="reason">${reasons}</select></label> <button type="submit">Filter</button></form>${table}`;
   return page('Failure groups', body, { base });
 }
 

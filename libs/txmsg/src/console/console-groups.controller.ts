@@ -55,16 +55,17 @@ export class ConsoleGroupsController {
     private readonly retries: RetryScheduler,
   ) {}
 
-  /** `GET /<console>/groups?consumer=…` — parked messages by cause, largest group first. */
+  /** `GET /<console>/groups?consumer=…&reason=…` — parked messages by cause, largest group first. */
   @Get()
   @htmlPage()
   async list(@Req() request: ConsoleRequest, @Query() query: Query): Promise<string> {
-    const { consumer } = parseFailureFilter({ consumer: filledIn(query).consumer });
-    const groups = await this.queries.groups({ status: 'PARKED', consumer, limit: 200 });
-    return groupsPage(this.http.base(request), consumer, groups, doneText(query));
+    const given = filledIn(query);
+    const { consumer, reason } = parseFailureFilter({ consumer: given.consumer, reason: given.reason });
+    const groups = await this.queries.groups({ status: 'PARKED', consumer, reason, limit: 200 });
+    return groupsPage(this.http.base(request), { consumer, reason }, groups, doneText(query));
   }
 
-  /** `GET /<console>/groups/confirm?action=requeue|delete&consumer=…&fingerprint=…&search=…` — the count, and the form. */
+  /** `GET /<console>/groups/confirm?action=requeue|delete&consumer=…&reason=…&fingerprint=…&search=…` — the count, and the form. */
   @Get('confirm')
   @htmlPage()
   async confirm(@Req() request: ConsoleRequest, @Query() query: Query): Promise<string> {
@@ -77,7 +78,7 @@ export class ConsoleGroupsController {
     return confirmPage(this.http.base(request), action as 'requeue' | 'delete', filter, count);
   }
 
-  /** `POST /<console>/groups/requeue?consumer=…&fingerprint=…&search=…` — requeues them; to the groups, saying how many. */
+  /** `POST /<console>/groups/requeue?consumer=…&reason=…&fingerprint=…&search=…` — requeues them; to the groups, saying how many. */
   @Post('requeue')
   @Redirect()
   async requeue(@Req() request: ConsoleRequest, @Query() query: Query) {
@@ -87,7 +88,7 @@ export class ConsoleGroupsController {
     return this.done(request, { requeued: String(requeued) });
   }
 
-  /** `POST /<console>/groups/delete?consumer=…&fingerprint=…&search=…` — deletes them; to the groups, saying how many. */
+  /** `POST /<console>/groups/delete?consumer=…&reason=…&fingerprint=…&search=…` — deletes them; to the groups, saying how many. */
   @Post('delete')
   @Redirect()
   async remove(@Req() request: ConsoleRequest, @Query() query: Query) {

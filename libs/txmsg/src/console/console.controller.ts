@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  ConflictException,
   Controller,
   Get,
   NotFoundException,
@@ -15,6 +16,7 @@ import { parseFailureFilter, parseId } from '../admin/admin-params';
 import type { FailureStatus } from '../consumer/failed-message';
 import { InvalidCursorError } from '../consumer/failure-cursor';
 import { FailureQueries } from '../consumer/failure-queries';
+import { FailureSkip, SkipRefusedError } from '../consumer/failure-skip';
 import { RetryScheduler } from '../consumer/retry-scheduler';
 import { apiDoc } from '../support/api-docs';
 import { queryOf } from './console-html';
@@ -36,7 +38,7 @@ const said = (count: string | undefined, verb: string) =>
 
 /**
  * The operator console's pages and actions, behind {@link ConsoleTokenGuard}: the overview, the
- * failed messages, one message with requeue and delete. Actions are POST forms answered with a
+ * failed messages, one message with its attempts and requeue, skip and delete. Actions are POST forms answered with a
  * redirect to a page that shows how many messages they changed.
  */
 @Controller()
@@ -50,6 +52,7 @@ export class ConsoleController {
     private readonly history: ConsoleHistory,
     private readonly queries: FailureQueries,
     private readonly retries: RetryScheduler,
+    private readonly skipper: FailureSkip,
   ) {}
 
   /**
@@ -64,7 +67,7 @@ export class ConsoleController {
   }
 
   /**
-   * `GET /<console>/failures?status=PARKED&consumer=…&fingerprint=…&search=…&after=…` — failed
+   * `GET /<console>/failures?status=PARKED&consumer=…&reason=…&fingerprint=…&search=…&after=…` — failed
    * messages, newest first, 50 a page.
    */
   @Get('failures')
@@ -82,10 +85,13 @@ export class ConsoleController {
       const shown = {
         status,
         consumer: filter.consumer,
+        reason: filter.reason,
         search: filter.search,
         fingerprint: given.fingerprint as string,
       };
-      return failuresPage(this.http.base(request), shown, list, said(given.deleted as string | undefined, 'Deleted'));
+      const flash =
+        said(given.deleted as string | undefined, 'Deleted') ?? said(given.skipped as string | undefined, 'Skipped');
+      return failuresPage(this.http.base(request), shown, list, flash);
     } catch (error) {
       if (error instanceof InvalidCursorError) throw new BadRequestException(error.message);
       throw error;
@@ -117,7 +123,25 @@ export class ConsoleController {
     };
   }
 
-  /** `POST /<console>/failures/:id/delete` — deletes the parked message; to the list. */
+  /**
+   * `POST /<console>/failures/:id/skip` — gives up the parked message on purpose: recorded as
+   * handled without its handler (a redelivery is a duplicate), its row gone, its ordering key
+   * moved on; to the list. 409 when it cannot be recorded as handled (nothing changes).
+   */
+  @Post('failures/:id/skip')
+  @Redirect()
+  async skip(@Req() request: ConsoleRequest, @Param('id') id: string) {
+    let skipped: number;
+    try {
+      skipped = await this.skipper.skip(parseId(id));
+    } catch (error) {
+      if (error instanceof SkipRefusedError) throw new ConflictException(error.message);
+      throw error;
+    }
+    return { url: `${this.http.base(request)}/failures${queryOf({ skipped: String(skipped) })}`, statusCode: 303 };
+  }
+
+  /** `POST /<console>/failures/:id/delete` — deletes the parked message (only its row); to the list. */
   @Post('failures/:id/delete')
   @Redirect()
   async remove(@Req() request: ConsoleRequest, @Param('id') id: string) {
