@@ -271,6 +271,40 @@ describe('Ordered consumers', () => {
     expect((await appliedByKey()).get('o-requeued')).toEqual([1, 2, 3]);
   });
 
+  it('goes on past a parked message skipped as handled, and never applies it', async () => {
+    const consumer = apps[0].get(StepConsumer);
+    consumer.failures.set('o-skipped:1', 'park');
+    for (const step of steps(3)) await writer().write('o-skipped', step);
+    const parked = async () =>
+      sql<Array<{ id: number; message_id: string }>>(
+        "SELECT id, message_id FROM txmsg_inbox_failure WHERE status = 'PARKED' AND consumer = 'steps'",
+        [],
+        db.name,
+      );
+    await waitFor(async () => (await parked()).length === 1, { description: 'step 1 parked' });
+    await waitFor(
+      async () =>
+        (await sql("SELECT COUNT(*) AS n FROM txmsg_ordering_held WHERE consumer = 'steps'", [], db.name))[0].n == 2,
+      { description: 'steps 2 and 3 held' },
+    );
+    const [skipped] = await parked();
+    await request(apps[0].getHttpServer())
+      .post(`/txmsg/parked/${skipped.id}/skip`)
+      .set({ Authorization: 'Bearer test-admin-token' })
+      .expect(200, { skipped: 1 });
+    await waitFor(async () => (await appliedByKey()).get('o-skipped')?.length === 2, {
+      description: 'steps 2 and 3 applied',
+    });
+    expect((await appliedByKey()).get('o-skipped')).toEqual([2, 3]);
+    expect(await parked()).toEqual([]);
+    const [{ n }] = await sql(
+      "SELECT COUNT(*) AS n FROM txmsg_dedup WHERE consumer = 'steps' AND message_id = ?",
+      [skipped.message_id],
+      db.name,
+    );
+    expect(Number(n)).toBe(1);
+  });
+
   it('goes on without a predecessor it never received once the gap timeout has passed', async () => {
     // Steps 1 and 2 reach only the first queue (sent straight to it); the second consumer never sees them.
     for (const step of [1, 2]) {
