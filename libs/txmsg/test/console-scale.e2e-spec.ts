@@ -11,12 +11,17 @@ const BASE = '/txmsg/console';
 const ROWS = 100_000;
 const PAGE_BUDGET_MS = 1000;
 
-/** What one parked row is cloned into: 1 row in 100 (999 of them) under another consumer, so there are two groups. */
+/**
+ * What one parked row is cloned into: 1 row in 100 (999 of them) under another consumer, so there
+ * are two groups; and 1 in 10 (9999: those 999 and 9000 of the first consumer) parked as FORGED,
+ * so a reason filter has rows on both sides of it.
+ */
 const COLUMNS =
   'consumer, message_id, payload_hash, queue, exchange, routing_key, properties, body, body_size, attempts, status, reason, next_attempt_at, last_error, error_class, fingerprint';
 const CLONED = (n: string) =>
   `CASE WHEN ${n} % 100 = 0 THEN 'other-consumer' ELSE f.consumer END, ${dialect.name === 'postgres' ? `'scale-' || ${n}` : `CONCAT('scale-', ${n})`},
-   f.payload_hash, f.queue, f.exchange, f.routing_key, f.properties, f.body, f.body_size, f.attempts, f.status, f.reason,
+   f.payload_hash, f.queue, f.exchange, f.routing_key, f.properties, f.body, f.body_size, f.attempts, f.status,
+   CASE WHEN ${n} % 10 = 0 THEN 'FORGED' ELSE f.reason END,
    f.next_attempt_at, f.last_error, f.error_class, f.fingerprint`;
 const CLONE =
   dialect.name === 'postgres'
@@ -82,18 +87,31 @@ describe('Operator console over 100 000 parked messages', () => {
     const first = await fastest(`/failures?status=PARKED&${group}`);
     const cursor = /href="[^"]*after=([^"&]+)"/.exec(first.text)?.[1];
     expect(cursor).toBeDefined();
+    const forged = await fastest('/failures?status=PARKED&reason=FORGED');
+    const forgedCursor = /href="[^"]*after=([^"&]+)"/.exec(forged.text)?.[1];
+    expect(forgedCursor).toBeDefined();
     const pages: Array<[string, RegExp]> = [
       ['', /Parked, by consumer/],
-      ['/groups', /99001<\/td>[\s\S]*999<\/td>/],
-      [`/groups?consumer=${consumer}`, /99001<\/td>/],
+      ['/groups', /90001<\/td>[\s\S]*9000<\/td>[\s\S]*999<\/td>/],
+      [`/groups?consumer=${consumer}`, /90001<\/td>[\s\S]*9000<\/td>/],
+      ['/groups?reason=FORGED', /9000<\/td>[\s\S]*999<\/td>/],
+      [`/groups?consumer=${consumer}&reason=FORGED`, /9000<\/td>/],
       ['/failures', /scale-/],
       ['/failures?status=PARKED', /scale-/],
       [`/failures?status=PARKED&${group}`, /scale-/],
       [`/failures?status=PARKED&${group}&after=${cursor}`, /scale-/],
       ['/failures?search=scale-77777', /scale-77777/],
+      ['/failures?reason=FORGED', /scale-\d*0</],
+      ['/failures?status=PARKED&reason=FORGED', /scale-\d*0</],
+      [`/failures?status=PARKED&reason=FORGED&after=${forgedCursor}`, /scale-\d*0</],
+      ['/failures?status=PARKED&reason=UNRECOVERABLE', /scale-/],
+      [`/failures?status=PARKED&consumer=other-consumer&reason=FORGED`, /scale-\d*00</],
+      [`/failures?status=PARKED&consumer=${consumer}&reason=FORGED`, /scale-\d*0</],
       [`/failures/${id}`, /Message seed-msg/],
       [`/groups/confirm?action=requeue&${group}`, /<strong>99001<\/strong>/],
       ['/groups/confirm?action=delete', /<strong>100000<\/strong>/],
+      ['/groups/confirm?action=delete&reason=FORGED', /<strong>9999<\/strong>/],
+      [`/groups/confirm?action=requeue&consumer=${consumer}&reason=FORGED`, /<strong>9000<\/strong>/],
     ];
     const timings: Record<string, number> = {};
     for (const [path, shows] of pages) {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { waitFor } from '../src/testing';
 import { startTestApp } from './support/app';
-import { EXCHANGE, THING_HAPPENED, THINGS_QUEUE, ThingConsumer } from './support/fixtures';
+import { EXCHANGE, THING_HAPPENED, ThingConsumer } from './support/fixtures';
 import { createTestDatabase, createVhost, sql } from './support/infra';
 import { BrokerProbe } from './support/probe';
 

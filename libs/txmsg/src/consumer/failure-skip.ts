@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { MessageProperties } from 'amqplib';
 import { HeldSender } from '../ordering/held-sender';
 import { orderingOf } from '../ordering/ordering-headers';
 import { DedupStore } from '../store/dedup-store';
@@ -57,7 +58,8 @@ export class FailureSkip {
 
   /** Moves the cursor of the message's ordering key past it when that key waits for it, as a park with `skipOnPark` does. */
   private async passOrderingKey(row: FailureRecord): Promise<void> {
-    const position = orderingOf({ properties: propertiesOf(row.properties) as never });
+    const properties = propertiesOf(row.properties) as Partial<MessageProperties> as MessageProperties;
+    const position = orderingOf({ properties });
     if (position === undefined || typeof position === 'string') return;
     const { source, key, seq } = position;
     const cursor = await this.ordering.cursor(row.consumer, source, key);

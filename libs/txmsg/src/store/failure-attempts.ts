@@ -35,15 +35,21 @@ export class FailureAttempts {
       ],
       em,
     );
-    // The inner select is wrapped so MySQL reads the table it deletes from; one short index range either way.
-    await this.db.query(
-      `DELETE FROM txmsg_inbox_failure_attempt
-        WHERE failure_id = ${this.idParam}
-          AND id <= (SELECT id FROM (SELECT id FROM txmsg_inbox_failure_attempt WHERE failure_id = ${this.idParam}
-                                      ORDER BY id DESC LIMIT 1 OFFSET ${KEPT_ATTEMPTS}) AS oldest_kept)`,
-      [failureId, failureId],
+    // Read first, then deleted by constants: a DELETE with a subquery may scan (and lock) rows of
+    // other messages' histories being written at the same time, a deadlock between two consumers.
+    const [oldestKept] = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM txmsg_inbox_failure_attempt WHERE failure_id = ${this.idParam}
+        ORDER BY id DESC LIMIT 1 OFFSET ${KEPT_ATTEMPTS - 1}`,
+      [failureId],
       em,
     );
+    if (oldestKept) {
+      await this.db.query(
+        `DELETE FROM txmsg_inbox_failure_attempt WHERE failure_id = ${this.idParam} AND id < ${this.idParam}`,
+        [failureId, String(oldestKept.id)],
+        em,
+      );
+    }
   }
 
   /** The attempts kept of failure `failureId`, oldest first. */

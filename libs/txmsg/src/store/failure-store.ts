@@ -188,9 +188,12 @@ export class FailureStore {
    * handed the row, locked, first; should it throw, nothing changes. Returns the row deleted, or
    * undefined when no parked row has that id.
    */
-  async takeParked(id: string, alongside: (em: Queryable, row: FailureRecord) => Promise<void>) {
+  async takeParked(
+    id: string,
+    alongside: (em: Queryable, row: FailureRecord) => Promise<void>,
+  ): Promise<FailureRecord | undefined> {
     if (!this.fits(id)) return undefined;
-    return this.db.dataSource.transaction('READ COMMITTED', async (em): Promise<FailureRecord | undefined> => {
+    return this.db.dataSource.transaction('READ COMMITTED', async (em) => {
       const [row] = await this.db.query<Array<Record<string, unknown>>>(
         `SELECT * FROM txmsg_inbox_failure WHERE id = ${this.idParam} AND status = 'PARKED' FOR UPDATE`,
         [id],
