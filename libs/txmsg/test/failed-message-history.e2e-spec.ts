@@ -145,6 +145,27 @@ describe('Failed messages: attempts, skip and the reason filter', () => {
     await http().get(`/txmsg/failures/${id}`).set(bearer).expect(404);
   });
 
+  it('keeps the last 100 attempts of a message that keeps failing, so a poison loop cannot grow its history', async () => {
+    const id = await park('looping');
+    const seed = `INSERT INTO txmsg_inbox_failure_attempt (failure_id, attempt, outcome, error) VALUES (?, ?, 'RETRY', 'old')`;
+    for (let attempt = 1; attempt <= 100; attempt++) await sql(seed, [id, attempt], db.name);
+    expect(await attemptRows(id)).toBe(101);
+    await post(`/failures/${id}/requeue`).expect(303);
+    await waitFor(
+      async () =>
+        (await detail(id)).history.at(-1)?.error?.includes('looping is not acceptable') &&
+        (await detail(id)).status === 'PARKED',
+      {
+        description: 'the requeued message parked again',
+      },
+    );
+    const { history } = await detail(id);
+    expect(history).toHaveLength(100);
+    // The oldest two went: the first real attempt, and the first seeded.
+    expect(history[0]).toMatchObject({ attempt: 2, error: 'old' });
+    expect(history.at(-1)).toMatchObject({ attempt: 1, outcome: 'PARKED', reason: 'UNRECOVERABLE' });
+  });
+
   it('skips a parked message: recorded as handled, so a redelivery does not run the handler', async () => {
     const id = await park('skipped');
     const handled = () => consumer.deliveries.filter((d) => d.id === 'skipped').length;
