@@ -57,3 +57,11 @@ function single(name: string, value: unknown, max: number): string | undefined {
   }
   return value;
 }
+
+/** A key's part from a request: a string of 1 to 191 characters, or a 400. */
+export function parseKeyPart(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 191) {
+    throw new BadRequestException(`${name} must be a string of 1 to 191 characters`);
+  }
+  return value;
+}

@@ -159,6 +159,11 @@ export const BLOCKED_KEYS = {
           blockedAt: nullableTime,
           held: integer,
           oldestHeldAt: nullableTime,
+          blocking: {
+            type: 'object',
+            description: 'The failed message the key is blocked on, when its failure row is kept.',
+            properties: { id: string, status: string },
+          },
         },
       },
     },

@@ -1,17 +1,6 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { HeldSender } from '../ordering/held-sender';
-import { OrderingStore } from '../store/ordering-store';
-import { parseLimit } from './admin-params';
+import { Body, Controller, Get, HttpCode, NotFoundException, Post, Query, UseGuards } from '@nestjs/common';
+import { OrderingKeys } from '../ordering/ordering-keys';
+import { parseKeyPart, parseLimit } from './admin-params';
 import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
 import { BLOCKED_KEYS, SKIPPED_KEY } from './admin-schemas';
 import { AdminTokenGuard } from './admin-token.guard';
@@ -32,17 +21,14 @@ interface KeyRef {
 @UseGuards(AdminTokenGuard)
 @adminApi()
 export class OrderingController {
-  constructor(
-    private readonly store: OrderingStore,
-    private readonly sender: HeldSender,
-  ) {}
+  constructor(private readonly keys: OrderingKeys) {}
 
   /** `GET /txmsg/ordering/blocked?limit=100` — keys waiting, longest waiting first. */
   @Get('blocked')
   @doc.ok('Keys ordered consumers wait on, longest waiting first.', BLOCKED_KEYS)
   @doc.limit
   async blocked(@Query('limit') limit?: string) {
-    return { items: await this.store.blockedKeys(parseLimit(limit)) };
+    return { items: await this.keys.blocked(parseLimit(limit)) };
   }
 
   /**
@@ -55,25 +41,15 @@ export class OrderingController {
   @doc.ok('Where the key now stands.', SKIPPED_KEY)
   @doc.notFound('The consumer has no such key, or the key waits on nothing.')
   async skip(@Body() body: KeyRef = {}) {
-    const consumer = text(body.consumer, 'consumer');
-    const source = text(body.source, 'source');
-    const key = text(body.key, 'key');
-    const cursor = await this.store.cursor(consumer, source, key);
-    if (!cursor) throw new NotFoundException(`${consumer} has no ordering key "${key}" of ${source}`);
-    const firstHeld = await this.store.firstHeldSeq(consumer, source, key);
-    const to = cursor.blockedSeq ?? (firstHeld === undefined ? undefined : firstHeld - 1);
-    if (to === undefined || to <= cursor.lastSeq) {
-      throw new NotFoundException(`${consumer} waits on nothing for "${key}" of ${source} (at #${cursor.lastSeq})`);
+    const consumer = parseKeyPart(body.consumer, 'consumer');
+    const source = parseKeyPart(body.source, 'source');
+    const key = parseKeyPart(body.key, 'key');
+    const skipped = await this.keys.skip(consumer, source, key);
+    if (skipped.outcome === 'unknown')
+      throw new NotFoundException(`${consumer} has no ordering key "${key}" of ${source}`);
+    if (skipped.outcome === 'waiting-on-nothing') {
+      throw new NotFoundException(`${consumer} waits on nothing for "${key}" of ${source} (at #${skipped.lastSeq})`);
     }
-    await this.store.skipTo(consumer, source, key, to);
-    this.sender.wake();
-    return { consumer, source, key, skippedTo: to };
+    return { consumer, source, key, skippedTo: skipped.skippedTo };
   }
-}
-
-function text(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 191) {
-    throw new BadRequestException(`${name} must be a string of 1 to 191 characters`);
-  }
-  return value;
 }

@@ -32,6 +32,7 @@ import { NotificationStore } from '../store/notification-store';
 import { OutboxStore } from '../store/outbox-store';
 import { OrderingStore } from '../store/ordering-store';
 import { HeldSender } from '../ordering/held-sender';
+import { OrderingKeys } from '../ordering/ordering-keys';
 import { SchemaCheck } from '../schema/schema-check';
 import { StoreDatabase } from '../store/store-database';
 import { CheckBackService } from '../transaction/check-back';
@@ -52,6 +53,7 @@ export const TXMSG_PROVIDERS = [
   NotificationQueries,
   OrderingStore,
   HeldSender,
+  OrderingKeys,
   AdminTokenGuard,
   ...CONSOLE_PROVIDERS,
   TxMsgMetrics,

@@ -259,6 +259,28 @@ export class FailureStore {
     }));
   }
 
+  /**
+   * Up to 1000 rows, newest first, of each consumer whose kept properties may carry header
+   * `header` with the number sought for it (a textual match on their JSON, so 20 matches 2 too):
+   * the caller reads the headers to tell which. The properties are not indexed: one statement
+   * reads the rows of the consumers, however many are sought.
+   */
+  async withNumberHeader(
+    header: string,
+    sought: Array<{ consumer: string; value: number }>,
+  ): Promise<Array<{ id: string; consumer: string; status: FailureStatus; properties: string }>> {
+    if (sought.length === 0) return [];
+    const rows = await this.db.query<
+      Array<{ id: string; consumer: string; status: FailureStatus; properties: string }>
+    >(
+      `SELECT id, consumer, status, properties FROM txmsg_inbox_failure
+        WHERE ${sought.map(() => '(consumer = ? AND properties LIKE ?)').join(' OR ')}
+        ORDER BY id DESC LIMIT 1000`,
+      sought.flatMap((s) => [s.consumer, `%${JSON.stringify(header)}:${Math.trunc(s.value)}%`]),
+    );
+    return rows.map((row) => ({ ...row, id: String(row.id), properties: String(row.properties) }));
+  }
+
   /** Ids of up to `limit` PARKED rows of `filter` above id `afterId`, in id order. */
   async parkedIdsAfter(filter: Omit<FailureFilter, 'status'>, afterId: string, limit: number): Promise<string[]> {
     const { conditions, params } = failureConditions(this.d, { ...filter, status: 'PARKED' });

@@ -337,8 +337,11 @@ export class OrderingStore {
     );
   }
 
-  /** Keys an ordered consumer waits on: blocked on a failing message, or holding messages back. */
-  async blockedKeys(limit: number): Promise<BlockedKey[]> {
+  /**
+   * Keys an ordered consumer (`consumer`, or any) waits on: blocked on a failing message, or
+   * holding messages back; longest waiting first.
+   */
+  async blockedKeys(limit: number, consumer?: string): Promise<BlockedKey[]> {
     const rows = await this.db.query<
       Array<{
         consumer: string;
@@ -356,11 +359,11 @@ export class OrderingStore {
          FROM txmsg_ordering_cursor c
          LEFT JOIN txmsg_ordering_held h
            ON h.consumer = c.consumer AND h.source = c.source AND h.ordering_key = c.ordering_key
-        WHERE c.blocked_seq IS NOT NULL OR h.id IS NOT NULL
+        WHERE (c.blocked_seq IS NOT NULL OR h.id IS NOT NULL)${consumer === undefined ? '' : ' AND c.consumer = ?'}
         GROUP BY c.consumer, c.source, c.ordering_key, c.last_seq, c.blocked_seq, c.blocked_at
         ORDER BY MIN(COALESCE(c.blocked_at, h.held_at))
         LIMIT ?`,
-      [limit],
+      consumer === undefined ? [limit] : [consumer, limit],
     );
     return rows.map((row) => ({
       consumer: row.consumer,
@@ -388,6 +391,15 @@ export class OrderingStore {
       blockedSeq: row.blocked_seq === null ? null : Number(row.blocked_seq),
       maxHeldSeq: Number(row.max_held_seq),
     };
+  }
+
+  /** How many messages of a key are held back. */
+  async heldCount(consumer: string, source: string, key: string): Promise<number> {
+    const [row] = await this.db.query<Array<{ n: string | number }>>(
+      'SELECT COUNT(*) AS n FROM txmsg_ordering_held WHERE consumer = ? AND source = ? AND ordering_key = ?',
+      [consumer, source, key],
+    );
+    return Number(row.n);
   }
 
   /** The held message with the lowest sequence number of a key, if any. */
