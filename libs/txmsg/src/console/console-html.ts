@@ -32,6 +32,7 @@ const NAV: [string, string][] = [
   ['/groups', 'Failure groups'],
   ['/failures', 'Failures'],
   ['/notifications', 'Notifications'],
+  ['/ordering', 'Ordering'],
 ];
 
 /** A whole console page: the navigation, `body` (already HTML), and a refresh every `refreshSeconds` if given. */

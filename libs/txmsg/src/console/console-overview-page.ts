@@ -50,6 +50,6 @@ ${tallyTable('Failed messages', o.failuresByStatus, ['status', 'messages'], 'No 
 ${tallyTable('Parked, by consumer', o.parkedByConsumer, ['consumer', 'reason', 'messages'], 'Nothing parked.', (t) => parkedLink(base, t))}
 ${tallyTable('On the retry ladder, by consumer', o.ladderOldestByConsumer, ['consumer', 'oldest failure (s ago)'], 'Nothing on the ladder.')}
 ${tallyTable('Notifications', o.notificationsByStatus, ['status (FAILED: exhausted)', 'notifications'], 'No notification pending or exhausted.', (t) => `${base}/notifications${queryOf({ status: t.labels.status })}`)}
-${tallyTable('Blocked ordering keys', o.blockedKeysByConsumer, ['consumer', 'keys'], 'No ordering key is blocked.')}`;
+${tallyTable('Blocked ordering keys', o.blockedKeysByConsumer, ['consumer', 'keys'], 'No ordering key is blocked.', (t) => `${base}/ordering${queryOf({ consumer: t.labels.consumer })}`)}`;
   return page('Overview', body, { base, refreshSeconds: 5 });
 }

@@ -3,6 +3,7 @@ import { ConsoleHistory } from './console-history';
 import { ConsoleHttp } from './console-http';
 import { ConsoleLoginController } from './console-login.controller';
 import { ConsoleNotificationsController } from './console-notifications.controller';
+import { ConsoleOrderingController } from './console-ordering.controller';
 import { ConsoleOverview } from './console-overview';
 import { ConsoleRefusalFilter } from './console-refusal.filter';
 import { ConsoleTokenGuard } from './console-token.guard';
@@ -17,6 +18,7 @@ export const CONSOLE_CONTROLLERS = [
   ConsoleController,
   ConsoleGroupsController,
   ConsoleNotificationsController,
+  ConsoleOrderingController,
 ];
 
 /** What the console's controllers need. */
