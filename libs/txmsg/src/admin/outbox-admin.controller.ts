@@ -7,7 +7,7 @@ import { ADMIN_DOCS as doc, adminApi } from './admin-api-docs';
 import { CANCEL_ANSWER, OUTBOX_ANSWER } from './admin-schemas';
 import { AdminTokenGuard } from './admin-token.guard';
 
-const OUTBOX_STATUSES: string[] = [
+export const OUTBOX_STATUSES: string[] = [
   'PREPARED',
   'READY',
   'SCHEDULED',
@@ -17,7 +17,7 @@ const OUTBOX_STATUSES: string[] = [
 ] satisfies OutboxStatus[];
 
 /** A message id in a path: at most the 64 characters the outbox stores, and no separators. */
-const MESSAGE_ID = /^[\w.:-]{1,64}$/;
+export const MESSAGE_ID = /^[\w.:-]{1,64}$/;
 
 /**
  * Admin API over the outbox: what waits (delayed messages with their due time), what was sent,

@@ -33,6 +33,7 @@ const NAV: [string, string][] = [
   ['/failures', 'Failures'],
   ['/notifications', 'Notifications'],
   ['/ordering', 'Ordering'],
+  ['/outbox', 'Outbox'],
 ];
 
 /** A whole console page: the navigation, `body` (already HTML), and a refresh every `refreshSeconds` if given. */

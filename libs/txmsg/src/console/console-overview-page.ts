@@ -45,7 +45,7 @@ export function overviewPage(base: string, o: Overview, history: History): strin
 <p>Oldest unpublished message: <strong id="oldest-unpublished">${e(oldest)}</strong></p>
 ${consumerTable(history)}
 ${backlogTable(history, backlogsOf(o))}
-${tallyTable('Outbox backlog', o.outboxByStatus, ['status', 'messages'], 'Nothing waits in the outbox.')}
+${tallyTable('Outbox backlog', o.outboxByStatus, ['status', 'messages'], 'Nothing waits in the outbox.', (t) => `${base}/outbox${queryOf({ status: t.labels.status })}`)}
 ${tallyTable('Failed messages', o.failuresByStatus, ['status', 'messages'], 'No failed messages.')}
 ${tallyTable('Parked, by consumer', o.parkedByConsumer, ['consumer', 'reason', 'messages'], 'Nothing parked.', (t) => parkedLink(base, t))}
 ${tallyTable('On the retry ladder, by consumer', o.ladderOldestByConsumer, ['consumer', 'oldest failure (s ago)'], 'Nothing on the ladder.')}

@@ -4,6 +4,7 @@ import { ConsoleHttp } from './console-http';
 import { ConsoleLoginController } from './console-login.controller';
 import { ConsoleNotificationsController } from './console-notifications.controller';
 import { ConsoleOrderingController } from './console-ordering.controller';
+import { ConsoleOutboxController } from './console-outbox.controller';
 import { ConsoleOverview } from './console-overview';
 import { ConsoleRefusalFilter } from './console-refusal.filter';
 import { ConsoleTokenGuard } from './console-token.guard';
@@ -19,6 +20,7 @@ export const CONSOLE_CONTROLLERS = [
   ConsoleGroupsController,
   ConsoleNotificationsController,
   ConsoleOrderingController,
+  ConsoleOutboxController,
 ];
 
 /** What the console's controllers need. */

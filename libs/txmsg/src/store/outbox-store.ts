@@ -195,21 +195,45 @@ export class OutboxStore {
          FROM txmsg_outbox WHERE status = ? ORDER BY id DESC LIMIT ?`,
       [status, limit],
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      messageId: r.message_id,
-      type: r.type,
-      routingKey: r.routing_key,
-      status: r.status,
-      txGroup: r.tx_group,
-      checkCount: Number(r.check_count),
-      attempts: Number(r.attempts),
-      nextAttemptAt: r.next_attempt_at,
-      lastError: r.last_error,
-      createdAt: r.created_at,
-      finishedAt: r.finished_at,
-      payload: r.payload,
-    }));
+    return rows.map(listingOf);
+  }
+
+  /**
+   * Up to `limit` rows in `status` by due time (`next_attempt_at`, then id): soonest first, or
+   * latest first when `latestFirst`; only those after `after` (the last row of the page before)
+   * when given. The index `(status, next_attempt_at, id)` serves it in both directions, so a page
+   * deep into a large backlog reads its own rows only. `dueInMs` is measured on the database's clock.
+   */
+  async byDueTime(
+    status: OutboxStatus,
+    options: { after?: { dueAt: Date; id: string }; latestFirst?: boolean; limit: number },
+  ): Promise<Array<Omit<OutboxListing, 'payload'> & { dueInMs: number }>> {
+    const [beyond, direction] = options.latestFirst ? ['<', 'DESC'] : ['>', 'ASC'];
+    const postgres = this.d.name === 'postgres';
+    // Each engine seeks the index to the row after `after` only when asked its own way: PostgreSQL
+    // with a row comparison, MariaDB with the expanded one and the index named (on its own it
+    // takes the index on status alone and reads every row of the status before the cursor).
+    const after = !options.after
+      ? ''
+      : postgres
+        ? `AND (next_attempt_at, id) ${beyond} (?, CAST(? AS bigint))`
+        : `AND (next_attempt_at ${beyond} ? OR (next_attempt_at = ? AND id ${beyond} CAST(? AS UNSIGNED)))`;
+    const afterParams = !options.after
+      ? []
+      : postgres
+        ? [options.after.dueAt, options.after.id]
+        : [options.after.dueAt, options.after.dueAt, options.after.id];
+    const rows: Array<Omit<OutboxListingRow, 'payload'> & { due_in_ms: string | number }> = await this.db.query(
+      `SELECT id, message_id, type, routing_key, status, tx_group, check_count, attempts, next_attempt_at, last_error,
+              created_at, finished_at, -(${this.d.msSince('next_attempt_at')}) AS due_in_ms
+         FROM txmsg_outbox${postgres ? '' : ' FORCE INDEX (ix_txmsg_outbox_due)'} WHERE status = ? ${after}
+        ORDER BY next_attempt_at ${direction}, id ${direction} LIMIT ?`,
+      [status, ...afterParams, options.limit],
+    );
+    return rows.map((r) => {
+      const { payload: _payload, ...listed } = listingOf({ ...r, payload: '' });
+      return { ...listed, dueInMs: Number(r.due_in_ms) };
+    });
   }
 
   /**
@@ -240,4 +264,23 @@ export class OutboxStore {
         : `DELETE FROM txmsg_outbox WHERE ${finished} LIMIT ?`;
     return affectedRows(await this.db.query(statement, [-retentionMs * 1000, batchSize]));
   }
+}
+
+/** A listed row as the admin API and the console show it. */
+function listingOf(r: OutboxListingRow): OutboxListing {
+  return {
+    id: String(r.id),
+    messageId: r.message_id,
+    type: r.type,
+    routingKey: r.routing_key,
+    status: r.status,
+    txGroup: r.tx_group,
+    checkCount: Number(r.check_count),
+    attempts: Number(r.attempts),
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+    payload: r.payload,
+  };
 }
