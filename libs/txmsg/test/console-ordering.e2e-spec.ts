@@ -82,7 +82,7 @@ describe('Operator console: blocked ordering keys', () => {
     expect(row).toContain('<td>steps</td><td>test-svc</td>');
     expect(row).toContain('<td class="waits-for">#2 <span class="muted">(failing)</span></td>');
     expect(row).toContain('<td class="held">3</td>');
-    expect(row).toContain(`href="${BASE}/failures/${failureId}"`);
+    expect(row).toContain(`<a href="${BASE}/failures/${failureId}">o-&lt;blocked&gt;-2</a>`);
     expect(row).toMatch(/<td>\d{4}-\d\d-\d\dT[\d:.]+Z<\/td>/);
     expect(row).toContain(`href="${BASE}/ordering/confirm?${skipQuery('o-<blocked>').replace(/&/g, '&amp;')}"`);
     // Filtered by another consumer, it is not listed.

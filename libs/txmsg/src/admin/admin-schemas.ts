@@ -162,7 +162,7 @@ export const BLOCKED_KEYS = {
           blocking: {
             type: 'object',
             description: 'The failed message the key is blocked on, when its failure row is kept.',
-            properties: { id: string, status: string },
+            properties: { id: string, messageId: string, status: string },
           },
         },
       },

@@ -12,7 +12,7 @@ const when = (at: Date | null) => (at === null ? '' : at instanceof Date ? at.to
 
 function blockingLink(base: string, blocking: BlockedKeyView['blocking']): string {
   if (!blocking) return '';
-  return `<a href="${e(base)}/failures/${e(blocking.id)}">#${e(blocking.id)}</a> <span class="tag ${e(blocking.status)}">${e(blocking.status)}</span>`;
+  return `<a href="${e(base)}/failures/${e(blocking.id)}">${e(blocking.messageId)}</a> <span class="tag ${e(blocking.status)}">${e(blocking.status)}</span>`;
 }
 
 function keyRow(base: string, k: BlockedKeyView): string {

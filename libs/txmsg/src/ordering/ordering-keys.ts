@@ -7,7 +7,7 @@ import { ORDERING_HEADERS, orderingOf } from './ordering-headers';
 
 /** A blocked key with the failed message (on the ladder or parked) it waits for, when there is one. */
 export interface BlockedKeyView extends BlockedKey {
-  blocking?: { id: string; status: FailureStatus };
+  blocking?: { id: string; messageId: string; status: FailureStatus };
 }
 
 /** Where a key stands before a skip (see {@link OrderingKeys.standing}). */
@@ -15,7 +15,7 @@ export interface KeyStanding {
   lastSeq: number;
   skipTo: number | undefined;
   held: number;
-  blocking?: { id: string; status: FailureStatus };
+  blocking?: { id: string; messageId: string; status: FailureStatus };
 }
 
 /** What a skip did: moved the key on past `skippedTo`, or found it unknown, or waiting on nothing. */
@@ -96,13 +96,13 @@ export class OrderingKeys {
       ORDERING_HEADERS.seq,
       keys.map((k) => ({ consumer: k.consumer, value: k.blockedSeq })),
     );
-    const found = new Map<string, { id: string; status: FailureStatus }>();
+    const found = new Map<string, { id: string; messageId: string; status: FailureStatus }>();
     for (const row of rows) {
       const position = orderingOf({ properties: JSON.parse(row.properties) });
       if (typeof position !== 'object') continue;
       const id = positionId(row.consumer, position.source, position.key, position.seq);
       // Newest first: a key blocked twice on the same number shows its latest failure.
-      if (!found.has(id)) found.set(id, { id: row.id, status: row.status });
+      if (!found.has(id)) found.set(id, { id: row.id, messageId: row.messageId, status: row.status });
     }
     return keys.map((k) => found.get(positionId(k.consumer, k.source, k.key, k.blockedSeq)));
   }

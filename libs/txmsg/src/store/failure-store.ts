@@ -268,17 +268,23 @@ export class FailureStore {
   async withNumberHeader(
     header: string,
     sought: Array<{ consumer: string; value: number }>,
-  ): Promise<Array<{ id: string; consumer: string; status: FailureStatus; properties: string }>> {
+  ): Promise<Array<{ id: string; consumer: string; messageId: string; status: FailureStatus; properties: string }>> {
     if (sought.length === 0) return [];
     const rows = await this.db.query<
-      Array<{ id: string; consumer: string; status: FailureStatus; properties: string }>
+      Array<{ id: string; consumer: string; message_id: string; status: FailureStatus; properties: string }>
     >(
-      `SELECT id, consumer, status, properties FROM txmsg_inbox_failure
+      `SELECT id, consumer, message_id, status, properties FROM txmsg_inbox_failure
         WHERE ${sought.map(() => '(consumer = ? AND properties LIKE ?)').join(' OR ')}
         ORDER BY id DESC LIMIT 1000`,
       sought.flatMap((s) => [s.consumer, `%${JSON.stringify(header)}:${Math.trunc(s.value)}%`]),
     );
-    return rows.map((row) => ({ ...row, id: String(row.id), properties: String(row.properties) }));
+    return rows.map((row) => ({
+      id: String(row.id),
+      consumer: row.consumer,
+      messageId: row.message_id,
+      status: row.status,
+      properties: String(row.properties),
+    }));
   }
 
   /** Ids of up to `limit` PARKED rows of `filter` above id `afterId`, in id order. */

@@ -1,7 +1,7 @@
 // An ordered consumer with the operator console on, in a process of its own for the browser test
 // (or imported as a module by an e2e test): it applies the steps of each order in order and parks
 // a step sent with `park: true`, so the order's later steps are held behind it. With
-// CONSOLE_SCHEDULED=n it also writes n delayed messages, due 1, 2, … n minutes later. Prints
+// CONSOLE_SCHEDULED=n it also writes n delayed messages, due 5, 6, … minutes later. Prints
 // `console-ordering-app ready <port>` once it listens. Env: TXMSG_TEST_DB, CONSOLE_DB, CONSOLE_URI.
 import { RabbitSubscribe } from '@golevelup/nestjs-rabbitmq';
 import { TransactionHost } from '@nestjs-cls/transactional';
@@ -53,13 +53,15 @@ export class StepApplier {
 @Module({ providers: [StepApplier] })
 export class StepModule {}
 
-/** Writes `n` delayed messages, due 1, 2, … n minutes from now, each in a transaction of its own. */
+/** Writes `n` delayed messages, due 5, 6, … minutes from now (none due while a test runs), each in a transaction of its own. */
 export async function writeScheduled(app: { get: <T>(type: new (...args: never[]) => T) => T }, n: number) {
   const txHost = app.get(TransactionHost);
   const ids: string[] = [];
   for (let i = 1; i <= n; i++) {
     await txHost.withTransaction(async () => {
-      ids.push(await app.get(Outbox).publish(new ThingHappened(`later-${i}`, 'due later'), { delayMs: i * 60_000 }));
+      ids.push(
+        await app.get(Outbox).publish(new ThingHappened(`later-${i}`, 'due later'), { delayMs: (i + 4) * 60_000 }),
+      );
     });
   }
   return { routingKey: THING_HAPPENED, ids };
