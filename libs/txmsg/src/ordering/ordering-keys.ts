@@ -80,7 +80,11 @@ export class OrderingKeys {
     const to = skipTarget(cursor, await this.store.firstHeldSeq(consumer, source, key));
     if (to === undefined) return { outcome: 'waiting-on-nothing', lastSeq: cursor.lastSeq };
     const held = await this.store.heldCount(consumer, source, key);
-    await this.store.skipTo(consumer, source, key, to);
+    // Moved on meanwhile (applied, or skipped by another operator): this skip gave up nothing.
+    if (!(await this.store.skipTo(consumer, source, key, to))) {
+      const now = await this.store.cursor(consumer, source, key);
+      return { outcome: 'waiting-on-nothing', lastSeq: now?.lastSeq ?? to };
+    }
     this.sender.wake();
     return { outcome: 'skipped', skippedTo: to, held };
   }
