@@ -96,9 +96,11 @@ export class OrderingKeys {
   private async blockingOf(
     keys: Array<Pick<BlockedKey, 'consumer' | 'source' | 'key'> & { blockedSeq: number }>,
   ): Promise<Array<BlockedKeyView['blocking']>> {
-    const rows = await this.failures.withNumberHeader(
-      ORDERING_HEADERS.seq,
-      keys.map((k) => ({ consumer: k.consumer, value: k.blockedSeq })),
+    const rows = await this.failures.withHeaders(
+      keys.map((k) => ({
+        consumer: k.consumer,
+        headers: { [ORDERING_HEADERS.key]: k.key, [ORDERING_HEADERS.seq]: k.blockedSeq },
+      })),
     );
     const found = new Map<string, { id: string; messageId: string; status: FailureStatus }>();
     for (const row of rows) {

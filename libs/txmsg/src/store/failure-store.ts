@@ -260,23 +260,32 @@ export class FailureStore {
   }
 
   /**
-   * Up to 1000 rows, newest first, of each consumer whose kept properties may carry header
-   * `header` with the number sought for it (a textual match on their JSON, so 20 matches 2 too):
-   * the caller reads the headers to tell which. The properties are not indexed: one statement
-   * reads the rows of the consumers, however many are sought.
+   * Up to 1000 rows, newest first, of each consumer sought whose kept properties may carry the
+   * headers sought for it: a textual match on their JSON (`"name":value` for each, in any order;
+   * a number also matches the longer numbers it starts), so the caller reads the headers to tell.
+   * The properties are not indexed: one statement reads the rows of the consumers, however many
+   * are sought.
    */
-  async withNumberHeader(
-    header: string,
-    sought: Array<{ consumer: string; value: number }>,
+  async withHeaders(
+    sought: Array<{ consumer: string; headers: Record<string, string | number> }>,
   ): Promise<Array<{ id: string; consumer: string; messageId: string; status: FailureStatus; properties: string }>> {
     if (sought.length === 0) return [];
+    const conditions = sought.map(
+      (s) => `(consumer = ?${' AND properties LIKE ?'.repeat(Object.keys(s.headers).length)})`,
+    );
+    const params = sought.flatMap((s) => [
+      s.consumer,
+      ...Object.entries(s.headers).map(
+        ([name, value]) => `%${likeEscaped(`${JSON.stringify(name)}:${JSON.stringify(value)}`)}%`,
+      ),
+    ]);
     const rows = await this.db.query<
       Array<{ id: string; consumer: string; message_id: string; status: FailureStatus; properties: string }>
     >(
       `SELECT id, consumer, message_id, status, properties FROM txmsg_inbox_failure
-        WHERE ${sought.map(() => '(consumer = ? AND properties LIKE ?)').join(' OR ')}
+        WHERE ${conditions.join(' OR ')}
         ORDER BY id DESC LIMIT 1000`,
-      sought.flatMap((s) => [s.consumer, `%${JSON.stringify(header)}:${Math.trunc(s.value)}%`]),
+      params,
     );
     return rows.map((row) => ({
       id: String(row.id),
@@ -396,4 +405,9 @@ export class FailureStore {
 
 function whereOf(conditions: string[]): string {
   return conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+}
+
+/** `text` matched literally by LIKE: its wildcards and the escape character (backslash, on both engines) escaped. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
