@@ -63,7 +63,10 @@ describe('Operator console notifications in a browser, against a service in its 
     await logIn(page, origin, '/notifications', TOKEN);
 
     // From the overview's exhausted count to the list of them.
-    await page.locator('main table a', { hasText: 'FAILED' }).click();
+    await page
+      .locator('main table tr', { hasText: 'FAILED' })
+      .locator('a[href$="/notifications?status=FAILED"]')
+      .click();
     await page.waitForURL(/\/notifications\?status=FAILED$/);
     expect(await page.locator('#notifications tr').count()).toBe(1 + SHOP.length);
     await page.click('header >> text=Notifications');
