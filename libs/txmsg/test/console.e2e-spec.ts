@@ -201,6 +201,10 @@ describe('Operator console', () => {
 
       const message = await http().get(`${BASE}/failures/${id}`).set('Authorization', `Bearer ${TOKEN}`).expect(200);
       expect(message.text).toContain('payload shown is not acceptable');
+      // The stack of what the handler threw, down to the handler (support/fixtures.ts).
+      expect(message.text).toMatch(
+        /<pre id="stack">UnrecoverableMessageError: payload shown is not acceptable\n\s+at .*fixtures\.ts:\d+/,
+      );
       expect(message.text).toContain(
         '&quot;note&quot;: &quot;&lt;b&gt;bold&lt;/b&gt; &amp; \\&quot;quoted\\&quot;&quot;',
       );

@@ -117,6 +117,8 @@ describe('Failed messages: attempts, skip and the reason filter', () => {
     expect(first.history[0].retryAt).not.toBeNull();
     expect(first.history[3].retryAt).toBeNull();
     expect(first.dedupKey).toBe('flaky');
+    // The stack of the last error, down to the handler that threw it (support/fixtures.ts).
+    expect(first.lastStack).toMatch(/^Error: handler failure for flaky\n\s+at .*fixtures\.ts:\d+/);
 
     // Requeued, it fails again: the same row, its history going on.
     consumer.failures.set('flaky', 'unrecoverable');

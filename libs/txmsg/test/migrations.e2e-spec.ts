@@ -7,7 +7,7 @@ const COLUMNS = {
   txmsg_dedup: 'consumer dedup_key message_id payload_hash processed_at',
   txmsg_failure_hook: 'attempts created_at event id last_error next_attempt_at outcome',
   txmsg_inbox_failure:
-    'attempts body body_size consumer created_at dedup_key error_class exchange fingerprint id last_error message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
+    'attempts body body_size consumer created_at dedup_key error_class exchange fingerprint id last_error last_stack message_id next_attempt_at payload_hash properties queue reason routing_key status updated_at',
   txmsg_inbox_failure_attempt: 'at attempt error error_class failure_id id outcome reason retry_at trace_id',
   txmsg_notification:
     'attempts body created_at finished_at id last_error last_status next_attempt_at notification_id status subject target_url trace_context type',

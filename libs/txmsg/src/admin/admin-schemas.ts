@@ -42,6 +42,7 @@ export const FAILED_MESSAGE_DETAIL = {
     exchange: string,
     properties: { type: 'object', additionalProperties: true, description: 'The AMQP properties, headers among them.' },
     traceId: nullableString,
+    lastStack: { ...nullableString, description: 'The stack of the last error, when it had one.' },
     dedupKey: {
       ...nullableString,
       description: 'The key a skip records it under; null: it failed before its key was known, and cannot be skipped.',

@@ -134,6 +134,7 @@ export function messagePage(base: string, m: FailedMessageDetail, flash?: string
 <table>${facts.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>
 <h2>Attempts</h2>${attemptsTable(m)}
 <h2>Last error</h2><pre id="last-error">${e(m.lastError ?? '')}</pre>
+${m.lastStack ? `<h2>Stack</h2><pre id="stack">${e(m.lastStack)}</pre>` : ''}
 <h2>Body</h2><pre id="body">${e(pretty(m.body))}</pre>
 <h2>Properties and headers</h2><pre id="properties">${e(pretty(m.properties))}</pre>`;
   return page(`Message ${m.messageId}`, body, { base });

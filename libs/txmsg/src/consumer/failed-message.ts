@@ -84,6 +84,8 @@ export interface FailedMessageDetail extends FailedMessage {
    * be skipped.
    */
   dedupKey: string | null;
+  /** The stack of the last error, when it had one (rows recorded before stacks were kept have none). */
+  lastStack: string | null;
   /** Its failures, oldest first: the last 100 (kept across requeues, gone with the message). */
   history: FailureAttempt[];
 }

@@ -39,9 +39,18 @@ export function failureRowOf(
     reason,
     dueInMs: parked ? 0 : outcome.retryInMs,
     lastError,
+    lastStack: stackOf(error),
     errorClass,
     fingerprint: fingerprintOf({ consumer: delivery.consumer, reason, errorClass, message: errorText(error) }),
     dedupKey: delivery.dedupKey ?? null,
     traceId: traceIdOf(message.properties?.headers?.traceparent) ?? null,
   };
+}
+
+/** How much of a stack a failure row keeps: the frames that matter come first. */
+export const MAX_STACK_LENGTH = 8000;
+
+function stackOf(error: unknown): string | null {
+  const stack = error instanceof Error ? error.stack : undefined;
+  return typeof stack === 'string' && stack.length > 0 ? stack.slice(0, MAX_STACK_LENGTH) : null;
 }

@@ -38,6 +38,7 @@ export function toFailedMessageDetail(row: FailureRecord, attempts: FailureAttem
     properties,
     traceId: traceIdOf(headers.traceparent) ?? null,
     dedupKey: row.dedup_key ?? null,
+    lastStack: row.last_stack ?? null,
     history: attempts.map(toFailureAttempt),
   };
 }

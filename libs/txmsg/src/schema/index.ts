@@ -4,6 +4,7 @@ import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
 import { FailureAttempts1764000000010 } from './failure-attempts.migration';
 import { FailureFingerprints1764000000009 } from './failure-fingerprints.migration';
 import { FailureHooks1764000000007 } from './failure-hooks.migration';
+import { FailureStacks1764000000011 } from './failure-stacks.migration';
 import { Ordering1764000000008 } from './ordering.migration';
 import { PayloadHashes1764000000005 } from './payload-hashes.migration';
 import { TraceContext1764000000004 } from './trace-context.migration';
@@ -22,6 +23,7 @@ export const TXMSG_MIGRATIONS = [
   Ordering1764000000008,
   FailureFingerprints1764000000009,
   FailureAttempts1764000000010,
+  FailureStacks1764000000011,
 ];
 
 export {
@@ -31,6 +33,7 @@ export {
   FailureAttempts1764000000010,
   FailureFingerprints1764000000009,
   FailureHooks1764000000007,
+  FailureStacks1764000000011,
   Ordering1764000000008,
   PayloadHashes1764000000005,
   TraceContext1764000000004,

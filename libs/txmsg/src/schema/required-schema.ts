@@ -6,6 +6,7 @@ import { ExactTxMsgKeys1764000000003 } from './exact-txmsg-keys.migration';
 import { FailureAttempts1764000000010 } from './failure-attempts.migration';
 import { FailureFingerprints1764000000009 } from './failure-fingerprints.migration';
 import { FailureHooks1764000000007 } from './failure-hooks.migration';
+import { FailureStacks1764000000011 } from './failure-stacks.migration';
 import { Ordering1764000000008 } from './ordering.migration';
 import { PayloadHashes1764000000005 } from './payload-hashes.migration';
 import { TraceContext1764000000004 } from './trace-context.migration';
@@ -74,6 +75,7 @@ export const REQUIRED_SCHEMA: { migration: Migration; table: string; columns: st
     table: 'txmsg_inbox_failure_attempt',
     columns: 'id failure_id attempt at outcome reason retry_at error_class error trace_id',
   },
+  { migration: FailureStacks1764000000011, table: 'txmsg_inbox_failure', columns: 'last_stack' },
 ];
 
 /**

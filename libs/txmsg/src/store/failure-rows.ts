@@ -23,6 +23,8 @@ export interface FailureWrite {
   reason: string | null;
   dueInMs: number;
   lastError: string;
+  /** The stack of what the handler threw (at most {@link MAX_STACK_LENGTH} characters); null without one. */
+  lastStack: string | null;
   /** The constructor name of what the handler threw; null for a thrown primitive. */
   errorClass: string | null;
   /** 16 hex digits shared by failures of one cause (consumer, reason, error class, message shape). */
@@ -101,6 +103,8 @@ export interface FailureRecord {
   reason: string | null;
   next_attempt_at: Date;
   last_error: string | null;
+  /** Null on rows recorded before the FailureStacks migration, and for errors without a stack. */
+  last_stack?: string | null;
   /** Null on rows recorded before the FailureFingerprints migration (and not failed since). */
   error_class: string | null;
   fingerprint: string | null;

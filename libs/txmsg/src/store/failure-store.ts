@@ -365,22 +365,22 @@ export class FailureStore {
     const onExisting = postgres
       ? `ON CONFLICT (consumer, message_id, payload_hash) DO UPDATE SET attempts = EXCLUDED.attempts,
            status = EXCLUDED.status, reason = EXCLUDED.reason, next_attempt_at = EXCLUDED.next_attempt_at,
-           last_error = EXCLUDED.last_error, error_class = EXCLUDED.error_class, fingerprint = EXCLUDED.fingerprint,
+           last_error = EXCLUDED.last_error, last_stack = EXCLUDED.last_stack, error_class = EXCLUDED.error_class, fingerprint = EXCLUDED.fingerprint,
            dedup_key = COALESCE(EXCLUDED.dedup_key, txmsg_inbox_failure.dedup_key), updated_at = ${this.d.now}`
       : `ON DUPLICATE KEY UPDATE attempts = VALUES(attempts), status = VALUES(status), reason = VALUES(reason),
-           next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), error_class = VALUES(error_class),
+           next_attempt_at = VALUES(next_attempt_at), last_error = VALUES(last_error), last_stack = VALUES(last_stack), error_class = VALUES(error_class),
            fingerprint = VALUES(fingerprint), dedup_key = COALESCE(VALUES(dedup_key), dedup_key), updated_at = ${this.d.now}`;
     await this.db.query(
       `INSERT INTO txmsg_inbox_failure
          (consumer, message_id, payload_hash, queue, exchange, routing_key, properties, body, body_size, attempts, status,
-          reason, next_attempt_at, last_error, error_class, fingerprint, dedup_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?, ?, ?, ?)
+          reason, next_attempt_at, last_error, last_stack, error_class, fingerprint, dedup_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${this.d.nowPlusMicros}, ?, ?, ?, ?, ?)
        ${onExisting}`,
       [
         ...[row.consumer, row.messageId, row.payloadHash, row.queue, row.exchange, row.routingKey, row.properties],
         postgres ? row.body : row.body.toString('base64'),
         ...[row.bodySize, row.attempts, row.status, row.reason, row.dueInMs * 1000, row.lastError.slice(0, 2000)],
-        ...[row.errorClass, row.fingerprint, row.dedupKey],
+        ...[row.lastStack, row.errorClass, row.fingerprint, row.dedupKey],
       ],
       em,
     );
