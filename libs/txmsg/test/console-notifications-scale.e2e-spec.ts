@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { consolePages } from './support/console-pages';
 import { startTestApp } from './support/app';
 import { createTestDatabase, createVhost, dialect, sql } from './support/infra';
 import { series } from './support/sql-fragments';
@@ -49,20 +50,7 @@ describe('Operator console over 100 000 notifications', () => {
     await db?.drop();
   });
 
-  const get = (path: string) =>
-    request(app.getHttpServer()).get(`${BASE}${path}`).set('Authorization', `Bearer ${TOKEN}`);
-
-  /** The fastest of three loads: a page is read-only, so one slow load is the machine, not the page. */
-  async function fastest(path: string): Promise<{ ms: number; text: string }> {
-    let best = { ms: Infinity, text: '' };
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      const answer = await get(path).expect(200);
-      const ms = performance.now() - started;
-      if (ms < best.ms) best = { ms, text: answer.text };
-    }
-    return best;
-  }
+  const fastest = (path: string) => consolePages(app, BASE, TOKEN).fastest(path);
 
   it('answers every page in under a second with the existing indexes, and re-sends them all in batches, saying how many', async () => {
     const [{ id }] = await sql("SELECT id FROM txmsg_notification WHERE subject = 'scale-77777'", [], db.name);
